@@ -1,0 +1,51 @@
+//! Checks: the code behind rules. One module per measurement.
+//!
+//! A check gets the whole document (through `Context`) and returns `Hit`s; it never prints and
+//! never decides severity or wording, which come from the rule's data file. Several rules may
+//! share one check with different parameters. To add a check: write the module, add it to
+//! `CHECKS` and `build` below.
+
+pub mod missing_translation;
+pub mod skipped_text;
+
+use crate::finding::Hit;
+use crate::model::Document;
+use crate::resources::Resources;
+use crate::rules::settings::Settings;
+use serde::de::DeserializeOwned;
+
+/// What every check sees.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub settings: &'a Settings,
+    pub resources: &'a Resources,
+    /// Document-level analyses shared by several checks, computed once on first use.
+    pub shared: &'a crate::analysis::Shared,
+}
+
+pub trait Check: Send + Sync {
+    fn run(&self, ctx: &Context) -> Vec<Hit>;
+}
+
+/// Names of all checks, for `tqa rules --checks` and load-time validation.
+pub const CHECKS: &[&str] = &["missing_translation", "skipped_text"];
+
+/// Build a check from its name and the rule's parameters. An unknown parameter is an error
+/// naming the key (the loader adds file and line).
+pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
+    match check {
+        "missing_translation" => missing_translation::build(params),
+        "skipped_text" => skipped_text::build(params),
+        other => Err(format!(
+            "unknown check `{other}` (known: {})",
+            CHECKS.join(", ")
+        )),
+    }
+}
+
+/// Deserialize a check's parameters; unknown keys are rejected (`deny_unknown_fields` on T).
+pub fn params<T: DeserializeOwned>(table: &toml::Table) -> Result<T, String> {
+    toml::Value::Table(table.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("params: {}", e.message().trim()))
+}

@@ -1,0 +1,385 @@
+//! Command line: parse arguments, load the engine, read documents, render, map the outcome
+//! to an exit code (0 pass, 1 gate failed, 2 usage/config/input error).
+
+use crate::engine::{Engine, LoadOptions};
+use crate::finding::Severity;
+use crate::reader::{self, InputFormat};
+use crate::report::{self, Format, InputErrorEntry, RenderOptions, Report};
+use crate::rules::settings::{RawGate, RawResources, RawSettings, RuleOverride};
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tqa",
+    version,
+    about = "Translation quality auditor for Chinese/English bilingual documents"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Editorial review: a readable report of every finding, with the score.
+    Audit(RunArgs),
+    /// Pre-publication gate: concise output; exit 0 pass, 1 fail, 2 error.
+    Gate(RunArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Explain one rule: what it flags, why, examples, known false positives.
+    Rule(RuleArgs),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// Rules directory overriding the built-in rules (rule files, settings.toml, glossary.toml).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Settings file (same keys as rules/settings.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (names, codes or code prefixes; comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Override a rule's severity: RULE=SEVERITY (repeatable).
+    #[arg(long = "severity", value_name = "RULE=SEVERITY")]
+    pub severities: Vec<String>,
+    /// Glossary file (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
+    /// CC-CEDICT lexicon (plain or .gz).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Documents to audit; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format (default: terminal).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write one report per document into this directory instead of standard output.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Input format (default: detected from the name and content).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Gate: fail when a document scores under this.
+    #[arg(long)]
+    pub min_score: Option<f64>,
+    /// Gate: fail on any finding at or above this severity.
+    #[arg(long, value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Worker threads (default: all cores). Output is identical whatever the number.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RuleArgs {
+    /// Rule name or code.
+    pub name: String,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a severity (info, minor, major, critical)"))
+}
+
+impl ConfigArgs {
+    pub fn load_options(&self, gate: RawGate) -> Result<LoadOptions, String> {
+        let mut rules = std::collections::BTreeMap::new();
+        for s in &self.severities {
+            let (name, sev) = s
+                .split_once('=')
+                .ok_or_else(|| format!("--severity `{s}`: expected RULE=SEVERITY"))?;
+            let sev = parse_severity(sev.trim())?;
+            rules.insert(
+                name.trim().to_string(),
+                RuleOverride {
+                    severity: Some(sev),
+                    ..Default::default()
+                },
+            );
+        }
+        let flags = RawSettings {
+            gate: Some(gate),
+            score: None,
+            resources: Some(RawResources {
+                glossary: self.glossary.as_ref().map(|p| p.display().to_string()),
+                lexicon: self.lexicon.as_ref().map(|p| p.display().to_string()),
+            }),
+            select: (!self.select.is_empty()).then(|| self.select.clone()),
+            ignore: (!self.ignore.is_empty()).then(|| self.ignore.clone()),
+            rules: (!rules.is_empty()).then_some(rules),
+        };
+        Ok(LoadOptions {
+            rules_dir: self.rules.clone(),
+            config: self.config.clone(),
+            flags,
+        })
+    }
+}
+
+/// Parse the command line and run; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Audit(a) => run(&a, false),
+        Command::Gate(a) => run(&a, true),
+        Command::Rules(a) => list_rules(&a),
+        Command::Rule(a) => explain_rule(&a),
+    }
+}
+
+fn load_engine(cfg: &ConfigArgs, gate: RawGate) -> Result<Engine, i32> {
+    let opts = cfg.load_options(gate).map_err(|m| {
+        eprintln!("error: {m}");
+        2
+    })?;
+    Engine::load(&opts).map_err(|e| {
+        eprintln!("error: {e}");
+        2
+    })
+}
+
+fn run(args: &RunArgs, gate: bool) -> i32 {
+    if let Some(n) = args.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let engine = match load_engine(
+        &args.config,
+        RawGate {
+            min_score: args.min_score,
+            fail_on: args.fail_on,
+        },
+    ) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    // Read and audit every document; a bad one is reported and the others still run.
+    let results: Vec<Result<report::DocumentReport, InputErrorEntry>> = args
+        .files
+        .par_iter()
+        .map(|path| {
+            reader::read_document(path, args.input_format)
+                .map(|doc| engine.audit(Arc::new(doc)))
+                .map_err(|e| InputErrorEntry {
+                    path: e.path.clone(),
+                    line: e.line,
+                    message: e.message.clone(),
+                })
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    for e in &errors {
+        let loc = e
+            .line
+            .map(|l| format!("{}:{l}", e.path))
+            .unwrap_or_else(|| e.path.clone());
+        eprintln!("error: {loc}: {}", e.message);
+    }
+    let format = args.format.unwrap_or(Format::Terminal);
+    let color = format == Format::Terminal
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let opts = RenderOptions {
+        color,
+        concise: gate,
+        rules: engine.all_rules.clone(),
+    };
+    let failed = docs.iter().any(|d| !d.gate.passed);
+    let had_errors = !errors.is_empty();
+    let write_result = match &args.output {
+        Some(dir) => write_reports(dir, docs, errors, format, &opts),
+        None => {
+            let report = Report::new(
+                docs,
+                if format == Format::Terminal {
+                    Vec::new()
+                } else {
+                    errors
+                },
+            );
+            let text = report::render(&report, format, &opts);
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| e.to_string())
+        }
+    };
+    if let Err(e) = write_result
+        && !e.contains("Broken pipe")
+    {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    if had_errors {
+        2
+    } else if gate && failed {
+        1
+    } else {
+        0
+    }
+}
+
+/// One report per document, written atomically (temporary file, then rename) inside `dir`.
+fn write_reports(
+    dir: &Path,
+    docs: Vec<report::DocumentReport>,
+    errors: Vec<InputErrorEntry>,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let mut used = std::collections::BTreeSet::new();
+    for d in docs {
+        let stem = Path::new(&d.path)
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .filter(|s| s != "-" && s != "<stdin>")
+            .unwrap_or_else(|| "stdin".to_string());
+        let mut name = format!("{stem}.{}", format.extension());
+        let mut k = 2;
+        while !used.insert(name.clone()) {
+            name = format!("{stem}-{k}.{}", format.extension());
+            k += 1;
+        }
+        let text = report::render(&Report::single(d), format, opts);
+        write_atomic(&dir.join(&name), text.as_bytes())?;
+        eprintln!("wrote {}", dir.join(&name).display());
+    }
+    if !errors.is_empty() && format != Format::Terminal {
+        let text = report::render(&Report::new(Vec::new(), errors), format, opts);
+        write_atomic(
+            &dir.join(format!("errors.{}", format.extension())),
+            text.as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Write to a temporary file in the same directory, then rename over the target, so a reader
+/// sees the old report or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot write: {e}", path.display())
+    })
+}
+
+fn list_rules(args: &RulesArgs) -> i32 {
+    let engine = match load_engine(&args.config, RawGate::default()) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let active: std::collections::BTreeSet<&str> =
+        engine.active.iter().map(|r| r.def.name.as_str()).collect();
+    if args.json {
+        let v: Vec<serde_json::Value> = engine
+            .all_rules
+            .iter()
+            .map(|r| {
+                let sev = engine
+                    .active
+                    .iter()
+                    .find(|a| a.def.name == r.name)
+                    .map_or(r.severity, |a| a.severity);
+                serde_json::json!({"name": r.name, "code": r.code, "severity": sev, "mqm": r.mqm,
+                    "enabled": active.contains(r.name.as_str()), "summary": r.summary})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        return 0;
+    }
+    println!(
+        "{:<8} {:<22} {:<9} {:<8} summary",
+        "code", "name", "severity", "enabled"
+    );
+    for r in &engine.all_rules {
+        let sev = engine
+            .active
+            .iter()
+            .find(|a| a.def.name == r.name)
+            .map_or(r.severity, |a| a.severity);
+        println!(
+            "{:<8} {:<22} {:<9} {:<8} {}",
+            r.code,
+            r.name,
+            sev.name(),
+            if active.contains(r.name.as_str()) {
+                "yes"
+            } else {
+                "no"
+            },
+            r.summary
+        );
+    }
+    0
+}
+
+fn explain_rule(args: &RuleArgs) -> i32 {
+    let engine = match load_engine(&args.config, RawGate::default()) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let Some(r) = engine
+        .all_rules
+        .iter()
+        .find(|r| r.name == args.name || r.code.eq_ignore_ascii_case(&args.name))
+    else {
+        eprintln!("error: no rule named `{}` (see `tqa rules`)", args.name);
+        return 2;
+    };
+    print!("{}", crate::rules::explain(r, &engine.settings));
+    0
+}

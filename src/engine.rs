@@ -1,0 +1,358 @@
+//! Load rules and settings, run every active rule's check over a document, turn hits into
+//! findings, sort them, and score. Output is the same whatever the thread count: checks run
+//! in parallel but findings are sorted on a total order before anything is reported.
+
+use crate::analysis::Shared;
+use crate::checks::{self, Check, Context};
+use crate::finding::{Finding, Hit, Severity, render_template};
+use crate::model::Document;
+use crate::report::{DocumentReport, GateResult, PairScore};
+use crate::resources::Resources;
+use crate::rules::settings::{RawSettings, Settings, selects};
+use crate::rules::{self, ConfigError, RuleDef, builtin};
+use crate::score;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where configuration comes from, beyond the built-in rules.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// A rules directory: its rule files override built-ins by name (or add rules), its
+    /// `settings.toml` is a settings layer.
+    pub rules_dir: Option<PathBuf>,
+    /// A settings file, applied after the rules directory's.
+    pub config: Option<PathBuf>,
+    /// Command-line flags, the last layer.
+    pub flags: RawSettings,
+}
+
+pub struct ActiveRule {
+    pub def: RuleDef,
+    pub severity: Severity,
+    check: Box<dyn Check>,
+}
+
+pub struct Engine {
+    /// Every rule known (enabled or not), in code order, for `tqa rules`.
+    pub all_rules: Vec<RuleDef>,
+    pub active: Vec<ActiveRule>,
+    pub settings: Settings,
+    pub resources: Resources,
+}
+
+fn read_file(path: &std::path::Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::new(
+            &path.display().to_string(),
+            None,
+            format!("cannot read: {e}"),
+        )
+    })
+}
+
+impl Engine {
+    pub fn load(opts: &LoadOptions) -> Result<Engine, ConfigError> {
+        // Rules: built-in, then the user's directory by name.
+        let mut defs: BTreeMap<String, RuleDef> = BTreeMap::new();
+        let mut sources: Vec<(String, String)> = builtin::RULES
+            .iter()
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .collect();
+        let mut raw = RawSettings::parse(builtin::SETTINGS.0, builtin::SETTINGS.1)?;
+        if let Some(dir) = &opts.rules_dir {
+            sources.extend(rules::read_rules_dir(dir)?);
+            let s = dir.join("settings.toml");
+            if s.exists() {
+                raw = raw.merge(RawSettings::parse(
+                    &s.display().to_string(),
+                    &read_file(&s)?,
+                )?);
+            }
+            let g = dir.join("glossary.toml");
+            if g.exists()
+                && raw
+                    .resources
+                    .as_ref()
+                    .and_then(|r| r.glossary.as_ref())
+                    .is_none_or(|p| p.starts_with("builtin:"))
+            {
+                let res = raw.resources.get_or_insert_with(Default::default);
+                res.glossary = Some(g.display().to_string());
+            }
+        }
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        for (file, text) in &sources {
+            let def = rules::parse_rule(file, text)?;
+            texts.insert(file.clone(), text.clone());
+            defs.insert(def.name.clone(), def);
+        }
+        if let Some(cfg) = &opts.config {
+            raw = raw.merge(RawSettings::parse(
+                &cfg.display().to_string(),
+                &read_file(cfg)?,
+            )?);
+        }
+        raw = raw.merge(opts.flags.clone());
+        let settings = raw.resolve();
+
+        // Codes must be unique: they are public API.
+        let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
+        for d in defs.values() {
+            if let Some(other) = codes.insert(&d.code, &d.name) {
+                return Err(ConfigError::new(
+                    &d.source,
+                    rules::find_key_line(&texts[&d.source], "code"),
+                    format!("code {} is used by both `{other}` and `{}`", d.code, d.name),
+                ));
+            }
+        }
+        for name in settings.overrides.keys() {
+            if !defs.contains_key(name) {
+                return Err(ConfigError::new(
+                    "settings",
+                    None,
+                    format!("[rules.{name}]: no rule named `{name}` (see `tqa rules`)"),
+                ));
+            }
+        }
+        for sel in settings.select.iter().chain(&settings.ignore) {
+            if !defs.values().any(|d| selects(sel, &d.name, &d.code)) {
+                return Err(ConfigError::new(
+                    "selection",
+                    None,
+                    format!("`{sel}` names no rule or code (see `tqa rules`)"),
+                ));
+            }
+        }
+
+        let mut all_rules: Vec<RuleDef> = defs.into_values().collect();
+        all_rules.sort_by(|a, b| a.code.cmp(&b.code));
+        let mut active = Vec::new();
+        for def in &all_rules {
+            let ov = settings.overrides.get(&def.name);
+            let mut params = def.params.clone();
+            if let Some(p) = ov.and_then(|o| o.params.as_ref()) {
+                params.extend(p.clone());
+            }
+            // Build even disabled rules, so a bad parameter fails at load time.
+            let check = checks::build(&def.check, &params).map_err(|m| {
+                let text = &texts[&def.source];
+                let key = m.split('`').nth(1).unwrap_or("check");
+                ConfigError::new(&def.source, rules::find_key_line(text, key), m)
+            })?;
+            let enabled = ov.and_then(|o| o.enabled).unwrap_or(def.enabled);
+            let selected = if settings.select.is_empty() {
+                enabled
+            } else {
+                settings
+                    .select
+                    .iter()
+                    .any(|s| selects(s, &def.name, &def.code))
+            };
+            let ignored = settings
+                .ignore
+                .iter()
+                .any(|s| selects(s, &def.name, &def.code));
+            if selected && !ignored {
+                active.push(ActiveRule {
+                    def: def.clone(),
+                    severity: ov.and_then(|o| o.severity).unwrap_or(def.severity),
+                    check,
+                });
+            }
+        }
+        let resources = Resources::load(&settings)?;
+        Ok(Engine {
+            all_rules,
+            active,
+            settings,
+            resources,
+        })
+    }
+
+    /// Audit one document.
+    pub fn audit(&self, doc: Arc<Document>) -> DocumentReport {
+        let shared = Shared::default();
+        let ctx = Context {
+            doc: &doc,
+            settings: &self.settings,
+            resources: &self.resources,
+            shared: &shared,
+        };
+        let hits: Vec<(usize, Hit)> = self
+            .active
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, r)| r.check.run(&ctx).into_iter().map(move |h| (i, h)))
+            .collect();
+        let mut findings: Vec<Finding> = hits
+            .into_iter()
+            .map(|(i, h)| self.finding(&self.active[i], &doc, h))
+            .collect();
+        sort_findings(&mut findings);
+        findings.dedup_by(|a, b| {
+            a.rule == b.rule
+                && a.zh_lines == b.zh_lines
+                && a.en_lines == b.en_lines
+                && a.message == b.message
+        });
+        self.report(doc, findings, Vec::new())
+    }
+
+    fn finding(&self, rule: &ActiveRule, doc: &Document, h: Hit) -> Finding {
+        let message = h
+            .message
+            .clone()
+            .unwrap_or_else(|| render_template(&rule.def.message, &h.evidence));
+        let severity = match h.severity {
+            // A check's own downgrade to info survives; otherwise the configured severity.
+            Some(Severity::Info) => Severity::Info,
+            Some(s) if rule.severity == rule.def.severity => s,
+            _ => rule.severity,
+        };
+        let fingerprint = fingerprint(&rule.def.name, doc, &h);
+        Finding {
+            rule: rule.def.name.clone(),
+            code: rule.def.code.clone(),
+            severity,
+            zh_lines: h.zh_lines,
+            en_lines: h.en_lines,
+            message,
+            evidence: h.evidence,
+            suggestion: h.suggestion,
+            pair: h.pair,
+            fingerprint,
+        }
+    }
+
+    /// Score and gate a document from its (already waived) findings.
+    pub fn report(
+        &self,
+        doc: Arc<Document>,
+        findings: Vec<Finding>,
+        waived: Vec<crate::report::Waived>,
+    ) -> DocumentReport {
+        let w = &self.settings.weights;
+        let mut pair_pen = vec![0.0; doc.pairs.len()];
+        let mut counts = BTreeMap::new();
+        for f in &findings {
+            *counts.entry(f.rule.clone()).or_insert(0) += 1;
+            if let Some(i) = f.pair
+                && i < pair_pen.len()
+            {
+                pair_pen[i] += w.of(f.severity);
+            }
+        }
+        let mut words = 0.0;
+        let pair_scores: Vec<PairScore> = doc
+            .pairs
+            .iter()
+            .map(|p| {
+                let pw = score::pair_words(p, self.settings.words_per_han);
+                words += pw;
+                PairScore {
+                    index: p.index,
+                    id: p.id.clone(),
+                    zh_lines: p.zh_lines(),
+                    en_lines: p.en_lines(),
+                    words: crate::finding::round(pw, 1),
+                    penalty: pair_pen[p.index],
+                    score: score::score(pair_pen[p.index], pw),
+                }
+            })
+            .collect();
+        let penalty = score::penalty(&findings, w);
+        let doc_score = score::score(penalty, words);
+        let gate = self.gate(doc_score, &findings);
+        DocumentReport {
+            path: doc.path.clone(),
+            format: doc.format.clone(),
+            score: doc_score,
+            pairs: doc.pairs.len(),
+            words: crate::finding::round(words, 1),
+            penalty,
+            counts,
+            findings,
+            waived,
+            pair_scores,
+            gate,
+            document: doc,
+        }
+    }
+
+    fn gate(&self, doc_score: f64, findings: &[Finding]) -> GateResult {
+        let s = &self.settings;
+        let mut reasons = Vec::new();
+        if doc_score < s.min_score {
+            reasons.push(format!(
+                "score {doc_score:.1} is under the minimum {:.1}",
+                s.min_score
+            ));
+        }
+        let blocking: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity >= s.fail_on)
+            .collect();
+        if !blocking.is_empty() {
+            let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in &blocking {
+                *by_rule.entry(&f.rule).or_insert(0) += 1;
+            }
+            let list: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+            reasons.push(format!(
+                "{} finding(s) at or above `{}`: {}",
+                blocking.len(),
+                s.fail_on,
+                list.join(", ")
+            ));
+        }
+        GateResult {
+            passed: reasons.is_empty(),
+            min_score: s.min_score,
+            fail_on: s.fail_on,
+            reasons,
+        }
+    }
+}
+
+/// Total order: by first line, then code, then ranges, then message.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.first_line(), &a.code, a.zh_lines, a.en_lines, &a.message).cmp(&(
+            b.first_line(),
+            &b.code,
+            b.zh_lines,
+            b.en_lines,
+            &b.message,
+        ))
+    });
+}
+
+/// Hash of the rule and the pair's normalised text (whitespace folded), not of line numbers,
+/// so a baseline entry survives edits elsewhere in the file.
+fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(rule.as_bytes());
+    hasher.update([0]);
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match h.pair.and_then(|i| doc.pairs.get(i)) {
+        Some(p) => {
+            hasher.update(norm(p.zh_text()).as_bytes());
+            hasher.update([0]);
+            hasher.update(norm(p.en_text()).as_bytes());
+        }
+        None => {
+            // Document-level finding: key on its evidence (which names the text involved).
+            hasher.update(
+                serde_json::to_string(&h.evidence)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+        }
+    }
+    let digest = hasher.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

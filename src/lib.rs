@@ -1,0 +1,18 @@
+//! tqa: translation quality auditor for Chinese/English bilingual documents.
+//!
+//! Readers build a `model::Document`; the `engine` runs the rules (`rules/`, data) through
+//! their checks (`checks`, code), scores the findings (`score`), and reporters (`report`)
+//! render the result. Library code never prints.
+
+pub mod analysis;
+pub mod checks;
+pub mod cli;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod reader;
+pub mod report;
+pub mod resources;
+pub mod rules;
+pub mod score;
+pub mod text;

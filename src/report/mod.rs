@@ -1,0 +1,138 @@
+//! Reports (data) and reporters (one per output format). Checking never prints: the engine
+//! returns a `Report`, and `render` is the one place that knows formats exist.
+
+pub mod json;
+pub mod terminal;
+
+use crate::finding::{Finding, Severity};
+use crate::model::Document;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A finding hidden by a waiver (inline marker or baseline), listed so waivers stay visible.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waived {
+    pub finding: Finding,
+    /// `inline` or `baseline`.
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PairScore {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub zh_lines: Option<crate::model::LineRange>,
+    pub en_lines: Option<crate::model::LineRange>,
+    pub words: f64,
+    pub penalty: f64,
+    pub score: f64,
+}
+
+/// Why a document passes or fails the gate.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateResult {
+    pub passed: bool,
+    pub min_score: f64,
+    pub fail_on: Severity,
+    /// One sentence per reason it failed; empty when it passed.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    pub path: String,
+    pub format: String,
+    pub score: f64,
+    /// Number of pairs.
+    pub pairs: usize,
+    pub words: f64,
+    pub penalty: f64,
+    /// Findings per rule name (info included).
+    pub counts: BTreeMap<String, usize>,
+    pub findings: Vec<Finding>,
+    pub waived: Vec<Waived>,
+    pub pair_scores: Vec<PairScore>,
+    pub gate: GateResult,
+    /// The audited document, for reporters that show the text.
+    #[serde(skip)]
+    pub document: Arc<Document>,
+}
+
+/// An input that could not be read; other documents are still audited.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputErrorEntry {
+    pub path: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub documents: Vec<DocumentReport>,
+    pub errors: Vec<InputErrorEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Report {
+    pub fn new(documents: Vec<DocumentReport>, errors: Vec<InputErrorEntry>) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: "tqa",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            documents,
+            errors,
+        }
+    }
+    pub fn single(doc: DocumentReport) -> Report {
+        Report::new(vec![doc], vec![])
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Terminal,
+    Json,
+}
+
+impl Format {
+    /// File extension for reports written to a directory.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Terminal => "txt",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// Rendering options that are not part of the report.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Concise output for the gate: no source excerpts.
+    pub concise: bool,
+    /// Rules as loaded, for formats that describe rules (SARIF).
+    pub rules: Vec<crate::rules::RuleDef>,
+}
+
+/// The one `match` on formats.
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Terminal => terminal::render(report, opts),
+        Format::Json => json::render(report),
+    }
+}

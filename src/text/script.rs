@@ -1,0 +1,130 @@
+//! Script detection: how much of a text is Han, how much Latin, and which language a block is.
+//!
+//! Latin terms inside Chinese text are normal (`我们正在把 GDP 的 1% 投入 AI`), Chinese inside
+//! English is not. So a block is Chinese when its Han characters carry at least a quarter of the
+//! weight of its Latin letters (an English word is about four letters, a Han character about one
+//! word's worth of meaning), and English when it has Latin letters and fails that test.
+
+use crate::model::Lang;
+
+/// True for CJK Unified Ideographs (and extensions, compatibility ideographs).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF
+        | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F | 0x3007)
+}
+
+/// ASCII or fullwidth Latin letter, or a Latin letter with diacritics.
+pub fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c as u32, 0xFF21..=0xFF3A | 0xFF41..=0xFF5A | 0x00C0..=0x024F)
+}
+
+/// Character counts by script.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptCounts {
+    pub han: usize,
+    pub latin: usize,
+    pub digits: usize,
+    /// Every non-whitespace character.
+    pub visible: usize,
+}
+
+pub fn counts(text: &str) -> ScriptCounts {
+    let mut c = ScriptCounts::default();
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            continue;
+        }
+        c.visible += 1;
+        if is_han(ch) {
+            c.han += 1;
+        } else if is_latin(ch) {
+            c.latin += 1;
+        } else if ch.is_numeric() {
+            c.digits += 1;
+        }
+    }
+    c
+}
+
+/// Language of a block by script, or None when it has neither Han nor Latin letters
+/// (numbers, punctuation).
+pub fn detect(text: &str) -> Option<Lang> {
+    let c = counts(text);
+    if c.han > 0 && c.han * 4 >= c.latin {
+        Some(Lang::Zh)
+    } else if c.latin > 0 {
+        Some(Lang::En)
+    } else if c.han > 0 {
+        Some(Lang::Zh)
+    } else {
+        None
+    }
+}
+
+/// Share of Han among Han + Latin letters (0 when there are none).
+pub fn han_share(text: &str) -> f64 {
+    let c = counts(text);
+    let total = c.han + c.latin;
+    if total == 0 {
+        0.0
+    } else {
+        c.han as f64 / total as f64
+    }
+}
+
+/// English words: maximal runs of Latin letters, digits, apostrophes and inner hyphens.
+pub fn english_word_count(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for ch in text.chars() {
+        let word_char = is_latin(ch) || ch.is_ascii_digit();
+        if word_char && !in_word {
+            n += 1;
+        }
+        if word_char {
+            in_word = true;
+        } else if !(in_word && (ch == '\'' || ch == '’' || ch == '-')) {
+            in_word = false;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_with_latin_terms_is_chinese() {
+        assert_eq!(detect("我们正在把 GDP 的 1% 投入 AI"), Some(Lang::Zh));
+        assert_eq!(
+            detect("Pre-training 非常难以推理,因为很难理解模型依赖 pre-training 数据的方式。"),
+            Some(Lang::Zh)
+        );
+    }
+
+    #[test]
+    fn english_with_a_quoted_han_word_is_english() {
+        assert_eq!(
+            detect("The word 缘分 has no single English equivalent in this sentence."),
+            Some(Lang::En)
+        );
+        assert_eq!(detect("Sure."), Some(Lang::En));
+    }
+
+    #[test]
+    fn numbers_alone_have_no_language() {
+        assert_eq!(detect("2020 — 1.5%"), None);
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(
+            english_word_count("Don't you think so? It's 5-6 things."),
+            7
+        );
+        assert_eq!(english_word_count("你好"), 0);
+    }
+}
