@@ -1,7 +1,9 @@
 //! Pure text helpers shared by readers and checks: script detection, normalisation,
 //! sentence splitting, number reading. Nothing here knows about rules or reports.
 
+pub mod numbers;
 pub mod script;
+pub mod sentences;
 
 /// First `max` characters of a text on one line, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
