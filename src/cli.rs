@@ -6,6 +6,7 @@ use crate::finding::Severity;
 use crate::reader::{self, InputFormat};
 use crate::report::{self, Format, InputErrorEntry, RenderOptions, Report};
 use crate::rules::settings::{RawGate, RawResources, RawSettings, RuleOverride};
+use crate::waivers::Baseline;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -33,6 +34,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it flags, why, examples, known false positives.
     Rule(RuleArgs),
+    /// Record the current findings as accepted, in a baseline file for `--baseline`.
+    Baseline(BaselineArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -85,6 +88,24 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Hide the findings recorded in this baseline file (`tqa baseline`); report stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BaselineArgs {
+    /// Documents whose current findings are accepted; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Baseline file to write (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Input format (default: detected from the name and content).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +180,7 @@ pub fn main() -> i32 {
         Command::Gate(a) => run(&a, true),
         Command::Rules(a) => list_rules(&a),
         Command::Rule(a) => explain_rule(&a),
+        Command::Baseline(a) => crate::cli_reports::record(&a),
     }
 }
 
@@ -189,13 +211,24 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     // Read and audit every document; a bad one is reported and the others still run.
     let results: Vec<Result<report::DocumentReport, InputErrorEntry>> = args
         .files
         .par_iter()
         .map(|path| {
+            let entries = baseline
+                .as_ref()
+                .map(|b| b.entries_for(path, &args.files))
+                .unwrap_or_default();
             reader::read_document(path, args.input_format)
-                .map(|doc| engine.audit(Arc::new(doc)))
+                .map(|doc| engine.audit_with(Arc::new(doc), &entries))
                 .map_err(|e| InputErrorEntry {
                     path: e.path.clone(),
                     line: e.line,
@@ -226,7 +259,7 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
     let opts = RenderOptions {
         color,
         concise: gate,
-        rules: engine.all_rules.clone(),
+        rules: crate::cli_reports::active_rules(&engine),
     };
     let failed = docs.iter().any(|d| !d.gate.passed);
     let had_errors = !errors.is_empty();
@@ -273,12 +306,9 @@ fn write_reports(
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let mut used = std::collections::BTreeSet::new();
+    used.insert(format!("errors.{}", format.extension()));
     for d in docs {
-        let stem = Path::new(&d.path)
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .filter(|s| s != "-" && s != "<stdin>")
-            .unwrap_or_else(|| "stdin".to_string());
+        let stem = crate::cli_reports::report_stem(&d.path);
         let mut name = format!("{stem}.{}", format.extension());
         let mut k = 2;
         while !used.insert(name.clone()) {
@@ -310,7 +340,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
             .unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    // Flush to disk before the rename, so a crash cannot leave a renamed but empty report.
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{}: cannot write: {e}", tmp.display()));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())

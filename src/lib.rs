@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod checks;
 pub mod cli;
+pub mod cli_reports;
 pub mod engine;
 pub mod finding;
 pub mod model;
@@ -16,3 +17,4 @@ pub mod resources;
 pub mod rules;
 pub mod score;
 pub mod text;
+pub mod waivers;
