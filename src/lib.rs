@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod checks;
 pub mod cli;
 pub mod engine;
+pub mod eval;
 pub mod finding;
 pub mod model;
 pub mod reader;
