@@ -216,9 +216,9 @@ fn lower_first_if_common(text: &str) -> String {
     const COMMON: &[&str] = &[
         "The", "This", "That", "These", "Those", "It", "It's", "You", "We", "If", "When", "What",
         "There", "A", "An", "In", "On", "For", "So", "But", "And", "Yes", "No", "Well", "Okay",
-        "Right", "One", "Some", "Use", "See", "Here", "Now", "Maybe", "Then", "To", "As", "Do",
-        "How", "Why", "Is", "Are", "Can", "Sure", "Yeah", "Let's", "My", "Your", "Our", "Most",
-        "Many", "Only", "Also", "Just", "All",
+        "Right", "Of", "One", "Some", "Use", "See", "Here", "Now", "Maybe", "Then", "To", "As",
+        "Do", "How", "Why", "Is", "Are", "Can", "Sure", "Yeah", "Let's", "My", "Your", "Our",
+        "Most", "Many", "Only", "Also", "Just", "All",
     ];
     let first = text.split_whitespace().next().unwrap_or("");
     let bare = first.trim_end_matches([',', '.', '?', '!']);
@@ -834,5 +834,454 @@ pub fn inject_document(
         if !done {
             return out;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::data::CleanPair;
+    use crate::eval::doc::from_pairs;
+    use crate::model::Document;
+
+    /// Our own text (not the shared data): varied lengths, several sentences, numbers.
+    fn pairs() -> Vec<CleanPair> {
+        let p = |zh: &str, en: &str| CleanPair {
+            zh: zh.into(),
+            en: en.into(),
+            speaker: None,
+            origin: "test".into(),
+        };
+        vec![
+            p(
+                "我们在山里住了三年。那里的冬天非常寒冷，但是夏天很凉爽。我们每天早上都去河边散步。",
+                "We lived in the mountains for three years. The winters there were very cold, but the summers were cool. Every morning we took a walk along the river.",
+            ),
+            p(
+                "这个项目有 12 个成员，去年完成了 40 个版本的发布。",
+                "The project has 12 members and shipped 40 releases last year.",
+            ),
+            p(
+                "我觉得这本书写得很好。作者花了很多时间研究这个城市的历史。最后一章尤其精彩，讲述了一场大火之后人们如何重建家园。我已经把它推荐给了我所有的朋友。",
+                "I think this book is very well written. The author spent a long time studying the history of the city. The last chapter is especially good, telling how people rebuilt their homes after a great fire. I have already recommended it to all of my friends.",
+            ),
+            p(
+                "你能再解释一下这个想法吗？",
+                "Could you explain this idea once more?",
+            ),
+            p(
+                "当然可以。简单地说，我们先收集数据，然后训练一个小模型来检查结果。如果结果不好，我们就回到第一步重新开始。",
+                "Of course. Simply put, we first collect the data, and then train a small model to check the results. If the results are bad, we go back to the first step and start again.",
+            ),
+            p(
+                "那么你们用了多长时间才得到第一个好的结果？",
+                "So how long did it take you to get the first good result?",
+            ),
+            p(
+                "大概用了两个月。中间我们遇到了很多问题，有些问题到现在还没有解决。",
+                "It took about two months. We ran into many problems along the way, and some of them are still not solved today.",
+            ),
+            p(
+                "这听起来很辛苦。你们团队的人是怎么保持动力的？",
+                "That sounds hard. How did the people on your team stay motivated?",
+            ),
+            p(
+                "我们每周五下午一起吃饭，聊一聊这一周学到的东西。这个习惯帮了我们很大的忙。",
+                "Every Friday afternoon we had a meal together and talked about what we had learned that week. This habit helped us a great deal.",
+            ),
+            p(
+                "最后一个问题：你会给刚入行的人什么建议？",
+                "A final question: what advice would you give to people who are just starting out?",
+            ),
+            p(
+                "多读，多写，多问问题。不要害怕犯错误，因为每一个错误都会教给你一些新的东西。",
+                "Read a lot, write a lot, and ask a lot of questions. Do not be afraid of making mistakes, because every mistake teaches you something new.",
+            ),
+            p(
+                "谢谢你今天来参加我们的节目。",
+                "Thank you for coming on our show today.",
+            ),
+        ]
+    }
+
+    fn all_free(_: usize) -> bool {
+        true
+    }
+
+    struct Outcome {
+        before: EvalDoc,
+        after: EvalDoc,
+        inj: Injection,
+        parsed: Document,
+        lines: Vec<crate::eval::doc::TurnLines>,
+    }
+
+    /// Apply `kind` at `at`, render, parse with the tool's reader, and check the generic
+    /// promises: only touched turns changed, and each target's rendered lines are where the
+    /// reader finds a segment.
+    /// `run` with the first seed (of 0..50) for which the injector applies.
+    fn run_any_seed(kind: Kind, at: usize) -> Outcome {
+        let d = from_pairs("t", &pairs());
+        let cx = Ctx {
+            donors: &[],
+            free: &all_free,
+        };
+        let seed = (0..50)
+            .find(|&s| apply(kind, &mut d.clone(), at, &mut Rng::new(s), &cx).is_some())
+            .unwrap_or_else(|| panic!("{kind:?} never applies at {at}"));
+        run(kind, at, seed)
+    }
+
+    fn run(kind: Kind, at: usize, seed: u64) -> Outcome {
+        let before = from_pairs("t", &pairs());
+        let mut after = before.clone();
+        let donors = vec![
+            "The harbour was quiet that night, and the boats rocked slowly against the old stone pier.".to_string(),
+            "Nobody in the village remembered who had planted the first olive trees on the hill.".to_string(),
+        ];
+        let cx = Ctx {
+            donors: &donors,
+            free: &all_free,
+        };
+        let inj = apply(kind, &mut after, at, &mut Rng::new(seed), &cx)
+            .unwrap_or_else(|| panic!("{kind:?} does not apply at {at}"));
+        assert_eq!(inj.kind, kind);
+        for t in &before.turns {
+            if !inj.touched.contains(&t.id) {
+                let now = &after.turns[after.index_of(t.id).unwrap()];
+                assert_eq!(now, t, "{kind:?} changed untouched turn {}", t.id);
+            }
+        }
+        for id in &inj.touched {
+            let i = after.index_of(*id).unwrap();
+            let was = before.index_of(*id).map(|b| &before.turns[b]);
+            // Duplicates also name the untouched original.
+            let copies = matches!(kind, Kind::DuplicatePair | Kind::DuplicateEnglish);
+            assert!(
+                was != Some(&after.turns[i]) || copies,
+                "{kind:?} touched {id} without changing it"
+            );
+        }
+        let (text, lines) = after.render();
+        let parsed = crate::reader::transcript::parse("t.md", &text).unwrap();
+        for id in &inj.targets {
+            let span = lines[after.index_of(*id).unwrap()].span().unwrap();
+            assert!(
+                parsed.pairs.iter().any(|p| p
+                    .zh_lines()
+                    .or(p.en_lines())
+                    .is_some_and(|r| r.start == span.start)),
+                "{kind:?}: no segment starts at target line {}",
+                span.start
+            );
+        }
+        Outcome {
+            before,
+            after,
+            inj,
+            parsed,
+            lines,
+        }
+    }
+
+    fn en(o: &Outcome, i: usize) -> (&str, &str) {
+        (
+            o.before.turns[i].en.as_deref().unwrap(),
+            o.after.turns[i].en.as_deref().unwrap_or(""),
+        )
+    }
+
+    /// The parsed pair whose Chinese starts at the target turn's first line.
+    fn parsed_pair<'a>(o: &'a Outcome, i: usize) -> &'a crate::model::Pair {
+        let l = o.lines[i].zh.unwrap();
+        o.parsed
+            .pairs
+            .iter()
+            .find(|p| p.zh_lines().is_some_and(|r| r.start == l.start))
+            .unwrap()
+    }
+
+    #[test]
+    fn drop_english_leaves_the_chinese_alone_at_its_lines() {
+        let o = run(Kind::DropEnglish, 3, 1);
+        assert_eq!(o.inj.targets, [3]);
+        let p = parsed_pair(&o, 3);
+        assert!(p.en.is_none());
+        assert_eq!(p.zh_lines(), o.lines[3].zh);
+    }
+
+    #[test]
+    fn delete_sentence_removes_one_substantial_sentence() {
+        for seed in 0..5 {
+            let o = run(Kind::DeleteSentenceEn, 2, seed);
+            let (b, a) = en(&o, 2);
+            assert_eq!(sentences_en(a).len() + 1, sentences_en(b).len());
+            assert_eq!(o.after.turns[2].zh, o.before.turns[2].zh);
+            assert_eq!(parsed_pair(&o, 2).en_text(), a);
+            let o = run(Kind::DeleteSentenceZh, 0, seed);
+            let (b, a) = (
+                o.before.turns[0].zh.as_deref().unwrap(),
+                o.after.turns[0].zh.as_deref().unwrap(),
+            );
+            assert_eq!(sentences_zh(a).len() + 1, sentences_zh(b).len());
+            assert_eq!(parsed_pair(&o, 0).zh_text(), a);
+        }
+    }
+
+    #[test]
+    fn truncations_cut_where_they_say() {
+        let o = run(Kind::TruncateEnd, 2, 3);
+        let (b, a) = en(&o, 2);
+        assert!(b.starts_with(a) && a.len() < b.len());
+        assert!(!a.ends_with(['.', '!', '?']), "{a}");
+        assert!(a.starts_with("I think this book"));
+
+        let o = run(Kind::TruncateMidWord, 0, 3);
+        let (b, a) = en(&o, 0);
+        assert!(b.ends_with(a));
+        let cut = b.len() - a.len();
+        assert!(
+            b[..cut].ends_with(|c: char| c.is_ascii_alphabetic()),
+            "starts mid-word: {a}"
+        );
+        assert!(a.starts_with(|c: char| c.is_ascii_lowercase()));
+
+        let o = run(Kind::TruncateLowercase, 2, 3);
+        let (b, a) = en(&o, 2);
+        assert!(b.ends_with(a) && b[..b.len() - a.len()].ends_with(' '));
+        assert!(a.starts_with(|c: char| c.is_ascii_lowercase()));
+
+        let o = run(Kind::TruncateEllipsis, 2, 3);
+        let (b, a) = en(&o, 2);
+        let rest = a.strip_prefix('…').expect("leading ellipsis");
+        assert!(b.ends_with(rest) && rest.len() < b.len());
+        assert_eq!(parsed_pair(&o, 2).en_text(), a);
+    }
+
+    #[test]
+    fn length_injectors_change_length_a_lot() {
+        let o = run(Kind::LengthAppend, 3, 1);
+        let (b, a) = en(&o, 3);
+        assert!(a.starts_with(b) && a.len() >= b.len() + 150, "{a}");
+        let o = run(Kind::LengthCut, 2, 1);
+        let (b, a) = en(&o, 2);
+        assert_eq!(a, "I think this book is very well written.");
+        assert!((a.len() as f64) < 0.4 * b.len() as f64);
+    }
+
+    #[test]
+    fn untranslated_injectors_leave_the_wrong_language() {
+        let o = run(Kind::UntranslatedIdentical, 5, 1);
+        assert_eq!(o.after.turns[5].en, o.before.turns[5].zh);
+        // The reader sees two Chinese blocks with the same text at the target's lines.
+        let l = o.lines[5];
+        let texts: Vec<&str> = o
+            .parsed
+            .pairs
+            .iter()
+            .filter(|p| {
+                p.zh_lines()
+                    .is_some_and(|r| r == l.zh.unwrap() || r == l.en.unwrap())
+            })
+            .map(|p| p.zh_text())
+            .collect();
+        assert_eq!(texts, [o.before.turns[5].zh.as_deref().unwrap(); 2]);
+
+        let o = run(Kind::UntranslatedZhInEn, 2, 2);
+        let a = o.after.turns[2].en.as_deref().unwrap();
+        assert!(han_count(a) >= 4);
+        assert_eq!(script::detect(a), Some(Lang::En));
+        assert_eq!(parsed_pair(&o, 2).en_text(), a);
+
+        let o = run(Kind::UntranslatedEnInZh, 2, 2);
+        let z = o.after.turns[2].zh.as_deref().unwrap();
+        let b = o.before.turns[2].en.as_deref().unwrap();
+        assert!(
+            sentences_en(b).iter().any(|&(s, e)| z.contains(&b[s..e])),
+            "{z}"
+        );
+        assert_eq!(parsed_pair(&o, 2).zh_text(), z);
+    }
+
+    #[test]
+    fn speaker_injectors() {
+        let o = run(Kind::SpeakerLabel, 4, 1);
+        let p = parsed_pair(&o, 4);
+        assert_ne!(
+            p.zh.as_ref().unwrap().speaker,
+            p.en.as_ref().unwrap().speaker
+        );
+        let o = run(Kind::SpeakerVocative, 4, 1);
+        let p = parsed_pair(&o, 4);
+        let who = p.zh.as_ref().unwrap().speaker.clone().unwrap();
+        let first = who.split(' ').next().unwrap();
+        assert!(
+            p.en_text().starts_with(&format!("{first}, of course.")),
+            "{}",
+            p.en_text()
+        );
+        assert!(p.zh_text().starts_with(&format!("{first}，")));
+        assert_eq!(who, p.en.as_ref().unwrap().speaker.clone().unwrap());
+    }
+
+    #[test]
+    fn number_injectors_make_the_sides_disagree() {
+        for seed in 0..6 {
+            let o = run(Kind::NumberDigit, 1, seed);
+            let p = parsed_pair(&o, 1);
+            let z: BTreeSet<u64> = digit_runs(p.zh_text()).iter().map(|r| r.2).collect();
+            let e: BTreeSet<u64> = digit_runs(p.en_text()).iter().map(|r| r.2).collect();
+            assert_ne!(z, e, "{} / {}", p.zh_text(), p.en_text());
+            assert_eq!(z.len(), 2);
+        }
+        let o = run(Kind::NumberZhNumeral, 0, 1);
+        let z = o.after.turns[0].zh.as_deref().unwrap();
+        assert!(!z.contains("三年") && z.contains("年。"), "{z}");
+        assert_eq!(parsed_pair(&o, 0).zh_text(), z);
+    }
+
+    #[test]
+    fn misalignment_injectors_move_english_and_keep_labels() {
+        let o = run_any_seed(Kind::MisalignSwapNear, 7);
+        let j = o.after.index_of(o.inj.targets[1]).unwrap();
+        assert_eq!(j, 9, "the only later turn within 3 of similar length");
+        assert_eq!(o.after.turns[7].en, o.before.turns[j].en);
+        assert_eq!(o.after.turns[j].en, o.before.turns[7].en);
+        assert_eq!(o.after.turns[7].en_speaker, o.before.turns[7].en_speaker);
+        assert_eq!(
+            parsed_pair(&o, 7).en_text(),
+            o.before.turns[9].en.as_deref().unwrap()
+        );
+
+        let o = run(Kind::MisalignRotate, 4, 0);
+        let k = o.inj.targets.len();
+        assert!((3..=4).contains(&k));
+        for x in 0..k {
+            assert_eq!(o.after.turns[4 + x].en, o.before.turns[4 + (x + 1) % k].en);
+            assert_eq!(
+                parsed_pair(&o, 4 + x).en_text(),
+                o.after.turns[4 + x].en.as_deref().unwrap()
+            );
+        }
+
+        let mut long = pairs();
+        long.extend(pairs());
+        long.extend(pairs());
+        let before = from_pairs("t", &long);
+        let mut after = before.clone();
+        let cx = Ctx {
+            donors: &[],
+            free: &all_free,
+        };
+        let inj = apply(Kind::MisalignFar, &mut after, 2, &mut Rng::new(5), &cx).unwrap();
+        let j = after.index_of(inj.targets[2]).unwrap();
+        assert!(j >= 10);
+        assert_eq!(after.turns[2].en, before.turns[j].en);
+        assert_eq!(after.turns[3].en, before.turns[j + 1].en);
+        assert_eq!(after.turns[j].en, before.turns[2].en);
+    }
+
+    #[test]
+    fn duplicate_injectors_repeat_text() {
+        let o = run(Kind::DuplicateEnglish, 6, 4);
+        let j = o.after.index_of(o.inj.targets[1]).unwrap();
+        assert!((2..=5).contains(&j.abs_diff(6)));
+        assert_eq!(o.after.turns[6].en, o.after.turns[j].en);
+        assert!(!o.inj.each_target);
+
+        let o = run(Kind::DuplicatePair, 3, 4);
+        assert_eq!(o.after.turns.len(), o.before.turns.len() + 1);
+        assert_eq!(o.after.turns[5].zh, o.before.turns[3].zh);
+        let same: Vec<_> = o
+            .parsed
+            .pairs
+            .iter()
+            .filter(|p| p.zh_text() == o.before.turns[3].zh.as_deref().unwrap())
+            .collect();
+        assert_eq!(same.len(), 2);
+        assert_eq!(same[1].zh_lines(), o.lines[5].zh);
+    }
+
+    #[test]
+    fn boundary_shift_moves_the_last_sentence_to_the_next_turn() {
+        let o = run(Kind::BoundaryShift, 0, 0);
+        let (b, a) = en(&o, 0);
+        let next = o.after.turns[1].en.as_deref().unwrap();
+        assert_eq!(
+            a,
+            "We lived in the mountains for three years. The winters there were very cold, but the summers were cool."
+        );
+        assert!(
+            next.starts_with("Every morning we took a walk along the river. The project has 12")
+        );
+        assert!(b.ends_with("along the river."));
+        assert_eq!(parsed_pair(&o, 1).en_text(), next);
+    }
+
+    #[test]
+    fn injectors_refuse_when_preconditions_fail() {
+        let mut d = from_pairs("t", &pairs());
+        let cx = Ctx {
+            donors: &[],
+            free: &all_free,
+        };
+        // One-sentence English: nothing to delete, nothing to shift.
+        assert!(apply(Kind::DeleteSentenceEn, &mut d, 3, &mut Rng::new(1), &cx).is_none());
+        assert!(apply(Kind::BoundaryShift, &mut d, 3, &mut Rng::new(1), &cx).is_none());
+        // No number on both sides.
+        assert!(apply(Kind::NumberDigit, &mut d, 3, &mut Rng::new(1), &cx).is_none());
+        // A turn that is not free.
+        let busy = |i: usize| i != 2;
+        let cx = Ctx {
+            donors: &[],
+            free: &busy,
+        };
+        assert!(apply(Kind::DropEnglish, &mut d, 2, &mut Rng::new(1), &cx).is_none());
+        assert_eq!(
+            d.turns,
+            from_pairs("t", &pairs()).turns,
+            "refusals leave the document as it was"
+        );
+    }
+
+    #[test]
+    fn scheduler_spaces_defects_and_respects_the_budget() {
+        let mut long = Vec::new();
+        for _ in 0..5 {
+            long.extend(pairs());
+        }
+        let mut d = from_pairs("t", &long);
+        let mut counts = BTreeMap::new();
+        let donors = vec![
+            "An unrelated sentence about the weather in a far away town, long enough."
+                .to_string();
+            4
+        ];
+        let inj = inject_document(&mut d, &mut Rng::new(9), &mut counts, &donors, 0.15);
+        let touched: Vec<usize> = inj.iter().flat_map(|i| i.touched.clone()).collect();
+        assert!(!inj.is_empty());
+        assert!(touched.len() <= (long.len() as f64 * 0.15) as usize + 1);
+        // Different defects never touch the same or adjacent turns.
+        for (a, x) in inj.iter().enumerate() {
+            for y in &inj[a + 1..] {
+                for p in &x.touched {
+                    for q in &y.touched {
+                        let (i, j) = (d.index_of(*p).unwrap(), d.index_of(*q).unwrap());
+                        assert!(i.abs_diff(j) >= 2, "{:?} and {:?} overlap", x.kind, y.kind);
+                    }
+                }
+            }
+        }
+        // Same seed, same result.
+        let mut d2 = from_pairs("t", &long);
+        let inj2 = inject_document(
+            &mut d2,
+            &mut Rng::new(9),
+            &mut BTreeMap::new(),
+            &donors,
+            0.15,
+        );
+        assert_eq!(d.turns, d2.turns);
+        assert_eq!(inj.len(), inj2.len());
     }
 }
