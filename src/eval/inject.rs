@@ -992,7 +992,7 @@ mod tests {
     }
 
     /// The parsed pair whose Chinese starts at the target turn's first line.
-    fn parsed_pair<'a>(o: &'a Outcome, i: usize) -> &'a crate::model::Pair {
+    fn parsed_pair(o: &Outcome, i: usize) -> &crate::model::Pair {
         let l = o.lines[i].zh.unwrap();
         o.parsed
             .pairs
