@@ -77,10 +77,32 @@ pub fn record(args: &BaselineArgs) -> i32 {
             return 2;
         }
     };
-    let results: Vec<_> = args
-        .files
+    if args.input.stream {
+        eprintln!("error: --stream does not apply to `tqa baseline`");
+        return 2;
+    }
+    let read = match args.input.read_options() {
+        Ok(o) => o,
+        Err(m) => {
+            eprintln!("error: {m}");
+            return 2;
+        }
+    };
+    let fmt = args.input.input_format;
+    let mut inputs: Vec<(String, Option<String>)> =
+        args.files.iter().map(|f| (f.clone(), None)).collect();
+    if let (Some(z), Some(e)) = (&args.input.zh, &args.input.en) {
+        inputs.push((z.clone(), Some(e.clone())));
+    }
+    let results: Vec<_> = inputs
         .par_iter()
-        .map(|p| reader::read_document(p, args.input_format).map(|d| engine.audit(Arc::new(d))))
+        .map(|(p, en)| {
+            match en {
+                Some(en) => reader::read_pair_files(p, en, fmt, &read),
+                None => reader::read_document_with(p, fmt, &read),
+            }
+            .map(|d| engine.audit(Arc::new(d)))
+        })
         .collect();
     let mut docs = Vec::new();
     let mut failed = false;
