@@ -51,8 +51,15 @@ fn num(v: f64) -> String {
     }
 }
 
+/// Rule name → one-line summary, for tooltips.
+type Summaries<'a> = BTreeMap<&'a str, &'a str>;
+
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
-    let _ = opts;
+    let summaries: Summaries = opts
+        .rules
+        .iter()
+        .map(|r| (r.name.as_str(), r.summary.as_str()))
+        .collect();
     let bytes: usize = report
         .documents
         .iter()
@@ -101,7 +108,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         );
     }
     for (k, d) in report.documents.iter().enumerate() {
-        document(&mut o, k, d);
+        document(&mut o, k, d, &summaries);
     }
     let _ = write!(
         o,
@@ -159,7 +166,7 @@ fn controls(o: &mut String, report: &Report) {
     o.push_str("<span class=\"keys\"><kbd>j</kbd>/<kbd>k</kbd> next/previous finding · <kbd>Esc</kbd> clear</span>\n</nav>\n");
 }
 
-fn document(o: &mut String, k: usize, d: &DocumentReport) {
+fn document(o: &mut String, k: usize, d: &DocumentReport, sum: &Summaries) {
     // Number findings in report order: kept first, then waived.
     let mut shown: Vec<Shown> = d
         .findings
@@ -181,13 +188,13 @@ fn document(o: &mut String, k: usize, d: &DocumentReport) {
     let _ = writeln!(o, "<section class=\"doc\" id=\"d{k}\">");
     head(o, d);
     o.push_str("<div class=\"grid2\">\n");
-    chart(o, d, &shown);
-    counts_table(o, d, &shown);
+    chart(o, d, &shown, sum);
+    counts_table(o, d, &shown, sum);
     o.push_str("</div>\n");
     strip(o, k, d, &shown);
     index(o, &shown);
     waivers(o, d, &shown);
-    pairs(o, k, d, &shown);
+    pairs(o, k, d, &shown, sum);
     o.push_str("</section>\n");
 }
 
@@ -230,7 +237,11 @@ fn head(o: &mut String, d: &DocumentReport) {
 }
 
 /// MQM penalty by rule, stacked by severity; rules with only info findings show 0.
-fn chart(o: &mut String, d: &DocumentReport, shown: &[Shown]) {
+fn tip(sum: &Summaries, rule: &str) -> String {
+    xml(sum.get(rule).copied().unwrap_or(""))
+}
+
+fn chart(o: &mut String, d: &DocumentReport, shown: &[Shown], sum: &Summaries) {
     let mut rows: Vec<(&str, f64, &BTreeMap<Severity, f64>)> = Vec::new();
     let empty = BTreeMap::new();
     for rule in d.counts.keys() {
@@ -250,7 +261,8 @@ fn chart(o: &mut String, d: &DocumentReport, shown: &[Shown]) {
         let href = first.map(|s| format!("#{}", s.id)).unwrap_or_default();
         let _ = write!(
             o,
-            "<div class=\"bar-row\"><a class=\"bar-label\" href=\"{href}\" data-filter-rule=\"{r}\">{r}</a><div class=\"bar\" role=\"img\" aria-label=\"penalty {}\">",
+            "<div class=\"bar-row\"><a class=\"bar-label\" href=\"{href}\" data-filter-rule=\"{r}\" title=\"{}\">{r}</a><div class=\"bar\" role=\"img\" aria-label=\"penalty {}\">",
+            tip(sum, rule),
             num(*total),
             r = xml(rule)
         );
@@ -277,7 +289,7 @@ fn chart(o: &mut String, d: &DocumentReport, shown: &[Shown]) {
     o.push_str("</p></section>\n");
 }
 
-fn counts_table(o: &mut String, d: &DocumentReport, shown: &[Shown]) {
+fn counts_table(o: &mut String, d: &DocumentReport, shown: &[Shown], sum: &Summaries) {
     let mut by: BTreeMap<(&str, &str), ([usize; 4], usize)> = BTreeMap::new();
     for s in shown {
         let e = by.entry((&s.f.code, &s.f.rule)).or_default();
@@ -317,8 +329,9 @@ fn counts_table(o: &mut String, d: &DocumentReport, shown: &[Shown]) {
         };
         let _ = writeln!(
             o,
-            "<tr><td><code>{}</code></td><td class=\"rule\"><a href=\"{href}\" data-filter-rule=\"{r}\">{r}</a></td>{}{}{}{}{}<td>{}</td><td><a href=\"{href}\">line {line}</a></td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"rule\"><a href=\"{href}\" data-filter-rule=\"{r}\" title=\"{}\">{r}</a></td>{}{}{}{}{}<td>{}</td><td><a href=\"{href}\">line {line}</a></td></tr>",
             xml(code),
+            tip(sum, rule),
             cell(n[0]),
             cell(n[1]),
             cell(n[2]),
@@ -486,33 +499,52 @@ fn segment(o: &mut String, seg: Option<&Segment>, lang: &str, absent: &str) {
     }
 }
 
+/// Evidence as text: numbers trimmed, lists one item per line, an object with a `text` field
+/// (a sentence, say) as `line 104 · en — text`, other objects as `key: value` pairs.
 fn evidence_value(v: &serde_json::Value) -> String {
+    use serde_json::Value;
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n.as_f64().map(num).unwrap_or_else(|| n.to_string()),
-        serde_json::Value::Array(items) => items
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_f64().map(num).unwrap_or_else(|| n.to_string()),
+        Value::Array(items) => items
             .iter()
             .map(evidence_value)
             .collect::<Vec<_>>()
-            .join(" ‖ "),
+            .join("\n"),
+        Value::Object(m) => {
+            let rest: Vec<String> = m
+                .iter()
+                .filter(|(k, _)| k.as_str() != "text")
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("line", v) => format!("line {}", evidence_value(v)),
+                    (_, Value::String(s)) => s.clone(),
+                    (k, v) => format!("{k}: {}", evidence_value(v)),
+                })
+                .collect();
+            match m.get("text") {
+                Some(t) => format!("{} — {}", rest.join(" · "), evidence_value(t)),
+                None => rest.join(", "),
+            }
+        }
         other => other.to_string(),
     }
 }
 
-fn card(o: &mut String, s: &Shown) {
+fn card(o: &mut String, s: &Shown, sum: &Summaries) {
     let f = s.f;
     let waived = if s.waived.is_some() { " waived" } else { "" };
     let _ = write!(
         o,
         "<div class=\"finding sev-{sev}{waived}\" id=\"{id}\" data-rule=\"{rule}\" data-sev=\"{sev}\" tabindex=\"-1\">\
-         <div class=\"fh\"><span class=\"badge sev-{sev}\">{sev}</span><code>{code}</code><a class=\"rule\" href=\"#{id}\">{rule}</a>\
+         <div class=\"fh\"><span class=\"badge sev-{sev}\">{sev}</span><code>{code}</code><a class=\"rule\" href=\"#{id}\" title=\"{summary}\">{rule}</a>\
          <span class=\"where\">{loc}</span></div><div class=\"msg\">{msg}</div>",
         sev = f.severity,
         id = s.id,
         rule = xml(&f.rule),
         code = xml(&f.code),
         loc = xml(&location(f.zh_lines, f.en_lines)),
-        msg = xml(&f.message)
+        msg = xml(&f.message),
+        summary = tip(sum, &f.rule)
     );
     if !f.evidence.is_empty() {
         o.push_str("<dl class=\"ev\">");
@@ -540,7 +572,14 @@ fn card(o: &mut String, s: &Shown) {
     o.push_str("</div>");
 }
 
-fn pair_row(o: &mut String, k: usize, p: &Pair, d: &DocumentReport, mine: &[&Shown]) {
+fn pair_row(
+    o: &mut String,
+    k: usize,
+    p: &Pair,
+    d: &DocumentReport,
+    mine: &[&Shown],
+    sum: &Summaries,
+) {
     let sev = worst(mine);
     let mut class = String::from("pair");
     if !mine.is_empty() {
@@ -568,7 +607,7 @@ fn pair_row(o: &mut String, k: usize, p: &Pair, d: &DocumentReport, mine: &[&Sho
     if !mine.is_empty() {
         o.push_str("<div class=\"fs\">");
         for s in mine {
-            card(o, s);
+            card(o, s, sum);
         }
         o.push_str("</div>");
     }
@@ -576,7 +615,7 @@ fn pair_row(o: &mut String, k: usize, p: &Pair, d: &DocumentReport, mine: &[&Sho
 }
 
 /// A finding outside any pair (skipped text, document-level), at its place in the file.
-fn outside_row(o: &mut String, s: &Shown) {
+fn outside_row(o: &mut String, s: &Shown, sum: &Summaries) {
     let sev = if s.waived.is_some() {
         String::new()
     } else {
@@ -593,11 +632,11 @@ fn outside_row(o: &mut String, s: &Shown) {
         s.f.first_line(),
         xml(excerpt)
     );
-    card(o, s);
+    card(o, s, sum);
     o.push_str("</div></article>\n");
 }
 
-fn pairs(o: &mut String, k: usize, d: &DocumentReport, shown: &[Shown]) {
+fn pairs(o: &mut String, k: usize, d: &DocumentReport, shown: &[Shown], sum: &Summaries) {
     let mut by_pair: BTreeMap<usize, Vec<&Shown>> = BTreeMap::new();
     let mut outside: Vec<&Shown> = Vec::new();
     for s in shown {
@@ -614,13 +653,13 @@ fn pairs(o: &mut String, k: usize, d: &DocumentReport, shown: &[Shown]) {
     let mut rest = outside.into_iter().peekable();
     for p in &d.document.pairs {
         while let Some(s) = rest.next_if(|s| s.f.first_line() < p.first_line()) {
-            outside_row(o, s);
+            outside_row(o, s, sum);
         }
         let mine = by_pair.get(&p.index).map(Vec::as_slice).unwrap_or(&[]);
-        pair_row(o, k, p, d, mine);
+        pair_row(o, k, p, d, mine, sum);
     }
     for s in rest {
-        outside_row(o, s);
+        outside_row(o, s, sum);
     }
     if d.document.pairs.is_empty() {
         o.push_str("<p class=\"empty\">No pairs.</p>");
