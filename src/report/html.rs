@@ -504,8 +504,10 @@ fn segment(o: &mut String, seg: Option<&Segment>, lang: &str, absent: &str) {
 fn evidence_value(v: &serde_json::Value) -> String {
     use serde_json::Value;
     match v {
+        Value::String(s) if s.is_empty() => "—".into(),
         Value::String(s) => s.clone(),
         Value::Number(n) => n.as_f64().map(num).unwrap_or_else(|| n.to_string()),
+        Value::Array(items) if items.is_empty() => "none".into(),
         Value::Array(items) => items
             .iter()
             .map(evidence_value)
