@@ -259,3 +259,65 @@ fn github_annotations_cover_each_finding_with_escaped_properties() {
             .starts_with("tqa: FAIL tests/fixtures/reports/review.md: score")
     );
 }
+
+/// The real interview (when `../shared` is beside the clone), through the binary with the
+/// built-in rules: SARIF validates, JUnit parses, the HTML has one row per pair. This catches
+/// what the fixed fixture cannot: findings of rules added later, in every format.
+#[test]
+fn the_real_interview_renders_valid_reports_in_every_format() {
+    let doc = Path::new("../shared/corpus/ai-interview.zh-en.md");
+    if !doc.exists() {
+        eprintln!("SKIPPED: ../shared/corpus/ai-interview.zh-en.md is not beside the clone");
+        return;
+    }
+    let run = |format: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_tqa"))
+            .args(["audit", "--format", format, doc.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{format}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let d = &json["documents"][0];
+    let (pairs, findings) = (
+        d["pairs"].as_u64().unwrap(),
+        d["findings"].as_array().unwrap().len(),
+    );
+    assert!(pairs > 100);
+
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/reports/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let errors: Vec<String> = jsonschema::draft4::new(&schema)
+        .unwrap()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings
+    );
+
+    let junit = run("junit");
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    while reader.read_event().expect("well-formed JUnit") != quick_xml::events::Event::Eof {}
+
+    let html = run("html");
+    assert_eq!(
+        html.matches("<article class=\"pair").count() as u64
+            - html.matches("<article class=\"pair outside").count() as u64,
+        pairs
+    );
+    assert_eq!(html.matches("<div class=\"finding ").count(), findings);
+
+    let gh = run("github");
+    let annotations = gh
+        .lines()
+        .filter(|l| l.starts_with("::") && l.contains(",title=TQA"));
+    assert_eq!(annotations.count(), findings);
+    assert!(run("markdown").starts_with("## tqa translation review"));
+}
