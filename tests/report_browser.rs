@@ -158,6 +158,25 @@ fn html_report_works_in_headless_chromium() {
         "document text stays text"
     );
 
+    // Without JavaScript (the page with its script removed; chromium's --dump-dom itself
+    // needs scripting): no filter bar, every finding and pair shown, summary links still work
+    // as plain anchors.
+    let start = html.find("<script>").unwrap();
+    let end = html.find("</script>").unwrap() + "</script>".len();
+    let static_page = dir.join("review-nojs.html");
+    std::fs::write(&static_page, format!("{}{}", &html[..start], &html[end..])).unwrap();
+    let dom = run(
+        &bin,
+        profile.path(),
+        &["--dump-dom".into()],
+        &format!("{}#rule=speaker_swap", file_url(&static_page)),
+    );
+    assert!(!dom.contains("class=\"js\""));
+    assert!(dom.contains("id=\"controls\" class=\"controls\" hidden"));
+    assert_eq!(findings(&dom).iter().filter(|(_, h)| !h).count(), 7);
+    assert_eq!(hidden_pairs(&dom), 0);
+    assert!(dom.contains("<a href=\"#d0-f1\" data-filter-rule=\"speaker_swap\""));
+
     // A rule filter from the URL: only that finding, only its pair.
     let dom = dump("#rule=speaker_swap");
     let shown: Vec<String> = findings(&dom)
