@@ -9,6 +9,7 @@ pub mod checks;
 pub mod cli;
 pub mod engine;
 pub mod finding;
+pub mod glossary;
 pub mod model;
 pub mod reader;
 pub mod report;
