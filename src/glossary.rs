@@ -69,8 +69,8 @@ pub struct Glossary {
     by_en: BTreeMap<String, usize>,
     en: Option<AhoCorasick>,
     zh: Option<AhoCorasick>,
-    /// Pattern index of the zh automaton -> term index.
-    zh_owner: Vec<usize>,
+    /// Pattern index of the zh automaton -> the terms with that rendering.
+    zh_owner: Vec<Vec<usize>>,
 }
 
 impl std::fmt::Debug for Glossary {
@@ -134,12 +134,19 @@ impl Glossary {
                 .map_err(|e| ConfigError::new(file, None, format!("glossary automaton: {e}")))
         };
         let en_pats: Vec<String> = terms.iter().map(|t| t.en.clone()).collect();
-        let mut zh_pats = Vec::new();
-        let mut zh_owner = Vec::new();
+        // One pattern per distinct rendering: several terms may share one (泛化 for
+        // generalize and generalization).
+        let mut zh_pats: Vec<String> = Vec::new();
+        let mut zh_owner: Vec<Vec<usize>> = Vec::new();
         for (i, t) in terms.iter().enumerate() {
             for z in &t.zh {
-                zh_pats.push(z.clone());
-                zh_owner.push(i);
+                match zh_pats.iter().position(|p| p == z) {
+                    Some(k) => zh_owner[k].push(i),
+                    None => {
+                        zh_pats.push(z.clone());
+                        zh_owner.push(vec![i]);
+                    }
+                }
             }
         }
         Ok(Glossary {
@@ -206,7 +213,7 @@ impl Glossary {
         match &self.zh {
             Some(ac) => ac
                 .find_iter(zh)
-                .map(|m| self.zh_owner[m.pattern().as_usize()])
+                .flat_map(|m| self.zh_owner[m.pattern().as_usize()].iter().copied())
                 .collect(),
             None => BTreeSet::new(),
         }
@@ -236,6 +243,8 @@ zh = ["学习"]
 zh = ["强化学习"]
 [terms."eval"]
 zh = ["评估", "评测"]
+[terms."evaluation"]
+zh = ["评估"]
 [terms."AI"]
 keep = true
 "#;
@@ -244,9 +253,9 @@ keep = true
     fn english_longest_first_at_word_boundaries() {
         let g = Glossary::parse("g.toml", G).unwrap();
         let m =
-            g.find_en("Reinforcement learning and evals, not evaluation or retrieval-learning.");
+            g.find_en("Reinforcement learning and evals, an evaluation, not retrieval-learning or evaluations2.");
         let names: Vec<&str> = m.iter().map(|m| g.terms[m.term].en.as_str()).collect();
-        assert_eq!(names, vec!["reinforcement learning", "eval"]);
+        assert_eq!(names, vec!["reinforcement learning", "eval", "evaluation"]);
         assert_eq!(m[1].end - m[1].start, "evals".len());
         assert!(
             g.find_en("MAIL and AIs")
@@ -261,6 +270,12 @@ keep = true
         let found = g.found_zh("我们用强化学习来训练");
         let names: Vec<&str> = found.iter().map(|&i| g.terms[i].en.as_str()).collect();
         assert_eq!(names, vec!["reinforcement learning"]);
+        let found = g.found_zh("评估");
+        assert_eq!(
+            found.len(),
+            2,
+            "a shared rendering counts for every term that has it"
+        );
     }
 
     #[test]

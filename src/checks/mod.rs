@@ -5,8 +5,12 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod glossary;
 pub mod missing_translation;
+pub mod number_mismatch;
 pub mod skipped_text;
+pub mod speaker_swap;
+pub mod untranslated;
 
 use crate::finding::Hit;
 use crate::model::Document;
@@ -28,7 +32,14 @@ pub trait Check: Send + Sync {
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
-pub const CHECKS: &[&str] = &["missing_translation", "skipped_text"];
+pub const CHECKS: &[&str] = &[
+    "glossary",
+    "missing_translation",
+    "number_mismatch",
+    "skipped_text",
+    "speaker_swap",
+    "untranslated",
+];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
 /// naming the key (the loader adds file and line).
@@ -36,6 +47,10 @@ pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String
     match check {
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
+        "glossary" => glossary::build(params),
+        "number_mismatch" => number_mismatch::build(params),
+        "speaker_swap" => speaker_swap::build(params),
+        "untranslated" => untranslated::build(params),
         other => Err(format!(
             "unknown check `{other}` (known: {})",
             CHECKS.join(", ")

@@ -19,4 +19,20 @@ pub const RULES: &[(&str, &str)] = &[
         "rules/skipped_text.toml",
         include_str!("../../rules/skipped_text.toml"),
     ),
+    (
+        "rules/glossary_rule.toml",
+        include_str!("../../rules/glossary_rule.toml"),
+    ),
+    (
+        "rules/number_mismatch.toml",
+        include_str!("../../rules/number_mismatch.toml"),
+    ),
+    (
+        "rules/speaker_swap.toml",
+        include_str!("../../rules/speaker_swap.toml"),
+    ),
+    (
+        "rules/untranslated.toml",
+        include_str!("../../rules/untranslated.toml"),
+    ),
 ];

@@ -85,7 +85,8 @@ impl Number {
             return false;
         }
         match self.kind {
-            Kind::Fraction | Kind::Month => self.digits,
+            Kind::Month => false,
+            Kind::Fraction => self.digits,
             _ => self.digits || self.scaled || self.value >= min_word_value,
         }
     }
@@ -93,7 +94,8 @@ impl Number {
     /// True when two numbers say the same thing: equal values (relative 1e-6), codes by text.
     pub fn same_as(&self, other: &Number) -> bool {
         if self.kind == Kind::Code || other.kind == Kind::Code {
-            return self.kind == other.kind && self.text == other.text;
+            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3").
+            return self.text == other.text;
         }
         let (a, b) = (self.value, other.value);
         (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -214,7 +216,6 @@ const ZH_IDIOMS: &[&str] = &[
     "不三不四",
     "七七八八",
     "一一",
-    "一万个",
     "千万不",
     "千万别",
     "千万要",
@@ -259,14 +260,9 @@ impl Scanner<'_> {
             .unwrap_or(self.text.len())
     }
     fn starts_with(&self, i: usize, s: &str) -> bool {
-        let mut k = i;
-        for want in s.chars() {
-            if self.c(k) != Some(want) {
-                return false;
-            }
-            k += 1;
-        }
-        true
+        (i..)
+            .zip(s.chars())
+            .all(|(k, want)| self.c(k) == Some(want))
     }
     fn skip_spaces(&self, mut i: usize) -> usize {
         while matches!(self.c(i), Some(' ' | '\u{a0}' | '\u{3000}')) {
@@ -359,9 +355,19 @@ impl Scanner<'_> {
     /// A digit token glued to letters or a version/time: a code compared by text.
     fn push_code(&mut self, start: usize, i: usize) -> usize {
         let mut j = i;
+        // Numeronyms (I18N, L10N, A11Y, K8S) are words, not numbers.
+        if self.numeronym(i) {
+            let mut e = i;
+            while self.c(e).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                e += 1;
+            }
+            return e;
+        }
         while let Some(c) = self.c(j) {
-            let inner_punct = matches!(c, '.' | ':' | '/' | '-' | '_')
-                && self.c(j + 1).is_some_and(|d| d.is_ascii_alphanumeric());
+            // Letters and digits, and . : / between digits (2.6.32, 10:30); a hyphen ends it, so
+            // VT100-like and VT100 give the same code.
+            let inner_punct = matches!(c, '.' | ':' | '/')
+                && self.c(j + 1).is_some_and(|d| d.is_ascii_digit());
             if c.is_ascii_alphanumeric() || inner_punct {
                 j += 1;
             } else {
@@ -371,6 +377,37 @@ impl Scanner<'_> {
         let v = self.digits(i).value;
         self.push(start, j, v, Kind::Code, true, 1.0, Precision::Exact);
         j
+    }
+
+    /// One capital letter, digits, one capital letter, standing alone: I18N, L10N, K8S.
+    fn numeronym(&self, i: usize) -> bool {
+        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_uppercase()) {
+            return false;
+        }
+        if i >= 2 && self.c(i - 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+        let mut j = i;
+        while self.c(j).is_some_and(|c| c.is_ascii_digit()) {
+            j += 1;
+        }
+        self.c(j).is_some_and(|c| c.is_ascii_uppercase())
+            && !self.c(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+    }
+
+    /// Letter suffixes glued to digits, the same in both languages: ordinals (21st), scales
+    /// (10k, 5M, 175B, 3bn). Returns (kind, scale, end); other letters are units (100GB) and
+    /// end nothing.
+    fn digit_suffix(&self, j: usize) -> Option<(Kind, f64, usize)> {
+        let (suffix, se) = self.word_at(j);
+        match suffix.as_str() {
+            "st" | "nd" | "rd" | "th" => Some((Kind::Ordinal, 1.0, se)),
+            "k" => Some((Kind::Cardinal, 1e3, se)),
+            "m" if self.c(j) == Some('M') => Some((Kind::Cardinal, 1e6, se)),
+            "b" if self.c(j) == Some('B') => Some((Kind::Cardinal, 1e9, se)),
+            "bn" => Some((Kind::Cardinal, 1e9, se)),
+            _ => None,
+        }
     }
 
     // ---------------------------------------------------------------- Chinese
@@ -386,7 +423,10 @@ impl Scanner<'_> {
             } else if self.starts_with(i, "百分百") {
                 self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 i + 3
-            } else if let Some(idiom) = ZH_IDIOMS.iter().find(|w| self.starts_with(i, w)) {
+            } else if let Some(idiom) = ZH_IDIOMS
+                .iter()
+                .find(|w| self.starts_with(i, w) && !self.starts_with(i, "十分钟"))
+            {
                 i + idiom.chars().count()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
@@ -412,19 +452,25 @@ impl Scanner<'_> {
         }
         let d = self.digits(i);
         let mut j = d.end;
-        if d.code
-            || self
-                .c(j)
-                .is_some_and(|c| c.is_ascii_alphabetic() && c != 'x')
-        {
-            // versions, times, and digits glued to letters (4K, 3D) are identifiers
-            if d.code {
-                return self.push_code(i, i);
-            }
+        if d.code {
+            return self.push_code(i, i);
         }
         let mut value = d.value;
         let mut scale = 1.0;
         let mut precision = Precision::Exact;
+        let mut kind = Kind::Cardinal;
+        if let Some((k, sc, e)) = self.digit_suffix(j) {
+            kind = k;
+            scale = sc;
+            j = e;
+        }
+        // 16 进制 (base 16) names a notation, not a quantity.
+        if self.starts_with(self.skip_spaces(j), "进制") {
+            return j;
+        }
+        if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
+            kind = Kind::Month;
+        }
         // 100多万, 3千万, 320 亿
         let k = self.skip_spaces(j);
         let mut m = k;
@@ -440,7 +486,6 @@ impl Scanner<'_> {
             j = m;
         }
         value *= scale;
-        let mut kind = Kind::Cardinal;
         let k = self.skip_spaces(j);
         if self.c(k) == Some('%') {
             kind = Kind::Percent;
@@ -585,6 +630,10 @@ impl Scanner<'_> {
                 end += 2;
             }
         }
+        // 十六进制 (hexadecimal) names a notation, not a quantity.
+        if self.starts_with(self.skip_spaces(end), "进制") {
+            return end;
+        }
         // X分之Y
         if self.starts_with(end, "分之")
             && let Some((num, e2, _)) = self.zh_value(end + 2)
@@ -688,20 +737,12 @@ impl Scanner<'_> {
         let mut scale = 1.0;
         let mut kind = Kind::Cardinal;
         // Letter suffixes: 21st, 10k, 5M, 175B, 10x, 1990s; other letters are units (100GB).
-        let (suffix, se) = self.word_at(j);
-        if !suffix.is_empty() {
-            match suffix.as_str() {
-                "st" | "nd" | "rd" | "th" => kind = Kind::Ordinal,
-                "k" => scale = 1e3,
-                "m" if self.c(j) == Some('M') => scale = 1e6,
-                "b" if self.c(j) == Some('B') => scale = 1e9,
-                "bn" => scale = 1e9,
-                _ => {}
-            }
-            if kind == Kind::Ordinal || scale > 1.0 {
-                j = se;
-            }
-        } else if let Some((s, e)) = self.en_scale_after(j) {
+        let glued = self.c(j).is_some_and(|c| c.is_ascii_alphabetic());
+        if let Some((k, sc, e)) = self.digit_suffix(j) {
+            kind = k;
+            scale = sc;
+            j = e;
+        } else if !glued && let Some((s, e)) = self.en_scale_after(j) {
             scale = s;
             j = e;
         }
@@ -721,8 +762,22 @@ impl Scanner<'_> {
             w.as_str(),
             "hundreds" | "thousands" | "millions" | "billions" | "trillions" | "dozens"
         ) {
-            let s = en_scale(w.trim_end_matches('s')).unwrap_or(12.0);
-            self.push(i, e, s, Kind::Cardinal, false, s, Precision::Vague);
+            let base = match w.as_str() {
+                "hundreds" => 100.0,
+                "dozens" => 12.0,
+                _ => en_scale(w.trim_end_matches('s')).unwrap_or(1.0),
+            };
+            // "hundreds of billions" = 1e11 (vague, but comparable with 千亿)
+            if let Some((of, _, e2)) = self.next_word(e)
+                && of == "of"
+                && let Some((w3, _, e3)) = self.next_word(e2)
+                && let Some(s) = en_scale(w3.trim_end_matches('s'))
+            {
+                let _ = e2;
+                self.push(i, e3, base * s, Kind::Cardinal, false, s, Precision::Vague);
+                return e3;
+            }
+            self.push(i, e, base, Kind::Cardinal, false, base, Precision::Vague);
             return e;
         }
         // "a decade" = 10 years (十年); "a couple" = 2.
@@ -1056,6 +1111,15 @@ mod tests {
         assert!(n.iter().all(|n| n.kind == Kind::Code), "{n:?}");
         assert_eq!(n[0].text, "2.6.32");
         assert!(extract("thousands of people", Lang::En)[0].precision == Precision::Vague);
+        assert!(extract("I18N and L10N", Lang::En).is_empty());
+        let a = extract("VT100-like consoles", Lang::En);
+        let b = extract("类VT100字符控制台", Lang::Zh);
+        assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
+        assert_eq!(vals("花十分钟来学习", Lang::Zh), vec![10.0]);
+        assert!(vals("十六进制和 16 进制", Lang::Zh).is_empty());
+        assert!(!extract("2021 年 4 月", Lang::Zh)[1].significant(10.0));
+        assert_eq!(vals("low hundreds of billions", Lang::En), vec![1e11]);
+        assert_eq!(vals("练习一万个小时", Lang::Zh), vec![1e4]);
     }
 
     #[test]
