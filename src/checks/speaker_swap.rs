@@ -70,26 +70,51 @@ fn names_of(label: &str) -> Vec<String> {
     v
 }
 
-/// The name the text addresses in a vocative position, among `names`.
-fn addressed(text: &str, names: &[String]) -> Option<String> {
-    for n in names {
-        let q = regex::escape(n);
-        let pats = [
-            format!(
-                r"^\s*(?:(?i:hi|hey|hello|welcome|thanks|thank you)[^,.!?]{{0,20}},?\s+)?{q}\s*[,!，,]"
-            ),
-            format!(r"(?i:thank you|thanks)(?:\s+(?:so|very)\s+much)?,?\s+{q}\b"),
-            format!(r",\s*{q}\s*[.!?]"),
-            format!(r"^\s*{q}\s*[,，:]"),
-            format!(r"(?:谢谢你?|感谢你?)\s*[,,]?\s*{q}"),
-        ];
-        for p in pats {
-            if Regex::new(&p).is_ok_and(|r| r.is_match(text)) {
-                return Some(n.clone());
-            }
-        }
+/// Vocative patterns for a speaker's names, compiled once per label.
+struct Vocatives(Vec<(String, Vec<Regex>)>);
+
+impl Vocatives {
+    fn new(names: &[String]) -> Vocatives {
+        Vocatives(
+            names
+                .iter()
+                .map(|n| {
+                    (
+                        n.clone(),
+                        patterns(n)
+                            .iter()
+                            .filter_map(|p| Regex::new(p).ok())
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
     }
-    None
+    /// The name the text addresses in a vocative position.
+    fn find(&self, text: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(_, rs)| rs.iter().any(|r| r.is_match(text)))
+            .map(|(n, _)| n.clone())
+    }
+}
+
+#[cfg(test)]
+fn addressed(text: &str, names: &[String]) -> Option<String> {
+    Vocatives::new(names).find(text)
+}
+
+fn patterns(n: &str) -> [String; 5] {
+    let q = regex::escape(n);
+    [
+        format!(
+            r"^\s*(?:(?i:hi|hey|hello|welcome|thanks|thank you)[^,.!?]{{0,20}},?\s+)?{q}\s*[,!，,]"
+        ),
+        format!(r"(?i:thank you|thanks)(?:\s+(?:so|very)\s+much)?,?\s+{q}\b"),
+        format!(r",\s*{q}\s*[.!?]"),
+        format!(r"^\s*{q}\s*[,，:]"),
+        format!(r"(?:谢谢你?|感谢你?)\s*[,，]?\s*{q}"),
+    ]
 }
 
 fn speaker(pair: &Pair) -> Option<&str> {
@@ -137,6 +162,7 @@ impl Check for SpeakerSwap {
             .filter(|l| near(l).is_none())
             .cloned()
             .collect();
+        let mut vocatives: BTreeMap<String, Vocatives> = BTreeMap::new();
         let mut hits = Vec::new();
         for (i, pair) in doc.pairs.iter().enumerate() {
             let zs = pair.zh.as_ref().and_then(|s| s.speaker.as_deref());
@@ -183,11 +209,13 @@ impl Check for SpeakerSwap {
             }
             // Self-address, checked on the English first, then the Chinese.
             if let Some(sp) = speaker(pair) {
-                let own = names_of(sp);
+                let voc = vocatives
+                    .entry(norm(sp))
+                    .or_insert_with(|| Vocatives::new(&names_of(sp)));
                 let found = [&pair.en, &pair.zh]
                     .into_iter()
                     .flatten()
-                    .find_map(|seg| addressed(&seg.text, &own).map(|n| (n, seg)));
+                    .find_map(|seg| voc.find(&seg.text).map(|n| (n, seg)));
                 if let Some((name, _)) = found {
                     let others: Vec<&String> =
                         real.iter().filter(|r| norm(r) != norm(sp)).collect();

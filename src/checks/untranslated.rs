@@ -204,8 +204,29 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Code in backticks, or a quoted string (UI labels, messages, quotations are cited as is).
 fn in_backticks(text: &str, s: usize, e: usize) -> bool {
-    text[..s].ends_with('`') && text[e..].starts_with('`')
+    (text[..s].ends_with('`') && text[e..].starts_with('`'))
+        || text[..s]
+            .chars()
+            .next_back()
+            .is_some_and(|c| matches!(c, '"' | '“' | '「' | '『' | '\'' | '‘'))
+}
+
+/// Part of a path, option or variable: `/run`, `--force`, `$HOME`, `~/.bashrc`.
+fn in_path(text: &str, s: usize, e: usize) -> bool {
+    let path_char = |c: char| {
+        matches!(
+            c,
+            '/' | '\\' | '$' | '~' | '-' | '_' | '.' | '@' | '%' | '='
+        )
+    };
+    text[..s].chars().next_back().is_some_and(path_char)
+        || text[e..]
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '/' | '\\' | '=' | '@' | '('))
+            && !is_gloss(text, s, e)
 }
 
 /// 中文(English) or English(中文): a gloss, which is deliberate.
@@ -403,7 +424,7 @@ impl Untranslated {
                 continue;
             }
             let run = &zh[s..e];
-            if in_backticks(zh, s, e) || is_gloss(zh, s, e) {
+            if in_backticks(zh, s, e) || is_gloss(zh, s, e) || in_path(zh, s, e) {
                 continue;
             }
             // Known terms first (longest match), then what the glossary does not cover.
@@ -494,6 +515,9 @@ impl Check for Untranslated {
                 continue;
             }
             if pair.en.is_some() && self.identical(pair, zh, en, &mut hits) {
+                continue;
+            }
+            if is_code_like(zh) {
                 continue;
             }
             let covered = self.english_in_chinese(pair, zh, &mut hits);

@@ -148,6 +148,9 @@ fn fold(c: char) -> char {
     match c {
         '０'..='９' => char::from_u32(c as u32 - 0xFF10 + '0' as u32).unwrap_or(c),
         '．' => '.',
+        // Full-width comma: read as a thousands separator only between digit groups
+        // (２５，０００); elsewhere it stays punctuation because `digits` needs 3 digits after.
+        '，' => ',',
         '％' => '%',
         '－' => '-',
         '～' => '~',
@@ -366,8 +369,8 @@ impl Scanner<'_> {
         while let Some(c) = self.c(j) {
             // Letters and digits, and . : / between digits (2.6.32, 10:30); a hyphen ends it, so
             // VT100-like and VT100 give the same code.
-            let inner_punct = matches!(c, '.' | ':' | '/')
-                && self.c(j + 1).is_some_and(|d| d.is_ascii_digit());
+            let inner_punct =
+                matches!(c, '.' | ':' | '/') && self.c(j + 1).is_some_and(|d| d.is_ascii_digit());
             if c.is_ascii_alphanumeric() || inner_punct {
                 j += 1;
             } else {
