@@ -5,10 +5,11 @@
 //!   TARGET_SAME_AS_SOURCE, segments that need not be translated are exempt: shorter than
 //!   `min_identical_chars` letters or `min_identical_words` words, or made only of code, paths,
 //!   URLs, numbers or acronyms.
-//! - `english_sentence_in_chinese` (major): a sentence of the Chinese block (split on 。!?,
-//!   both widths, on ". " and on line breaks) with no Han character and at least
-//!   `min_sentence_words` plain lowercase English words (so names, titles, quoted UI labels
-//!   and attributions do not count), that is not code.
+//! - `english_sentence_in_chinese` (major): a stretch of the Chinese block without Han
+//!   characters (split at Han characters, 。!?; and ". "), with at least `min_sentence_words`
+//!   plain lowercase English words and function words among them (two, or one in a longer
+//!   stretch), that is neither code nor a quotation opening with a quote mark. So names,
+//!   titles, quoted UI labels, attributions and keyword lists do not count.
 //! - `chinese_in_english`: Han characters in the English; major when the Han text is at least
 //!   `min_han_sentence` characters (a sentence left untranslated), minor for a word.
 //! - `untranslated_term`: an English term kept inside the Chinese. The glossary decides when it
@@ -127,29 +128,32 @@ pub fn is_code_like(s: &str) -> bool {
     plain * 2 <= n
 }
 
-/// Sentences of a Chinese block: split on 。!?!? and line breaks, and on ". " (an English
-/// sentence end inside the Chinese).
+/// Stretches of a Chinese block without Han characters, split at sentence ends (。!?; both
+/// widths, ". ", line breaks): the candidates for an English sentence left in the Chinese,
+/// whether it stands alone or is glued to the Chinese around it.
 fn zh_chunks(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut ranges = Vec::new();
     let mut start = 0;
     let b = text.as_bytes();
+    let mut push = |s: usize, e: usize| ranges.push((s, e));
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        let split = matches!(c, '。' | '！' | '？' | '\n' | '!' | '?' | '；')
-            || (c == '.' && b.get(end).is_none_or(|&x| x == b' '));
-        if split {
-            let s = text[start..end].trim();
-            if !s.is_empty() {
-                out.push(s);
-            }
+        if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {
+            push(start, i);
+            start = end;
+        } else if matches!(c, '！' | '？' | '\n' | '!' | '?' | '；')
+            || (c == '.' && b.get(end).is_none_or(|&x| x == b' '))
+        {
+            push(start, end);
             start = end;
         }
     }
-    let s = text[start..].trim();
-    if !s.is_empty() {
-        out.push(s);
-    }
-    out
+    push(start, text.len());
+    ranges
+        .into_iter()
+        .map(|(s, e)| text[s..e].trim())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Plain lowercase words: an English sentence has many, a name, title, UI label or
@@ -159,6 +163,45 @@ fn lowercase_words(s: &str) -> usize {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '\''))
         .count()
+}
+
+/// English function words: a sentence has several, a keyword or option list has none
+/// ("if then elif else fi", "raw, qcow2, vmdk").
+fn function_words(s: &str) -> usize {
+    const W: &[&str] = &[
+        "the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "and", "with", "this",
+        "that", "by", "on", "as", "it", "can", "you", "your", "which", "from", "not", "will",
+        "has", "have", "we", "they", "there", "should", "may",
+    ];
+    s.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .filter(|w| W.contains(&w.as_str()))
+        .count()
+}
+
+/// Enough plain lowercase words, and function words among them.
+fn is_sentence(chunk: &str, min_words: usize) -> bool {
+    let (lw, fw) = (lowercase_words(chunk), function_words(chunk));
+    lw >= min_words && (fw >= 2 || (fw >= 1 && lw >= min_words + 2))
+}
+
+/// A stretch that is a quotation (a UI label, a message, a title cited as is): it opens with
+/// a quote and little follows the closing quote.
+fn quoted(s: &str, min_words: usize) -> bool {
+    let mut chars = s.char_indices();
+    let Some((_, open)) = chars.next() else {
+        return false;
+    };
+    if !matches!(open, '"' | '“' | '「' | '『' | '\'' | '‘') {
+        return false;
+    }
+    match chars.find(|&(_, c)| matches!(c, '"' | '”' | '」' | '』' | '’')) {
+        Some((i, c)) => lowercase_words(&s[i + c.len_utf8()..]) < min_words,
+        None => true,
+    }
 }
 
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
@@ -317,7 +360,8 @@ impl Untranslated {
         for chunk in zh_chunks(zh) {
             let c = script::counts(chunk);
             if c.han == 0
-                && lowercase_words(chunk) >= self.p.min_sentence_words
+                && is_sentence(chunk, self.p.min_sentence_words)
+                && !quoted(chunk, self.p.min_sentence_words)
                 && !is_code_like(chunk)
             {
                 let s = chunk.as_ptr() as usize - zh.as_ptr() as usize;
