@@ -104,7 +104,8 @@ impl Number {
     /// `30亿 = 3000000000`, for evidence.
     pub fn describe(&self) -> String {
         let v = format_value(self.value);
-        let mut s = if self.text == v || self.kind == Kind::Code {
+        let bare = self.text.trim_end_matches(['%', '％']).trim();
+        let mut s = if self.text == v || bare == v || self.kind == Kind::Code {
             self.text.clone()
         } else {
             format!("{} = {v}", self.text)
@@ -124,6 +125,18 @@ pub fn format_value(v: f64) -> String {
         let s = format!("{v:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
+}
+
+/// The default `min_word_value` of [`Number::significant`] (number_mismatch's default).
+pub const DEFAULT_MIN_WORD_VALUE: f64 = 10.0;
+
+/// The numbers of `text` that matter with the default threshold, in order: good alignment
+/// anchors (a pair's two sides should share them).
+pub fn significant(text: &str, lang: Lang) -> Vec<Number> {
+    extract(text, lang)
+        .into_iter()
+        .filter(|n| n.significant(DEFAULT_MIN_WORD_VALUE))
+        .collect()
 }
 
 /// Every number in `text`, in order of position.
@@ -1123,6 +1136,15 @@ mod tests {
         assert!(!extract("2021 年 4 月", Lang::Zh)[1].significant(10.0));
         assert_eq!(vals("low hundreds of billions", Lang::En), vec![1e11]);
         assert_eq!(vals("练习一万个小时", Lang::Zh), vec![1e4]);
+    }
+
+    #[test]
+    fn significant_numbers_are_anchors() {
+        let s = significant("one of the five reasons, 30 of them, twelve more", Lang::En);
+        let v: Vec<f64> = s.iter().map(|n| n.value).collect();
+        assert_eq!(v, vec![30.0, 12.0]);
+        assert_eq!(extract("50%", Lang::En)[0].describe(), "50%");
+        assert_eq!(extract("30亿", Lang::Zh)[0].describe(), "30亿 = 3000000000");
     }
 
     #[test]
