@@ -5,6 +5,7 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod format_note;
 pub mod glossary;
 pub mod missing_translation;
 pub mod number_mismatch;
@@ -33,6 +34,7 @@ pub trait Check: Send + Sync {
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
 pub const CHECKS: &[&str] = &[
+    "format_note",
     "glossary",
     "missing_translation",
     "number_mismatch",
@@ -45,6 +47,7 @@ pub const CHECKS: &[&str] = &[
 /// naming the key (the loader adds file and line).
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
+        "format_note" => format_note::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
         "glossary" => glossary::build(params),

@@ -35,4 +35,12 @@ pub const RULES: &[(&str, &str)] = &[
         "rules/untranslated.toml",
         include_str!("../../rules/untranslated.toml"),
     ),
+    (
+        "rules/tag_mismatch.toml",
+        include_str!("../../rules/tag_mismatch.toml"),
+    ),
+    (
+        "rules/po_entry_state.toml",
+        include_str!("../../rules/po_entry_state.toml"),
+    ),
 ];
