@@ -12,6 +12,10 @@ pub const GLOSSARY: (&str, &str) = (
 
 pub const RULES: &[(&str, &str)] = &[
     (
+        "rules/length_ratio.toml",
+        include_str!("../../rules/length_ratio.toml"),
+    ),
+    (
         "rules/missing_translation.toml",
         include_str!("../../rules/missing_translation.toml"),
     ),
