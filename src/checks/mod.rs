@@ -6,6 +6,7 @@
 //! `CHECKS` and `build` below.
 
 pub mod length_ratio;
+pub mod missing_sentences;
 pub mod missing_translation;
 pub mod skipped_text;
 
@@ -36,6 +37,7 @@ pub const CHECKS: &[&str] = &["length_ratio", "missing_translation", "skipped_te
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
         "length_ratio" => length_ratio::build(params),
+        "missing_sentences" => missing_sentences::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
         other => Err(format!(

@@ -16,6 +16,10 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../../rules/length_ratio.toml"),
     ),
     (
+        "rules/missing_sentences.toml",
+        include_str!("../../rules/missing_sentences.toml"),
+    ),
+    (
         "rules/missing_translation.toml",
         include_str!("../../rules/missing_translation.toml"),
     ),
