@@ -9,6 +9,7 @@ pub mod length_ratio;
 pub mod missing_sentences;
 pub mod missing_translation;
 pub mod skipped_text;
+pub mod truncated;
 
 use crate::finding::Hit;
 use crate::model::Document;
@@ -40,6 +41,7 @@ pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String
         "missing_sentences" => missing_sentences::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
+        "truncated" => truncated::build(params),
         other => Err(format!(
             "unknown check `{other}` (known: {})",
             CHECKS.join(", ")

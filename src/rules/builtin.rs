@@ -27,4 +27,8 @@ pub const RULES: &[(&str, &str)] = &[
         "rules/skipped_text.toml",
         include_str!("../../rules/skipped_text.toml"),
     ),
+    (
+        "rules/truncated.toml",
+        include_str!("../../rules/truncated.toml"),
+    ),
 ];
