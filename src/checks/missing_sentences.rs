@@ -12,6 +12,9 @@
 //! length leans the same way (`z` of the whole pair below `max_pair_z` when the English lacks a
 //! sentence, above `-max_pair_z` when the Chinese does).
 //!
+//! Pairs with more than about two thousand sentences on each side (over `MAX_CELLS` table
+//! cells) are not aligned.
+//!
 //! Known false positives: a sentence the translator dropped on purpose (a repeated
 //! "我坚持认为" or a filler aside); a long Chinese sentence condensed into a short English
 //! clause of a neighbouring sentence; misaligned pairs, where every sentence is unmatched
@@ -60,6 +63,9 @@ fn max_listed() -> usize {
     10
 }
 
+/// Largest alignment table built for one pair.
+const MAX_CELLS: usize = 4_000_000;
+
 pub struct MissingSentences {
     p: Params,
 }
@@ -97,7 +103,12 @@ impl Check for MissingSentences {
             };
             let zsent = split(&zs.text, Lang::Zh);
             let esent = split(&es.text, Lang::En);
-            if zsent.is_empty() || esent.is_empty() {
+            // The aligner's table has (zh+1)*(en+1) cells; a pair beyond MAX_CELLS (thousands
+            // of sentences a side) is not aligned rather than exhausting memory.
+            if zsent.is_empty()
+                || esent.is_empty()
+                || (zsent.len() + 1) * (esent.len() + 1) > MAX_CELLS
+            {
                 continue;
             }
             let zt: Vec<&str> = zsent.iter().map(|s| s.text).collect();
