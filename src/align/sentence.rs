@@ -11,10 +11,12 @@
 //!
 //! with `mu`, `sigma` from the document's `LengthModel`. Bead penalties (negative log prior,
 //! 1-1 = 0): 1-2/2-1 1.5, 2-2 3.0, 1-3/3-1 3.5. A 1-0 or 0-1 bead costs `deletion` (default
-//! 5.0). Anchors: each number read on one side of a bead and not on the other costs
-//! `number_weight` (0.75), each matched number earns it back; each Latin term of the Chinese
-//! (two or more letters) found in the bead's English earns `term_weight` (0.75), at most four
-//! per bead.
+//! 5.0; the missing_sentences rule uses 2.0) and nothing else: the omission explains its
+//! numbers and terms. Anchors on matching beads: each number read on one side and not on the
+//! other costs `number_weight` (0.75), each matched number earns it back; each Latin term of
+//! the Chinese (two or more letters) found in the bead's English (as a word prefix: eval ↔
+//! evals) earns `term_weight` (0.75), each one missing costs `missing_term_scale` of that
+//! (0.5), at most four of each per bead.
 //!
 //! The function is pure: it takes sentence texts and a length model and returns the beads with
 //! their costs, so other modules (cross-pair alignment) can reuse it.

@@ -107,6 +107,22 @@ fn zh_cuts(line: &str) -> Vec<usize> {
             quotes_open = !quotes_open;
         }
         let ellipsis3 = c == '.' && is_dots(&chars, i);
+        // Some translators end Chinese sentences with an ASCII '.': count it after a Han
+        // character when a space, Han character or the end follows (never 3.5 or e.g.).
+        let han_period = c == '.'
+            && i > 0
+            && crate::text::script::is_han(chars[i - 1].1)
+            && chars
+                .get(i + 1)
+                .is_none_or(|&(_, n)| n.is_whitespace() || crate::text::script::is_han(n));
+        if han_period {
+            let end = chars.get(i + 1).map_or(line.len(), |&(b, _)| b);
+            if end < line.len() {
+                cuts.push(end);
+            }
+            i += 1;
+            continue;
+        }
         if !(is_zh_ender(c) || ellipsis3) {
             i += 1;
             continue;
@@ -326,6 +342,24 @@ mod tests {
     }
 
     #[test]
+    fn chinese_quoted_inner_sentences() {
+        // corpus line 30 (peers-and-facts 4.2: quoted inner sentences split).
+        assert_eq!(
+            zh(
+                "模型说,\"天哪,你说得太对了。我有一个 bug。让我去修复它。\"然后它引入了第二个 bug。"
+            ),
+            vec![
+                "模型说,\"天哪,你说得太对了。",
+                "我有一个 bug。",
+                "让我去修复它。\"",
+                "然后它引入了第二个 bug。"
+            ]
+        );
+        // peers-and-facts 4.2: "但现在就是觉得……我们" splits after the ellipsis.
+        assert_eq!(zh("但现在就是觉得……我们"), vec!["但现在就是觉得……", "我们"]);
+    }
+
+    #[test]
     fn chinese_opening_ascii_quote_after_ender_starts_the_next_sentence() {
         assert_eq!(
             zh("他停了一下。\"继续吧。\"她说。"),
@@ -339,6 +373,16 @@ mod tests {
             zh("增长了 3.5 倍,用的是 GPT-3.5。然后呢?"),
             vec!["增长了 3.5 倍,用的是 GPT-3.5。", "然后呢?"]
         );
+    }
+
+    #[test]
+    fn chinese_ascii_period_after_han_ends_a_sentence() {
+        // Debian Reference's Chinese ends sentences with ASCII '.'.
+        assert_eq!(
+            zh("千万不要和其他人共享 root 密码. 经验丰富的用户不这样做."),
+            vec!["千万不要和其他人共享 root 密码.", "经验丰富的用户不这样做."]
+        );
+        assert_eq!(zh("版本 2.3 的 e.g. 用法"), vec!["版本 2.3 的 e.g. 用法"]);
     }
 
     #[test]
