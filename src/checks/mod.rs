@@ -5,6 +5,7 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod format_note;
 pub mod length_ratio;
 pub mod missing_sentences;
 pub mod missing_translation;
@@ -31,12 +32,20 @@ pub trait Check: Send + Sync {
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
-pub const CHECKS: &[&str] = &["length_ratio", "missing_translation", "skipped_text"];
+pub const CHECKS: &[&str] = &[
+    "format_note",
+    "length_ratio",
+    "missing_sentences",
+    "missing_translation",
+    "skipped_text",
+    "truncated",
+];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
 /// naming the key (the loader adds file and line).
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
+        "format_note" => format_note::build(params),
         "length_ratio" => length_ratio::build(params),
         "missing_sentences" => missing_sentences::build(params),
         "missing_translation" => missing_translation::build(params),

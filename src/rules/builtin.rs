@@ -28,6 +28,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../../rules/skipped_text.toml"),
     ),
     (
+        "rules/tag_mismatch.toml",
+        include_str!("../../rules/tag_mismatch.toml"),
+    ),
+    (
+        "rules/po_entry_state.toml",
+        include_str!("../../rules/po_entry_state.toml"),
+    ),
+    (
         "rules/truncated.toml",
         include_str!("../../rules/truncated.toml"),
     ),
