@@ -16,7 +16,8 @@
 //! other costs `number_weight` (0.75), each matched number earns it back; each Latin term of
 //! the Chinese (two or more letters) found in the bead's English (as a word prefix: eval ↔
 //! evals) earns `term_weight` (0.75), each one missing costs `missing_term_scale` of that
-//! (0.5), at most four of each per bead.
+//! (0.5), at most four of each per bead; each question mark or opening bracket on one side of
+//! a bead only costs `shape_weight` (0.75).
 //!
 //! The function is pure: it takes sentence texts and a length model and returns the beads with
 //! their costs, so other modules (cross-pair alignment) can reuse it.
@@ -32,13 +33,19 @@ use std::ops::Range;
 pub struct AlignParams {
     /// Allow 1-0 and 0-1 beads.
     pub allow_deletions: bool,
-    /// Cost of a 1-0 or 0-1 bead.
+    /// Cost of a 1-0 bead (a Chinese sentence with no English).
     pub deletion: f64,
+    /// Cost of a 0-1 bead (an English sentence with no Chinese); usually equal to `deletion`.
+    /// Callers may set the two apart when other evidence (the pair's overall length) says
+    /// which side is more likely to have lost text.
+    pub insertion: f64,
     pub number_weight: f64,
     pub term_weight: f64,
     /// Share of `term_weight` charged for a Latin term of the Chinese that the bead's English
     /// lacks (a deletion bead is not charged: the omission explains it).
     pub missing_term_scale: f64,
+    /// Cost of each question mark or opening bracket on one side of a bead and not the other.
+    pub shape_weight: f64,
     /// Multiplier of the length model's Gale-Church constant K inside the aligner (sentences
     /// are shorter than pairs, and a sharper length cost separates merges from omissions).
     pub k_scale: f64,
@@ -49,9 +56,11 @@ impl Default for AlignParams {
         AlignParams {
             allow_deletions: true,
             deletion: 5.0,
+            insertion: 5.0,
             number_weight: 0.75,
             term_weight: 0.75,
             missing_term_scale: 0.5,
+            shape_weight: 0.75,
             k_scale: 1.0,
         }
     }
@@ -86,6 +95,9 @@ struct Unit {
     numbers: Vec<f64>,
     /// Lower-case Latin words (Chinese side: the terms; English side: every word).
     words: Vec<String>,
+    /// Question marks and opening brackets: sentence shapes that survive translation.
+    questions: usize,
+    brackets: usize,
 }
 
 fn unit(text: &str, lang: Lang) -> Unit {
@@ -113,6 +125,8 @@ fn unit(text: &str, lang: Lang) -> Unit {
         len,
         numbers,
         words,
+        questions: text.chars().filter(|&c| c == '?' || c == '？').count(),
+        brackets: text.chars().filter(|&c| c == '(' || c == '（').count(),
     }
 }
 
@@ -162,7 +176,7 @@ pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams
                     consider(1, 0, c);
                 }
                 if j >= 1 && cost[i][j - 1].is_finite() {
-                    let c = params.deletion;
+                    let c = params.insertion;
                     consider(0, 1, c);
                 }
             }
@@ -223,6 +237,11 @@ fn bead_cost(zh: &[Unit], en: &[Unit], model: &LengthModel, p: &AlignParams) -> 
         }
     }
     c -= found.min(4) as f64 * p.term_weight;
+    // Shapes: a question stays a question, a parenthesis stays a parenthesis.
+    let count = |us: &[Unit], f: fn(&Unit) -> usize| us.iter().map(f).sum::<usize>();
+    let q = count(zh, |u| u.questions).abs_diff(count(en, |u| u.questions));
+    let br = count(zh, |u| u.brackets).abs_diff(count(en, |u| u.brackets));
+    c += (q + br).min(4) as f64 * p.shape_weight;
     c += missing.min(4) as f64 * p.term_weight * p.missing_term_scale;
     c
 }

@@ -3,7 +3,8 @@
 //! Measured by sentence alignment inside each complete pair (`align::sentence`), not by
 //! comparing counts (one Chinese sentence often becomes two English ones). Both sides are
 //! split into sentences (`text::sentences`) and aligned twice with the document's length
-//! model: freely (1-0 and 0-1 beads allowed) and forced (only matching beads: 1-1, 1-2, 2-1,
+//! model: freely (1-0 and 0-1 beads allowed, an omission on the side the pair's overall length
+//! `z` leans toward made cheaper by `length_prior * (|z| - 1)`) and forced (only matching beads: 1-1, 1-2, 2-1,
 //! 2-2, 1-3, 3-1). A sentence is reported when it sits in a 1-0/0-1 bead of the free
 //! alignment, is long enough (`min_zh_chars` Han-equivalent characters, `min_en_chars`
 //! characters), the forced alignment costs at least `min_margin` more than the free one (the
@@ -46,6 +47,10 @@ struct Params {
     #[serde(default = "deletion")]
     deletion: f64,
     /// Most sentences listed in the evidence.
+    /// How much cheaper an omission gets per standard deviation (beyond 1) that the whole
+    /// pair's length leans toward it.
+    #[serde(default)]
+    length_prior: f64,
     /// Multiplier of the length model's K inside the aligner.
     #[serde(default = "k_scale")]
     k_scale: f64,
@@ -87,14 +92,15 @@ pub fn sentence_line(seg: &Segment, s: &Sentence) -> usize {
 impl Check for MissingSentences {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let model = ctx.shared.length(ctx.doc);
-        let free_params = AlignParams {
+        let base = AlignParams {
             deletion: self.p.deletion,
+            insertion: self.p.deletion,
             k_scale: self.p.k_scale,
             ..AlignParams::default()
         };
         let forced_params = AlignParams {
             allow_deletions: false,
-            ..free_params.clone()
+            ..base.clone()
         };
         let mut hits = Vec::new();
         for pair in &ctx.doc.pairs {
@@ -113,6 +119,15 @@ impl Check for MissingSentences {
             }
             let zt: Vec<&str> = zsent.iter().map(|s| s.text).collect();
             let et: Vec<&str> = esent.iter().map(|s| s.text).collect();
+            // The pair's overall length is evidence of which side lost text: each standard
+            // deviation beyond the first makes an omission on that side cheaper.
+            let pair_z = model.z(zh_chars(&zs.text), en_chars(&es.text));
+            let lean = |z: f64| (self.p.length_prior * (z - 1.0).max(0.0)).min(base.deletion - 0.5);
+            let free_params = AlignParams {
+                deletion: base.deletion - lean(-pair_z),
+                insertion: base.insertion - lean(pair_z),
+                ..base.clone()
+            };
             let free = align(&zt, &et, model, &free_params);
             // Nothing unmatched, or nothing matched at all (then the pair is misaligned or
             // mistranslated as a whole: length_ratio and misaligned speak to that).
@@ -126,7 +141,6 @@ impl Check for MissingSentences {
             if margin < self.p.min_margin {
                 continue;
             }
-            let pair_z = model.z(zh_chars(&zs.text), en_chars(&es.text));
             let mut unmatched_zh = Vec::new();
             let mut unmatched_en = Vec::new();
             for b in free.beads.iter().filter(|b| b.is_deletion()) {
