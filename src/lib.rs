@@ -4,6 +4,7 @@
 //! their checks (`checks`, code), scores the findings (`score`), and reporters (`report`)
 //! render the result. Library code never prints.
 
+pub mod align;
 pub mod analysis;
 pub mod checks;
 pub mod cli;

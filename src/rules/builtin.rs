@@ -12,6 +12,14 @@ pub const GLOSSARY: (&str, &str) = (
 
 pub const RULES: &[(&str, &str)] = &[
     (
+        "rules/length_ratio.toml",
+        include_str!("../../rules/length_ratio.toml"),
+    ),
+    (
+        "rules/missing_sentences.toml",
+        include_str!("../../rules/missing_sentences.toml"),
+    ),
+    (
         "rules/missing_translation.toml",
         include_str!("../../rules/missing_translation.toml"),
     ),
@@ -42,5 +50,9 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "rules/po_entry_state.toml",
         include_str!("../../rules/po_entry_state.toml"),
+    ),
+    (
+        "rules/truncated.toml",
+        include_str!("../../rules/truncated.toml"),
     ),
 ];
