@@ -5,6 +5,8 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod duplicate;
+pub mod misaligned;
 pub mod missing_translation;
 pub mod skipped_text;
 
@@ -28,7 +30,12 @@ pub trait Check: Send + Sync {
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
-pub const CHECKS: &[&str] = &["missing_translation", "skipped_text"];
+pub const CHECKS: &[&str] = &[
+    "missing_translation",
+    "skipped_text",
+    "misaligned",
+    "duplicate",
+];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
 /// naming the key (the loader adds file and line).
@@ -36,6 +43,8 @@ pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String
     match check {
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
+        "misaligned" => misaligned::build(params),
+        "duplicate" => duplicate::build(params),
         other => Err(format!(
             "unknown check `{other}` (known: {})",
             CHECKS.join(", ")
