@@ -3,6 +3,7 @@
 //! of a whole document and where the file departs from it.
 
 pub mod document;
+pub mod realign;
 pub mod similarity;
 
 pub use document::{Alignment, Departure, align};
