@@ -6,6 +6,7 @@
 //! `CHECKS` and `build` below.
 
 pub mod duplicate;
+pub mod format_note;
 pub mod misaligned;
 pub mod missing_translation;
 pub mod skipped_text;
@@ -31,6 +32,7 @@ pub trait Check: Send + Sync {
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
 pub const CHECKS: &[&str] = &[
+    "format_note",
     "missing_translation",
     "skipped_text",
     "misaligned",
@@ -41,6 +43,7 @@ pub const CHECKS: &[&str] = &[
 /// naming the key (the loader adds file and line).
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
+        "format_note" => format_note::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
         "misaligned" => misaligned::build(params),
