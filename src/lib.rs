@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod finding;
 pub mod glossary;
+pub mod lexicon;
 pub mod model;
 pub mod reader;
 pub mod report;

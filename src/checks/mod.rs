@@ -5,10 +5,12 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod duplicate;
 pub mod format_note;
 pub mod glossary;
 pub mod length_ratio;
 pub mod missing_sentences;
+pub mod misaligned;
 pub mod missing_translation;
 pub mod number_mismatch;
 pub mod skipped_text;
@@ -47,6 +49,8 @@ pub const CHECKS: &[&str] = &[
     "length_ratio",
     "missing_sentences",
     "truncated",
+    "misaligned",
+    "duplicate",
 ];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
@@ -63,6 +67,8 @@ pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String
         "speaker_swap" => speaker_swap::build(params),
         "untranslated" => untranslated::build(params),
         "truncated" => truncated::build(params),
+        "misaligned" => misaligned::build(params),
+        "duplicate" => duplicate::build(params),
         other => Err(format!(
             "unknown check `{other}` (known: {})",
             CHECKS.join(", ")

@@ -24,6 +24,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../../rules/missing_translation.toml"),
     ),
     (
+        "rules/misaligned.toml",
+        include_str!("../../rules/misaligned.toml"),
+    ),
+    (
+        "rules/duplicate.toml",
+        include_str!("../../rules/duplicate.toml"),
+    ),
+    (
         "rules/skipped_text.toml",
         include_str!("../../rules/skipped_text.toml"),
     ),
