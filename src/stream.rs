@@ -277,7 +277,7 @@ fn parse_chunk(path: &str, chunk: &Chunk, layout: &Layout) -> Result<Document, I
         let index = doc.pairs.len();
         let pair: Option<Pair> = match layout {
             Layout::Jsonl(o) => jsonl::line_to_pair(path, *no, line, index, o)?,
-            Layout::Delimited(l, d) => l.pair(index, &(*no, tsv::split_row(line, *d))),
+            Layout::Delimited(l, d) => l.pair(index, &(*no, tsv::split_row(line, *d)), &Vec::new()),
         };
         if let Some(p) = pair {
             doc.pairs.push(p);
