@@ -210,25 +210,26 @@ impl Layout {
     }
 
     /// One record as a pair (index set by the caller); None for a blank record.
-    pub fn pair(&self, index: usize, (no, cells): &Record, lines: &FieldLines) -> Option<Pair> {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    pub fn pair<S: AsRef<str>>(
+        &self,
+        index: usize,
+        no: usize,
+        cells: &[S],
+        lines: &FieldLines,
+    ) -> Option<Pair> {
+        if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return None;
         }
-        let no = *no;
         let cell = |c: usize, lang: Lang| {
             cells
                 .get(c)
-                .map(|t| t.trim())
+                .map(|t| t.as_ref().trim())
                 .filter(|t| !t.is_empty())
                 .map(|t| {
+                    let raw = cells[c].as_ref();
                     // Trimming may drop leading blank paragraphs of a multi-line cell.
-                    let para = lines
-                        .get(c)
-                        .filter(|l| l.len() == cells[c].split('\n').count());
-                    let skip = cells[c]
-                        .split('\n')
-                        .take_while(|p| p.trim().is_empty())
-                        .count();
+                    let para = lines.get(c).filter(|l| l.len() == raw.split('\n').count());
+                    let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
                     let paragraph_lines: Vec<usize> = match para {
                         Some(l) => l[skip..skip + t.split('\n').count()].to_vec(),
                         None => vec![no; t.split('\n').count()],
@@ -250,13 +251,17 @@ impl Layout {
             id: self
                 .id
                 .and_then(|c| cells.get(c))
-                .map(|s| s.trim().to_string()),
+                .map(|s| s.as_ref().trim().to_string()),
             zh: cell(self.zh, Lang::Zh),
             en: cell(self.en, Lang::En),
             meta: self
                 .extra
                 .iter()
-                .filter_map(|(c, name)| cells.get(*c).map(|v| (name.clone(), v.trim().to_string())))
+                .filter_map(|(c, name)| {
+                    cells
+                        .get(*c)
+                        .map(|v| (name.clone(), v.as_ref().trim().to_string()))
+                })
                 .collect(),
         })
     }
@@ -290,7 +295,7 @@ pub fn parse(path: &str, text: &str, opts: &TsvOptions) -> Result<Document, Inpu
             continue;
         }
         let index = doc.pairs.len();
-        if let Some(p) = layout.pair(index, r, lines) {
+        if let Some(p) = layout.pair(index, r.0, &r.1, lines) {
             doc.pairs.push(p);
         }
     }
