@@ -250,36 +250,32 @@ fn tmx_variants_codes_and_skipped_languages() {
 fn tmx_tag_mismatch_is_reported_with_its_evidence() {
     let v = audit_json(&[&fx("memory.tmx")]);
     let tags = findings(&v, "tag_mismatch");
-    let problems: Vec<&str> = tags
+    // One finding per unit, listing every problem; the balanced unit is quiet.
+    let ids: Vec<&str> = tags
         .iter()
-        .map(|f| f["evidence"]["problem"].as_str().unwrap())
+        .map(|f| f["evidence"]["id"].as_str().unwrap())
         .collect();
-    assert!(
-        problems.contains(&"<bpt i=2> is never closed"),
-        "{problems:?}"
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("<ept>: 0 in Chinese, 1 in English")),
-        "{problems:?}"
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("<ph>: 0 in Chinese, 1 in English")),
-        "{problems:?}"
-    );
+    assert_eq!(ids, ["broken-bold", "placeholder"]);
     assert!(tags.iter().all(|f| f["code"] == "TQA902"));
-    // The balanced unit is quiet; the broken one points at its Chinese line.
-    assert!(tags.iter().all(|f| f["evidence"]["id"] != "welcome"));
-    let bold = tags
-        .iter()
-        .find(|f| f["evidence"]["problem"] == "<bpt i=2> is never closed")
-        .unwrap();
-    assert_eq!(bold["zh_lines"], serde_json::json!([13, 13]));
+    assert_eq!(
+        tags[0]["evidence"]["problem"],
+        "Chinese: <bpt i=2> is never closed; <ept>: 0 in Chinese, 1 in English"
+    );
+    assert_eq!(tags[0]["zh_lines"], serde_json::json!([13, 13]));
+    assert_eq!(tags[0]["en_lines"], serde_json::json!([12, 12]));
+    assert_eq!(
+        tags[1]["evidence"]["problem"],
+        "<ph>: 0 in Chinese, 1 in English"
+    );
     assert_eq!(findings(&v, "missing_translation").len(), 1);
     assert_eq!(findings(&v, "skipped_text").len(), 1);
+    let d = read("memory.tmx");
+    assert_eq!(
+        d.pairs[2].en_text(),
+        "Copy files.",
+        "code removed, spaces collapsed"
+    );
+    assert_eq!(d.pairs[4].en_text(), "First line\nsecond line.");
 }
 
 #[test]
@@ -555,4 +551,36 @@ fn real_po_catalogues_all_parse() {
         let report = engine.audit(Arc::new(doc));
         assert!(report.score > 0.0);
     }
+}
+
+#[test]
+fn no_reader_panics_on_truncated_or_damaged_input() {
+    let dir = std::fs::read_dir(format!(
+        "{}/tests/fixtures/formats",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut n = 0;
+    for entry in dir {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let format = reader::detect(&name, &text);
+        let cuts = (0..text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(7);
+        for cut in cuts {
+            for damaged in [
+                text[..cut].to_string(),
+                format!("{}\"<\\{}", &text[..cut], &text[cut..]),
+            ] {
+                // Ok or an error naming the file: never a panic.
+                if let Err(e) = reader::parse(&name, &damaged, Some(format)) {
+                    assert_eq!(e.path, name);
+                }
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 500, "{n}");
 }
