@@ -89,10 +89,22 @@ impl Engine {
             defs.insert(def.name.clone(), def);
         }
         if let Some(cfg) = &opts.config {
-            raw = raw.merge(RawSettings::parse(
-                &cfg.display().to_string(),
-                &read_file(cfg)?,
-            )?);
+            let file = cfg.display().to_string();
+            let text = read_file(cfg)?;
+            let layer = RawSettings::parse(&file, &text)?;
+            // Name the file and line of a `[rules.NAME]` table that names no rule.
+            for name in layer.rules.iter().flat_map(|r| r.keys()) {
+                if !defs.contains_key(name) {
+                    let line = rules::find_key_line(&text, &format!("rules.{name}"))
+                        .or_else(|| rules::find_key_line(&text, name));
+                    return Err(ConfigError::new(
+                        &file,
+                        line,
+                        format!("[rules.{name}]: no rule named `{name}` (see `tqa rules`)"),
+                    ));
+                }
+            }
+            raw = raw.merge(layer);
         }
         raw = raw.merge(opts.flags.clone());
         let settings = raw.resolve();
