@@ -3,7 +3,8 @@
 
 use crate::engine::{Engine, LoadOptions};
 use crate::finding::Severity;
-use crate::reader::{self, InputFormat};
+use crate::model::Lang;
+use crate::reader::{self, InputFormat, ReadOptions};
 use crate::report::{self, Format, InputErrorEntry, RenderOptions, Report};
 use crate::rules::settings::{RawGate, RawResources, RawSettings, RuleOverride};
 use clap::{Args, Parser, Subcommand};
@@ -63,8 +64,10 @@ pub struct ConfigArgs {
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
     /// Documents to audit; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present_any = ["zh", "stream"], value_name = "FILE")]
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
     /// Output format (default: terminal).
@@ -73,9 +76,6 @@ pub struct RunArgs {
     /// Write one report per document into this directory instead of standard output.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Input format (default: detected from the name and content).
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
     /// Gate: fail when a document scores under this.
     #[arg(long)]
     pub min_score: Option<f64>,
@@ -85,6 +85,81 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+}
+
+/// How inputs are read (formats, columns, direction, streaming).
+#[derive(Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Input format (default: detected from the name and content).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Chinese file of a pair of one-language files (plain text lines or subtitles); with --en.
+    #[arg(long, value_name = "FILE", requires = "en")]
+    pub zh: Option<String>,
+    /// English file of the pair; with --zh.
+    #[arg(long, value_name = "FILE", requires = "zh")]
+    pub en: Option<String>,
+    /// TSV/CSV column (header name or 0-based index) or JSONL field of the Chinese text.
+    #[arg(long, value_name = "COL")]
+    pub zh_col: Option<String>,
+    /// TSV/CSV column or JSONL field of the English text.
+    #[arg(long, value_name = "COL")]
+    pub en_col: Option<String>,
+    /// JSONL field of the speaker (default `speaker`).
+    #[arg(long, value_name = "FIELD")]
+    pub speaker_field: Option<String>,
+    /// JSONL field of the id (default `id`).
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
+    /// Honour `"` quoting in TSV/CSV (default: off for TSV, on for CSV).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+    pub quoting: Option<bool>,
+    /// Source language (the other side is the translation); overrides the file's metadata.
+    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    pub source: Option<Lang>,
+    /// Target language; must differ from --source.
+    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    pub target: Option<Lang>,
+    /// Stream JSONL/TSV pairs (a file or stdin) to one JSON line per pair plus a summary line,
+    /// in bounded memory.
+    #[arg(long)]
+    pub stream: bool,
+    /// Pairs per chunk in --stream mode (the window of document-level checks).
+    #[arg(long, value_name = "N", default_value_t = crate::stream::DEFAULT_CHUNK)]
+    pub chunk: usize,
+}
+
+impl InputArgs {
+    pub fn read_options(&self) -> Result<ReadOptions, String> {
+        let source = match (self.source, self.target) {
+            (Some(s), Some(t)) if s == t => {
+                return Err("--source and --target must be different languages".into());
+            }
+            (Some(s), _) => Some(s),
+            (None, Some(t)) => Some(t.other()),
+            (None, None) => None,
+        };
+        Ok(ReadOptions {
+            zh_col: self.zh_col.clone(),
+            en_col: self.en_col.clone(),
+            speaker_field: self.speaker_field.clone(),
+            id_field: self.id_field.clone(),
+            quoting: self.quoting,
+            source,
+        })
+    }
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err(format!("`{s}`: expected on or off")),
+    }
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    reader::lang_of_tag(s).ok_or_else(|| format!("`{s}`: expected zh or en"))
 }
 
 #[derive(Args, Debug)]
@@ -189,20 +264,47 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
+    let read_opts = match args.input.read_options() {
+        Ok(o) => o,
+        Err(m) => {
+            eprintln!("error: {m}");
+            return 2;
+        }
+    };
+    if args.input.stream {
+        return crate::stream_cli::run(&engine, args, &read_opts, gate);
+    }
     // Read and audit every document; a bad one is reported and the others still run.
-    let results: Vec<Result<report::DocumentReport, InputErrorEntry>> = args
-        .files
+    let progress = crate::stream_cli::documents_progress(args.files.len());
+    let fmt = args.input.input_format;
+    let mut inputs: Vec<(String, Option<String>)> =
+        args.files.iter().map(|f| (f.clone(), None)).collect();
+    if let (Some(z), Some(e)) = (&args.input.zh, &args.input.en) {
+        inputs.push((z.clone(), Some(e.clone())));
+    }
+    let results: Vec<Result<report::DocumentReport, InputErrorEntry>> = inputs
         .par_iter()
-        .map(|path| {
-            reader::read_document(path, args.input_format)
+        .map(|(path, en)| {
+            let doc = match en {
+                Some(en) => reader::read_pair_files(path, en, fmt, &read_opts),
+                None => reader::read_document_with(path, fmt, &read_opts),
+            };
+            let r = doc
                 .map(|doc| engine.audit(Arc::new(doc)))
                 .map_err(|e| InputErrorEntry {
                     path: e.path.clone(),
                     line: e.line,
                     message: e.message.clone(),
-                })
+                });
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            r
         })
         .collect();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for r in results {

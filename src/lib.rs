@@ -16,4 +16,6 @@ pub mod report;
 pub mod resources;
 pub mod rules;
 pub mod score;
+pub mod stream;
+pub mod stream_cli;
 pub mod text;

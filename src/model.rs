@@ -171,6 +171,24 @@ pub struct Document {
     pub waivers: Vec<InlineWaiver>,
     /// Number of lines in the file.
     pub line_count: usize,
+    /// Format-level observations by the reader (unbalanced inline tags, fuzzy or obsolete PO
+    /// entries), each reported by the rule whose check reads its `kind`.
+    pub notes: Vec<Note>,
+}
+
+/// Something a reader noticed about the file's own structure, turned into a finding by the
+/// `format_note` check of the rule configured for its `kind` (`tag_mismatch`,
+/// `po_entry_state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub kind: String,
+    /// Pair it is about, when the entry became a pair (an obsolete PO entry does not).
+    pub pair: Option<usize>,
+    /// Lines in the original file on each side (at least one is set).
+    pub zh_lines: Option<LineRange>,
+    pub en_lines: Option<LineRange>,
+    /// Named measurements for the finding's evidence and message.
+    pub evidence: Vec<(String, String)>,
 }
 
 /// An inline waiver: applies to the pair whose block starts on the next non-blank line.
@@ -193,6 +211,7 @@ impl Document {
             skipped: Vec::new(),
             waivers: Vec::new(),
             line_count: 0,
+            notes: Vec::new(),
         }
     }
 }

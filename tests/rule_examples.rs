@@ -13,7 +13,8 @@ fn documented_examples_behave_as_documented() {
     for rule in &engine.all_rules {
         for (i, ex) in rule.examples.iter().enumerate() {
             checked += 1;
-            let doc = tqa::reader::parse("example.md", &ex.input, None).expect("example parses");
+            let name = format!("example.{}", ex.format.as_deref().unwrap_or("md"));
+            let doc = tqa::reader::parse(&name, &ex.input, None).expect("example parses");
             let report = engine.audit(Arc::new(doc));
             let hits: Vec<_> = report
                 .findings

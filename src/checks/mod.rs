@@ -5,6 +5,7 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod format_note;
 pub mod missing_translation;
 pub mod skipped_text;
 
@@ -28,12 +29,13 @@ pub trait Check: Send + Sync {
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
-pub const CHECKS: &[&str] = &["missing_translation", "skipped_text"];
+pub const CHECKS: &[&str] = &["format_note", "missing_translation", "skipped_text"];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
 /// naming the key (the loader adds file and line).
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
+        "format_note" => format_note::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
         other => Err(format!(

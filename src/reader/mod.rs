@@ -1,10 +1,17 @@
 //! Readers: one per input format, each producing a `Document`. Bad input is an `InputError`
 //! naming the file and, where it applies, the line or byte; never a panic.
 
+pub mod jsonl;
+pub mod plain;
+pub mod po;
+pub mod subtitle;
+pub mod tmx;
 pub mod transcript;
 pub mod tsv;
+pub mod xliff;
+mod xml;
 
-use crate::model::Document;
+use crate::model::{Direction, Document, Lang};
 use std::io::Read;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +47,24 @@ impl std::error::Error for InputError {}
 pub enum InputFormat {
     /// `**Speaker:** text` blocks, Chinese then English (or the reverse).
     Transcript,
-    /// `zh<TAB>en`, or a header naming the columns; no quoting.
+    /// `zh<TAB>en`, or a header naming the columns; no quoting unless `--quoting on`.
     Tsv,
+    /// Comma-separated, header or `--zh-col/--en-col`; RFC 4180 quoting unless `--quoting off`.
+    Csv,
+    /// One JSON object per line: `{"zh": ..., "en": ..., "speaker"?: ..., "id"?: ...}`.
+    Jsonl,
+    /// TMX 1.4 translation memory.
+    Tmx,
+    /// XLIFF 1.2 or 2.x.
+    Xliff,
+    /// gettext PO catalogue (msgid English, msgstr Chinese).
+    Po,
+    /// SubRip subtitles (bilingual cues, or one language per file with `--zh/--en`).
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
+    /// Plain text, one segment per line; only as a pair of files (`--zh a.txt --en b.txt`).
+    Plain,
 }
 
 impl InputFormat {
@@ -49,20 +72,91 @@ impl InputFormat {
         match self {
             InputFormat::Transcript => "transcript",
             InputFormat::Tsv => "tsv",
+            InputFormat::Csv => "csv",
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::Tmx => "tmx",
+            InputFormat::Xliff => "xliff",
+            InputFormat::Po => "po",
+            InputFormat::Srt => "srt",
+            InputFormat::Vtt => "vtt",
+            InputFormat::Plain => "plain",
         }
     }
+}
+
+/// Reader options from the command line; the defaults read every format as documented.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// TSV/CSV column (header name or 0-based index) or JSONL field of the Chinese text.
+    pub zh_col: Option<String>,
+    pub en_col: Option<String>,
+    /// JSONL field names of the speaker and the id (default `speaker`, `id`).
+    pub speaker_field: Option<String>,
+    pub id_field: Option<String>,
+    /// Delimited text: honour `"` quoting (default: off for TSV, on for CSV).
+    pub quoting: Option<bool>,
+    /// `--source/--target`: overrides the direction the file's metadata gives.
+    pub source: Option<Lang>,
 }
 
 /// Pick a format from the file name, then the content.
 pub fn detect(path: &str, text: &str) -> InputFormat {
     let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".tsv") || lower.ends_with(".tab") {
-        return InputFormat::Tsv;
+    let by_ext: &[(&[&str], InputFormat)] = &[
+        (&[".tsv", ".tab"], InputFormat::Tsv),
+        (&[".csv"], InputFormat::Csv),
+        (&[".jsonl", ".ndjson"], InputFormat::Jsonl),
+        (&[".tmx"], InputFormat::Tmx),
+        (
+            &[".xlf", ".xliff", ".sdlxliff", ".mxliff"],
+            InputFormat::Xliff,
+        ),
+        (&[".po", ".pot"], InputFormat::Po),
+        (&[".srt"], InputFormat::Srt),
+        (&[".vtt"], InputFormat::Vtt),
+        (&[".md", ".markdown", ".txt"], InputFormat::Transcript),
+    ];
+    for (exts, f) in by_ext {
+        if exts.iter().any(|e| lower.ends_with(e)) {
+            return *f;
+        }
     }
-    if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".txt") {
-        return InputFormat::Transcript;
+    detect_content(text)
+}
+
+/// Content sniffing for stdin and unknown extensions: the first non-blank line decides the
+/// structured formats; otherwise tabs mean TSV, and the rest is a transcript.
+fn detect_content(text: &str) -> InputFormat {
+    let head: &str = &text[..text.len().min(4096)];
+    let first = head
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if first.starts_with("WEBVTT") {
+        return InputFormat::Vtt;
     }
-    // Content: most non-blank lines with a tab → TSV.
+    if first.starts_with('{') {
+        return InputFormat::Jsonl;
+    }
+    if first.starts_with('<') {
+        if head.contains("<tmx") {
+            return InputFormat::Tmx;
+        }
+        if head.contains("<xliff") {
+            return InputFormat::Xliff;
+        }
+    }
+    if head.contains("\nmsgid ") || first.starts_with("msgid ") {
+        return InputFormat::Po;
+    }
+    let mut it = head.lines().map(str::trim).filter(|l| !l.is_empty());
+    if let (Some(a), Some(b)) = (it.next(), it.next())
+        && a.chars().all(|c| c.is_ascii_digit())
+        && b.contains("-->")
+    {
+        return InputFormat::Srt;
+    }
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -131,20 +225,132 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, InputError> {
 
 /// Read a document from a path (or `-`), with an explicit or detected format.
 pub fn read_document(path: &str, format: Option<InputFormat>) -> Result<Document, InputError> {
+    read_document_with(path, format, &ReadOptions::default())
+}
+
+/// Read a document with reader options.
+pub fn read_document_with(
+    path: &str,
+    format: Option<InputFormat>,
+    opts: &ReadOptions,
+) -> Result<Document, InputError> {
     let bytes = read_bytes(path)?;
     let shown = if path == "-" { "<stdin>" } else { path };
     let text = decode(shown, &bytes)?;
-    parse(shown, &text, format)
+    parse_with(shown, &text, format, opts)
 }
 
 /// Parse decoded text.
 pub fn parse(path: &str, text: &str, format: Option<InputFormat>) -> Result<Document, InputError> {
+    parse_with(path, text, format, &ReadOptions::default())
+}
+
+/// Parse decoded text with reader options.
+pub fn parse_with(
+    path: &str,
+    text: &str,
+    format: Option<InputFormat>,
+    opts: &ReadOptions,
+) -> Result<Document, InputError> {
     let format = format.unwrap_or_else(|| detect(path, text));
-    let doc = match format {
+    let mut doc = match format {
         InputFormat::Transcript => transcript::parse(path, text)?,
-        InputFormat::Tsv => tsv::parse(path, text, &tsv::TsvOptions::default())?,
+        InputFormat::Tsv | InputFormat::Csv => tsv::parse(path, text, &tsv_options(format, opts))?,
+        InputFormat::Jsonl => jsonl::parse(path, text, &jsonl::JsonlOptions::from(opts))?,
+        InputFormat::Tmx => tmx::parse(path, text)?,
+        InputFormat::Xliff => xliff::parse(path, text)?,
+        InputFormat::Po => po::parse(path, text)?,
+        InputFormat::Srt | InputFormat::Vtt => subtitle::parse(path, text)?,
+        InputFormat::Plain => {
+            return Err(InputError::new(
+                path,
+                None,
+                "plain text needs two files: --zh FILE --en FILE",
+            ));
+        }
     };
+    apply_direction(&mut doc, opts);
     Ok(doc)
+}
+
+/// Two files of one language each (`--zh a --en b`): line-aligned plain text, or subtitles
+/// matched by timestamps. Chinese lines point into the Chinese file, English into the English.
+pub fn read_pair_files(
+    zh_path: &str,
+    en_path: &str,
+    format: Option<InputFormat>,
+    opts: &ReadOptions,
+) -> Result<Document, InputError> {
+    let zh = decode(zh_path, &read_bytes(zh_path)?)?;
+    let en = decode(en_path, &read_bytes(en_path)?)?;
+    let format = format.unwrap_or_else(|| match detect(zh_path, &zh) {
+        f @ (InputFormat::Srt | InputFormat::Vtt) => f,
+        _ => InputFormat::Plain,
+    });
+    let mut doc = match format {
+        InputFormat::Srt | InputFormat::Vtt => subtitle::parse_pair(zh_path, &zh, en_path, &en)?,
+        InputFormat::Plain | InputFormat::Transcript => plain::parse(zh_path, &zh, en_path, &en),
+        other => {
+            return Err(InputError::new(
+                zh_path,
+                None,
+                format!(
+                    "--zh/--en take plain text or subtitle files, not {}",
+                    other.name()
+                ),
+            ));
+        }
+    };
+    apply_direction(&mut doc, opts);
+    Ok(doc)
+}
+
+fn apply_direction(doc: &mut Document, opts: &ReadOptions) {
+    match opts.source {
+        Some(Lang::En) => doc.direction = Direction::EnToZh,
+        Some(Lang::Zh) => doc.direction = Direction::ZhToEn,
+        None => {}
+    }
+}
+
+pub fn tsv_options(format: InputFormat, opts: &ReadOptions) -> tsv::TsvOptions {
+    let csv = format == InputFormat::Csv;
+    tsv::TsvOptions {
+        zh_col: opts.zh_col.clone(),
+        en_col: opts.en_col.clone(),
+        delimiter: Some(if csv { ',' } else { '\t' }),
+        quoting: opts.quoting.unwrap_or(csv),
+    }
+}
+
+/// Map a language tag (`zh-CN`, `zh_Hans`, `ZH-tw`, `en-US`, `eng`) to the two languages the
+/// tool audits; anything else is None.
+pub fn lang_of_tag(tag: &str) -> Option<Lang> {
+    let t = tag.trim().to_ascii_lowercase();
+    let primary = t.split(['-', '_']).next().unwrap_or("");
+    match primary {
+        "zh" | "zho" | "chi" | "cmn" | "yue" => Some(Lang::Zh),
+        "en" | "eng" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// Byte offsets of line starts, to turn a parser's byte position into a 1-based line.
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(v)
+    }
+    /// 1-based line of a byte offset.
+    pub fn line(&self, byte: usize) -> usize {
+        self.0.partition_point(|&s| s <= byte).max(1)
+    }
+    pub fn count(&self, text: &str) -> usize {
+        self.0.len() - usize::from(text.ends_with('\n'))
+    }
 }
 
 /// Split text into lines without their terminators (LF or CRLF), keeping trailing-space

@@ -1,8 +1,15 @@
-//! Tab-separated pairs: `zh<TAB>en`, or a header naming the columns (`zh`, `en`, `id`, ...).
-//! Quoting is off: a field that begins with `"` is text, as in Debian Reference's TSV.
-//! Each row is one pair; both segments point at the row's line.
+//! Delimited pairs: TSV (`zh<TAB>en`) or CSV, either headerless or with a header naming the
+//! columns (`zh`, `en`, `id`, ...; or `--zh-col/--en-col` by name or 0-based index).
+//!
+//! Quoting is off for TSV by default: a field that begins with `"` is text, as in Debian
+//! Reference's TSV. CSV honours RFC 4180 quoting by default (English text is full of commas);
+//! `--quoting on|off` overrides either. Each record is one pair; both segments point at the
+//! record's line (a quoted record spanning lines points at its first line).
+//!
+//! The layout (which column is which) is decided once from the header or the first rows, then
+//! each record becomes a pair on its own, so `--stream` reads the same way in bounded memory.
 
-use super::{InputError, split_lines};
+use super::InputError;
 use crate::model::{Document, Lang, LineRange, Pair, Segment};
 use crate::text::script;
 
@@ -12,6 +19,8 @@ pub struct TsvOptions {
     pub zh_col: Option<String>,
     pub en_col: Option<String>,
     pub delimiter: Option<char>,
+    /// Honour `"` quoting.
+    pub quoting: bool,
 }
 
 const ZH_NAMES: &[&str] = &[
@@ -20,7 +29,22 @@ const ZH_NAMES: &[&str] = &[
 const EN_NAMES: &[&str] = &["en", "en-us", "en_us", "en-gb", "english", "英文"];
 const ID_NAMES: &[&str] = &["id", "key", "msgid", "segment", "seg_id"];
 
-fn find_col(header: &[&str], wanted: Option<&String>, names: &[&str]) -> Option<usize> {
+/// One record: its 1-based line and its fields.
+pub type Record = (usize, Vec<String>);
+
+/// Which field is which, decided from the header or the first rows.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub zh: usize,
+    pub en: usize,
+    pub id: Option<usize>,
+    /// Other header columns, carried into `Pair.meta`.
+    pub extra: Vec<(usize, String)>,
+    /// The first record is a header (not a pair).
+    pub has_header: bool,
+}
+
+fn find_col(header: &[String], wanted: Option<&String>, names: &[&str]) -> Option<usize> {
     match wanted {
         Some(w) => w
             .parse::<usize>()
@@ -32,65 +56,121 @@ fn find_col(header: &[&str], wanted: Option<&String>, names: &[&str]) -> Option<
     }
 }
 
-pub fn parse(path: &str, text: &str, opts: &TsvOptions) -> Result<Document, InputError> {
+/// Split text into records with their 1-based lines. Without quoting a record is a line
+/// (split on the delimiter, so it is exact and fast); with quoting the csv crate reads, and
+/// each record's line is recomputed from its byte offset (the crate's own line count does not
+/// see the blank lines it skips).
+pub fn records(path: &str, text: &str, opts: &TsvOptions) -> Result<Vec<Record>, InputError> {
     let delim = opts.delimiter.unwrap_or('\t');
-    let lines = split_lines(text);
-    let mut doc = Document::new(path, "tsv");
-    doc.line_count = lines.len();
-    let Some(first) = lines.iter().position(|l| !l.trim().is_empty()) else {
-        return Err(InputError::new(path, None, "empty file: nothing to audit"));
-    };
-    let header: Vec<&str> = lines[first].split(delim).collect();
-    let hz = find_col(&header, opts.zh_col.as_ref(), ZH_NAMES);
-    let he = find_col(&header, opts.en_col.as_ref(), EN_NAMES);
-    let has_header = opts
-        .zh_col
-        .as_deref()
-        .is_some_and(|c| c.parse::<usize>().is_err())
-        || (hz.is_some() && he.is_some() && opts.zh_col.is_none());
-    let (zc, ec, idc, start) = if has_header {
-        let zc = hz.ok_or_else(|| {
-            InputError::new(
-                path,
-                Some(first + 1),
-                format!("header has no Chinese column {:?}", opts.zh_col),
-            )
-        })?;
-        let ec = he.ok_or_else(|| {
-            InputError::new(
-                path,
-                Some(first + 1),
-                format!("header has no English column {:?}", opts.en_col),
-            )
-        })?;
-        (zc, ec, find_col(&header, None, ID_NAMES), first + 1)
-    } else {
-        let zc = opts.zh_col.as_deref().and_then(|c| c.parse().ok());
-        let ec = opts.en_col.as_deref().and_then(|c| c.parse().ok());
-        match (zc, ec) {
-            (Some(z), Some(e)) => (z, e, None, first),
-            _ => {
-                let (z, e) = guess_columns(&lines[first..], delim);
-                (zc.unwrap_or(z), ec.unwrap_or(e), None, first)
-            }
-        }
-    };
-    let extra: Vec<(usize, String)> = if has_header {
-        header
+    if !opts.quoting {
+        return Ok(super::split_lines(text)
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != zc && *i != ec && Some(*i) != idc)
-            .map(|(i, h)| (i, h.trim().to_string()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for (i, raw) in lines.iter().enumerate().skip(start) {
-        if raw.trim().is_empty() {
-            continue;
+            .map(|(i, l)| (i + 1, split_row(l, delim)))
+            .collect());
+    }
+    let idx = super::LineIndex::new(text);
+    let bytes = text.as_bytes();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(u8::try_from(delim).unwrap_or(b','))
+        .quoting(true)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let mut b = rec.position().map_or(0, |p| p.byte() as usize);
+                while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
+                    b += 1;
+                }
+                out.push((idx.line(b), rec.iter().map(str::to_string).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| idx.line(p.byte() as usize));
+                let msg = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+                    _ => e.to_string(),
+                };
+                return Err(InputError::new(path, line, msg));
+            }
         }
-        let no = i + 1;
-        let cells: Vec<&str> = raw.split(delim).collect();
+    }
+    Ok(out)
+}
+
+/// One unquoted line into fields.
+pub fn split_row(line: &str, delim: char) -> Vec<String> {
+    line.split(delim).map(str::to_string).collect()
+}
+
+impl Layout {
+    /// Decide the layout from the first records (the first is a header candidate).
+    pub fn decide(path: &str, first: &[Record], opts: &TsvOptions) -> Result<Layout, InputError> {
+        let Some((hline, header)) = first.first() else {
+            return Err(InputError::new(path, None, "empty file: nothing to audit"));
+        };
+        let hz = find_col(header, opts.zh_col.as_ref(), ZH_NAMES);
+        let he = find_col(header, opts.en_col.as_ref(), EN_NAMES);
+        let named = |c: &Option<String>| c.as_deref().is_some_and(|c| c.parse::<usize>().is_err());
+        let has_header = named(&opts.zh_col)
+            || named(&opts.en_col)
+            || (hz.is_some() && he.is_some() && opts.zh_col.is_none());
+        if has_header {
+            let missing = |side: &str, want: &Option<String>| {
+                InputError::new(
+                    path,
+                    Some(*hline),
+                    format!(
+                        "header has no {side} column{}",
+                        want.as_ref().map(|w| format!(" `{w}`")).unwrap_or_default()
+                    ),
+                )
+            };
+            let zh = hz.ok_or_else(|| missing("Chinese", &opts.zh_col))?;
+            let en = he.ok_or_else(|| missing("English", &opts.en_col))?;
+            let id = find_col(header, None, ID_NAMES);
+            let extra = header
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != zh && *i != en && Some(*i) != id)
+                .map(|(i, h)| (i, h.trim().to_string()))
+                .collect();
+            return Ok(Layout {
+                zh,
+                en,
+                id,
+                extra,
+                has_header,
+            });
+        }
+        let zc = opts.zh_col.as_deref().and_then(|c| c.parse().ok());
+        let ec = opts.en_col.as_deref().and_then(|c| c.parse().ok());
+        let (z, e) = match (zc, ec) {
+            (Some(z), Some(e)) => (z, e),
+            _ => {
+                let (z, e) = guess_columns(first);
+                (zc.unwrap_or(z), ec.unwrap_or(e))
+            }
+        };
+        Ok(Layout {
+            zh: z,
+            en: e,
+            id: None,
+            extra: Vec::new(),
+            has_header: false,
+        })
+    }
+
+    /// One record as a pair (index set by the caller); None for a blank record.
+    pub fn pair(&self, index: usize, (no, cells): &Record) -> Option<Pair> {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return None;
+        }
+        let no = *no;
         let cell = |c: usize, lang: Lang| {
             cells
                 .get(c)
@@ -104,27 +184,55 @@ pub fn parse(path: &str, text: &str, opts: &TsvOptions) -> Result<Document, Inpu
                     paragraph_lines: vec![no],
                 })
         };
-        let index = doc.pairs.len();
-        doc.pairs.push(Pair {
+        Some(Pair {
             index,
-            id: idc.and_then(|c| cells.get(c)).map(|s| s.trim().to_string()),
-            zh: cell(zc, Lang::Zh),
-            en: cell(ec, Lang::En),
-            meta: extra
+            id: self
+                .id
+                .and_then(|c| cells.get(c))
+                .map(|s| s.trim().to_string()),
+            zh: cell(self.zh, Lang::Zh),
+            en: cell(self.en, Lang::En),
+            meta: self
+                .extra
                 .iter()
                 .filter_map(|(c, name)| cells.get(*c).map(|v| (name.clone(), v.trim().to_string())))
                 .collect(),
-        });
+        })
+    }
+}
+
+pub fn parse(path: &str, text: &str, opts: &TsvOptions) -> Result<Document, InputError> {
+    let records = records(path, text, opts)?;
+    let format = if opts.delimiter == Some(',') {
+        "csv"
+    } else {
+        "tsv"
+    };
+    let mut doc = Document::new(path, format);
+    doc.line_count = super::split_lines(text).len();
+    let first: Vec<Record> = records
+        .iter()
+        .filter(|(_, c)| c.iter().any(|f| !f.trim().is_empty()))
+        .take(200)
+        .cloned()
+        .collect();
+    let layout = Layout::decide(path, &first, opts)?;
+    let skip = usize::from(layout.has_header);
+    for r in records.iter().skip(skip) {
+        let index = doc.pairs.len();
+        if let Some(p) = layout.pair(index, r) {
+            doc.pairs.push(p);
+        }
     }
     Ok(doc)
 }
 
 /// Without a header: columns 0 and 1, swapped if the first column is mostly English.
-fn guess_columns(lines: &[&str], delim: char) -> (usize, usize) {
+fn guess_columns(records: &[Record]) -> (usize, usize) {
     let (mut zh_first, mut en_first) = (0, 0);
-    for l in lines.iter().take(200) {
-        let mut it = l.split(delim);
-        let (a, b) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
+    for (_, cells) in records {
+        let a = cells.first().map_or("", |s| s.as_str());
+        let b = cells.get(1).map_or("", |s| s.as_str());
         match (script::detect(a), script::detect(b)) {
             (Some(Lang::Zh), Some(Lang::En)) => zh_first += 1,
             (Some(Lang::En), Some(Lang::Zh)) => en_first += 1,
@@ -138,10 +246,14 @@ fn guess_columns(lines: &[&str], delim: char) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    fn tsv() -> TsvOptions {
+        TsvOptions::default()
+    }
+
     #[test]
     fn header_names_columns_and_keeps_quotes() {
         let t = "id\ttag\tstatus\tzh\ten\nch1#0\tp\ttranslated\t\"引号\"开头\t\"Quoted\" start\n";
-        let d = parse("d.tsv", t, &TsvOptions::default()).unwrap();
+        let d = parse("d.tsv", t, &tsv()).unwrap();
         assert_eq!(d.pairs.len(), 1);
         let p = &d.pairs[0];
         assert_eq!(p.id.as_deref(), Some("ch1#0"));
@@ -153,7 +265,7 @@ mod tests {
     #[test]
     fn headerless_rows_and_empty_cells() {
         let t = "你好。\tHello.\n再见。\t\nOnly English\tOnly English\n";
-        let d = parse("d.tsv", t, &TsvOptions::default()).unwrap();
+        let d = parse("d.tsv", t, &tsv()).unwrap();
         assert_eq!(d.pairs.len(), 3);
         assert!(d.pairs[1].en.is_none());
         assert_eq!(d.pairs[2].zh_text(), "Only English");
@@ -162,7 +274,56 @@ mod tests {
     #[test]
     fn english_first_columns_are_swapped() {
         let t = "Hello.\t你好。\nBye.\t再见。\n";
-        let d = parse("d.tsv", t, &TsvOptions::default()).unwrap();
+        let d = parse("d.tsv", t, &tsv()).unwrap();
         assert_eq!(d.pairs[0].zh_text(), "你好。");
+    }
+
+    #[test]
+    fn blank_lines_keep_line_numbers() {
+        let t = "你好。\tHello.\n\n再见。\tBye.\n";
+        let d = parse("d.tsv", t, &tsv()).unwrap();
+        assert_eq!(d.pairs[1].zh_lines(), Some(LineRange::single(3)));
+    }
+
+    #[test]
+    fn csv_quoting_spans_commas_and_lines() {
+        let opts = TsvOptions {
+            delimiter: Some(','),
+            quoting: true,
+            ..TsvOptions::default()
+        };
+        let t = "zh,en\n\"你好，世界。\",\"Hello, world.\"\n\"两行\n文本\",\"Two\nlines\"\n下一行,Next\n";
+        let d = parse("d.csv", t, &opts).unwrap();
+        assert_eq!(d.pairs.len(), 3);
+        assert_eq!(d.pairs[0].en_text(), "Hello, world.");
+        assert_eq!(d.pairs[1].zh_lines(), Some(LineRange::single(3)));
+        assert_eq!(d.pairs[2].zh_lines(), Some(LineRange::single(6)));
+    }
+
+    #[test]
+    fn columns_by_name_or_index() {
+        let t = "src\ttgt\nHello.\t你好。\n";
+        let opts = TsvOptions {
+            zh_col: Some("tgt".into()),
+            en_col: Some("src".into()),
+            ..tsv()
+        };
+        let d = parse("d.tsv", t, &opts).unwrap();
+        assert_eq!(d.pairs.len(), 1);
+        assert_eq!(d.pairs[0].zh_text(), "你好。");
+        let opts = TsvOptions {
+            zh_col: Some("2".into()),
+            en_col: Some("0".into()),
+            ..tsv()
+        };
+        let d = parse("d.tsv", "Hi.\tx\t嗨。\n", &opts).unwrap();
+        assert_eq!(d.pairs[0].zh_text(), "嗨。");
+        let bad = TsvOptions {
+            zh_col: Some("nope".into()),
+            ..tsv()
+        };
+        let e = parse("d.tsv", t, &bad).unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("nope"), "{e}");
     }
 }

@@ -19,4 +19,12 @@ pub const RULES: &[(&str, &str)] = &[
         "rules/skipped_text.toml",
         include_str!("../../rules/skipped_text.toml"),
     ),
+    (
+        "rules/tag_mismatch.toml",
+        include_str!("../../rules/tag_mismatch.toml"),
+    ),
+    (
+        "rules/po_entry_state.toml",
+        include_str!("../../rules/po_entry_state.toml"),
+    ),
 ];

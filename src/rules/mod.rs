@@ -61,6 +61,9 @@ pub struct RuleExample {
     pub evidence_contains: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Input format of `input` (`po`, `tmx`, `xliff`, ...); default: the transcript layout.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// A load-time error in a rules or settings file, with the line when known.
