@@ -35,8 +35,21 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it flags, why, examples, known false positives.
     Rule(RuleArgs),
+    /// Re-pair a transcript: each Chinese block followed by the English that translates it.
+    Realign(RealignArgs),
     /// Record the current findings as accepted, in a baseline file for `--baseline`.
     Baseline(BaselineArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RealignArgs {
+    /// Transcript to re-pair.
+    pub file: String,
+    /// Where to write the re-paired document.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -254,6 +267,7 @@ pub fn main() -> i32 {
         Command::Gate(a) => run(&a, true),
         Command::Rules(a) => list_rules(&a),
         Command::Rule(a) => explain_rule(&a),
+        Command::Realign(a) => realign(&a),
         Command::Baseline(a) => crate::cli_reports::record(&a),
     }
 }
@@ -524,5 +538,32 @@ fn explain_rule(args: &RuleArgs) -> i32 {
         return 2;
     };
     print!("{}", crate::rules::explain(r, &engine.settings));
+    0
+}
+
+fn realign(args: &RealignArgs) -> i32 {
+    let engine = match load_engine(&args.config, RawGate::default()) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let doc = match reader::read_document(&args.file, Some(InputFormat::Transcript)) {
+        Ok(d) => d,
+        Err(e) => {
+            let loc = e.line.map_or(e.path.clone(), |l| format!("{}:{l}", e.path));
+            eprintln!("error: {loc}: {}", e.message);
+            return 2;
+        }
+    };
+    let shared = crate::analysis::Shared::default();
+    let al = shared.alignment(&doc, engine.resources.lexicon.as_deref());
+    let (text, moves) = crate::align::realign::realign(&doc, al);
+    if let Err(e) = write_atomic(&args.output, text.as_bytes()) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    for m in &moves {
+        println!("{m}");
+    }
+    println!("{} move(s); wrote {}", moves.len(), args.output.display());
     0
 }

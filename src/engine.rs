@@ -306,6 +306,7 @@ impl Engine {
                     words: crate::finding::round(pw, 1),
                     penalty: pair_pen[p.index],
                     score: score::score(pair_pen[p.index], pw),
+                    meta: p.meta.iter().cloned().collect(),
                 }
             })
             .collect();

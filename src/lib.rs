@@ -4,6 +4,7 @@
 //! their checks (`checks`, code), scores the findings (`score`), and reporters (`report`)
 //! render the result. Library code never prints.
 
+pub mod align;
 pub mod analysis;
 pub mod checks;
 pub mod cli;
@@ -11,6 +12,8 @@ pub mod cli_reports;
 pub mod engine;
 pub mod eval;
 pub mod finding;
+pub mod glossary;
+pub mod lexicon;
 pub mod model;
 pub mod reader;
 pub mod report;

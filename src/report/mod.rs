@@ -37,6 +37,9 @@ pub struct PairScore {
     pub words: f64,
     pub penalty: f64,
     pub score: f64,
+    /// Format metadata of the pair (XLIFF state/approved, PO flags, TSV extra columns).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
 }
 
 /// Why a document passes or fails the gate.
