@@ -160,17 +160,37 @@ fn an_inline_waiver_keeps_a_finding_out_of_the_score_and_the_gate() {
 
 #[test]
 fn a_marker_that_waives_nothing_is_reported() {
+    // The fixture's markers name rules these hermetic settings do not run: they could not
+    // have matched, so they are left alone rather than reported.
     let o = tqa(&["audit", "--rules", RULES, "--format", "json", DOC]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let unused = v["documents"][0]["unused_waivers"].as_array().unwrap();
-    // Both markers in the fixture name rules these hermetic settings do not know.
-    assert_eq!(unused.len(), 2, "{unused:?}");
-    assert_eq!(unused[0]["line"], 15);
+    assert_eq!(unused.len(), 0, "{unused:?}");
+    // A marker naming no rule at all is reported.
+    let dir = tempfile::tempdir().unwrap();
+    let p = edited(dir.path(), "typo.md", |t| {
+        t.replace(
+            "**Arjun Rao:** 谢谢邀请。",
+            "<!-- tqa-waive missing_translaton: typo -->\n**Arjun Rao:** 谢谢邀请。",
+        )
+    });
+    let o = tqa(&[
+        "audit",
+        "--rules",
+        RULES,
+        "--format",
+        "json",
+        p.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let unused = v["documents"][0]["unused_waivers"].as_array().unwrap();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0]["line"], 5);
     assert!(
         unused[0]["why"]
             .as_str()
             .unwrap()
-            .contains("no rule named `length_ratio`")
+            .contains("no rule named `missing_translaton`")
     );
     // A known rule with nothing to waive on the next pair.
     let dir = tempfile::tempdir().unwrap();
