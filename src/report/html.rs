@@ -502,29 +502,38 @@ fn segment(o: &mut String, seg: Option<&Segment>, lang: &str, absent: &str) {
 /// Evidence as text: numbers trimmed, lists one item per line, an object with a `text` field
 /// (a sentence, say) as `line 104 · en — text`, other objects as `key: value` pairs.
 fn evidence_value(v: &serde_json::Value) -> String {
+    value_text(v, 0)
+}
+
+fn value_text(v: &serde_json::Value, depth: usize) -> String {
     use serde_json::Value;
     match v {
         Value::String(s) if s.is_empty() => "—".into(),
         Value::String(s) => s.clone(),
         Value::Number(n) => n.as_f64().map(num).unwrap_or_else(|| n.to_string()),
         Value::Array(items) if items.is_empty() => "none".into(),
-        Value::Array(items) => items
-            .iter()
-            .map(evidence_value)
-            .collect::<Vec<_>>()
-            .join("\n"),
+        // A top-level list of texts one item per line; numbers, and lists inside an item,
+        // on one line.
+        Value::Array(items) => {
+            let numbers = items.iter().all(Value::is_number);
+            items
+                .iter()
+                .map(|x| value_text(x, depth + 1))
+                .collect::<Vec<_>>()
+                .join(if depth == 0 && !numbers { "\n" } else { ", " })
+        }
         Value::Object(m) => {
             let rest: Vec<String> = m
                 .iter()
                 .filter(|(k, _)| k.as_str() != "text")
                 .map(|(k, v)| match (k.as_str(), v) {
-                    ("line", v) => format!("line {}", evidence_value(v)),
+                    ("line", v) => format!("line {}", value_text(v, depth + 1)),
                     (_, Value::String(s)) => s.clone(),
-                    (k, v) => format!("{k}: {}", evidence_value(v)),
+                    (k, v) => format!("{k}: {}", value_text(v, depth + 1)),
                 })
                 .collect();
             match m.get("text") {
-                Some(t) => format!("{} — {}", rest.join(" · "), evidence_value(t)),
+                Some(t) => format!("{} — {}", rest.join(" · "), value_text(t, depth + 1)),
                 None => rest.join(", "),
             }
         }
