@@ -120,12 +120,19 @@ impl Report {
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style diagnostics for a terminal (the default).
     Terminal,
+    /// The report as one JSON document (schema_version 1).
     Json,
+    /// Self-contained review page: side by side, filters, keyboard navigation.
     Html,
+    /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// JUnit XML: one test case per rule (and one for the score) per document.
     Junit,
+    /// GitHub Actions annotations (`::error file=…,line=…::`).
     Github,
+    /// A pull-request comment.
     Markdown,
 }
 
