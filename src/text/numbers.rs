@@ -76,6 +76,9 @@ pub struct Number {
     pub magnitude: i32,
     pub range: Option<RangeRole>,
     pub precision: Precision,
+    /// A Chinese numeral followed by a measure word or unit (两个, 三种, 五年, 六小时): it
+    /// counts something, so even a small one matters.
+    pub counted: bool,
 }
 
 impl Number {
@@ -87,7 +90,12 @@ impl Number {
         match self.kind {
             Kind::Month => false,
             Kind::Fraction => self.digits,
-            _ => self.digits || self.scaled || self.value >= min_word_value,
+            _ => {
+                self.digits
+                    || self.scaled
+                    || self.value >= min_word_value
+                    || (self.counted && self.value >= 2.0 && self.kind == Kind::Cardinal)
+            }
         }
     }
 
@@ -246,6 +254,14 @@ const ZH_IDIOMS: &[&str] = &[
     "一百八十度",
 ];
 
+/// Measure words and units after a Chinese numeral that mark a count (两个, 三种, 五年).
+/// Not 月 (三月 is March) nor 点 (三点 is three o'clock or three points).
+const ZH_MEASURE: &[&str] = &[
+    "个", "种", "次", "类", "项", "件", "位", "名", "条", "台", "本", "部", "张", "步", "层", "倍",
+    "组", "块", "份", "句", "段", "篇", "章", "节", "页", "年", "天", "周", "小时", "分钟", "秒",
+    "岁", "人", "家", "所", "座", "只", "支", "套", "行", "列", "字节", "位数",
+];
+
 /// Connectors between the two ends of a range.
 const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
 const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
@@ -311,6 +327,7 @@ impl Scanner<'_> {
             magnitude: magnitude(value),
             range: None,
             precision,
+            counted: false,
         });
         self.scales.push(scale);
     }
@@ -671,6 +688,10 @@ impl Scanner<'_> {
         }
         let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
         self.push(i, end, value, kind, false, scale, precision);
+        let counted = ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
+        if let Some(n) = self.out.last_mut() {
+            n.counted = counted;
+        }
         end
     }
 
@@ -794,6 +815,16 @@ impl Scanner<'_> {
                 return e3;
             }
             self.push(i, e, base, Kind::Cardinal, false, base, Precision::Vague);
+            return e;
+        }
+        // both / twice / double = 2, triple = 3: never counted, but they match 两个 / 三倍.
+        let pairish = match w.as_str() {
+            "both" | "twice" | "double" | "dual" | "pair" => Some(2.0),
+            "triple" | "thrice" => Some(3.0),
+            _ => None,
+        };
+        if let Some(v) = pairish {
+            self.push(i, e, v, Kind::Cardinal, false, 1.0, Precision::Approximate);
             return e;
         }
         // "a decade" = 10 years (十年); "a couple" = 2.
@@ -1077,6 +1108,13 @@ mod tests {
         assert_eq!((n[0].value, n[0].precision), (1e5, Precision::Approximate));
         let n = extract("几十年", Lang::Zh);
         assert_eq!(n[0].precision, Precision::Vague);
+        let n = extract("两个学生,三种方法,第二个,两者", Lang::Zh);
+        let sig: Vec<f64> = n
+            .iter()
+            .filter(|n| n.significant(10.0))
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(sig, vec![2.0, 3.0], "{n:?}");
         let n = extract("一百个小时", Lang::Zh);
         assert_eq!(n[0].value, 100.0);
         assert!(n[0].significant(10.0));
