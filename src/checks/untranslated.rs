@@ -15,7 +15,8 @@
 //!   `min_han_sentence` characters (a sentence left untranslated), minor for a word.
 //! - `untranslated_term`: an English term kept inside the Chinese. The glossary decides when it
 //!   knows the term: `keep = true` is fine; a term with renderings is reported (minor) with the
-//!   preferred one as suggestion, unless the Chinese also carries a rendering (a gloss). Unknown
+//!   preferred one as suggestion, unless the Chinese also carries a rendering (a gloss); info
+//!   instead when the document keeps its jargon on purpose (see `house_style`). Unknown
 //!   terms are reported at `unknown_term_severity` (default info, not scored): acronyms (AI,
 //!   GPU), names (capitalised or CamelCase words not written in lowercase in the English:
 //!   OpenAI, AlexNet, Ilya), code (digits, `/ _ . = $`, backticks) and glosses written
