@@ -635,10 +635,15 @@ impl Scanner<'_> {
         };
         let run_len = end - i;
         let mut precision = Precision::Exact;
-        // 几十 / 数百 (before), 十几 (after): vague.
-        if i > 0 && matches!(self.c(i - 1), Some('几' | '数' | '上' | '好')) {
+        // 几十 / 数百 / 上百万 (before); 上 only before a unit (网络上六个 is "on the network").
+        let unit_first = self.c(i).is_some_and(|c| zh_unit(c).is_some());
+        if i > 0
+            && (matches!(self.c(i - 1), Some('几' | '数'))
+                || (self.c(i - 1) == Some('上') && unit_first))
+        {
             precision = Precision::Vague;
         }
+        // 十几 (after): vague.
         if self.c(end) == Some('几') {
             precision = Precision::Vague;
         }
@@ -1106,6 +1111,8 @@ mod tests {
         assert_eq!(vals("5到20亿", Lang::Zh), vec![5e8, 2e9]);
         let n = extract("十多万人", Lang::Zh);
         assert_eq!((n[0].value, n[0].precision), (1e5, Precision::Approximate));
+        let n = extract("网络上六个主机", Lang::Zh);
+        assert!(n[0].significant(10.0), "{n:?}");
         let n = extract("几十年", Lang::Zh);
         assert_eq!(n[0].precision, Precision::Vague);
         let n = extract("两个学生,三种方法,第二个,两者", Lang::Zh);
