@@ -61,12 +61,35 @@ fn pair_in_english(n: &Number, en_text: &str) -> bool {
             .any(|w| matches!(w, "and" | "or" | "both" | "either" | "between" | "vs"))
 }
 
+/// The numeric parts of a code (23:05:25 gives 23, 5, 25; 2.6.32 gives 2, 6, 32).
+fn parts(n: &Number) -> Vec<f64> {
+    if n.kind != numbers::Kind::Code {
+        return Vec::new();
+    }
+    n.text
+        .split([':', '/', '.'])
+        .filter_map(|p| p.parse::<f64>().ok())
+        .collect()
+}
+
+/// Written differently on the two sides: a time or date as one code (23:05:25) on one side and
+/// as separate numbers (23时05分25秒) on the other.
+fn by_parts(n: &Number, to: &[Number]) -> bool {
+    let own = parts(n);
+    if !own.is_empty() {
+        let other: Vec<f64> = to.iter().map(|m| m.value).collect();
+        return own.iter().all(|v| other.contains(v));
+    }
+    to.iter().flat_map(parts).any(|v| v == n.value)
+}
+
 /// Significant numbers of `from` with no equal number in `to`, one per value.
 fn missing(from: &[Number], to: &[Number], min_word_value: f64, en_text: &str) -> Vec<Number> {
     let mut out: Vec<Number> = Vec::new();
     for n in from {
         if n.significant(min_word_value)
             && !to.iter().any(|m| n.same_as(m))
+            && !by_parts(n, to)
             && !pair_in_english(n, en_text)
             && !out.iter().any(|m| n.same_as(m))
         {

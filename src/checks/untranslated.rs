@@ -90,6 +90,18 @@ pub fn build(t: &toml::Table) -> Result<Box<dyn Check>, String> {
     Ok(Box::new(Untranslated { p, unknown }))
 }
 
+/// Every word capitalised (or code): a name or title ("Richard M. Stallman", "Midnight
+/// Commander (MC)"), which is often the same in both languages.
+fn is_name_or_title(s: &str) -> bool {
+    s.split_whitespace().all(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.is_empty()
+            || w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    })
+}
+
 /// Lowercase letters, digits and Han only: the text compared for identity.
 pub fn normalise(s: &str) -> String {
     s.chars()
@@ -120,6 +132,8 @@ pub fn is_code_like(s: &str) -> bool {
             || w.contains('{')
             || w.contains('<')
             || w.contains('|')
+            || w.contains('%')
+            || w.contains('&')
             || (w.starts_with('-') && w.len() > 1)
             || w.chars().any(|c| c.is_ascii_digit())
             || (w.contains('.')
@@ -341,6 +355,7 @@ impl Untranslated {
         if letters < self.p.min_identical_chars
             || words < self.p.min_identical_words
             || is_code_like(en)
+            || is_name_or_title(en)
         {
             return false;
         }
@@ -643,6 +658,7 @@ impl Untranslated {
                 || letters < self.p.min_identical_chars
                 || words < self.p.min_identical_words
                 || is_code_like(text)
+                || is_name_or_title(text)
             {
                 continue;
             }

@@ -102,8 +102,12 @@ impl Number {
     /// True when two numbers say the same thing: equal values (relative 1e-6), codes by text.
     pub fn same_as(&self, other: &Number) -> bool {
         if self.kind == Kind::Code || other.kind == Kind::Code {
-            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3").
-            return self.text == other.text;
+            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3"); a code
+            // that is a plain number (ARG1, F3) also matches that value.
+            let plain =
+                |n: &Number| n.kind != Kind::Code || n.text.chars().all(|c| c.is_ascii_digit());
+            return self.text == other.text
+                || (plain(self) && plain(other) && self.value == other.value);
         }
         let (a, b) = (self.value, other.value);
         (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -414,7 +418,10 @@ impl Scanner<'_> {
 
     /// One capital letter, digits, one capital letter, standing alone: I18N, L10N, K8S.
     fn numeronym(&self, i: usize) -> bool {
-        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_uppercase()) {
+        let upper = self
+            .c(i.wrapping_sub(1))
+            .is_some_and(|c| c.is_ascii_uppercase());
+        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_alphabetic()) {
             return false;
         }
         if i >= 2 && self.c(i - 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
@@ -424,8 +431,41 @@ impl Scanner<'_> {
         while self.c(j).is_some_and(|c| c.is_ascii_digit()) {
             j += 1;
         }
-        self.c(j).is_some_and(|c| c.is_ascii_uppercase())
+        // I18N / i18n, L10N / l10n, K8S / k8s: the letters share their case.
+        self.c(j)
+            .is_some_and(|c| c.is_ascii_alphabetic() && c.is_ascii_uppercase() == upper)
             && !self.c(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+    }
+
+    /// A printf conversion (`%2$s`, `%-10d`, `%5.2f`): its digits are not numbers of the text.
+    /// Returns the end of the conversion.
+    fn printf_spec(&self, i: usize) -> Option<usize> {
+        let mut k = i;
+        while k > 0
+            && self
+                .c(k - 1)
+                .is_some_and(|c| matches!(c, '-' | '+' | ' ' | '#' | '0'))
+        {
+            k -= 1;
+            if k + 3 < i {
+                return None;
+            }
+        }
+        if k == 0 || self.c(k - 1) != Some('%') {
+            return None;
+        }
+        let mut j = i;
+        while self
+            .c(j)
+            .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '$')
+        {
+            j += 1;
+        }
+        // the conversion letter (s, d, f, lu, ...)
+        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) && j < i + 12 {
+            j += 1;
+        }
+        Some(j)
     }
 
     /// Letter suffixes glued to digits, the same in both languages: ordinals (21st), scales
@@ -453,6 +493,18 @@ impl Scanner<'_> {
                 self.zh_digits(i)
             } else if self.starts_with(i, "百分之") {
                 self.zh_percent(i)
+            } else if c == '双' {
+                // 双字节 = 2-byte, 双方 = both sides: matches a 2, never counted.
+                self.push(
+                    i,
+                    i + 1,
+                    2.0,
+                    Kind::Cardinal,
+                    false,
+                    1.0,
+                    Precision::Approximate,
+                );
+                i + 1
             } else if self.starts_with(i, "百分百") {
                 self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 i + 3
@@ -480,6 +532,9 @@ impl Scanner<'_> {
     }
 
     fn zh_digits(&mut self, i: usize) -> usize {
+        if let Some(end) = self.printf_spec(i) {
+            return end;
+        }
         if self.prev_is_latin(i) {
             return self.push_code(i, i);
         }
@@ -497,8 +552,9 @@ impl Scanner<'_> {
             scale = sc;
             j = e;
         }
-        // 16 进制 (base 16) names a notation, not a quantity.
+        // 16 进制 (base 16) names a notation: kept for matching ("powers of 1024"), never counted.
         if self.starts_with(self.skip_spaces(j), "进制") {
+            self.push(i, j, value, Kind::Cardinal, true, 1.0, Precision::Vague);
             return j;
         }
         if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
@@ -668,8 +724,9 @@ impl Scanner<'_> {
                 end += 2;
             }
         }
-        // 十六进制 (hexadecimal) names a notation, not a quantity.
+        // 十六进制 (hexadecimal) names a notation: kept for matching, never counted.
         if self.starts_with(self.skip_spaces(end), "进制") {
+            self.push(i, end, value, Kind::Cardinal, false, 1.0, Precision::Vague);
             return end;
         }
         // X分之Y
@@ -767,6 +824,9 @@ impl Scanner<'_> {
     }
 
     fn en_digits(&mut self, i: usize) -> usize {
+        if let Some(end) = self.printf_spec(i) {
+            return end;
+        }
         if self.prev_is_latin(i) {
             return self.push_code(i, i);
         }
@@ -1172,12 +1232,21 @@ mod tests {
         assert!(n.iter().all(|n| n.kind == Kind::Code), "{n:?}");
         assert_eq!(n[0].text, "2.6.32");
         assert!(extract("thousands of people", Lang::En)[0].precision == Precision::Vague);
-        assert!(extract("I18N and L10N", Lang::En).is_empty());
+        assert!(extract("I18N and L10N, i18n and k8s", Lang::En).is_empty());
+        assert!(extract("%2$s 的参数 %1$s, %-10d", Lang::Zh).is_empty());
+        assert!(extract("argument %2$s for %5.2f", Lang::En).is_empty());
+        let a = extract("ARG1 % ARG2", Lang::En);
+        let b = extract("参数1 % 参数2", Lang::Zh);
+        assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
         let a = extract("VT100-like consoles", Lang::En);
         let b = extract("类VT100字符控制台", Lang::Zh);
         assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
         assert_eq!(vals("花十分钟来学习", Lang::Zh), vec![10.0]);
-        assert!(vals("十六进制和 16 进制", Lang::Zh).is_empty());
+        assert!(
+            extract("十六进制和 16 进制", Lang::Zh)
+                .iter()
+                .all(|n| !n.significant(10.0))
+        );
         assert!(!extract("2021 年 4 月", Lang::Zh)[1].significant(10.0));
         assert_eq!(vals("low hundreds of billions", Lang::En), vec![1e11]);
         assert_eq!(vals("练习一万个小时", Lang::Zh), vec![1e4]);
