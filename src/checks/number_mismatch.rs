@@ -15,7 +15,9 @@
 //! missing on each side.
 //!
 //! Known false positives: numbers the translator rendered by a word this reader does not know
-//! ("half" for 50%, "a third" for 三分之一, "twice"); decades written as 80年代 ↔ "the 1980s";
+//! ("half" for 50%, "a third" for 三分之一, "no leading zeros" for 无前导 0); 20年代 meaning
+//! the 2020s (two-digit decades are read in the 1900s, so 90年代 ↔ "the 1990s" is quiet);
+//! numbers the translator added for clarity (三次贝塞尔曲线 for "cubic Bézier curves");
 //! numbers moved to a neighbouring pair when turns are displaced (report those with
 //! `misaligned`); a number written on one side only as a restatement ("the two of them").
 use super::{Check, Context};

@@ -560,6 +560,15 @@ impl Scanner<'_> {
         if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
             kind = Kind::Month;
         }
+        // 90 年代 = the 1990s (a two-digit decade is read in the 1900s).
+        if self.starts_with(self.skip_spaces(j), "年代")
+            && value < 100.0
+            && value % 10.0 == 0.0
+            && scale == 1.0
+        {
+            value += 1900.0;
+            precision = Precision::Approximate;
+        }
         // 100多万, 3千万, 320 亿
         let k = self.skip_spaces(j);
         let mut m = k;
@@ -1171,6 +1180,7 @@ mod tests {
         assert_eq!(vals("5到20亿", Lang::Zh), vec![5e8, 2e9]);
         let n = extract("十多万人", Lang::Zh);
         assert_eq!((n[0].value, n[0].precision), (1e5, Precision::Approximate));
+        assert_eq!(vals("从 90 年代开始", Lang::Zh), vec![1990.0]);
         let n = extract("网络上六个主机", Lang::Zh);
         assert!(n[0].significant(10.0), "{n:?}");
         let n = extract("几十年", Lang::Zh);
