@@ -1,16 +1,20 @@
 //! Resources loaded once per run and shared by every document: glossary, lexicon.
 
 use crate::glossary::Glossary;
+use crate::lexicon::Lexicon;
 use crate::rules::ConfigError;
 use crate::rules::builtin;
 use crate::rules::settings::Settings;
+use std::sync::Arc;
 
 /// Loaded once in `Engine::load`.
-#[derive(Default, Debug)]
+#[derive(Default)]
 pub struct Resources {
     /// From settings `resources.glossary`: `builtin:glossary.toml` is the embedded
     /// `rules/glossary.toml`, anything else a path. Empty when the setting is empty.
     pub glossary: Glossary,
+    /// CC-CEDICT lexicon for the alignment model (`--lexicon`, `[resources] lexicon`).
+    pub lexicon: Option<Arc<Lexicon>>,
 }
 
 impl Resources {
@@ -19,7 +23,13 @@ impl Resources {
             None => Glossary::default(),
             Some(spec) => load_glossary(spec)?,
         };
-        Ok(Resources { glossary })
+        let lexicon = match &settings.lexicon {
+            Some(p) => Some(Arc::new(Lexicon::load(p).map_err(|m| {
+                ConfigError::new(&p.display().to_string(), None, format!("lexicon: {m}"))
+            })?)),
+            None => None,
+        };
+        Ok(Resources { glossary, lexicon })
     }
 }
 

@@ -12,8 +12,24 @@ pub const GLOSSARY: (&str, &str) = (
 
 pub const RULES: &[(&str, &str)] = &[
     (
+        "rules/length_ratio.toml",
+        include_str!("../../rules/length_ratio.toml"),
+    ),
+    (
+        "rules/missing_sentences.toml",
+        include_str!("../../rules/missing_sentences.toml"),
+    ),
+    (
         "rules/missing_translation.toml",
         include_str!("../../rules/missing_translation.toml"),
+    ),
+    (
+        "rules/misaligned.toml",
+        include_str!("../../rules/misaligned.toml"),
+    ),
+    (
+        "rules/duplicate.toml",
+        include_str!("../../rules/duplicate.toml"),
     ),
     (
         "rules/skipped_text.toml",
@@ -42,5 +58,9 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "rules/po_entry_state.toml",
         include_str!("../../rules/po_entry_state.toml"),
+    ),
+    (
+        "rules/truncated.toml",
+        include_str!("../../rules/truncated.toml"),
     ),
 ];
