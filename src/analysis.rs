@@ -37,12 +37,23 @@ use std::sync::OnceLock;
 #[derive(Default)]
 pub struct Shared {
     length: OnceLock<LengthModel>,
+    alignment: OnceLock<crate::align::Alignment>,
 }
 
 impl Shared {
     /// The document's calibrated length model.
     pub fn length(&self, doc: &Document) -> &LengthModel {
         self.length.get_or_init(|| LengthModel::fit(doc))
+    }
+
+    /// The document's alignment (see `align::document`), computed once.
+    pub fn alignment(
+        &self,
+        doc: &Document,
+        lexicon: Option<&crate::lexicon::Lexicon>,
+    ) -> &crate::align::Alignment {
+        self.alignment
+            .get_or_init(|| crate::align::align(doc, lexicon, self.length(doc)))
     }
 }
 

@@ -24,8 +24,32 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../../rules/missing_translation.toml"),
     ),
     (
+        "rules/misaligned.toml",
+        include_str!("../../rules/misaligned.toml"),
+    ),
+    (
+        "rules/duplicate.toml",
+        include_str!("../../rules/duplicate.toml"),
+    ),
+    (
         "rules/skipped_text.toml",
         include_str!("../../rules/skipped_text.toml"),
+    ),
+    (
+        "rules/glossary_rule.toml",
+        include_str!("../../rules/glossary_rule.toml"),
+    ),
+    (
+        "rules/number_mismatch.toml",
+        include_str!("../../rules/number_mismatch.toml"),
+    ),
+    (
+        "rules/speaker_swap.toml",
+        include_str!("../../rules/speaker_swap.toml"),
+    ),
+    (
+        "rules/untranslated.toml",
+        include_str!("../../rules/untranslated.toml"),
     ),
     (
         "rules/tag_mismatch.toml",
