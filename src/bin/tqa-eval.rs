@@ -37,7 +37,7 @@ struct Args {
     #[arg(long, default_value_t = 50)]
     doc_pairs: usize,
     /// Passes over the Debian pool (each pass cuts documents at a different offset).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     rounds: usize,
     /// Injected variants of the interview's clean pairs.
     #[arg(long, default_value_t = 8)]
@@ -58,6 +58,35 @@ fn main() {
             2
         }
     });
+}
+
+/// Parse a generated document and check that every block the generator wrote is one segment
+/// for the reader, with the same lines: an injection that tipped a paragraph into the other
+/// script (and so split a block) would otherwise mislabel every finding after it.
+fn parse_checked(
+    d: &doc::EvalDoc,
+    text: &str,
+    lines: &[doc::TurnLines],
+) -> Result<tqa::model::Document, String> {
+    let name = format!("{}.zh-en.md", d.name);
+    let parsed = tqa::reader::parse(&name, text, Some(tqa::reader::InputFormat::Transcript))
+        .map_err(|e| e.to_string())?;
+    let blocks: BTreeSet<(usize, usize)> = parsed
+        .pairs
+        .iter()
+        .flat_map(|p| [p.zh_lines(), p.en_lines()])
+        .flatten()
+        .map(|r| (r.start, r.end))
+        .collect();
+    for l in lines.iter().flat_map(|l| [l.zh, l.en]).flatten() {
+        if !blocks.contains(&(l.start, l.end)) {
+            return Err(format!(
+                "{name}:{}: the reader does not see the generated block {}-{} as one segment (evaluation bug)",
+                l.start, l.start, l.end
+            ));
+        }
+    }
+    Ok(parsed)
 }
 
 fn read(path: &std::path::Path) -> Result<String, String> {
@@ -165,13 +194,8 @@ fn run(args: Args) -> Result<i32, String> {
     // Audit in parallel; score in document order.
     let audited: Vec<Result<Vec<tqa::finding::Finding>, String>> = prepared
         .par_iter()
-        .map(|(d, _, text, _)| {
-            let parsed = tqa::reader::parse(
-                &format!("{}.zh-en.md", d.name),
-                text,
-                Some(tqa::reader::InputFormat::Transcript),
-            )
-            .map_err(|e| e.to_string())?;
+        .map(|(d, _, text, lines)| {
+            let parsed = parse_checked(d, text, lines)?;
             Ok(engine.audit(Arc::new(parsed)).findings)
         })
         .collect();
@@ -185,8 +209,8 @@ fn run(args: Args) -> Result<i32, String> {
         Some(p) => format!("with lexicon {}", p.display()),
         None => "without lexicon".to_string(),
     };
-    println!(
-        "tqa-eval ({mode}, seed {}): {} documents, {} pairs, {} defects injected; clean pool: {} Debian rows of {}, {} interview pairs",
+    let mut out = format!(
+        "tqa-eval ({mode}, seed {}): {} documents, {} pairs, {} defects injected; clean pool: {} Debian rows of {}, {} interview pairs\n",
         args.seed,
         summary.documents,
         summary.pairs,
@@ -195,7 +219,7 @@ fn run(args: Args) -> Result<i32, String> {
         deb_sel.rows,
         int_sel.kept
     );
-    print!("{}", summary.table());
+    out.push_str(&summary.table());
 
     let regressions = thresholds
         .as_ref()
@@ -223,16 +247,24 @@ fn run(args: Args) -> Result<i32, String> {
         )?;
         eprintln!("wrote {}", path.display());
     }
+    let mut code = 0;
     if let Some(p) = &args.check {
         if regressions.is_empty() {
-            println!("check {}: all thresholds met", p.display());
+            out.push_str(&format!("check {}: all thresholds met\n", p.display()));
         } else {
-            println!("check {}: {} regression(s)", p.display(), regressions.len());
+            out.push_str(&format!(
+                "check {}: {} regression(s)\n",
+                p.display(),
+                regressions.len()
+            ));
             for r in &regressions {
-                println!("  - {r}");
+                out.push_str(&format!("  - {r}\n"));
             }
-            return Ok(1);
+            code = 1;
         }
     }
-    Ok(0)
+    // A closed pipe (`| head`) is not an error worth a panic.
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(code)
 }

@@ -294,6 +294,12 @@ fn en_mentions(en: &str, v: u64) -> bool {
             .any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// Every paragraph still reads as `lang`: the reader decides language line by line, so a
+/// paragraph tipped into the other script would split the block in two.
+fn reads_as(text: &str, lang: Lang) -> bool {
+    text.split('\n').all(|p| script::detect(p) == Some(lang))
+}
+
 /// Apply `kind` starting at turn index `at`. `None` (document unchanged) when the
 /// preconditions do not hold there.
 pub fn apply(
@@ -491,7 +497,7 @@ pub fn apply(
             let zk = (k * zs.len() / es.len()).min(zs.len() - 1);
             let zsent = &zh[zs[zk].0..zs[zk].1];
             let new = format!("{}{}{}", &en[..es[k].0], zsent, &en[es[k].1..]);
-            if script::detect(&new) != Some(Lang::En) || han_count(zsent) < 4 {
+            if !reads_as(&new, Lang::En) || han_count(zsent) < 4 {
                 return None;
             }
             doc.turns[at].en = Some(new);
@@ -516,7 +522,7 @@ pub fn apply(
                 return None;
             }
             let new = format!("{}{}{}", &zh[..zs[k].0], esent, &zh[zs[k].1..]);
-            if script::detect(&new) != Some(Lang::Zh) {
+            if !reads_as(&new, Lang::Zh) {
                 return None;
             }
             doc.turns[at].zh = Some(new);

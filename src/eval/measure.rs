@@ -332,6 +332,18 @@ impl Summary {
             self.clean.flagged_any,
             100.0 * self.clean.any_rate
         ));
+        if !self.clean.by_rule.is_empty() {
+            let v: Vec<String> = self
+                .clean
+                .by_rule
+                .iter()
+                .map(|(r, n)| format!("{r}×{n}"))
+                .collect();
+            s.push_str(&format!(
+                "findings on clean pairs (any level): {}\n",
+                v.join(" ")
+            ));
+        }
         s.push_str("\nby defect kind (detected by the expected rule / injected; rules firing on the targets)\n");
         for k in &self.kinds {
             let fired: Vec<String> = k
