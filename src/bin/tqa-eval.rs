@@ -60,35 +60,6 @@ fn main() {
     });
 }
 
-/// Parse a generated document and check that every block the generator wrote is one segment
-/// for the reader, with the same lines: an injection that tipped a paragraph into the other
-/// script (and so split a block) would otherwise mislabel every finding after it.
-fn parse_checked(
-    d: &doc::EvalDoc,
-    text: &str,
-    lines: &[doc::TurnLines],
-) -> Result<tqa::model::Document, String> {
-    let name = format!("{}.zh-en.md", d.name);
-    let parsed = tqa::reader::parse(&name, text, Some(tqa::reader::InputFormat::Transcript))
-        .map_err(|e| e.to_string())?;
-    let blocks: BTreeSet<(usize, usize)> = parsed
-        .pairs
-        .iter()
-        .flat_map(|p| [p.zh_lines(), p.en_lines()])
-        .flatten()
-        .map(|r| (r.start, r.end))
-        .collect();
-    for l in lines.iter().flat_map(|l| [l.zh, l.en]).flatten() {
-        if !blocks.contains(&(l.start, l.end)) {
-            return Err(format!(
-                "{name}:{}: the reader does not see the generated block {}-{} as one segment (evaluation bug)",
-                l.start, l.start, l.end
-            ));
-        }
-    }
-    Ok(parsed)
-}
-
 fn read(path: &std::path::Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
@@ -195,7 +166,7 @@ fn run(args: Args) -> Result<i32, String> {
     let audited: Vec<Result<Vec<tqa::finding::Finding>, String>> = prepared
         .par_iter()
         .map(|(d, _, text, lines)| {
-            let parsed = parse_checked(d, text, lines)?;
+            let parsed = d.parse_checked(text, lines)?;
             Ok(engine.audit(Arc::new(parsed)).findings)
         })
         .collect();

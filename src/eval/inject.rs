@@ -1225,6 +1225,40 @@ mod tests {
     }
 
     #[test]
+    fn untranslated_injection_never_tips_a_paragraph_into_the_other_script() {
+        // A short Chinese first paragraph that one English sentence would outweigh.
+        let p = CleanPair {
+            zh: "是的。好。\n我们在山里住了三年，那里的冬天非常寒冷。".into(),
+            en: "Yes. Good. We lived in the mountains for three years, and the winters there were very cold indeed.".into(),
+            speaker: None,
+            origin: "t".into(),
+        };
+        let cx = Ctx {
+            donors: &[],
+            free: &all_free,
+        };
+        for seed in 0..20 {
+            let mut d = from_pairs("t", std::slice::from_ref(&p));
+            if apply(
+                Kind::UntranslatedEnInZh,
+                &mut d,
+                0,
+                &mut Rng::new(seed),
+                &cx,
+            )
+            .is_some()
+            {
+                let (text, lines) = d.render();
+                d.parse_checked(&text, &lines).unwrap();
+            }
+        }
+        assert!(!reads_as(
+            "是的。We lived in the mountains for three years.",
+            Lang::Zh
+        ));
+    }
+
+    #[test]
     fn injectors_refuse_when_preconditions_fail() {
         let mut d = from_pairs("t", &pairs());
         let cx = Ctx {
@@ -1277,6 +1311,19 @@ mod tests {
                     }
                 }
             }
+        }
+        // Every generated block is one segment for the reader, whatever the seed.
+        for seed in 0..20 {
+            let mut d3 = from_pairs("t", &long);
+            inject_document(
+                &mut d3,
+                &mut Rng::new(seed),
+                &mut BTreeMap::new(),
+                &donors,
+                0.15,
+            );
+            let (text, lines) = d3.render();
+            d3.parse_checked(&text, &lines).unwrap();
         }
         // Same seed, same result.
         let mut d2 = from_pairs("t", &long);
