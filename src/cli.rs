@@ -7,6 +7,7 @@ use crate::model::Lang;
 use crate::reader::{self, InputFormat, ReadOptions};
 use crate::report::{self, Format, InputErrorEntry, RenderOptions, Report};
 use crate::rules::settings::{RawGate, RawResources, RawSettings, RuleOverride};
+use crate::waivers::Baseline;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,21 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it flags, why, examples, known false positives.
     Rule(RuleArgs),
+    /// Re-pair a transcript: each Chinese block followed by the English that translates it.
+    Realign(RealignArgs),
+    /// Record the current findings as accepted, in a baseline file for `--baseline`.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RealignArgs {
+    /// Transcript to re-pair.
+    pub file: String,
+    /// Where to write the re-paired document.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -85,6 +101,23 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Hide the findings recorded in this baseline file (`tqa baseline`); report stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BaselineArgs {
+    /// Documents whose current findings are accepted; `-` reads standard input.
+    #[arg(required_unless_present = "zh", value_name = "FILE")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Baseline file to write (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// How inputs are read (formats, columns, direction, streaming).
@@ -234,6 +267,8 @@ pub fn main() -> i32 {
         Command::Gate(a) => run(&a, true),
         Command::Rules(a) => list_rules(&a),
         Command::Rule(a) => explain_rule(&a),
+        Command::Realign(a) => realign(&a),
+        Command::Baseline(a) => crate::cli_reports::record(&a),
     }
 }
 
@@ -264,6 +299,13 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let read_opts = match args.input.read_options() {
         Ok(o) => o,
         Err(m) => {
@@ -272,6 +314,10 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         }
     };
     if args.input.stream {
+        if args.baseline.is_some() {
+            eprintln!("error: --baseline does not apply to --stream (audit the documents instead)");
+            return 2;
+        }
         return crate::stream_cli::run(&engine, args, &read_opts, gate);
     }
     // Read and audit every document; a bad one is reported and the others still run.
@@ -289,8 +335,12 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
                 Some(en) => reader::read_pair_files(path, en, fmt, &read_opts),
                 None => reader::read_document_with(path, fmt, &read_opts),
             };
+            let entries = baseline
+                .as_ref()
+                .map(|b| b.entries_for(path, &args.files))
+                .unwrap_or_default();
             let r = doc
-                .map(|doc| engine.audit(Arc::new(doc)))
+                .map(|doc| engine.audit_with(Arc::new(doc), &entries))
                 .map_err(|e| InputErrorEntry {
                     path: e.path.clone(),
                     line: e.line,
@@ -328,7 +378,7 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
     let opts = RenderOptions {
         color,
         concise: gate,
-        rules: engine.all_rules.clone(),
+        rules: crate::cli_reports::active_rules(&engine),
     };
     let failed = docs.iter().any(|d| !d.gate.passed);
     let had_errors = !errors.is_empty();
@@ -375,12 +425,9 @@ fn write_reports(
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let mut used = std::collections::BTreeSet::new();
+    used.insert(format!("errors.{}", format.extension()));
     for d in docs {
-        let stem = Path::new(&d.path)
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .filter(|s| s != "-" && s != "<stdin>")
-            .unwrap_or_else(|| "stdin".to_string());
+        let stem = crate::cli_reports::report_stem(&d.path);
         let mut name = format!("{stem}.{}", format.extension());
         let mut k = 2;
         while !used.insert(name.clone()) {
@@ -412,7 +459,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
             .unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    // Flush to disk before the rename, so a crash cannot leave a renamed but empty report.
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{}: cannot write: {e}", tmp.display()));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())
@@ -483,5 +538,32 @@ fn explain_rule(args: &RuleArgs) -> i32 {
         return 2;
     };
     print!("{}", crate::rules::explain(r, &engine.settings));
+    0
+}
+
+fn realign(args: &RealignArgs) -> i32 {
+    let engine = match load_engine(&args.config, RawGate::default()) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let doc = match reader::read_document(&args.file, Some(InputFormat::Transcript)) {
+        Ok(d) => d,
+        Err(e) => {
+            let loc = e.line.map_or(e.path.clone(), |l| format!("{}:{l}", e.path));
+            eprintln!("error: {loc}: {}", e.message);
+            return 2;
+        }
+    };
+    let shared = crate::analysis::Shared::default();
+    let al = shared.alignment(&doc, engine.resources.lexicon.as_deref());
+    let (text, moves) = crate::align::realign::realign(&doc, al);
+    if let Err(e) = write_atomic(&args.output, text.as_bytes()) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    for m in &moves {
+        println!("{m}");
+    }
+    println!("{} move(s); wrote {}", moves.len(), args.output.display());
     0
 }

@@ -4,12 +4,16 @@
 //! their checks (`checks`, code), scores the findings (`score`), and reporters (`report`)
 //! render the result. Library code never prints.
 
+pub mod align;
 pub mod analysis;
 pub mod checks;
 pub mod cli;
+pub mod cli_reports;
 pub mod engine;
 pub mod eval;
 pub mod finding;
+pub mod glossary;
+pub mod lexicon;
 pub mod model;
 pub mod reader;
 pub mod report;
@@ -19,3 +23,4 @@ pub mod score;
 pub mod stream;
 pub mod stream_cli;
 pub mod text;
+pub mod waivers;

@@ -3,11 +3,11 @@
 //! summary line, so the tool can run as a stage of a pipeline (Spark `RDD.pipe`, Hadoop
 //! streaming, GNU parallel).
 //!
-//! Input is cut into chunks of `chunk` non-blank lines (default 4096). A batch of as many
-//! chunks as there are worker threads is read, each chunk is parsed and audited as one
-//! document on its own thread (rayon), and the batch's output is written in chunk order
-//! before the next batch is read. Memory is therefore bounded by threads × chunk lines,
-//! whatever the input size.
+//! Input is cut into chunks of `chunk` non-blank lines (default 4096). Chunks are handled in
+//! batches of as many chunks as there are worker threads: each chunk is parsed and audited as
+//! one document on its own thread (rayon) while the next batch is being read, and a batch's
+//! output is written in chunk order before the one after it. Memory is therefore bounded by
+//! 2 × threads × chunk lines (plus their findings), whatever the input size.
 //!
 //! Document-level analyses (length calibration, duplicate detection, alignment) see one
 //! chunk: a window of `chunk` consecutive pairs, not the whole corpus. Chunk boundaries
@@ -98,8 +98,90 @@ enum Layout {
     Delimited(tsv::Layout, char),
 }
 
-/// A chunk as read: (line number, line text) of its non-blank lines.
-type Chunk = Vec<(usize, String)>;
+/// A chunk as read: one buffer of text and the (line number, byte range) of each non-blank
+/// line in it, so reading costs one allocation per chunk rather than one per line.
+struct Chunk {
+    text: String,
+    lines: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl Chunk {
+    fn line(&self, i: usize) -> (usize, &str) {
+        let (n, r) = &self.lines[i];
+        (*n, &self.text[r.clone()])
+    }
+    fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
+        (0..self.lines.len()).map(|i| self.line(i))
+    }
+}
+
+/// Reads chunks of `size` non-blank lines, checking UTF-8 and NUL bytes with line numbers.
+struct ChunkReader<'p, R> {
+    input: R,
+    path: &'p str,
+    size: usize,
+    line_no: usize,
+    bytes: u64,
+    eof: bool,
+}
+
+impl<R: BufRead> ChunkReader<'_, R> {
+    fn next_chunk(&mut self) -> Result<Chunk, InputError> {
+        let mut raw: Vec<u8> = Vec::with_capacity(self.size * 96);
+        let mut lines = Vec::with_capacity(self.size);
+        while lines.len() < self.size && !self.eof {
+            let start = raw.len();
+            let n = self.input.read_until(b'\n', &mut raw).map_err(|e| {
+                InputError::new(
+                    self.path,
+                    Some(self.line_no + 1),
+                    format!("cannot read: {e}"),
+                )
+            })?;
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            self.bytes += n as u64;
+            self.line_no += 1;
+            let mut end = raw.len();
+            while end > start && (raw[end - 1] == b'\n' || raw[end - 1] == b'\r') {
+                end -= 1;
+            }
+            let mut begin = start;
+            if self.line_no == 1 && raw[start..end].starts_with(&[0xEF, 0xBB, 0xBF]) {
+                begin += 3; // BOM
+            }
+            if raw[begin..end].iter().all(u8::is_ascii_whitespace) {
+                raw.truncate(start); // a blank line: not a pair
+                continue;
+            }
+            lines.push((self.line_no, begin..end));
+        }
+        let text = String::from_utf8(raw).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
+            InputError::new(self.path, line, "not valid UTF-8")
+        })?;
+        if let Some(at) = text.find('\0') {
+            let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
+            return Err(InputError::new(self.path, line, "binary data (NUL byte)"));
+        }
+        Ok(Chunk { text, lines })
+    }
+
+    /// Up to `n` chunks; fewer (or none) at the end of the input.
+    fn next_batch(&mut self, n: usize) -> Result<Vec<Chunk>, InputError> {
+        let mut v = Vec::with_capacity(n);
+        while v.len() < n && !self.eof {
+            let c = self.next_chunk()?;
+            if !c.lines.is_empty() {
+                v.push(c);
+            }
+        }
+        Ok(v)
+    }
+}
 
 struct ChunkResult {
     out: Vec<u8>,
@@ -113,68 +195,38 @@ struct ChunkResult {
 
 /// Run the stream. `progress` is called after each batch with the pairs done so far and
 /// the input bytes consumed.
-pub fn run<R: BufRead, W: Write>(
+pub fn run<R: BufRead + Send, W: Write>(
     engine: &Engine,
     path: &str,
-    mut input: R,
+    input: R,
     out: &mut W,
     opts: &StreamOptions,
     progress: &mut dyn FnMut(usize, u64),
 ) -> Result<Summary, StreamError> {
     let chunk_size = opts.chunk.max(1);
     let batch = rayon::current_num_threads().max(1);
-    let mut line_no = 0usize;
-    let bytes_read = std::cell::Cell::new(0u64);
-    let mut buf = Vec::new();
-    let mut read_chunk = |input: &mut R| -> Result<Chunk, StreamError> {
-        let mut chunk = Vec::with_capacity(chunk_size);
-        while chunk.len() < chunk_size {
-            buf.clear();
-            let n = input.read_until(b'\n', &mut buf).map_err(|e| {
-                InputError::new(path, Some(line_no + 1), format!("cannot read: {e}"))
-            })?;
-            if n == 0 {
-                break;
-            }
-            bytes_read.set(bytes_read.get() + n as u64);
-            line_no += 1;
-            let text = std::str::from_utf8(&buf).map_err(|e| {
-                InputError::new(
-                    path,
-                    Some(line_no),
-                    format!("not valid UTF-8 (byte {} of the line)", e.valid_up_to()),
-                )
-            })?;
-            let text = text.trim_end_matches(['\n', '\r']);
-            let text = if line_no == 1 {
-                text.trim_start_matches('\u{feff}')
-            } else {
-                text
-            };
-            if text.trim().is_empty() {
-                continue;
-            }
-            if text.contains('\0') {
-                return Err(InputError::new(path, Some(line_no), "binary data (NUL byte)").into());
-            }
-            chunk.push((line_no, text.to_string()));
-        }
-        Ok(chunk)
+    let mut rd = ChunkReader {
+        input,
+        path,
+        size: chunk_size,
+        line_no: 0,
+        bytes: 0,
+        eof: false,
     };
-
-    let mut first = read_chunk(&mut input)?;
-    if first.is_empty() {
+    let mut first = rd.next_chunk()?;
+    if first.lines.is_empty() {
         return Err(InputError::new(path, None, "empty input: nothing to audit").into());
     }
+    let (_, head) = first.line(0);
     let format = opts
         .format
-        .unwrap_or_else(|| match reader::detect(path, &first[0].1) {
+        .unwrap_or_else(|| match reader::detect(path, head) {
             f @ (InputFormat::Jsonl | InputFormat::Csv) => f,
-            _ if first[0].1.trim_start().starts_with('{') => InputFormat::Jsonl,
+            _ if head.trim_start().starts_with('{') => InputFormat::Jsonl,
             _ => InputFormat::Tsv,
         });
-    let (layout, first) = match format {
-        InputFormat::Jsonl => (Layout::Jsonl(jsonl::JsonlOptions::from(&opts.read)), first),
+    let layout = match format {
+        InputFormat::Jsonl => Layout::Jsonl(jsonl::JsonlOptions::from(&opts.read)),
         InputFormat::Tsv | InputFormat::Csv => {
             let topts = reader::tsv_options(format, &opts.read);
             if topts.quoting {
@@ -189,13 +241,13 @@ pub fn run<R: BufRead, W: Write>(
             let recs: Vec<tsv::Record> = first
                 .iter()
                 .take(200)
-                .map(|(n, l)| (*n, tsv::split_row(l, delim)))
+                .map(|(n, l)| (n, tsv::split_row(l, delim)))
                 .collect();
             let layout = tsv::Layout::decide(path, &recs, &topts)?;
             if layout.has_header {
-                first.remove(0);
+                first.lines.remove(0);
             }
-            (Layout::Delimited(layout, delim), first)
+            Layout::Delimited(layout, delim)
         }
         other => {
             return Err(InputError::new(
@@ -212,42 +264,16 @@ pub fn run<R: BufRead, W: Write>(
         chunk: chunk_size,
         ..Summary::default()
     };
-    let mut pending = Some(first);
-    let mut done = false;
-    while !done {
-        let mut chunks: Vec<Chunk> = Vec::with_capacity(batch);
-        if let Some(f) = pending.take() {
-            chunks.push(f);
-        }
-        while chunks.len() < batch {
-            let c = read_chunk(&mut input)?;
-            if c.len() < chunk_size {
-                done = true;
-                if !c.is_empty() {
-                    chunks.push(c);
-                }
-                break;
-            }
-            chunks.push(c);
-        }
-        // Parse in parallel, then number the pairs in order, then audit in parallel.
-        let docs: Vec<Result<Document, InputError>> = chunks
-            .par_iter()
-            .map(|c| parse_chunk(path, c, &layout))
-            .collect();
-        let mut jobs = Vec::with_capacity(docs.len());
-        let mut base = summary.pairs;
-        for d in docs {
-            let d = d?;
-            let n = d.pairs.len();
-            jobs.push((d, base));
-            base += n;
-        }
-        let results: Vec<ChunkResult> = jobs
-            .into_par_iter()
-            .map(|(d, base)| audit_chunk(engine, d, base))
-            .collect();
-        for r in results {
+    let mut current = vec![first];
+    current.extend(rd.next_batch(batch - 1)?);
+    while !current.is_empty() {
+        // Read the next batch while this one is audited; output stays in input order.
+        let base = summary.pairs;
+        let (next, results) = rayon::join(
+            || rd.next_batch(batch),
+            || audit_batch(engine, path, &current, &layout, base),
+        );
+        for r in results? {
             out.write_all(&r.out).map_err(StreamError::Output)?;
             summary.pairs += r.pairs;
             summary.findings += r.findings;
@@ -258,7 +284,8 @@ pub fn run<R: BufRead, W: Write>(
                 *summary.counts.entry(k).or_insert(0) += v;
             }
         }
-        progress(summary.pairs, bytes_read.get());
+        progress(summary.pairs, rd.bytes);
+        current = next?;
     }
     summary.penalty = crate::finding::round(summary.penalty, 3);
     summary.score = crate::score::score(summary.penalty, summary.words);
@@ -270,20 +297,51 @@ pub fn run<R: BufRead, W: Write>(
     Ok(summary)
 }
 
+/// Parse a batch's chunks in parallel, number their pairs in order from `base`, then audit
+/// them in parallel.
+fn audit_batch(
+    engine: &Engine,
+    path: &str,
+    chunks: &[Chunk],
+    layout: &Layout,
+    base: usize,
+) -> Result<Vec<ChunkResult>, InputError> {
+    let docs: Vec<Result<Document, InputError>> = chunks
+        .par_iter()
+        .map(|c| parse_chunk(path, c, layout))
+        .collect();
+    let mut jobs = Vec::with_capacity(docs.len());
+    let mut next = base;
+    for d in docs {
+        let d = d?;
+        let n = d.pairs.len();
+        jobs.push((d, next));
+        next += n;
+    }
+    Ok(jobs
+        .into_par_iter()
+        .map(|(d, base)| audit_chunk(engine, d, base))
+        .collect())
+}
+
 fn parse_chunk(path: &str, chunk: &Chunk, layout: &Layout) -> Result<Document, InputError> {
     let mut doc = Document::new(path, "stream");
-    doc.pairs.reserve(chunk.len());
-    for (no, line) in chunk {
+    doc.pairs.reserve(chunk.lines.len());
+    let no_lines = Vec::new();
+    for (no, line) in chunk.iter() {
         let index = doc.pairs.len();
         let pair: Option<Pair> = match layout {
-            Layout::Jsonl(o) => jsonl::line_to_pair(path, *no, line, index, o)?,
-            Layout::Delimited(l, d) => l.pair(index, &(*no, tsv::split_row(line, *d))),
+            Layout::Jsonl(o) => jsonl::line_to_pair(path, no, line, index, o)?,
+            Layout::Delimited(l, d) => {
+                let cells: Vec<&str> = line.split(*d).collect();
+                l.pair(index, no, &cells, &no_lines)
+            }
         };
         if let Some(p) = pair {
             doc.pairs.push(p);
         }
     }
-    doc.line_count = chunk.last().map_or(0, |(n, _)| *n);
+    doc.line_count = chunk.lines.last().map_or(0, |(n, _)| *n);
     Ok(doc)
 }
 

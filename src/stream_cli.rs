@@ -49,7 +49,7 @@ pub fn run(engine: &Engine, args: &RunArgs, read: &ReadOptions, gate: bool) -> i
     } else {
         path.as_str()
     };
-    let (input, total): (Box<dyn std::io::BufRead>, Option<u64>) = if path == "-" {
+    let (input, total): (Box<dyn std::io::BufRead + Send>, Option<u64>) = if path == "-" {
         (
             Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
             None,

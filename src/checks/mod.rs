@@ -5,9 +5,18 @@
 //! share one check with different parameters. To add a check: write the module, add it to
 //! `CHECKS` and `build` below.
 
+pub mod duplicate;
 pub mod format_note;
+pub mod glossary;
+pub mod length_ratio;
+pub mod missing_sentences;
+pub mod misaligned;
 pub mod missing_translation;
+pub mod number_mismatch;
 pub mod skipped_text;
+pub mod speaker_swap;
+pub mod untranslated;
+pub mod truncated;
 
 use crate::finding::Hit;
 use crate::model::Document;
@@ -29,15 +38,37 @@ pub trait Check: Send + Sync {
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
-pub const CHECKS: &[&str] = &["format_note", "missing_translation", "skipped_text"];
+pub const CHECKS: &[&str] = &[
+    "format_note",
+    "glossary",
+    "missing_translation",
+    "number_mismatch",
+    "skipped_text",
+    "speaker_swap",
+    "untranslated",
+    "length_ratio",
+    "missing_sentences",
+    "truncated",
+    "misaligned",
+    "duplicate",
+];
 
 /// Build a check from its name and the rule's parameters. An unknown parameter is an error
 /// naming the key (the loader adds file and line).
 pub fn build(check: &str, params: &toml::Table) -> Result<Box<dyn Check>, String> {
     match check {
         "format_note" => format_note::build(params),
+        "length_ratio" => length_ratio::build(params),
+        "missing_sentences" => missing_sentences::build(params),
         "missing_translation" => missing_translation::build(params),
         "skipped_text" => skipped_text::build(params),
+        "glossary" => glossary::build(params),
+        "number_mismatch" => number_mismatch::build(params),
+        "speaker_swap" => speaker_swap::build(params),
+        "untranslated" => untranslated::build(params),
+        "truncated" => truncated::build(params),
+        "misaligned" => misaligned::build(params),
+        "duplicate" => duplicate::build(params),
         other => Err(format!(
             "unknown check `{other}` (known: {})",
             CHECKS.join(", ")

@@ -127,7 +127,11 @@ pub fn detect(path: &str, text: &str) -> InputFormat {
 /// Content sniffing for stdin and unknown extensions: the first non-blank line decides the
 /// structured formats; otherwise tabs mean TSV, and the rest is a transcript.
 fn detect_content(text: &str) -> InputFormat {
-    let head: &str = &text[..text.len().min(4096)];
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head: &str = &text[..end];
     let first = head
         .lines()
         .map(str::trim)
@@ -391,6 +395,12 @@ mod tests {
                 .message
                 .contains("binary")
         );
+    }
+
+    #[test]
+    fn content_detection_cuts_on_a_character_boundary() {
+        let t = format!("{}\t{}\n", "中".repeat(2000), "x".repeat(10));
+        assert_eq!(detect("-", &t.repeat(3)), InputFormat::Tsv);
     }
 
     #[test]

@@ -138,14 +138,24 @@ fn visible(s: &str) -> String {
     out
 }
 
+/// A WebVTT voice tag's speaker (`<v Host>text`, `<v.loud Host>`).
+fn voice(s: &str) -> Option<String> {
+    let rest = s.trim_start().strip_prefix("<v")?;
+    let rest = rest.strip_prefix([' ', '.'])?;
+    let inner = rest.split('>').next()?.trim();
+    let name = inner.split_once(' ').map_or(inner, |(_, n)| n).trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Audited text is the visible text (markup stripped); the speaker comes from a voice tag.
 fn segment(lines: &[(usize, String)], lang: Lang) -> Option<Segment> {
     let (first, last) = (lines.first()?.0, lines.last()?.0);
     Some(Segment {
         lang,
-        speaker: None,
+        speaker: lines.iter().find_map(|(_, t)| voice(t)),
         text: lines
             .iter()
-            .map(|(_, t)| t.as_str())
+            .map(|(_, t)| visible(t).trim().to_string())
             .collect::<Vec<_>>()
             .join("\n"),
         lines: LineRange::new(first, last),

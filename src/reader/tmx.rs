@@ -130,42 +130,49 @@ fn skipped(e: &Element, reason: &str, text: &str) -> Skipped {
     }
 }
 
-/// Balance inside each side, then the comparison of the two sides, as `tag_mismatch` notes.
+/// Balance inside each side, then the comparison of the two sides: one `tag_mismatch` note
+/// per pair listing every problem (one defect often shows both ways: an unclosed `bpt` is also
+/// one `ept` fewer than the other side), located on the sides involved.
 pub fn push_tag_notes(
     doc: &mut Document,
     pair: usize,
     zh: Option<&(Segment, Inline)>,
     en: Option<&(Segment, Inline)>,
 ) {
+    let mut problems = Vec::new();
+    let (mut on_zh, mut on_en) = (false, false);
     for (s, inl) in [zh, en].into_iter().flatten() {
-        for problem in &inl.unbalanced {
-            doc.notes.push(Note {
-                kind: "tag_mismatch".into(),
-                pair: Some(pair),
-                zh_lines: (s.lang == Lang::Zh).then_some(s.lines),
-                en_lines: (s.lang == Lang::En).then_some(s.lines),
-                evidence: vec![
-                    ("problem".into(), problem.clone()),
-                    ("side".into(), s.lang.name().into()),
-                ],
-            });
+        for p in &inl.unbalanced {
+            problems.push(format!("{}: {p}", s.lang.name()));
+            on_zh |= s.lang == Lang::Zh;
+            on_en |= s.lang == Lang::En;
         }
     }
-    if let (Some((zs, zi)), Some((es, ei))) = (zh, en) {
+    if let (Some((_, zi)), Some((_, ei))) = (zh, en) {
         let diffs = xml::compare_tags(zi, ei);
         if !diffs.is_empty() {
-            doc.notes.push(Note {
-                kind: "tag_mismatch".into(),
-                pair: Some(pair),
-                zh_lines: Some(zs.lines),
-                en_lines: Some(es.lines),
-                evidence: vec![
-                    ("problem".into(), diffs.join("; ")),
-                    ("side".into(), "both".into()),
-                ],
-            });
+            problems.extend(diffs);
+            (on_zh, on_en) = (true, true);
         }
     }
+    if problems.is_empty() {
+        return;
+    }
+    let side = match (on_zh, on_en) {
+        (true, true) => "both",
+        (true, false) => "Chinese",
+        _ => "English",
+    };
+    doc.notes.push(Note {
+        kind: "tag_mismatch".into(),
+        pair: Some(pair),
+        zh_lines: zh.filter(|_| on_zh).map(|(s, _)| s.lines),
+        en_lines: en.filter(|_| on_en).map(|(s, _)| s.lines),
+        evidence: vec![
+            ("problem".into(), problems.join("; ")),
+            ("side".into(), side.into()),
+        ],
+    });
 }
 
 #[cfg(test)]

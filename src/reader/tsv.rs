@@ -32,6 +32,10 @@ const ID_NAMES: &[&str] = &["id", "key", "msgid", "segment", "seg_id"];
 /// One record: its 1-based line and its fields.
 pub type Record = (usize, Vec<String>);
 
+/// Line of each paragraph of each field, for quoted fields that span lines (empty when every
+/// field is on the record's line).
+pub type FieldLines = Vec<Vec<usize>>;
+
 /// Which field is which, decided from the header or the first rows.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -60,13 +64,17 @@ fn find_col(header: &[String], wanted: Option<&String>, names: &[&str]) -> Optio
 /// (split on the delimiter, so it is exact and fast); with quoting the csv crate reads, and
 /// each record's line is recomputed from its byte offset (the crate's own line count does not
 /// see the blank lines it skips).
-pub fn records(path: &str, text: &str, opts: &TsvOptions) -> Result<Vec<Record>, InputError> {
+pub fn records(
+    path: &str,
+    text: &str,
+    opts: &TsvOptions,
+) -> Result<Vec<(Record, FieldLines)>, InputError> {
     let delim = opts.delimiter.unwrap_or('\t');
     if !opts.quoting {
         return Ok(super::split_lines(text)
             .iter()
             .enumerate()
-            .map(|(i, l)| (i + 1, split_row(l, delim)))
+            .map(|(i, l)| ((i + 1, split_row(l, delim)), Vec::new()))
             .collect());
     }
     let idx = super::LineIndex::new(text);
@@ -83,11 +91,20 @@ pub fn records(path: &str, text: &str, opts: &TsvOptions) -> Result<Vec<Record>,
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let mut b = rec.position().map_or(0, |p| p.byte() as usize);
+                let start = rec.position().map_or(0, |p| p.byte() as usize);
+                let end = rdr.position().byte() as usize;
+                let mut b = start;
                 while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
                     b += 1;
                 }
-                out.push((idx.line(b), rec.iter().map(str::to_string).collect()));
+                let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+                let raw = &text[b..end.clamp(b, text.len())];
+                let lines = if raw.trim_end().contains('\n') {
+                    field_lines(raw, b, &cells, &idx)
+                } else {
+                    Vec::new()
+                };
+                out.push(((idx.line(b), cells), lines));
             }
             Err(e) => {
                 let line = e.position().map(|p| idx.line(p.byte() as usize));
@@ -100,6 +117,33 @@ pub fn records(path: &str, text: &str, opts: &TsvOptions) -> Result<Vec<Record>,
         }
     }
     Ok(out)
+}
+
+/// Where each paragraph of each field of a multi-line record sits: search the raw record for
+/// the paragraph's opening characters (up to a quote, which the raw text doubles), in order.
+fn field_lines(raw: &str, offset: usize, cells: &[String], idx: &super::LineIndex) -> FieldLines {
+    let mut cursor = 0;
+    let fallback = idx.line(offset);
+    cells
+        .iter()
+        .map(|cell| {
+            cell.split('\n')
+                .map(|para| {
+                    let probe: String = para.chars().take_while(|&c| c != '"').take(16).collect();
+                    match raw[cursor..]
+                        .find(probe.as_str())
+                        .filter(|_| !probe.is_empty())
+                    {
+                        Some(p) => {
+                            cursor += p + probe.len();
+                            idx.line(offset + cursor - probe.len())
+                        }
+                        None => fallback,
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// One unquoted line into fields.
@@ -166,22 +210,40 @@ impl Layout {
     }
 
     /// One record as a pair (index set by the caller); None for a blank record.
-    pub fn pair(&self, index: usize, (no, cells): &Record) -> Option<Pair> {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    pub fn pair<S: AsRef<str>>(
+        &self,
+        index: usize,
+        no: usize,
+        cells: &[S],
+        lines: &FieldLines,
+    ) -> Option<Pair> {
+        if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return None;
         }
-        let no = *no;
         let cell = |c: usize, lang: Lang| {
             cells
                 .get(c)
-                .map(|t| t.trim())
+                .map(|t| t.as_ref().trim())
                 .filter(|t| !t.is_empty())
-                .map(|t| Segment {
-                    lang,
-                    speaker: None,
-                    text: t.to_string(),
-                    lines: LineRange::single(no),
-                    paragraph_lines: vec![no],
+                .map(|t| {
+                    let raw = cells[c].as_ref();
+                    // Trimming may drop leading blank paragraphs of a multi-line cell.
+                    let para = lines.get(c).filter(|l| l.len() == raw.split('\n').count());
+                    let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
+                    let paragraph_lines: Vec<usize> = match para {
+                        Some(l) => l[skip..skip + t.split('\n').count()].to_vec(),
+                        None => vec![no; t.split('\n').count()],
+                    };
+                    Segment {
+                        lang,
+                        speaker: None,
+                        text: t.to_string(),
+                        lines: LineRange::new(
+                            paragraph_lines[0],
+                            *paragraph_lines.last().unwrap_or(&no),
+                        ),
+                        paragraph_lines,
+                    }
                 })
         };
         Some(Pair {
@@ -189,13 +251,17 @@ impl Layout {
             id: self
                 .id
                 .and_then(|c| cells.get(c))
-                .map(|s| s.trim().to_string()),
+                .map(|s| s.as_ref().trim().to_string()),
             zh: cell(self.zh, Lang::Zh),
             en: cell(self.en, Lang::En),
             meta: self
                 .extra
                 .iter()
-                .filter_map(|(c, name)| cells.get(*c).map(|v| (name.clone(), v.trim().to_string())))
+                .filter_map(|(c, name)| {
+                    cells
+                        .get(*c)
+                        .map(|v| (name.clone(), v.as_ref().trim().to_string()))
+                })
                 .collect(),
         })
     }
@@ -212,15 +278,24 @@ pub fn parse(path: &str, text: &str, opts: &TsvOptions) -> Result<Document, Inpu
     doc.line_count = super::split_lines(text).len();
     let first: Vec<Record> = records
         .iter()
+        .map(|(r, _)| r)
         .filter(|(_, c)| c.iter().any(|f| !f.trim().is_empty()))
         .take(200)
         .cloned()
         .collect();
     let layout = Layout::decide(path, &first, opts)?;
     let skip = usize::from(layout.has_header);
-    for r in records.iter().skip(skip) {
+    let mut seen = 0;
+    for (r, lines) in &records {
+        if r.1.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        seen += 1;
+        if seen <= skip {
+            continue;
+        }
         let index = doc.pairs.len();
-        if let Some(p) = layout.pair(index, r) {
+        if let Some(p) = layout.pair(index, r.0, &r.1, lines) {
             doc.pairs.push(p);
         }
     }
@@ -296,7 +371,8 @@ mod tests {
         let d = parse("d.csv", t, &opts).unwrap();
         assert_eq!(d.pairs.len(), 3);
         assert_eq!(d.pairs[0].en_text(), "Hello, world.");
-        assert_eq!(d.pairs[1].zh_lines(), Some(LineRange::single(3)));
+        assert_eq!(d.pairs[1].zh_lines(), Some(LineRange::new(3, 4)));
+        assert_eq!(d.pairs[1].en_lines(), Some(LineRange::new(4, 5)));
         assert_eq!(d.pairs[2].zh_lines(), Some(LineRange::single(6)));
     }
 

@@ -233,8 +233,25 @@ pub fn inline(seg: &Element, spec: &InlineSpec) -> Inline {
         out.unbalanced
             .push(format!("<{name}{key}> is never closed"));
     }
-    let trimmed = out.text.trim().to_string();
-    out.text = trimmed;
+    // Removing a code leaves the spaces around it ("Copy <ph/> files"): collapse runs of
+    // spaces and tabs, keep line breaks.
+    let mut text = String::with_capacity(out.text.len());
+    let mut space = false;
+    for c in out.text.trim().chars() {
+        if c == ' ' || c == '\t' {
+            if !space {
+                text.push(' ');
+            }
+            space = true;
+        } else {
+            space = c == '\n';
+            if c == '\n' && text.ends_with(' ') {
+                text.pop();
+            }
+            text.push(c);
+        }
+    }
+    out.text = text;
     out
 }
 

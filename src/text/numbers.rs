@@ -1,36 +1,1161 @@
-//! Numbers in text, read the same way on both sides: ASCII and full-width digits, Chinese
-//! numerals with 万/亿, percentages, English number words.
+//! Numbers in text, read the same way on both sides so they can be compared (and used as
+//! alignment anchors).
 //!
-//! PLACEHOLDER API (owned by the number_mismatch work): the digit-only reader below only fixes
-//! the signature other modules build on; it is replaced by the real one.
+//! Chinese: ASCII and full-width digits (folded as NFKC does), decimals, thousands separators,
+//! Chinese numerals 零〇一二三四五六七八九十百千万亿两 with 万 = 1e4 and 亿 = 1e8 (一百二十三,
+//! 两亿五千万, 一万五 = 15000), mixed forms (30亿, 1.5亿, 320 亿, 3千万), 百分之五十 / 百分百 /
+//! 50% as percentages, 第N as ordinals, X分之Y as fractions, digit-by-digit years (二〇二〇),
+//! approximations (十多万, 100余, 几十, 数百, 三四个) and ranges (五到二十, 5-6, 5至10亿).
+//!
+//! English: digits with separators (1,000,000, 3.5), scale words and suffixes (5 million, $5-6
+//! billion, 10k), number words (one .. nineteen, twenty-five, a hundred, two thousand, a dozen),
+//! percent / per cent / %, ordinals (1st, 21st, first, twentieth), ranges (5 to 20, 5-6).
+//!
+//! Idioms whose characters are numerals (十分 "very", 千万 "by all means", 万一 "in case",
+//! 一五一十, 八九不离十, ...) are not read as numbers. Identifiers glued to letters (H100, x86),
+//! versions (2.6.32) and clock times (10:30) are `Kind::Code` and compare by text.
+//!
+//! Which numbers matter is the caller's decision; [`Number::significant`] gives the usual one:
+//! numbers written with digits always, numbers written as words only when scaled (万/亿, million)
+//! or at least `min_word_value` (so 一个 / "one of the" / 第一 / "first" do not count), never
+//! vague ones (几十, 数百, thousands of) nor Chinese month names (十二月).
 
 use crate::model::Lang;
+use std::ops::Range;
+
+/// What a number counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Cardinal,
+    Percent,
+    Ordinal,
+    /// X分之Y: a ratio other than a percentage.
+    Fraction,
+    /// A Chinese month name written with numerals (十二月 = December).
+    Month,
+    /// Identifier, version or clock time (H100, 2.6.32, 10:30): compared by `text`.
+    Code,
+}
+
+/// Position of a number in a range such as 5 到 20 or 5-6 billion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RangeRole {
+    Start,
+    End,
+}
+
+/// How exact the number is as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Exact,
+    /// 十多万, 100余, "over"-style: the stated base is still meaningful.
+    Approximate,
+    /// 几十, 数百, 三四个: no definite value.
+    Vague,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Number {
+    /// Value with scales applied (30亿 = 3e9, 5-6 billion gives 5e9 and 6e9, 50% gives 50).
     pub value: f64,
+    /// `kind == Kind::Percent`, kept for callers of the first API.
     pub percent: bool,
-    /// As written in the text.
+    /// As written in the text (the span's text).
     pub text: String,
+    pub kind: Kind,
+    /// Byte range in the text passed to `extract`.
+    pub span: Range<usize>,
+    /// Written with digits (ASCII or full-width), as opposed to words / Chinese numerals.
+    pub digits: bool,
+    /// A scale multiplied the written number (万, 亿, million, k), or a scale word was the number.
+    pub scaled: bool,
+    /// floor(log10(|value|)); 0 for values below 10 (and for 0).
+    pub magnitude: i32,
+    pub range: Option<RangeRole>,
+    pub precision: Precision,
 }
 
-pub fn extract(text: &str, _lang: Lang) -> Vec<Number> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() || (c == '.' && !cur.is_empty()) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            let t = cur.trim_end_matches('.').to_string();
-            if let Ok(v) = t.parse() {
-                out.push(Number {
-                    value: v,
-                    percent: c == '%',
-                    text: t,
-                });
-            }
-            cur.clear();
+impl Number {
+    /// The default notion of "this number must appear on the other side" (see module docs).
+    pub fn significant(&self, min_word_value: f64) -> bool {
+        if self.precision == Precision::Vague {
+            return false;
+        }
+        match self.kind {
+            Kind::Month => false,
+            Kind::Fraction => self.digits,
+            _ => self.digits || self.scaled || self.value >= min_word_value,
         }
     }
-    out
+
+    /// True when two numbers say the same thing: equal values (relative 1e-6), codes by text.
+    pub fn same_as(&self, other: &Number) -> bool {
+        if self.kind == Kind::Code || other.kind == Kind::Code {
+            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3").
+            return self.text == other.text;
+        }
+        let (a, b) = (self.value, other.value);
+        (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    /// `30亿 = 3000000000`, for evidence.
+    pub fn describe(&self) -> String {
+        let v = format_value(self.value);
+        let bare = self.text.trim_end_matches(['%', '％']).trim();
+        let mut s = if self.text == v || bare == v || self.kind == Kind::Code {
+            self.text.clone()
+        } else {
+            format!("{} = {v}", self.text)
+        };
+        if self.kind == Kind::Percent && !s.ends_with('%') {
+            s.push('%');
+        }
+        s
+    }
+}
+
+/// A value without float noise: integers as integers, others to 6 significant digits.
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e16 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The default `min_word_value` of [`Number::significant`] (number_mismatch's default).
+pub const DEFAULT_MIN_WORD_VALUE: f64 = 10.0;
+
+/// The numbers of `text` that matter with the default threshold, in order: good alignment
+/// anchors (a pair's two sides should share them).
+pub fn significant(text: &str, lang: Lang) -> Vec<Number> {
+    extract(text, lang)
+        .into_iter()
+        .filter(|n| n.significant(DEFAULT_MIN_WORD_VALUE))
+        .collect()
+}
+
+/// Every number in `text`, in order of position.
+pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
+    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
+    let mut s = Scanner {
+        text,
+        chars,
+        out: Vec::new(),
+        scales: Vec::new(),
+    };
+    match lang {
+        Lang::Zh => s.scan_zh(),
+        Lang::En => s.scan_en(),
+    }
+    s.link_ranges(lang);
+    s.out
+}
+
+/// Full-width digits and number punctuation to ASCII (the NFKC mapping for these characters).
+fn fold(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - 0xFF10 + '0' as u32).unwrap_or(c),
+        '．' => '.',
+        // Full-width comma: read as a thousands separator only between digit groups
+        // (２５，０００); elsewhere it stays punctuation because `digits` needs 3 digits after.
+        '，' => ',',
+        '％' => '%',
+        '－' => '-',
+        '～' => '~',
+        '：' => ':',
+        '／' => '/',
+        _ => c,
+    }
+}
+
+fn zh_digit(c: char) -> Option<f64> {
+    Some(match c {
+        '零' | '〇' => 0.0,
+        '一' => 1.0,
+        '二' | '两' => 2.0,
+        '三' => 3.0,
+        '四' => 4.0,
+        '五' => 5.0,
+        '六' => 6.0,
+        '七' => 7.0,
+        '八' => 8.0,
+        '九' => 9.0,
+        _ => return None,
+    })
+}
+
+fn zh_unit(c: char) -> Option<f64> {
+    Some(match c {
+        '十' => 10.0,
+        '百' => 100.0,
+        '千' => 1000.0,
+        '万' => 1e4,
+        '亿' => 1e8,
+        _ => return None,
+    })
+}
+
+fn is_zh_numeral(c: char) -> bool {
+    zh_digit(c).is_some() || zh_unit(c).is_some()
+}
+
+/// Idioms and words made of numeral characters that are not numbers. Checked where a numeral
+/// run would start; value-1 words (一直, 一些, 一样) need no entry because they are never
+/// significant, but those that would glue onto a following numeral do.
+const ZH_IDIOMS: &[&str] = &[
+    "十分",
+    "十足",
+    "十全十美",
+    "十有八九",
+    "十之八九",
+    "一五一十",
+    "八九不离十",
+    "三心二意",
+    "七上八下",
+    "四面八方",
+    "五花八门",
+    "九死一生",
+    "一模一样",
+    "一心一意",
+    "一石二鸟",
+    "一举两得",
+    "两全其美",
+    "三番五次",
+    "三三两两",
+    "九牛一毛",
+    "一干二净",
+    "不三不四",
+    "七七八八",
+    "一一",
+    "千万不",
+    "千万别",
+    "千万要",
+    "千万记",
+    "千万小心",
+    "万一",
+    "万万",
+    "千千万万",
+    "百分百",
+    "一旦",
+    "一致",
+    "一百八十度",
+];
+
+/// Connectors between the two ends of a range.
+const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
+const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
+
+struct Scanner<'a> {
+    text: &'a str,
+    chars: Vec<(usize, char)>,
+    out: Vec<Number>,
+    /// Scale applied to each number of `out` (1 when none), for range scale propagation.
+    scales: Vec<f64>,
+}
+
+/// A digit token before suffixes: value, end index (exclusive, in chars), code-like.
+struct Digits {
+    value: f64,
+    end: usize,
+    code: bool,
+}
+
+impl Scanner<'_> {
+    fn c(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+    fn byte(&self, i: usize) -> usize {
+        self.chars
+            .get(i)
+            .map(|&(b, _)| b)
+            .unwrap_or(self.text.len())
+    }
+    fn starts_with(&self, i: usize, s: &str) -> bool {
+        (i..)
+            .zip(s.chars())
+            .all(|(k, want)| self.c(k) == Some(want))
+    }
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        while matches!(self.c(i), Some(' ' | '\u{a0}' | '\u{3000}')) {
+            i += 1;
+        }
+        i
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        start: usize,
+        end: usize,
+        value: f64,
+        kind: Kind,
+        digits: bool,
+        scale: f64,
+        precision: Precision,
+    ) {
+        let span = self.byte(start)..self.byte(end);
+        let text = self.text[span.clone()].trim().to_string();
+        self.out.push(Number {
+            value,
+            percent: kind == Kind::Percent,
+            text,
+            kind,
+            span,
+            digits,
+            scaled: scale > 1.0,
+            magnitude: magnitude(value),
+            range: None,
+            precision,
+        });
+        self.scales.push(scale);
+    }
+
+    /// ASCII digits at `i`: thousands separators, one decimal point; a second point, a colon
+    /// or a slash between digits makes it a code (version, time, date).
+    fn digits(&self, i: usize) -> Digits {
+        let mut j = i;
+        let mut s = String::new();
+        let mut code = false;
+        let mut seen_point = false;
+        let mut group_len = 0;
+        let mut first_group = true;
+        while let Some(c) = self.c(j) {
+            if c.is_ascii_digit() {
+                s.push(c);
+                group_len += 1;
+                j += 1;
+            } else if c == ','
+                && !seen_point
+                && (1..=3).contains(&group_len)
+                && (first_group || group_len == 3)
+                && (1..=3).all(|k| self.c(j + k).is_some_and(|d| d.is_ascii_digit()))
+                && !self.c(j + 4).is_some_and(|d| d.is_ascii_digit())
+            {
+                first_group = false;
+                group_len = 0;
+                j += 1;
+            } else if c == '.' && self.c(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                if seen_point {
+                    code = true;
+                } else {
+                    s.push('.');
+                }
+                seen_point = true;
+                j += 1;
+            } else if matches!(c, ':' | '/') && self.c(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                code = true;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        Digits {
+            value: s.parse().unwrap_or(0.0),
+            end: j,
+            code,
+        }
+    }
+
+    fn prev_is_latin(&self, i: usize) -> bool {
+        i > 0
+            && self
+                .c(i - 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    }
+
+    /// A digit token glued to letters or a version/time: a code compared by text.
+    fn push_code(&mut self, start: usize, i: usize) -> usize {
+        let mut j = i;
+        // Numeronyms (I18N, L10N, A11Y, K8S) are words, not numbers.
+        if self.numeronym(i) {
+            let mut e = i;
+            while self.c(e).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                e += 1;
+            }
+            return e;
+        }
+        while let Some(c) = self.c(j) {
+            // Letters and digits, and . : / between digits (2.6.32, 10:30); a hyphen ends it, so
+            // VT100-like and VT100 give the same code.
+            let inner_punct =
+                matches!(c, '.' | ':' | '/') && self.c(j + 1).is_some_and(|d| d.is_ascii_digit());
+            if c.is_ascii_alphanumeric() || inner_punct {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let v = self.digits(i).value;
+        self.push(start, j, v, Kind::Code, true, 1.0, Precision::Exact);
+        j
+    }
+
+    /// One capital letter, digits, one capital letter, standing alone: I18N, L10N, K8S.
+    fn numeronym(&self, i: usize) -> bool {
+        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_uppercase()) {
+            return false;
+        }
+        if i >= 2 && self.c(i - 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+        let mut j = i;
+        while self.c(j).is_some_and(|c| c.is_ascii_digit()) {
+            j += 1;
+        }
+        self.c(j).is_some_and(|c| c.is_ascii_uppercase())
+            && !self.c(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+    }
+
+    /// Letter suffixes glued to digits, the same in both languages: ordinals (21st), scales
+    /// (10k, 5M, 175B, 3bn). Returns (kind, scale, end); other letters are units (100GB) and
+    /// end nothing.
+    fn digit_suffix(&self, j: usize) -> Option<(Kind, f64, usize)> {
+        let (suffix, se) = self.word_at(j);
+        match suffix.as_str() {
+            "st" | "nd" | "rd" | "th" => Some((Kind::Ordinal, 1.0, se)),
+            "k" => Some((Kind::Cardinal, 1e3, se)),
+            "m" if self.c(j) == Some('M') => Some((Kind::Cardinal, 1e6, se)),
+            "b" if self.c(j) == Some('B') => Some((Kind::Cardinal, 1e9, se)),
+            "bn" => Some((Kind::Cardinal, 1e9, se)),
+            _ => None,
+        }
+    }
+
+    // ---------------------------------------------------------------- Chinese
+
+    fn scan_zh(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            let c = self.chars[i].1;
+            i = if c.is_ascii_digit() {
+                self.zh_digits(i)
+            } else if self.starts_with(i, "百分之") {
+                self.zh_percent(i)
+            } else if self.starts_with(i, "百分百") {
+                self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
+                i + 3
+            } else if let Some(idiom) = ZH_IDIOMS
+                .iter()
+                .find(|w| self.starts_with(i, w) && !self.starts_with(i, "十分钟"))
+            {
+                i + idiom.chars().count()
+            } else if self.zh_run_starts(i) {
+                self.zh_numeral(i)
+            } else {
+                i + 1
+            };
+        }
+    }
+
+    /// A numeral run may start with a digit character, 十, or 百/千/万 directly followed by
+    /// 万/亿 (百万, 千亿, 万亿); a lone 百/千/万 is a word (百姓, 千万不要, 万物).
+    fn zh_run_starts(&self, i: usize) -> bool {
+        match self.c(i) {
+            Some(c) if zh_digit(c).is_some() || c == '十' => true,
+            Some('百' | '千' | '万') => matches!(self.c(i + 1), Some('万' | '亿')),
+            _ => false,
+        }
+    }
+
+    fn zh_digits(&mut self, i: usize) -> usize {
+        if self.prev_is_latin(i) {
+            return self.push_code(i, i);
+        }
+        let d = self.digits(i);
+        let mut j = d.end;
+        if d.code {
+            return self.push_code(i, i);
+        }
+        let mut value = d.value;
+        let mut scale = 1.0;
+        let mut precision = Precision::Exact;
+        let mut kind = Kind::Cardinal;
+        if let Some((k, sc, e)) = self.digit_suffix(j) {
+            kind = k;
+            scale = sc;
+            j = e;
+        }
+        // 16 进制 (base 16) names a notation, not a quantity.
+        if self.starts_with(self.skip_spaces(j), "进制") {
+            return j;
+        }
+        if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
+            kind = Kind::Month;
+        }
+        // 100多万, 3千万, 320 亿
+        let k = self.skip_spaces(j);
+        let mut m = k;
+        if matches!(self.c(m), Some('多' | '余')) && self.c(m + 1).and_then(zh_unit).is_some() {
+            precision = Precision::Approximate;
+            m += 1;
+        }
+        if self.c(m).and_then(zh_unit).is_some() && !self.starts_with(m, "百分") {
+            while let Some(u) = self.c(m).and_then(zh_unit) {
+                scale *= u;
+                m += 1;
+            }
+            j = m;
+        }
+        value *= scale;
+        let k = self.skip_spaces(j);
+        if self.c(k) == Some('%') {
+            kind = Kind::Percent;
+            j = k + 1;
+        } else if i > 0 && self.c(self.skip_back(i)) == Some('第') {
+            kind = Kind::Ordinal;
+        }
+        if matches!(self.c(j), Some('多' | '余')) {
+            precision = Precision::Approximate;
+        }
+        self.push(i, j, value, kind, true, scale, precision);
+        j
+    }
+
+    /// Index of the first non-space character before `i` (or `i - 1`).
+    fn skip_back(&self, i: usize) -> usize {
+        let mut k = i - 1;
+        while k > 0 && matches!(self.c(k), Some(' ' | '\u{3000}')) {
+            k -= 1;
+        }
+        k
+    }
+
+    fn zh_percent(&mut self, i: usize) -> usize {
+        let j = self.skip_spaces(i + 3);
+        if self.c(j).is_some_and(|c| c.is_ascii_digit()) {
+            let d = self.digits(j);
+            self.push(
+                i,
+                d.end,
+                d.value,
+                Kind::Percent,
+                true,
+                1.0,
+                Precision::Exact,
+            );
+            return d.end;
+        }
+        if self.starts_with(j, "百") && !self.c(j + 1).is_some_and(is_zh_numeral) {
+            self.push(i, j + 1, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
+            return j + 1;
+        }
+        if let Some((v, end, _)) = self.zh_value(j) {
+            self.push(i, end, v, Kind::Percent, false, 1.0, Precision::Exact);
+            return end;
+        }
+        i + 3
+    }
+
+    /// Read a run of Chinese numerals at `i`: (value, end, largest unit seen).
+    fn zh_value(&self, i: usize) -> Option<(f64, usize, f64)> {
+        let mut j = i;
+        while self.c(j).is_some_and(is_zh_numeral) {
+            j += 1;
+        }
+        if j == i {
+            return None;
+        }
+        let run: Vec<char> = self.chars[i..j].iter().map(|&(_, c)| c).collect();
+        // Digit-by-digit (二〇二〇年, 一九九八): only digit characters, three or more.
+        if run.len() >= 3 && run.iter().all(|&c| zh_digit(c).is_some() && c != '两') {
+            let v = run
+                .iter()
+                .fold(0.0, |acc, &c| acc * 10.0 + zh_digit(c).unwrap_or(0.0));
+            return Some((v, j, 1.0));
+        }
+        let (mut yi, mut wan, mut section, mut number) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        let mut last_unit = 0.0;
+        let mut max_unit = 1.0f64;
+        for &c in &run {
+            if let Some(d) = zh_digit(c) {
+                number = d;
+            } else if let Some(u) = zh_unit(c) {
+                max_unit = max_unit.max(u);
+                match u {
+                    1e8 => {
+                        yi = (yi
+                            + wan
+                            + section
+                            + number.max(if section + wan == 0.0 { 1.0 } else { 0.0 }))
+                            * 1e8;
+                        wan = 0.0;
+                        section = 0.0;
+                    }
+                    1e4 => {
+                        let base = section + number;
+                        wan = if base == 0.0 { 1e4 } else { base * 1e4 };
+                        section = 0.0;
+                    }
+                    _ => {
+                        let n = if number == 0.0 { 1.0 } else { number };
+                        section += n * u;
+                    }
+                }
+                number = 0.0;
+                last_unit = u;
+            }
+        }
+        // 一万五 = 15000, 三千五 = 3500: a trailing digit right after a unit counts in the
+        // next lower unit.
+        let last = *run.last().unwrap_or(&' ');
+        if zh_digit(last).is_some() && run.len() >= 2 {
+            let before = run[run.len() - 2];
+            if zh_unit(before).is_some() && last_unit >= 100.0 {
+                number *= last_unit / 10.0;
+            }
+        }
+        Some((yi + wan + section + number, j, max_unit))
+    }
+
+    fn zh_numeral(&mut self, i: usize) -> usize {
+        let Some((mut value, mut end, max_unit)) = self.zh_value(i) else {
+            return i + 1;
+        };
+        let run_len = end - i;
+        let mut precision = Precision::Exact;
+        // 几十 / 数百 (before), 十几 (after): vague.
+        if i > 0 && matches!(self.c(i - 1), Some('几' | '数' | '上' | '好')) {
+            precision = Precision::Vague;
+        }
+        if self.c(end) == Some('几') {
+            precision = Precision::Vague;
+        }
+        // 三四个, 五六年: two consecutive digits read as "three or four".
+        if run_len == 2 {
+            let a = zh_digit(self.chars[i].1);
+            let b = zh_digit(self.chars[i + 1].1);
+            if let (Some(a), Some(b)) = (a, b)
+                && b == a + 1.0
+            {
+                value = a;
+                precision = Precision::Vague;
+            }
+        }
+        // 十多万, 三百多: approximate; 多/余 inside a run continues it.
+        if matches!(self.c(end), Some('多' | '余' | '来')) {
+            if precision == Precision::Exact {
+                precision = Precision::Approximate;
+            }
+            if let Some(u) = self.c(end + 1).and_then(zh_unit) {
+                value *= u;
+                end += 2;
+            }
+        }
+        // 十六进制 (hexadecimal) names a notation, not a quantity.
+        if self.starts_with(self.skip_spaces(end), "进制") {
+            return end;
+        }
+        // X分之Y
+        if self.starts_with(end, "分之")
+            && let Some((num, e2, _)) = self.zh_value(end + 2)
+        {
+            let v = if value == 0.0 { 0.0 } else { num / value };
+            self.push(i, e2, v, Kind::Fraction, false, 1.0, precision);
+            return e2;
+        }
+        let mut kind = Kind::Cardinal;
+        if i > 0 && self.c(i - 1) == Some('第') {
+            kind = Kind::Ordinal;
+        } else if self.c(end) == Some('月') && value <= 12.0 && max_unit <= 10.0 {
+            kind = Kind::Month;
+        }
+        let k = self.skip_spaces(end);
+        if self.c(k) == Some('%') {
+            kind = Kind::Percent;
+            end = k + 1;
+        }
+        let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
+        self.push(i, end, value, kind, false, scale, precision);
+        end
+    }
+
+    // ---------------------------------------------------------------- English
+
+    fn scan_en(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            let c = self.chars[i].1;
+            i = if c.is_ascii_digit() {
+                self.en_digits(i)
+            } else if c.is_ascii_alphabetic() && !self.prev_is_latin(i) {
+                self.en_words(i)
+            } else {
+                i + 1
+            };
+        }
+    }
+
+    /// The lowercase ASCII word at `i` and its end.
+    fn word_at(&self, i: usize) -> (String, usize) {
+        let mut j = i;
+        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) {
+            j += 1;
+        }
+        let w: String = self.chars[i..j]
+            .iter()
+            .map(|&(_, c)| c.to_ascii_lowercase())
+            .collect();
+        (w, j)
+    }
+
+    /// Next word after spaces (or a hyphen, for twenty-five), if any.
+    fn next_word(&self, j: usize) -> Option<(String, usize, usize)> {
+        let k = if self.c(j) == Some('-') {
+            j + 1
+        } else {
+            self.skip_spaces(j)
+        };
+        if k == j || !self.c(k).is_some_and(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let (w, e) = self.word_at(k);
+        Some((w, k, e))
+    }
+
+    fn en_scale_after(&self, j: usize) -> Option<(f64, usize)> {
+        let (w, _, e) = self
+            .next_word(j)
+            .filter(|(_, k, _)| *k > j && self.c(j) != Some('-'))?;
+        en_scale(&w).map(|s| (s, e))
+    }
+
+    fn en_percent_after(&self, j: usize) -> Option<usize> {
+        let k = self.skip_spaces(j);
+        if self.c(k) == Some('%') {
+            return Some(k + 1);
+        }
+        let (w, _, e) = self.next_word(j).filter(|_| self.c(j) != Some('-'))?;
+        match w.as_str() {
+            "percent" => Some(e),
+            "per" => {
+                let (w2, _, e2) = self.next_word(e)?;
+                (w2 == "cent").then_some(e2)
+            }
+            _ => None,
+        }
+    }
+
+    fn en_digits(&mut self, i: usize) -> usize {
+        if self.prev_is_latin(i) {
+            return self.push_code(i, i);
+        }
+        let d = self.digits(i);
+        if d.code {
+            return self.push_code(i, i);
+        }
+        let mut j = d.end;
+        let mut value = d.value;
+        let mut scale = 1.0;
+        let mut kind = Kind::Cardinal;
+        // Letter suffixes: 21st, 10k, 5M, 175B, 10x, 1990s; other letters are units (100GB).
+        let glued = self.c(j).is_some_and(|c| c.is_ascii_alphabetic());
+        if let Some((k, sc, e)) = self.digit_suffix(j) {
+            kind = k;
+            scale = sc;
+            j = e;
+        } else if !glued && let Some((s, e)) = self.en_scale_after(j) {
+            scale = s;
+            j = e;
+        }
+        value *= scale;
+        if let Some(e) = self.en_percent_after(j) {
+            kind = Kind::Percent;
+            j = e;
+        }
+        self.push(i, j, value, kind, true, scale, Precision::Exact);
+        j
+    }
+
+    fn en_words(&mut self, i: usize) -> usize {
+        let (w, e) = self.word_at(i);
+        // Plural scales without a number are vague (thousands of, millions of).
+        if matches!(
+            w.as_str(),
+            "hundreds" | "thousands" | "millions" | "billions" | "trillions" | "dozens"
+        ) {
+            let base = match w.as_str() {
+                "hundreds" => 100.0,
+                "dozens" => 12.0,
+                _ => en_scale(w.trim_end_matches('s')).unwrap_or(1.0),
+            };
+            // "hundreds of billions" = 1e11 (vague, but comparable with 千亿)
+            if let Some((of, _, e2)) = self.next_word(e)
+                && of == "of"
+                && let Some((w3, _, e3)) = self.next_word(e2)
+                && let Some(s) = en_scale(w3.trim_end_matches('s'))
+            {
+                let _ = e2;
+                self.push(i, e3, base * s, Kind::Cardinal, false, s, Precision::Vague);
+                return e3;
+            }
+            self.push(i, e, base, Kind::Cardinal, false, base, Precision::Vague);
+            return e;
+        }
+        // "a decade" = 10 years (十年); "a couple" = 2.
+        if (w == "a" || w == "one")
+            && let Some((w2, _, e2)) = self.next_word(e)
+        {
+            match w2.as_str() {
+                "decade" => {
+                    self.push(i, e2, 10.0, Kind::Cardinal, false, 1.0, Precision::Exact);
+                    return e2;
+                }
+                "couple" => {
+                    self.push(
+                        i,
+                        e2,
+                        2.0,
+                        Kind::Cardinal,
+                        false,
+                        1.0,
+                        Precision::Approximate,
+                    );
+                    return e2;
+                }
+                _ => {}
+            }
+        }
+        let leading_a = w == "a" || w == "an";
+        if leading_a {
+            match self.next_word(e) {
+                Some((w2, _, _)) if en_scale(&w2).is_some() || w2 == "hundred" || w2 == "dozen" => {
+                }
+                _ => return e,
+            }
+        } else if en_word_value(&w).is_none() && en_ordinal(&w).is_none() {
+            return e;
+        }
+        let (mut total, mut cur) = (0.0f64, 0.0f64);
+        let mut scale = 1.0f64;
+        let mut kind = Kind::Cardinal;
+        let mut j = if leading_a { e } else { i };
+        let mut end = j;
+        let mut first = !leading_a;
+        loop {
+            let (word, ws, we) = if first {
+                first = false;
+                let (w, e) = self.word_at(j);
+                (w, j, e)
+            } else {
+                match self.next_word(j) {
+                    Some(x) => x,
+                    None => break,
+                }
+            };
+            let _ = ws;
+            if let Some(v) = en_word_value(&word) {
+                // "twenty five" / "twenty-five" add; "one two" is a list, stop.
+                if cur % 100.0 != 0.0 && !(cur % 10.0 == 0.0 && v < 10.0 && cur >= 20.0) {
+                    break;
+                }
+                cur += v;
+            } else if word == "hundred" {
+                cur = cur.max(1.0) * 100.0;
+            } else if word == "dozen" {
+                cur = cur.max(1.0) * 12.0;
+            } else if let Some(s) = en_scale(&word) {
+                total += cur.max(1.0) * s;
+                scale = scale.max(s);
+                cur = 0.0;
+            } else if let Some(v) = en_ordinal(&word) {
+                if cur % 10.0 != 0.0 {
+                    break;
+                }
+                cur += v;
+                kind = Kind::Ordinal;
+                end = we;
+                break;
+            } else if word == "and" && total + cur >= 100.0 && (total + cur) % 100.0 == 0.0 {
+                // "one hundred and twenty": continue only if a number word follows
+                match self.next_word(we) {
+                    Some((w2, _, _)) if en_word_value(&w2).is_some() => {
+                        j = we;
+                        continue;
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+            j = we;
+            end = we;
+        }
+        if end == i || (leading_a && end == e) {
+            return e.max(i + 1);
+        }
+        let value = total + cur;
+        if kind == Kind::Cardinal
+            && let Some(pe) = self.en_percent_after(end)
+        {
+            kind = Kind::Percent;
+            end = pe;
+        }
+        self.push(i, end, value, kind, false, scale, Precision::Exact);
+        end
+    }
+
+    // ---------------------------------------------------------------- ranges
+
+    /// Mark `a <connector> b` pairs as ranges, and carry the end's scale to a bare start
+    /// (5-6 billion = 5e9 to 6e9; 5到20亿 = 5亿 to 20亿).
+    fn link_ranges(&mut self, lang: Lang) {
+        let connectors = match lang {
+            Lang::Zh => ZH_RANGE,
+            Lang::En => EN_RANGE,
+        };
+        for k in 0..self.out.len().saturating_sub(1) {
+            let gap = &self.text[self.out[k].span.end..self.out[k + 1].span.start];
+            let g = gap.trim();
+            if !connectors.iter().any(|c| g.eq_ignore_ascii_case(c)) {
+                continue;
+            }
+            if self.out[k].kind == Kind::Code || self.out[k + 1].kind == Kind::Code {
+                continue;
+            }
+            self.out[k].range = Some(RangeRole::Start);
+            self.out[k + 1].range = Some(RangeRole::End);
+            let (s0, s1) = (self.scales[k], self.scales[k + 1]);
+            if s0 == 1.0 && s1 > 1.0 && self.out[k].value < 1000.0 {
+                let n = &mut self.out[k];
+                n.value *= s1;
+                n.scaled = true;
+                n.magnitude = magnitude(n.value);
+                self.scales[k] = s1;
+            }
+            if self.out[k + 1].kind == Kind::Percent && self.out[k].kind == Kind::Cardinal {
+                self.out[k].kind = Kind::Percent;
+                self.out[k].percent = true;
+            }
+        }
+    }
+}
+
+fn magnitude(v: f64) -> i32 {
+    if v.abs() < 10.0 {
+        0
+    } else {
+        v.abs().log10().floor() as i32
+    }
+}
+
+fn en_scale(w: &str) -> Option<f64> {
+    Some(match w {
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "billion" => 1e9,
+        "trillion" => 1e12,
+        _ => return None,
+    })
+}
+
+fn en_word_value(w: &str) -> Option<f64> {
+    const SMALL: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = SMALL.iter().position(|&s| s == w) {
+        return Some(i as f64);
+    }
+    TENS.iter()
+        .position(|&s| s == w)
+        .map(|i| (i as f64 + 2.0) * 10.0)
+}
+
+fn en_ordinal(w: &str) -> Option<f64> {
+    const ORD: [&str; 20] = [
+        "zeroth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+    ];
+    const TENS: [&str; 8] = [
+        "twentieth",
+        "thirtieth",
+        "fortieth",
+        "fiftieth",
+        "sixtieth",
+        "seventieth",
+        "eightieth",
+        "ninetieth",
+    ];
+    if let Some(i) = ORD.iter().position(|&s| s == w) {
+        return Some(i as f64);
+    }
+    if let Some(i) = TENS.iter().position(|&s| s == w) {
+        return Some((i as f64 + 2.0) * 10.0);
+    }
+    match w {
+        "hundredth" => Some(100.0),
+        "thousandth" => Some(1000.0),
+        "millionth" => Some(1e6),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(text: &str, lang: Lang) -> Vec<f64> {
+        extract(text, lang).iter().map(|n| n.value).collect()
+    }
+
+    #[test]
+    fn chinese_numerals_and_scales() {
+        assert_eq!(vals("一百二十三", Lang::Zh), vec![123.0]);
+        assert_eq!(vals("两亿五千万", Lang::Zh), vec![2.5e8]);
+        assert_eq!(vals("一万五", Lang::Zh), vec![15000.0]);
+        assert_eq!(vals("投资了30亿美元", Lang::Zh), vec![3e9]);
+        assert_eq!(vals("1.5亿", Lang::Zh), vec![1.5e8]);
+        assert_eq!(vals("320 亿", Lang::Zh), vec![3.2e10]);
+        assert_eq!(vals("３千万", Lang::Zh), vec![3e7]);
+        assert_eq!(vals("二〇二〇年", Lang::Zh), vec![2020.0]);
+        assert_eq!(vals("十万", Lang::Zh), vec![1e5]);
+        assert_eq!(vals("百万美元", Lang::Zh), vec![1e6]);
+        assert_eq!(vals("1,000,000 人", Lang::Zh), vec![1e6]);
+    }
+
+    #[test]
+    fn chinese_percent_ranges_and_approximations() {
+        let n = extract("百分之百", Lang::Zh);
+        assert_eq!((n[0].value, n[0].kind), (100.0, Kind::Percent));
+        let n = extract("百分之五十", Lang::Zh);
+        assert_eq!((n[0].value, n[0].kind), (50.0, Kind::Percent));
+        let n = extract("大约５０％", Lang::Zh);
+        assert_eq!(
+            (n[0].value, n[0].kind, n[0].digits),
+            (50.0, Kind::Percent, true)
+        );
+        let n = extract("五到二十年", Lang::Zh);
+        assert_eq!(vals("五到二十年", Lang::Zh), vec![5.0, 20.0]);
+        assert_eq!(n[0].range, Some(RangeRole::Start));
+        assert_eq!(n[1].range, Some(RangeRole::End));
+        assert_eq!(vals("5到20亿", Lang::Zh), vec![5e8, 2e9]);
+        let n = extract("十多万人", Lang::Zh);
+        assert_eq!((n[0].value, n[0].precision), (1e5, Precision::Approximate));
+        let n = extract("几十年", Lang::Zh);
+        assert_eq!(n[0].precision, Precision::Vague);
+        let n = extract("一百个小时", Lang::Zh);
+        assert_eq!(n[0].value, 100.0);
+        assert!(n[0].significant(10.0));
+    }
+
+    #[test]
+    fn chinese_idioms_and_articles_do_not_count() {
+        for t in [
+            "我十分同意",
+            "千万不要这样",
+            "万一失败了",
+            "我一直在想",
+            "一些事情",
+            "一样",
+        ] {
+            assert!(
+                extract(t, Lang::Zh).iter().all(|n| !n.significant(10.0)),
+                "{t}: {:?}",
+                extract(t, Lang::Zh)
+            );
+        }
+        let n = extract("第一", Lang::Zh);
+        assert_eq!((n[0].value, n[0].kind), (1.0, Kind::Ordinal));
+        assert!(!n[0].significant(10.0));
+        let n = extract("十二月", Lang::Zh);
+        assert_eq!(n[0].kind, Kind::Month);
+        assert!(!n[0].significant(10.0));
+    }
+
+    #[test]
+    fn english_numbers() {
+        assert_eq!(vals("3 billion dollars", Lang::En), vec![3e9]);
+        assert_eq!(vals("$5-6 billion", Lang::En), vec![5e9, 6e9]);
+        assert_eq!(vals("1,500,000 people", Lang::En), vec![1.5e6]);
+        assert_eq!(vals("twenty-five years", Lang::En), vec![25.0]);
+        assert_eq!(vals("one hundred and twenty", Lang::En), vec![120.0]);
+        assert_eq!(vals("a hundred thousand", Lang::En), vec![1e5]);
+        assert_eq!(vals("two million", Lang::En), vec![2e6]);
+        assert_eq!(vals("10k", Lang::En), vec![1e4]);
+        let n = extract("100% and 50 percent and 5 per cent", Lang::En);
+        assert!(n.iter().all(|n| n.kind == Kind::Percent), "{n:?}");
+        let n = extract("the 21st century, the first time", Lang::En);
+        assert_eq!(n[0].kind, Kind::Ordinal);
+        assert_eq!((n[1].value, n[1].kind), (1.0, Kind::Ordinal));
+        let n = extract("5 to 20 years", Lang::En);
+        assert_eq!(n[1].range, Some(RangeRole::End));
+        let n = extract("version 2.6.32 on an H100 at 10:30", Lang::En);
+        assert!(n.iter().all(|n| n.kind == Kind::Code), "{n:?}");
+        assert_eq!(n[0].text, "2.6.32");
+        assert!(extract("thousands of people", Lang::En)[0].precision == Precision::Vague);
+        assert!(extract("I18N and L10N", Lang::En).is_empty());
+        let a = extract("VT100-like consoles", Lang::En);
+        let b = extract("类VT100字符控制台", Lang::Zh);
+        assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
+        assert_eq!(vals("花十分钟来学习", Lang::Zh), vec![10.0]);
+        assert!(vals("十六进制和 16 进制", Lang::Zh).is_empty());
+        assert!(!extract("2021 年 4 月", Lang::Zh)[1].significant(10.0));
+        assert_eq!(vals("low hundreds of billions", Lang::En), vec![1e11]);
+        assert_eq!(vals("练习一万个小时", Lang::Zh), vec![1e4]);
+    }
+
+    #[test]
+    fn significant_numbers_are_anchors() {
+        let s = significant("one of the five reasons, 30 of them, twelve more", Lang::En);
+        let v: Vec<f64> = s.iter().map(|n| n.value).collect();
+        assert_eq!(v, vec![30.0, 12.0]);
+        assert_eq!(extract("50%", Lang::En)[0].describe(), "50%");
+        assert_eq!(extract("30亿", Lang::Zh)[0].describe(), "30亿 = 3000000000");
+    }
+
+    #[test]
+    fn spans_point_into_the_text() {
+        let t = "我们投入了 30亿 美元,占５％";
+        for n in extract(t, Lang::Zh) {
+            assert_eq!(&t[n.span.clone()], n.text);
+        }
+        let t = "one of the five reasons";
+        let n = extract(t, Lang::En);
+        assert_eq!(&t[n[1].span.clone()], "five");
+        assert!(!n[0].significant(10.0));
+    }
 }

@@ -1,0 +1,771 @@
+//! Document-level alignment: which English translates which Chinese, whatever the file says.
+//!
+//! Units: every Chinese paragraph (a zh unit) and every English sentence (an en unit, split by
+//! `text::sentences`), each remembering its pair and line.
+//!
+//! 1. **Screen** every pair cheaply: its own similarity (`Model::sim`) against its neighbours'
+//!    (±3 pairs) and against far candidates from an inverted index over rare keys (English
+//!    content words, anchors: keys in at most max(5, N/100) blocks), its length z-score, an
+//!    English block that starts mid-sentence, a missing side. Suspicious pairs, padded by two
+//!    pairs each side and merged, form *windows* (a document of ≤ 300 pairs with any suspicious
+//!    pair is one window). Clean stretches keep the file's pairing and cost O(pairs).
+//! 2. **Align** each window with a monotone dynamic programme over (zh units × en sentences):
+//!    a zh unit takes a run of consecutive sentences (1-n; several units taking one block's
+//!    sentences give n-1), or none (1-0); a sentence may stay unplaced (0-1). Score of a run:
+//!    Σ `Model::gain` per sentence + `OWN_BONUS` per sentence that sits in the unit's own pair
+//!    − `LENGTH_WEIGHT`·z²/2 (z from the document's length model) − `CUT_COST` when a
+//!    run starts inside another pair's English block. Skips cost `SKIP_EN` per sentence and
+//!    `SKIP_ZH` per unit. The own-pair bonus makes the file's pairing the default: the DP
+//!    departs from it only where meaning, anchors and length together outweigh it.
+//! 3. **Far matches**: unplaced English runs are looked up in an index of the Chinese
+//!    predictions; Chinese blocks left without English are looked up in the English index.
+//!    A far match needs `FAR_MIN_SIM` and must beat the runner-up.
+//!
+//! Cost: screening is linear with a bounded candidate list per pair; a window costs
+//! units × sentences × run length, and windows are at most `MAX_WINDOW` pairs, so the whole is
+//! linear in the document for a bounded damage density.
+
+use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_pred};
+use crate::analysis::LengthModel;
+use crate::lexicon::{Key, Lexicon};
+use crate::model::{Document, Lang, LineRange};
+use std::collections::HashMap;
+
+pub const OWN_BONUS: f64 = 2.0;
+pub const CUT_COST: f64 = 4.0;
+pub const SKIP_EN: f64 = 1.0;
+pub const SKIP_ZH: f64 = 2.0;
+pub const LENGTH_WEIGHT: f64 = 0.5;
+pub const FAR_MIN_SIM: f64 = 0.2;
+pub const MAX_WINDOW: usize = 150;
+/// Longest run of sentences one Chinese paragraph may take.
+pub const MAX_RUN: usize = 120;
+
+/// A Chinese paragraph.
+#[derive(Debug, Clone)]
+pub struct ZhUnit {
+    pub pair: usize,
+    pub line: usize,
+    pub first_of_pair: bool,
+}
+
+/// An English sentence.
+#[derive(Debug, Clone)]
+pub struct EnUnit {
+    pub pair: usize,
+    pub line: usize,
+    pub text: String,
+    /// First sentence of its block.
+    pub block_start: bool,
+}
+
+/// Result of aligning one document; `Shared::alignment` computes it once.
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    pub zh_units: Vec<ZhUnit>,
+    pub en_units: Vec<EnUnit>,
+    /// For each en unit: the pair whose Chinese it translates, by the alignment (None: unplaced).
+    pub owner: Vec<Option<usize>>,
+    /// For each unplaced en unit: the pair whose Chinese it matches elsewhere in the file.
+    pub far: Vec<Option<usize>>,
+    /// For each pair whose Chinese got no English: a pair whose English block translates it.
+    pub zh_far: Vec<Option<usize>>,
+    /// For each pair: similarity of its Chinese with its own English (0 when a side is absent).
+    pub own_sim: Vec<f64>,
+    /// For each pair: best similarity of its Chinese with any other candidate English.
+    pub best_other: Vec<(f64, Option<usize>)>,
+    /// Pair ranges aligned by the DP.
+    pub windows: Vec<(usize, usize)>,
+    /// For each pair: en unit index range of its English block.
+    pub en_range: Vec<(usize, usize)>,
+    pub used_lexicon: bool,
+    pub learned_associations: usize,
+}
+
+/// Han-equivalent length of Chinese (Han 1, Latin letter or digit 1/3), as the length model.
+pub fn zh_len(t: &str) -> f64 {
+    let mut n = 0.0;
+    for c in t.chars() {
+        if crate::text::script::is_han(c) {
+            n += 1.0;
+        } else if c.is_alphanumeric() {
+            n += 1.0 / 3.0;
+        }
+    }
+    n
+}
+
+/// English length: characters, whitespace runs counted once.
+pub fn en_len(t: &str) -> f64 {
+    let mut n = 0.0;
+    let mut ws = false;
+    for c in t.trim().chars() {
+        if c.is_whitespace() {
+            if !ws {
+                n += 1.0;
+            }
+            ws = true;
+        } else {
+            n += 1.0;
+            ws = false;
+        }
+    }
+    n
+}
+
+struct Prepared<'a> {
+    model: Model<'a>,
+    zh_units: Vec<(ZhUnit, ZhPred, f64, f64)>, // unit, pred, baseline, zh_len
+    en_units: Vec<(EnUnit, EnBag, f64)>,       // unit, bag, en_len
+    pair_zh: Vec<Option<ZhPred>>,
+    pair_en: Vec<Option<EnBag>>,
+    zh_unit_range: Vec<(usize, usize)>,
+    en_range: Vec<(usize, usize)>,
+}
+
+pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) -> Alignment {
+    let n = doc.pairs.len();
+    // English units and bags first: the model's idf is fitted on them.
+    let mut en_units = Vec::new();
+    let mut en_range = Vec::with_capacity(n);
+    for p in &doc.pairs {
+        let start = en_units.len();
+        if let Some(e) = &p.en {
+            for (line, para) in e.numbered_paragraphs() {
+                for (k, s) in crate::text::sentences::split(para, Lang::En)
+                    .iter()
+                    .enumerate()
+                {
+                    let bag = en_bag(s.text);
+                    let len = en_len(s.text);
+                    en_units.push((
+                        EnUnit {
+                            pair: p.index,
+                            line,
+                            text: s.text.to_string(),
+                            block_start: en_units.len() == start && k == 0,
+                        },
+                        bag,
+                        len,
+                    ));
+                }
+            }
+        }
+        en_range.push((start, en_units.len()));
+    }
+    let pair_en: Vec<Option<EnBag>> = doc
+        .pairs
+        .iter()
+        .map(|p| p.en.as_ref().map(|e| en_bag(&e.text)))
+        .collect();
+    let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
+
+    // Without a lexicon, learn word associations from pairs the anchors and length confirm.
+    let mut assoc = Assoc::default();
+    if lexicon.is_none() && n >= 50 {
+        let m0 = Model::new(None, &bags, Assoc::default());
+        let mut good: Vec<(&str, &str)> = Vec::new();
+        let mut plausible: Vec<(&str, &str)> = Vec::new();
+        for (i, p) in doc.pairs.iter().enumerate() {
+            let (Some(z), Some(e)) = (&p.zh, &p.en) else {
+                continue;
+            };
+            let zl = zh_len(&z.text);
+            let el = en_len(&e.text);
+            if zl < 2.0 || length.z(zl, el).abs() > 2.0 {
+                continue;
+            }
+            plausible.push((&z.text, &e.text));
+            let pz = zh_pred(None, &Assoc::default(), &z.text);
+            if pz.items.iter().any(|x| x.2) && m0.sim(&pz, pair_en[i].as_ref().expect("en")) >= 0.3
+            {
+                good.push((&z.text, &e.text));
+            }
+        }
+        let src = if good.len() >= 100 { good } else { plausible };
+        // A bounded, evenly spread sample keeps learning O(1) per document size.
+        let step = (src.len() / 5000).max(1);
+        assoc = Assoc::learn(src.into_iter().step_by(step));
+    }
+    let learned = assoc.len();
+    let model = Model::new(lexicon, &bags, assoc);
+
+    let mut zh_units = Vec::new();
+    let mut zh_unit_range = Vec::with_capacity(n);
+    let mut pair_zh = Vec::with_capacity(n);
+    for p in &doc.pairs {
+        let start = zh_units.len();
+        if let Some(z) = &p.zh {
+            for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
+                let pred = model.zh_pred(para);
+                let base = model.baseline(&pred);
+                zh_units.push((
+                    ZhUnit {
+                        pair: p.index,
+                        line,
+                        first_of_pair: k == 0,
+                    },
+                    pred,
+                    base,
+                    zh_len(para),
+                ));
+            }
+            pair_zh.push(Some(model.zh_pred(&z.text)));
+        } else {
+            pair_zh.push(None);
+        }
+        zh_unit_range.push((start, zh_units.len()));
+    }
+    let prep = Prepared {
+        model,
+        zh_units,
+        en_units,
+        pair_zh,
+        pair_en,
+        zh_unit_range,
+        en_range,
+    };
+    run(doc, &prep, length, lexicon.is_some(), learned)
+}
+
+/// Inverted index: rare key → blocks containing it.
+struct Index {
+    map: HashMap<Key, Vec<u32>>,
+}
+
+impl Index {
+    fn build<'b>(blocks: impl Iterator<Item = Option<&'b [Key]>>, n: usize) -> Index {
+        let cap = (n / 100).max(5);
+        let mut map: HashMap<Key, Vec<u32>> = HashMap::new();
+        for (i, b) in blocks.enumerate() {
+            for k in b.into_iter().flatten() {
+                let v = map.entry(*k).or_default();
+                if v.len() <= cap {
+                    v.push(i as u32);
+                }
+            }
+        }
+        map.retain(|_, v| v.len() <= cap);
+        Index { map }
+    }
+    /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
+    fn candidates(&self, keys: impl Iterator<Item = Key>, k: usize) -> Vec<usize> {
+        let mut count: HashMap<u32, u32> = HashMap::new();
+        for key in keys {
+            if let Some(v) = self.map.get(&key) {
+                for b in v {
+                    *count.entry(*b).or_default() += 1;
+                }
+            }
+        }
+        let mut v: Vec<(u32, u32)> = count.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.into_iter().take(k).map(|x| x.0 as usize).collect()
+    }
+}
+
+fn starts_mid_sentence(t: &str) -> bool {
+    let t = t.trim_start();
+    t.starts_with('…') || t.starts_with("...") || t.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
+fn run(
+    doc: &Document,
+    prep: &Prepared,
+    length: &LengthModel,
+    used_lexicon: bool,
+    learned: usize,
+) -> Alignment {
+    let n = doc.pairs.len();
+    let m = &prep.model;
+    let en_index = Index::build(
+        prep.pair_en.iter().map(|b| b.as_ref().map(|b| &b.keys[..])),
+        n,
+    );
+    let zh_keys: Vec<Option<Vec<Key>>> = prep
+        .pair_zh
+        .iter()
+        .map(|p| p.as_ref().map(|p| p.keys.iter().map(|k| k.0).collect()))
+        .collect();
+    let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
+
+    let sim = |z: usize, e: usize| -> f64 {
+        match (&prep.pair_zh[z], &prep.pair_en[e]) {
+            (Some(p), Some(b)) => m.sim(p, b),
+            _ => 0.0,
+        }
+    };
+    // 1. Screen.
+    let mut own_sim = vec![0.0; n];
+    let mut best_other = vec![(0.0, None); n];
+    let mut suspicious = vec![false; n];
+    for (i, p) in doc.pairs.iter().enumerate() {
+        own_sim[i] = sim(i, i);
+        let mut cands: Vec<usize> = (i.saturating_sub(3)..(i + 4).min(n)).collect();
+        if let Some(z) = &prep.pair_zh[i] {
+            cands.extend(en_index.candidates(z.keys.iter().map(|k| k.0), 6));
+        }
+        if let Some(e) = &prep.pair_en[i] {
+            cands.extend(zh_index.candidates(e.keys.iter().copied(), 6));
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        for q in cands.into_iter().filter(|&q| q != i) {
+            let s = sim(i, q).max(sim(q, i));
+            if s > best_other[i].0 {
+                best_other[i] = (s, Some(q));
+            }
+        }
+        let mut flag = best_other[i].0 > own_sim[i] + 0.08 && best_other[i].0 >= 0.15;
+        match (&p.zh, &p.en) {
+            (Some(z), Some(e)) => {
+                let zl = zh_len(&z.text);
+                let el = en_len(&e.text);
+                flag |= zl >= 4.0 && length.z(zl, el).abs() > 2.5;
+                flag |= starts_mid_sentence(&e.text);
+            }
+            _ => flag = true,
+        }
+        suspicious[i] = flag;
+    }
+    // English sentences that also appear, verbatim, in another pair's block: the copy under the
+    // Chinese it fits best is home; the others are displaced copies (no own-pair bonus in the
+    // DP, free to leave unplaced, and their far match is the home pair).
+    let mut displaced: Vec<Option<usize>> = vec![None; prep.en_units.len()];
+    {
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (x, u) in prep.en_units.iter().enumerate() {
+            let norm = crate::checks::duplicate::normalise(&u.0.text);
+            if norm.len() >= 12 {
+                groups.entry(norm).or_default().push(x);
+            }
+        }
+        // Short stock sentences ("That's number one.") legitimately recur: a short sentence
+        // signals displacement only when it is a whole block somewhere and occurs in exactly
+        // two blocks ("I think like 5 to 20." pasted under the wrong turn).
+        let whole = |x: usize| {
+            let p = prep.en_units[x].0.pair;
+            prep.en_range[p].1 - prep.en_range[p].0 == 1
+        };
+        for (norm, g) in groups.iter_mut() {
+            let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
+            ps.dedup();
+            if norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x))) {
+                g.truncate(1);
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+        groups.sort();
+        // Decide per set of blocks sharing sentences (a displaced copy is usually a whole
+        // block), on all the text they share: sentence by sentence is too noisy.
+        let mut relations: HashMap<Vec<usize>, Vec<Vec<usize>>> = HashMap::new();
+        for g in groups {
+            let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
+            ps.sort_unstable();
+            ps.dedup();
+            if ps.len() > 1 {
+                relations.entry(ps).or_default().push(g);
+            }
+        }
+        let mut relations: Vec<(Vec<usize>, Vec<Vec<usize>>)> = relations.into_iter().collect();
+        relations.sort();
+        let zabs = |p: usize| -> f64 {
+            match (&doc.pairs[p].zh, &doc.pairs[p].en) {
+                (Some(z), Some(e)) => length.z(zh_len(&z.text), en_len(&e.text)).abs(),
+                _ => f64::INFINITY,
+            }
+        };
+        for (ps, gs) in relations {
+            let text: String = gs
+                .iter()
+                .map(|g| prep.en_units[g[0]].0.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let bag = en_bag(&text);
+            // Home: a pair whose lengths are not grossly off (|z| ≤ 8: not a block holding
+            // many turns), then the best similarity of its Chinese with the shared text, then
+            // the later pair.
+            let mut home: Option<(usize, bool, f64)> = None;
+            for &p in &ps {
+                let Some(z) = prep.pair_zh[p].as_ref() else {
+                    continue;
+                };
+                let (fit, sc) = (zabs(p) <= 8.0, m.sim(z, &bag));
+                if std::env::var_os("TQA_DEBUG").is_some() {
+                    eprintln!(
+                        "copy {ps:?} pair {p} fit {fit} sim {sc:.3}: {}",
+                        crate::text::excerpt(&text, 60)
+                    );
+                }
+                home = match home {
+                    Some(h) if (h.1 && !fit) || (h.1 == fit && h.2 > sc + 0.02) => Some(h),
+                    _ => Some((p, fit, sc)),
+                };
+            }
+            if let Some((h, _, _)) = home {
+                for g in &gs {
+                    for &x in g {
+                        let p = prep.en_units[x].0.pair;
+                        if p != h {
+                            displaced[x] = Some(h);
+                            suspicious[p] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut owner: Vec<Option<usize>> = prep.en_units.iter().map(|u| Some(u.0.pair)).collect();
+    // Units of a pair with no Chinese have no owner by default.
+    for (i, p) in doc.pairs.iter().enumerate() {
+        if p.zh.is_none() {
+            for o in &mut owner[prep.en_range[i].0..prep.en_range[i].1] {
+                *o = None;
+            }
+        }
+    }
+    // 2. Windows.
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    if suspicious.iter().any(|s| *s) {
+        if n <= 300 {
+            windows.push((0, n));
+        } else {
+            for i in (0..n).filter(|&i| suspicious[i]) {
+                let (a, b) = (i.saturating_sub(2), (i + 3).min(n));
+                match windows.last_mut() {
+                    Some(w) if a <= w.1 + 4 => w.1 = b,
+                    _ => windows.push((a, b)),
+                }
+            }
+        }
+        let mut chunked = Vec::new();
+        for (a, b) in windows {
+            if n <= 300 {
+                chunked.push((a, b));
+                continue;
+            }
+            let mut s = a;
+            while s < b {
+                let e = (s + MAX_WINDOW).min(b);
+                chunked.push((s, e));
+                s = e;
+            }
+        }
+        windows = chunked;
+    }
+    for &(a, b) in &windows {
+        dp_window(prep, length, a, b, &displaced, &mut owner);
+    }
+    // 3. Far matches for unplaced English runs and English-less Chinese.
+    let mut far = vec![None; prep.en_units.len()];
+    let mut x = 0;
+    while x < prep.en_units.len() {
+        if owner[x].is_some() {
+            x += 1;
+            continue;
+        }
+        if let Some(h) = displaced[x] {
+            far[x] = Some(h);
+            x += 1;
+            continue;
+        }
+        let pair = prep.en_units[x].0.pair;
+        let mut y = x;
+        let mut text = String::new();
+        while y < prep.en_units.len()
+            && owner[y].is_none()
+            && displaced[y].is_none()
+            && prep.en_units[y].0.pair == pair
+        {
+            text.push_str(&prep.en_units[y].0.text);
+            text.push(' ');
+            y += 1;
+        }
+        let bag = en_bag(&text);
+        let mut scored: Vec<(f64, usize)> = zh_index
+            .candidates(bag.keys.iter().copied(), 8)
+            .into_iter()
+            .filter_map(|q| prep.pair_zh[q].as_ref().map(|p| (m.sim(p, &bag), q)))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        if let Some(&(s, q)) = scored.first()
+            && s >= FAR_MIN_SIM
+            && scored.get(1).is_none_or(|r| r.0 < s)
+        {
+            for f in &mut far[x..y] {
+                *f = Some(q);
+            }
+        }
+        x = y;
+    }
+    let mut got = vec![false; n];
+    for o in owner.iter().flatten() {
+        got[*o] = true;
+    }
+    let mut zh_far = vec![None; n];
+    for i in 0..n {
+        if got[i] || prep.pair_zh[i].is_none() {
+            continue;
+        }
+        let z = prep.pair_zh[i].as_ref().expect("zh");
+        let mut scored: Vec<(f64, usize)> = en_index
+            .candidates(z.keys.iter().map(|k| k.0), 8)
+            .into_iter()
+            .filter(|&q| q != i)
+            .filter_map(|q| prep.pair_en[q].as_ref().map(|b| (m.sim(z, b), q)))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        if let Some(&(s, q)) = scored.first()
+            && s >= FAR_MIN_SIM
+            && s > own_sim[i] + 0.08
+        {
+            zh_far[i] = Some(q);
+        }
+    }
+    Alignment {
+        zh_units: prep.zh_units.iter().map(|u| u.0.clone()).collect(),
+        en_units: prep.en_units.iter().map(|u| u.0.clone()).collect(),
+        owner,
+        far,
+        zh_far,
+        own_sim,
+        best_other,
+        windows,
+        en_range: prep.en_range.clone(),
+        used_lexicon,
+        learned_associations: learned,
+    }
+}
+
+/// Monotone DP over the zh units and en sentences of pairs `a..b`; writes `owner`.
+fn dp_window(
+    prep: &Prepared,
+    length: &LengthModel,
+    a: usize,
+    b: usize,
+    displaced: &[Option<usize>],
+    owner: &mut [Option<usize>],
+) {
+    let (u0, u1) = (prep.zh_unit_range[a].0, prep.zh_unit_range[b - 1].1);
+    let (s0, s1) = (prep.en_range[a].0, prep.en_range[b - 1].1);
+    let nu = u1 - u0;
+    let ns = s1 - s0;
+    if nu == 0 || ns == 0 {
+        return;
+    }
+    let m = &prep.model;
+    // Prefix sums of per-sentence gains for each unit.
+    let mut pre = vec![0.0f64; nu * (ns + 1)];
+    let mut clen = vec![0.0f64; ns + 1];
+    for x in 0..ns {
+        clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
+    }
+    for u in 0..nu {
+        let (zu, pred, base, _) = &prep.zh_units[u0 + u];
+        let row = &mut pre[u * (ns + 1)..(u + 1) * (ns + 1)];
+        for x in 0..ns {
+            let (eu, bag, _) = &prep.en_units[s0 + x];
+            // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
+            // own copy): flat penalty, whatever words it shares.
+            let g = match displaced[s0 + x] {
+                Some(_) => -OWN_BONUS,
+                None if eu.pair == zu.pair => m.gain(pred, *base, bag) + OWN_BONUS,
+                None => m.gain(pred, *base, bag),
+            };
+            row[x + 1] = row[x] + g;
+        }
+    }
+    let w = ns + 1;
+    let mut best = vec![f64::NEG_INFINITY; (nu + 1) * w];
+    // back: 0 = skip en, 1 = skip zh, k+1 = took k sentences
+    let mut back = vec![0u32; (nu + 1) * w];
+    best[0] = 0.0;
+    for u in 0..=nu {
+        for s in 0..=ns {
+            let cur = best[u * w + s];
+            if cur == f64::NEG_INFINITY {
+                continue;
+            }
+            // skip en sentence s
+            if s < ns {
+                let skip = if displaced[s0 + s].is_some() {
+                    0.0
+                } else {
+                    SKIP_EN
+                };
+                let v = cur - skip;
+                if v > best[u * w + s + 1] {
+                    best[u * w + s + 1] = v;
+                    back[u * w + s + 1] = 0;
+                }
+            }
+            if u == nu {
+                continue;
+            }
+            let (zu, _, _, zl) = &prep.zh_units[u0 + u];
+            let v = cur - SKIP_ZH;
+            if v > best[(u + 1) * w + s] {
+                best[(u + 1) * w + s] = v;
+                back[(u + 1) * w + s] = 1;
+            }
+            let eu = &prep.en_units[s0 + s.min(ns - 1)].0;
+            let cut = if s < ns && !eu.block_start && (eu.pair != zu.pair || zu.first_of_pair) {
+                CUT_COST
+            } else {
+                0.0
+            };
+            let row = &pre[u * (ns + 1)..(u + 1) * (ns + 1)];
+            for t in (s + 1)..=(s + MAX_RUN).min(ns) {
+                let el = clen[t] - clen[s];
+                let z = if *zl >= 1.0 { length.z(*zl, el) } else { 0.0 };
+                let v = cur + row[t] - row[s] - cut - LENGTH_WEIGHT * z * z / 2.0;
+                if v > best[(u + 1) * w + t] {
+                    best[(u + 1) * w + t] = v;
+                    back[(u + 1) * w + t] = (t - s + 1) as u32;
+                }
+            }
+        }
+    }
+    // Trace back.
+    let (mut u, mut s) = (nu, ns);
+    for o in &mut owner[s0..s1] {
+        *o = None;
+    }
+    while u > 0 || s > 0 {
+        match back[u * w + s] {
+            0 => s -= 1,
+            1 => u -= 1,
+            k => {
+                let k = k as usize - 1;
+                let pair = prep.zh_units[u0 + u - 1].0.pair;
+                for o in &mut owner[s0 + s - k..s0 + s] {
+                    *o = Some(pair);
+                }
+                s -= k;
+                u -= 1;
+            }
+        }
+    }
+}
+
+/// How a pair's pairing departs from the alignment.
+#[derive(Debug, Clone, Default)]
+pub struct Departure {
+    /// Sentences of this pair's English that translate other Chinese: (en unit, owner pair or
+    /// far match, whether it is a far match).
+    pub out: Vec<(usize, Option<usize>)>,
+    /// Sentences of other pairs' English that translate this Chinese.
+    pub into: Vec<usize>,
+    /// Where this Chinese's English is (lines), when known and not (only) its own block.
+    pub own_en_lines: Option<LineRange>,
+    /// Which Chinese this pair's English translates (lines), when not (only) its own.
+    pub matches_zh_lines: Option<LineRange>,
+    /// Share of this pair's English characters that translate other Chinese (or nothing).
+    pub out_share: f64,
+}
+
+impl Alignment {
+    fn units_of(&self, p: usize) -> std::ops::Range<usize> {
+        self.en_range[p].0..self.en_range[p].1
+    }
+
+    /// The en units the alignment gives to pair `p`'s Chinese.
+    pub fn english_of(&self, p: usize) -> Vec<usize> {
+        // Owners are found near p in practice, but an n-1 block may sit anywhere in a window.
+        (0..self.owner.len())
+            .filter(|&x| self.owner[x] == Some(p))
+            .collect()
+    }
+
+    /// Where pair `p` departs from the alignment, if it does.
+    pub fn departure(
+        &self,
+        doc: &Document,
+        p: usize,
+        by_owner: &[Vec<usize>],
+    ) -> Option<Departure> {
+        let pair = &doc.pairs[p];
+        pair.zh.as_ref()?;
+        let mut d = Departure::default();
+        let mut out_chars = 0.0;
+        let mut all_chars = 0.0;
+        for x in self.units_of(p) {
+            let len = en_len(&self.en_units[x].text);
+            all_chars += len;
+            match self.owner[x] {
+                Some(o) if o == p => {}
+                Some(o) => {
+                    out_chars += len;
+                    d.out.push((x, Some(o)));
+                }
+                None if self.far[x] == Some(p) => {}
+                None => {
+                    out_chars += len;
+                    d.out.push((x, self.far[x]));
+                }
+            }
+        }
+        // A sentence left unplaced, matching nothing, inside a block that is mostly this pair's
+        // own English is an addition or omission (missing_sentences), not a misalignment.
+        let owned: f64 = self
+            .units_of(p)
+            .filter(|&x| self.owner[x] == Some(p))
+            .map(|x| en_len(&self.en_units[x].text))
+            .sum();
+        if all_chars > 0.0 && owned / all_chars >= 0.5 {
+            d.out
+                .retain(|&(x, o)| !(self.owner[x].is_none() && o.is_none()));
+            out_chars = d
+                .out
+                .iter()
+                .map(|&(x, _)| en_len(&self.en_units[x].text))
+                .sum();
+        }
+        d.into = by_owner[p]
+            .iter()
+            .copied()
+            .filter(|&x| self.en_units[x].pair != p)
+            .collect();
+        d.out_share = if all_chars > 0.0 {
+            out_chars / all_chars
+        } else {
+            0.0
+        };
+        if d.out.is_empty() && d.into.is_empty() && self.zh_far[p].is_none() {
+            return None;
+        }
+        d.matches_zh_lines = d
+            .out
+            .iter()
+            .filter_map(|&(_, o)| o.and_then(|o| doc.pairs[o].zh_lines()))
+            .reduce(LineRange::cover);
+        let mine: Vec<LineRange> = by_owner[p]
+            .iter()
+            .map(|&x| LineRange::single(self.en_units[x].line))
+            .collect();
+        d.own_en_lines = if !d.into.is_empty() {
+            mine.into_iter().reduce(LineRange::cover)
+        } else if let Some(q) = self.zh_far[p] {
+            doc.pairs[q].en_lines()
+        } else {
+            None
+        };
+        Some(d)
+    }
+
+    /// en units grouped by owner pair.
+    pub fn by_owner(&self, n: usize) -> Vec<Vec<usize>> {
+        let mut v = vec![Vec::new(); n];
+        for (x, o) in self.owner.iter().enumerate() {
+            if let Some(o) = o {
+                v[*o].push(x);
+            }
+        }
+        v
+    }
+}
+
+/// Chars of a text as the similarity model counts them (re-exported for checks).
+pub fn chars(text: &str) -> usize {
+    visible_chars(text)
+}

@@ -1,0 +1,324 @@
+//! Sentence alignment inside one pair: a dynamic program over the Chinese and English
+//! sentence lists (Gale-Church style), with length and anchor costs.
+//!
+//! Beads: 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, and, when allowed, 1-0 and 0-1 (a sentence with no
+//! counterpart). The cost of a matching bead with Chinese length `a` and English length `b`
+//! (units of `text::length`) is
+//!
+//! ```text
+//! delta^2 / 2 + bead_penalty + anchors,   delta = (ln(b / a) - mu) / sigma(a)
+//! ```
+//!
+//! with `mu`, `sigma` from the document's `LengthModel`. Bead penalties (negative log prior,
+//! 1-1 = 0): 1-2/2-1 1.5, 2-2 3.0, 1-3/3-1 3.5. A 1-0 or 0-1 bead costs `deletion` (default
+//! 5.0; the missing_sentences rule uses 2.0) and nothing else: the omission explains its
+//! numbers and terms. Anchors on matching beads: each number read on one side and not on the
+//! other costs `number_weight` (0.75), each matched number earns it back; each Latin term of
+//! the Chinese (two or more letters) found in the bead's English (as a word prefix: eval ↔
+//! evals) earns `term_weight` (0.75), each one missing costs `missing_term_scale` of that
+//! (0.5), at most four of each per bead; each question mark or opening bracket on one side of
+//! a bead only costs `shape_weight` (0.75).
+//!
+//! The function is pure: it takes sentence texts and a length model and returns the beads with
+//! their costs, so other modules (cross-pair alignment) can reuse it.
+
+use crate::analysis::LengthModel;
+use crate::model::Lang;
+use crate::text::length::{en_chars, zh_chars};
+use crate::text::numbers;
+use std::ops::Range;
+
+/// Tunable costs of the aligner.
+#[derive(Debug, Clone)]
+pub struct AlignParams {
+    /// Allow 1-0 and 0-1 beads.
+    pub allow_deletions: bool,
+    /// Cost of a 1-0 bead (a Chinese sentence with no English).
+    pub deletion: f64,
+    /// Cost of a 0-1 bead (an English sentence with no Chinese); usually equal to `deletion`.
+    /// Callers may set the two apart when other evidence (the pair's overall length) says
+    /// which side is more likely to have lost text.
+    pub insertion: f64,
+    pub number_weight: f64,
+    pub term_weight: f64,
+    /// Share of `term_weight` charged for a Latin term of the Chinese that the bead's English
+    /// lacks (a deletion bead is not charged: the omission explains it).
+    pub missing_term_scale: f64,
+    /// Cost of each question mark or opening bracket on one side of a bead and not the other.
+    pub shape_weight: f64,
+    /// Multiplier of the length model's Gale-Church constant K inside the aligner (sentences
+    /// are shorter than pairs, and a sharper length cost separates merges from omissions).
+    pub k_scale: f64,
+}
+
+impl Default for AlignParams {
+    fn default() -> Self {
+        AlignParams {
+            allow_deletions: true,
+            deletion: 5.0,
+            insertion: 5.0,
+            number_weight: 0.75,
+            term_weight: 0.75,
+            missing_term_scale: 0.5,
+            shape_weight: 0.75,
+            k_scale: 1.0,
+        }
+    }
+}
+
+/// One rung of the alignment: Chinese sentences `zh` match English sentences `en` (either
+/// range may be empty: a sentence with no counterpart).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bead {
+    pub zh: Range<usize>,
+    pub en: Range<usize>,
+    pub cost: f64,
+}
+
+impl Bead {
+    pub fn is_deletion(&self) -> bool {
+        self.zh.is_empty() || self.en.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    pub beads: Vec<Bead>,
+    /// Sum of the bead costs; infinite when no alignment exists under the allowed beads.
+    pub cost: f64,
+}
+
+/// Per-sentence features used by the costs.
+#[derive(Debug, Clone)]
+struct Unit {
+    len: f64,
+    numbers: Vec<f64>,
+    /// Lower-case Latin words (Chinese side: the terms; English side: every word).
+    words: Vec<String>,
+    /// Question marks and opening brackets: sentence shapes that survive translation.
+    questions: usize,
+    brackets: usize,
+}
+
+fn unit(text: &str, lang: Lang) -> Unit {
+    let len = match lang {
+        Lang::Zh => zh_chars(text),
+        Lang::En => en_chars(text),
+    };
+    let numbers = numbers::extract(text, lang)
+        .into_iter()
+        .map(|n| n.value)
+        .collect();
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphabetic() {
+            cur.push(c.to_ascii_lowercase());
+        } else if !cur.is_empty() {
+            if cur.len() >= 2 {
+                words.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+        }
+    }
+    Unit {
+        len,
+        numbers,
+        words,
+        questions: text.chars().filter(|&c| c == '?' || c == '？').count(),
+        brackets: text.chars().filter(|&c| c == '(' || c == '（').count(),
+    }
+}
+
+/// Matching beads (zh count, en count, penalty).
+const MATCH_BEADS: &[(usize, usize, f64)] = &[
+    (1, 1, 0.0),
+    (1, 2, 1.5),
+    (2, 1, 1.5),
+    (2, 2, 3.0),
+    (1, 3, 3.5),
+    (3, 1, 3.5),
+];
+
+/// Align two sentence lists. Deterministic: ties keep the first bead in the order above.
+pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams) -> Alignment {
+    let zu: Vec<Unit> = zh.iter().map(|t| unit(t, Lang::Zh)).collect();
+    let eu: Vec<Unit> = en.iter().map(|t| unit(t, Lang::En)).collect();
+    let (n, m) = (zu.len(), eu.len());
+    let inf = f64::INFINITY;
+    // cost[i][j]: best cost aligning zh[..i] with en[..j]; back[i][j]: the last bead's sizes.
+    let mut cost = vec![vec![inf; m + 1]; n + 1];
+    let mut back = vec![vec![(0usize, 0usize, 0.0f64); m + 1]; n + 1];
+    cost[0][0] = 0.0;
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut best = inf;
+            let mut arg = (0, 0, 0.0);
+            let mut consider = |di: usize, dj: usize, c: f64| {
+                let prev = cost[i - di][j - dj];
+                if prev + c < best {
+                    best = prev + c;
+                    arg = (di, dj, c);
+                }
+            };
+            for &(di, dj, pen) in MATCH_BEADS {
+                if di <= i && dj <= j && cost[i - di][j - dj].is_finite() {
+                    let c = bead_cost(&zu[i - di..i], &eu[j - dj..j], model, params) + pen;
+                    consider(di, dj, c);
+                }
+            }
+            if params.allow_deletions {
+                if i >= 1 && cost[i - 1][j].is_finite() {
+                    let c = params.deletion;
+                    consider(1, 0, c);
+                }
+                if j >= 1 && cost[i][j - 1].is_finite() {
+                    let c = params.insertion;
+                    consider(0, 1, c);
+                }
+            }
+            cost[i][j] = best;
+            back[i][j] = arg;
+        }
+    }
+    let total = cost[n][m];
+    let mut beads = Vec::new();
+    if total.is_finite() {
+        let (mut i, mut j) = (n, m);
+        while i > 0 || j > 0 {
+            let (di, dj, c) = back[i][j];
+            beads.push(Bead {
+                zh: i - di..i,
+                en: j - dj..j,
+                cost: c,
+            });
+            i -= di;
+            j -= dj;
+        }
+        beads.reverse();
+    }
+    Alignment { beads, cost: total }
+}
+
+fn bead_cost(zh: &[Unit], en: &[Unit], model: &LengthModel, p: &AlignParams) -> f64 {
+    let a: f64 = zh.iter().map(|u| u.len).sum();
+    let b: f64 = en.iter().map(|u| u.len).sum();
+    let delta = ((b.max(0.5) / a.max(0.5)).ln() - model.mu)
+        / (model.s0 * model.s0 + p.k_scale * model.k / a.max(0.5)).sqrt();
+    let mut c = delta * delta / 2.0;
+    // Numbers: matched ones attract, unmatched ones repel.
+    let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
+    let mut unmatched = 0usize;
+    let mut matched = 0usize;
+    for x in zh.iter().flat_map(|u| u.numbers.iter()) {
+        if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
+            en_nums.swap_remove(k);
+            matched += 1;
+        } else {
+            unmatched += 1;
+        }
+    }
+    unmatched += en_nums.len();
+    c += (unmatched as f64 - matched as f64) * p.number_weight;
+    // Latin terms of the Chinese found in the English.
+    let mut found = 0usize;
+    let mut missing = 0usize;
+    for t in zh.iter().flat_map(|u| u.words.iter()) {
+        if en
+            .iter()
+            .any(|u| u.words.iter().any(|w| w.starts_with(t.as_str())))
+        {
+            found += 1;
+        } else {
+            missing += 1;
+        }
+    }
+    c -= found.min(4) as f64 * p.term_weight;
+    // Shapes: a question stays a question, a parenthesis stays a parenthesis.
+    let count = |us: &[Unit], f: fn(&Unit) -> usize| us.iter().map(f).sum::<usize>();
+    let q = count(zh, |u| u.questions).abs_diff(count(en, |u| u.questions));
+    let br = count(zh, |u| u.brackets).abs_diff(count(en, |u| u.brackets));
+    c += (q + br).min(4) as f64 * p.shape_weight;
+    c += missing.min(4) as f64 * p.term_weight * p.missing_term_scale;
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(a: &Alignment) -> Vec<(usize, usize)> {
+        a.beads.iter().map(|b| (b.zh.len(), b.en.len())).collect()
+    }
+
+    #[test]
+    fn one_to_one_and_splits() {
+        let m = LengthModel::default();
+        let zh = [
+            "我认为模型看起来比它们的经济影响所暗示的要更聪明。",
+            "是的。",
+        ];
+        let en = [
+            "I think the models seem smarter than their economic impact would imply.",
+            "Yeah.",
+        ];
+        let a = align(&zh, &en, &m, &AlignParams::default());
+        assert_eq!(shape(&a), vec![(1, 1), (1, 1)]);
+        // One Chinese sentence rendered as two English ones.
+        let zh = ["事实证明我们适应事物的速度非常快但这也是因为它还挺抽象的。"];
+        let en = [
+            "We get used to things pretty fast, it turns out.",
+            "But also it's kind of abstract.",
+        ];
+        let a = align(&zh, &en, &m, &AlignParams::default());
+        assert_eq!(shape(&a), vec![(1, 2)]);
+    }
+
+    #[test]
+    fn a_missing_sentence_is_a_deletion_bead() {
+        let m = LengthModel::default();
+        let zh = [
+            "这是当前模型最令人困惑的事情之一。",
+            "如何调和它们在 eval 上表现如此出色的事实?",
+            "经济影响似乎大大落后了,这一点很难理解,我们需要一个非常好的解释才行。",
+            "我有两个可能的解释。",
+        ];
+        let en = [
+            "This is one of the very confusing things about the models right now.",
+            "How to reconcile the fact that they are doing so well on evals?",
+            "I have two possible explanations.",
+        ];
+        let a = align(&zh, &en, &m, &AlignParams::default());
+        let del: Vec<_> = a.beads.iter().filter(|b| b.is_deletion()).collect();
+        assert_eq!(del.len(), 1, "{:?}", a.beads);
+        assert_eq!(del[0].zh, 2..3);
+        let forced = align(
+            &zh,
+            &en,
+            &m,
+            &AlignParams {
+                allow_deletions: false,
+                ..AlignParams::default()
+            },
+        );
+        assert!(forced.cost > a.cost);
+        assert!(forced.beads.iter().all(|b| !b.is_deletion()));
+    }
+
+    #[test]
+    fn impossible_without_deletions_is_infinite() {
+        let m = LengthModel::default();
+        let p = AlignParams {
+            allow_deletions: false,
+            ..AlignParams::default()
+        };
+        let a = align(&["一。", "二。", "三。", "四。"], &["One."], &m, &p);
+        assert!(a.cost.is_infinite());
+        assert!(a.beads.is_empty());
+        let empty = align(&[], &[], &m, &p);
+        assert_eq!(empty.cost, 0.0);
+    }
+}

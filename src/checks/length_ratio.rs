@@ -1,0 +1,107 @@
+//! `length_ratio`: English/Chinese length out of proportion, against the document's calibrated
+//! length model (`analysis::LengthModel`).
+//!
+//! Measured per complete pair: `zh` = Han-equivalent characters of the Chinese (Han 1, Latin
+//! letter or digit 1/3), `en` = characters of the English (whitespace runs count once),
+//! `ratio = en / zh`, and `z = (ln(ratio) - mu) / sqrt(s0^2 + K / zh)` with the document's `mu`
+//! and `s0` (median and MAD of ln ratio, shrunk toward a prior for short documents) and the
+//! Gale-Church widening `K / zh`. It fires when `|z| >= z_minor` (severity minor) and at the
+//! rule's severity when `|z| >= z_major`. The expected range in the evidence is the ratio range
+//! within `z_minor` standard deviations at this Chinese length.
+//!
+//! Known false positives: a heading or table cell whose English spells out what the Chinese
+//! abbreviates (or the reverse); a turn translated very freely (a long Chinese aside condensed
+//! to a short English one); code or command lines inside prose, whose letters count a third on
+//! the Chinese side but in full on the English side.
+
+use super::{Check, Context};
+use crate::finding::{Hit, Severity, round};
+use crate::text::length::{en_chars, zh_chars};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    /// |z| at which the pair is reported (minor).
+    z_minor: f64,
+    /// |z| at which the pair is reported at the rule's severity.
+    z_major: f64,
+    /// Pairs with less Chinese than this (Han-equivalent characters) are not checked.
+    #[serde(default = "one")]
+    min_zh_chars: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+pub struct LengthRatio {
+    p: Params,
+}
+
+pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
+    let p: Params = super::params(p)?;
+    if !(p.z_minor > 0.0 && p.z_major >= p.z_minor) {
+        return Err("params: need 0 < z_minor <= z_major".into());
+    }
+    Ok(Box::new(LengthRatio { p }))
+}
+
+impl Check for LengthRatio {
+    fn run(&self, ctx: &Context) -> Vec<Hit> {
+        let model = ctx.shared.length(ctx.doc);
+        let mut hits = Vec::new();
+        for pair in &ctx.doc.pairs {
+            let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
+                continue;
+            };
+            let zh = zh_chars(&zs.text);
+            let en = en_chars(&es.text);
+            if zh < self.p.min_zh_chars || en == 0.0 {
+                continue;
+            }
+            let z = model.z(zh, en);
+            if z.abs() < self.p.z_minor {
+                continue;
+            }
+            let (lo, hi) = model.ratio_range(zh, self.p.z_minor);
+            let short = z < 0.0;
+            let expected = model.expected_en(zh);
+            let mut hit = Hit::on_pair(pair)
+                .with("ratio", round(en / zh, 2))
+                .with("expected_low", round(lo, 2))
+                .with("expected_high", round(hi, 2))
+                .with("expected_ratio", round(model.ratio, 2))
+                .with("z", round(z, 2))
+                .with("zh_chars", round(zh, 1))
+                .with("en_chars", en as u64)
+                .with("expected_en_chars", expected.round() as u64)
+                .with(
+                    "direction",
+                    if short {
+                        "English too short"
+                    } else {
+                        "English too long"
+                    },
+                );
+            hit = hit.suggest(if short {
+                format!(
+                    "the English has {en} characters where about {:.0} are expected: look for an \
+                     omitted passage, or for English that sits in a neighbouring turn",
+                    expected
+                )
+            } else {
+                format!(
+                    "the English has {en} characters where about {:.0} are expected: look for \
+                     added text, or text that belongs to a neighbouring turn",
+                    expected
+                )
+            });
+            if z.abs() < self.p.z_major {
+                hit = hit.severity(Severity::Minor);
+            }
+            hits.push(hit);
+        }
+        hits
+    }
+}

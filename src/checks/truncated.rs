@@ -1,0 +1,315 @@
+//! `truncated`: text cut off at the start or the end of a segment while the other side of
+//! the pair is complete there.
+//!
+//! Measured on the first paragraph's start and the last paragraph's end of each complete pair:
+//! - English starts mid-word or mid-sentence: a leading ellipsis ("…from person to person.")
+//!   where the Chinese does not start with one, or a lower-case first word ("ute. You do very
+//!   long rollouts") that is not a Latin term also written in the Chinese (`sudo`, `iPhone`),
+//!   has no digit, inner capital or code character, and is not a known lower-case brand; the
+//!   Chinese side must end as a complete sentence, so table cells and list fragments
+//!   ("use 3 buttons (click)" / "使用 3 个按钮（单击）") stay quiet.
+//! - English ends mid-sentence: no terminal punctuation (. ! ? … : ;), or a trailing ellipsis,
+//!   or a dangling function word ("and the"), where the Chinese ends with terminal punctuation
+//!   (。！？!?. ：; …). A trailing ellipsis is quiet when the Chinese also trails off (…… / …).
+//! - Chinese ends mid-sentence: the Chinese ends on a comma (, ， 、) or without terminal
+//!   punctuation while the English ends a sentence; or the Chinese starts with an ellipsis
+//!   the English does not have.
+//!
+//! Known false positives: headings and captions whose Chinese happens to end with a period;
+//! English that begins with a lower-case product or command name not written in the Chinese;
+//! interrupted speech rendered with an ellipsis on one side and a dash on the other.
+
+use super::{Check, Context};
+use crate::finding::Hit;
+use crate::model::{Lang, Pair, Segment};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    /// English shorter than this many words is not checked (labels, one-word answers).
+    min_en_words: usize,
+    /// Lower-case words allowed to start an English segment (brands, commands).
+    #[serde(default)]
+    lowercase_ok: Vec<String>,
+}
+
+pub struct Truncated {
+    p: Params,
+}
+
+pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
+    let p: Params = super::params(p)?;
+    Ok(Box::new(Truncated { p }))
+}
+
+const CLOSERS: &[char] = &[
+    '”', '’', '」', '』', '）', ')', '"', '\'', '》', '】', ']', '*', '_', ' ',
+];
+const OPENERS: &[char] = &[
+    '“', '‘', '「', '『', '（', '(', '"', '\'', '《', '【', '[', '*', '_',
+];
+
+/// Words after which an English sentence cannot end.
+const DANGLING: &[&str] = &[
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from",
+    "by", "that", "which", "who", "whose", "is", "are", "was", "were", "be", "if", "when",
+    "because", "so", "as", "than", "this", "these", "those", "my", "your", "our", "their", "his",
+    "her", "its", "we", "they", "i", "he", "she", "into", "about", "like",
+];
+
+fn is_ellipsis_start(t: &str) -> bool {
+    t.starts_with('…') || t.starts_with("...") || t.starts_with("。。。")
+}
+
+fn is_ellipsis_end(t: &str) -> bool {
+    t.ends_with('…') || t.ends_with("...")
+}
+
+/// Text of the first paragraph with leading openers removed.
+fn head(seg: &Segment) -> &str {
+    seg.text
+        .split('\n')
+        .find(|p| !p.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches(OPENERS)
+        .trim_start()
+}
+
+/// Whether the English opens with a quote or bracket (a quoted term may start lower-case).
+fn starts_quoted(seg: &Segment) -> bool {
+    seg.text.trim_start().starts_with(OPENERS)
+}
+
+/// Text of the last paragraph with trailing closers removed.
+fn tail(seg: &Segment) -> &str {
+    seg.text
+        .split('\n')
+        .rfind(|p| !p.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(CLOSERS)
+}
+
+/// Whether a text ends as a complete sentence in its language (ellipsis not counted).
+fn ends_complete(t: &str, lang: Lang) -> bool {
+    let Some(c) = t.chars().last() else {
+        return false;
+    };
+    match lang {
+        // A Chinese colon or semicolon ends list items and code, not sentences.
+        Lang::Zh => matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '｡'),
+        Lang::En => matches!(c, '.' | '!' | '?' | ':' | ';'),
+    }
+}
+
+fn excerpt_start(t: &str) -> String {
+    crate::text::excerpt(t, 40)
+}
+
+fn excerpt_end(t: &str) -> String {
+    let chars: Vec<char> = t.chars().collect();
+    let n = chars.len();
+    if n <= 40 {
+        t.to_string()
+    } else {
+        format!("…{}", chars[n - 40..].iter().collect::<String>())
+    }
+}
+
+fn paragraph_line(seg: &Segment, last: bool) -> usize {
+    let numbered = seg.numbered_paragraphs();
+    let pick = if last {
+        numbered.iter().rev().find(|(_, p)| !p.trim().is_empty())
+    } else {
+        numbered.iter().find(|(_, p)| !p.trim().is_empty())
+    };
+    pick.map_or(seg.lines.start, |(l, _)| *l)
+}
+
+struct Cut {
+    side: Lang,
+    end: &'static str,
+    reason: String,
+    fragment: String,
+}
+
+impl Truncated {
+    fn lowercase_fragment(&self, en: &str, zh_text: &str) -> Option<String> {
+        let word: String = en
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '.' | '_' | '/'))
+            .collect();
+        let word = word.trim_end_matches('.');
+        let first = word.chars().next()?;
+        if !first.is_lowercase() {
+            return None;
+        }
+        let code_like = word
+            .chars()
+            .skip(1)
+            .any(|c| c.is_uppercase() || c.is_ascii_digit())
+            || word.contains(['_', '/', '.'])
+            || en[word.len()..].starts_with(['(', '.', '_', '/', '-', '='])
+                && !en[word.len()..].starts_with(". ");
+        if code_like {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        if self
+            .p
+            .lowercase_ok
+            .iter()
+            .any(|w| w.to_lowercase() == lower)
+        {
+            return None;
+        }
+        // A Latin term also written in the Chinese (a command, a product): whole words only,
+        // so the fragment "ressed" does not hide behind "xz-compressed".
+        let in_zh = zh_text
+            .to_lowercase()
+            .split(|c: char| {
+                !(c.is_alphanumeric() || c == '-' || c == '_') || crate::text::script::is_han(c)
+            })
+            .any(|w| w == lower);
+        if in_zh {
+            return None;
+        }
+        Some(word.to_string())
+    }
+
+    fn cuts(&self, zs: &Segment, es: &Segment) -> Vec<Cut> {
+        let mut out = Vec::new();
+        let (zh_head, zh_tail) = (head(zs), tail(zs));
+        let (en_head, en_tail) = (head(es), tail(es));
+        let zh_complete = ends_complete(zh_tail, Lang::Zh);
+        let en_complete = ends_complete(en_tail, Lang::En);
+        // English start.
+        if is_ellipsis_start(en_head) && !is_ellipsis_start(zh_head) {
+            out.push(Cut {
+                side: Lang::En,
+                end: "start",
+                reason: "English starts with an ellipsis the Chinese does not have".into(),
+                fragment: excerpt_start(en_head),
+            });
+        } else if zh_complete
+            && !is_ellipsis_start(zh_head)
+            && !starts_quoted(es)
+            && let Some(w) = self.lowercase_fragment(en_head, &zs.text)
+        {
+            out.push(Cut {
+                side: Lang::En,
+                end: "start",
+                reason: format!("English starts mid-sentence with lower-case \"{w}\""),
+                fragment: excerpt_start(en_head),
+            });
+        }
+        // English end.
+        if zh_complete && !en_complete {
+            let last_word: String = en_tail
+                .trim_end_matches(|c: char| !c.is_alphanumeric())
+                .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let zh_trails = is_ellipsis_end(zh_tail) || zh_tail.ends_with("——");
+            // "such as a, b, …" is a list left open on purpose.
+            let open_list = en_tail
+                .trim_end_matches(['…', '.'])
+                .trim_end()
+                .ends_with(',');
+            let reason = if is_ellipsis_end(en_tail) {
+                (!zh_trails && !open_list).then(|| {
+                    "English trails off with an ellipsis where the Chinese ends its sentence"
+                        .to_string()
+                })
+            } else if DANGLING.contains(&last_word.as_str()) {
+                Some(format!("English ends on the dangling word \"{last_word}\""))
+            } else if en_tail.ends_with([',', '，', '-', '—', '–']) {
+                Some("English ends on a comma or dash".to_string())
+            } else if en_tail.chars().last().is_some_and(|c| c.is_alphanumeric()) {
+                Some("English ends without terminal punctuation".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                out.push(Cut {
+                    side: Lang::En,
+                    end: "end",
+                    reason,
+                    fragment: excerpt_end(en_tail),
+                });
+            }
+        }
+        // Chinese start and end.
+        if is_ellipsis_start(zh_head) && !is_ellipsis_start(en_head) {
+            out.push(Cut {
+                side: Lang::Zh,
+                end: "start",
+                reason: "Chinese starts with an ellipsis the English does not have".into(),
+                fragment: excerpt_start(zh_head),
+            });
+        }
+        if en_complete
+            && !zh_complete
+            && !is_ellipsis_end(zh_tail)
+            && zh_tail.ends_with([',', '，', '、'])
+        {
+            out.push(Cut {
+                side: Lang::Zh,
+                end: "end",
+                reason: "Chinese ends on a comma where the English ends its sentence".into(),
+                fragment: excerpt_end(zh_tail),
+            });
+        }
+        out
+    }
+}
+
+fn line_of(seg: &Segment, end: &str) -> usize {
+    paragraph_line(seg, end == "end")
+}
+
+impl Check for Truncated {
+    fn run(&self, ctx: &Context) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for pair in &ctx.doc.pairs {
+            let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
+                continue;
+            };
+            if crate::text::script::english_word_count(&es.text) < self.p.min_en_words {
+                continue;
+            }
+            for cut in self.cuts(zs, es) {
+                hits.push(hit(pair, zs, es, cut));
+            }
+        }
+        hits
+    }
+}
+
+fn hit(pair: &Pair, zs: &Segment, es: &Segment, cut: Cut) -> Hit {
+    let seg = if cut.side == Lang::Zh { zs } else { es };
+    let line = line_of(seg, cut.end);
+    let other = cut.side.other().name();
+    let suggestion = if cut.end == "start" {
+        format!(
+            "restore the beginning of the {} at line {line} from the {other}, or check whether it \
+             was cut when the turns were split",
+            cut.side.name()
+        )
+    } else {
+        format!(
+            "complete the end of the {} at line {line} to match the {other}",
+            cut.side.name()
+        )
+    };
+    Hit::on_pair(pair)
+        .with("side", cut.side.name())
+        .with("end", cut.end)
+        .with("reason", cut.reason)
+        .with("fragment", cut.fragment)
+        .with("line", line)
+        .suggest(suggestion)
+}

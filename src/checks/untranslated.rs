@@ -1,0 +1,598 @@
+//! `untranslated`: text left in the wrong language. Four kinds, each with its own severity:
+//!
+//! - `identical_segment` (major): both sides are the same text after normalisation (case,
+//!   whitespace and punctuation ignored). Like pofilter `unchanged` and Okapi
+//!   TARGET_SAME_AS_SOURCE, segments that need not be translated are exempt: shorter than
+//!   `min_identical_chars` letters or `min_identical_words` words, or made only of code, paths,
+//!   URLs, numbers or acronyms.
+//! - `english_sentence_in_chinese` (major): a stretch of the Chinese block without Han
+//!   characters (split at Han characters, 。!?; and ". "), with at least `min_sentence_words`
+//!   plain lowercase English words and function words among them (two, or one in a longer
+//!   stretch), that is neither code nor a quotation opening with a quote mark. So names,
+//!   titles, quoted UI labels, attributions and keyword lists do not count.
+//! - `chinese_in_english`: Han characters in the English; major when the Han text is at least
+//!   `min_han_sentence` characters (a sentence left untranslated), minor for a word.
+//! - `untranslated_term`: an English term kept inside the Chinese. The glossary decides when it
+//!   knows the term: `keep = true` is fine; a term with renderings is reported (minor) with the
+//!   preferred one as suggestion, unless the Chinese also carries a rendering (a gloss). Unknown
+//!   terms are reported at `unknown_term_severity` (default info, not scored): acronyms (AI,
+//!   GPU), names (capitalised or CamelCase words not written in lowercase in the English:
+//!   OpenAI, AlexNet, Ilya), code (digits, `/ _ . = $`, backticks) and glosses written
+//!   中文(English) or English(中文) are allowed.
+//!
+//! Known false positives: technical prose that keeps command and package names lowercase
+//! (Debian's `shell`, `root`, `dpkg`: allowed if in the glossary as keep, otherwise info);
+//! English quotations deliberately left in a Chinese text; a title identical in both editions.
+
+use super::{Check, Context};
+use crate::finding::{Hit, Severity};
+use crate::glossary::Glossary;
+use crate::model::Pair;
+use crate::text::script::{self, is_han};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "d_identical_chars")]
+    min_identical_chars: usize,
+    #[serde(default = "d_identical_words")]
+    min_identical_words: usize,
+    #[serde(default = "d_sentence_words")]
+    min_sentence_words: usize,
+    #[serde(default = "d_han_sentence")]
+    min_han_sentence: usize,
+    /// "info", "minor", "major", "critical" or "off".
+    #[serde(default = "d_unknown")]
+    unknown_term_severity: String,
+}
+fn d_identical_chars() -> usize {
+    12
+}
+fn d_identical_words() -> usize {
+    3
+}
+fn d_sentence_words() -> usize {
+    5
+}
+fn d_han_sentence() -> usize {
+    6
+}
+fn d_unknown() -> String {
+    "info".into()
+}
+
+pub struct Untranslated {
+    p: Params,
+    unknown: Option<Severity>,
+}
+
+pub fn build(t: &toml::Table) -> Result<Box<dyn Check>, String> {
+    let p: Params = super::params(t)?;
+    let unknown = match p.unknown_term_severity.as_str() {
+        "off" => None,
+        s => Some(Severity::parse(s).ok_or_else(|| {
+            format!(
+                "params: `unknown_term_severity` must be info, minor, major, critical or off, not {s:?}"
+            )
+        })?),
+    };
+    Ok(Box::new(Untranslated { p, unknown }))
+}
+
+/// Lowercase letters, digits and Han only: the text compared for identity.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
+pub fn is_code_like(s: &str) -> bool {
+    let t = s.trim();
+    if t.is_empty() {
+        return true;
+    }
+    if t.starts_with("$ ") || t.starts_with("# ") || t.starts_with('`') {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let codeish = |w: &str| {
+        w.contains("://")
+            || w.starts_with("www.")
+            || w.contains('/')
+            || w.contains('_')
+            || w.contains('=')
+            || w.contains('$')
+            || w.contains('~')
+            || w.contains('\\')
+            || w.contains('{')
+            || w.contains('<')
+            || w.contains('|')
+            || (w.starts_with('-') && w.len() > 1)
+            || w.chars().any(|c| c.is_ascii_digit())
+            || (w.contains('.')
+                && !w.ends_with('.')
+                && w.chars().filter(|c| c.is_alphabetic()).count() > 0)
+            || w.chars().filter(|c| c.is_alphabetic()).count() == 0
+    };
+    let acronym = |w: &str| {
+        let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+        !letters.is_empty() && letters.chars().all(|c| c.is_uppercase())
+    };
+    let n = words.len();
+    let plain = words.iter().filter(|w| !codeish(w) && !acronym(w)).count();
+    // Mostly code tokens, or a single token that is code or an acronym.
+    plain * 2 <= n
+}
+
+/// Stretches of a Chinese block without Han characters, split at sentence ends (。!?; both
+/// widths, ". ", line breaks): the candidates for an English sentence left in the Chinese,
+/// whether it stands alone or is glued to the Chinese around it.
+fn zh_chunks(text: &str) -> Vec<&str> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let b = text.as_bytes();
+    let mut push = |s: usize, e: usize| ranges.push((s, e));
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {
+            push(start, i);
+            start = end;
+        } else if matches!(c, '！' | '？' | '\n' | '!' | '?' | '；')
+            || (c == '.' && b.get(end).is_none_or(|&x| x == b' '))
+        {
+            push(start, end);
+            start = end;
+        }
+    }
+    push(start, text.len());
+    ranges
+        .into_iter()
+        .map(|(s, e)| text[s..e].trim())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Plain lowercase words: an English sentence has many, a name, title, UI label or
+/// attribution ("Miquel van Smoorenburg <miquels at cistron.nl>") has few.
+fn lowercase_words(s: &str) -> usize {
+    s.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '\''))
+        .count()
+}
+
+/// English function words: a sentence has several, a keyword or option list has none
+/// ("if then elif else fi", "raw, qcow2, vmdk").
+fn function_words(s: &str) -> usize {
+    const W: &[&str] = &[
+        "the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "and", "with", "this",
+        "that", "by", "on", "as", "it", "can", "you", "your", "which", "from", "not", "will",
+        "has", "have", "we", "they", "there", "should", "may",
+    ];
+    s.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .filter(|w| W.contains(&w.as_str()))
+        .count()
+}
+
+/// Enough plain lowercase words, and function words among them.
+fn is_sentence(chunk: &str, min_words: usize) -> bool {
+    let (lw, fw) = (lowercase_words(chunk), function_words(chunk));
+    lw >= min_words && (fw >= 2 || (fw >= 1 && lw >= min_words + 2))
+}
+
+/// A stretch that is a quotation (a UI label, a message, a title cited as is): it opens with
+/// a quote and little follows the closing quote.
+fn quoted(s: &str, min_words: usize) -> bool {
+    let mut chars = s.char_indices();
+    let Some((_, open)) = chars.next() else {
+        return false;
+    };
+    if !matches!(open, '"' | '“' | '「' | '『' | '\'' | '‘') {
+        return false;
+    }
+    match chars.find(|&(_, c)| matches!(c, '"' | '”' | '」' | '』' | '’')) {
+        Some((i, c)) => lowercase_words(&s[i + c.len_utf8()..]) < min_words,
+        None => true,
+    }
+}
+
+/// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
+/// by single spaces. Byte range in the text.
+fn latin_runs(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    let wordc = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '\'' | '’' | '+' | '#' | '_' | '.' | '/')
+    };
+    while i < chars.len() {
+        if !chars[i].1.is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        loop {
+            while j < chars.len() && wordc(chars[j].1) {
+                j += 1;
+            }
+            // trailing punctuation is not part of the word
+            let mut e = j;
+            while e > start && matches!(chars[e - 1].1, '.' | '-' | '\'' | '’') {
+                e -= 1;
+            }
+            end = end.max(e);
+            if j + 1 < chars.len() && chars[j].1 == ' ' && chars[j + 1].1.is_ascii_alphabetic() {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let b0 = chars[start].0;
+        let b1 = chars.get(end).map(|c| c.0).unwrap_or(text.len());
+        if b1 > b0 {
+            out.push((b0, b1));
+        }
+        i = j.max(start + 1);
+    }
+    out
+}
+
+/// Code in backticks, or a quoted string (UI labels, messages, quotations are cited as is).
+fn in_backticks(text: &str, s: usize, e: usize) -> bool {
+    (text[..s].ends_with('`') && text[e..].starts_with('`'))
+        || text[..s]
+            .chars()
+            .next_back()
+            .is_some_and(|c| matches!(c, '"' | '“' | '「' | '『' | '\'' | '‘'))
+}
+
+/// Part of a path, option or variable: `/run`, `--force`, `$HOME`, `~/.bashrc`.
+fn in_path(text: &str, s: usize, e: usize) -> bool {
+    let path_char = |c: char| {
+        matches!(
+            c,
+            '/' | '\\' | '$' | '~' | '-' | '_' | '.' | '@' | '%' | '='
+        )
+    };
+    text[..s].chars().next_back().is_some_and(path_char)
+        || text[e..]
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '/' | '\\' | '=' | '@' | '('))
+            && !is_gloss(text, s, e)
+}
+
+/// 中文(English) or English(中文): a gloss, which is deliberate.
+fn is_gloss(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].trim_end();
+    let after = text[e..].trim_start();
+    let opened = before.ends_with('(') || before.ends_with('（');
+    let closed = after.starts_with(')') || after.starts_with('）');
+    if opened && closed {
+        return true;
+    }
+    (after.starts_with('(') || after.starts_with('（')) && after.chars().nth(1).is_some_and(is_han)
+}
+
+/// A name: CamelCase / internal capitals, or capitalised and not written in lowercase in the
+/// English (Ilya, Meta, Twitter); an acronym: all capitals.
+fn is_name_or_acronym(word: &str, en: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return true;
+    }
+    if letters.iter().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    if letters.iter().skip(1).any(|c| c.is_uppercase()) {
+        return true;
+    }
+    if letters[0].is_uppercase() {
+        let lower = word.to_lowercase();
+        return !contains_word(en, &lower);
+    }
+    false
+}
+
+/// Case-sensitive word-boundary search.
+fn contains_word(hay: &str, w: &str) -> bool {
+    let b = hay.as_bytes();
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(w) {
+        let s = from + p;
+        let e = s + w.len();
+        let ok_s = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+        let ok_e = e >= b.len() || !b[e].is_ascii_alphanumeric();
+        if ok_s && ok_e {
+            return true;
+        }
+        from = s + 1;
+    }
+    false
+}
+
+impl Untranslated {
+    fn identical(&self, pair: &Pair, zh: &str, en: &str, hits: &mut Vec<Hit>) -> bool {
+        let (nz, ne) = (normalise(zh), normalise(en));
+        if nz.is_empty() || nz != ne {
+            return false;
+        }
+        let letters = nz.chars().filter(|c| c.is_alphabetic()).count();
+        let words = script::english_word_count(en) + script::counts(en).han;
+        if letters < self.p.min_identical_chars
+            || words < self.p.min_identical_words
+            || is_code_like(en)
+        {
+            return false;
+        }
+        hits.push(
+            Hit::on_pair(pair)
+                .with("kind", "identical_segment")
+                .with("text", crate::text::excerpt(en, 80))
+                .message(format!(
+                    "Segment is identical on both sides (left untranslated): \"{}\"",
+                    crate::text::excerpt(en, 60)
+                ))
+                .suggest("translate the segment, or waive it if it must stay as is")
+                .severity(Severity::Major),
+        );
+        true
+    }
+
+    fn english_in_chinese(
+        &self,
+        pair: &Pair,
+        zh: &str,
+        hits: &mut Vec<Hit>,
+    ) -> Vec<(usize, usize)> {
+        let mut covered = Vec::new();
+        let mut sentences = Vec::new();
+        for chunk in zh_chunks(zh) {
+            let c = script::counts(chunk);
+            if c.han == 0
+                && is_sentence(chunk, self.p.min_sentence_words)
+                && !quoted(chunk, self.p.min_sentence_words)
+                && !is_code_like(chunk)
+            {
+                let s = chunk.as_ptr() as usize - zh.as_ptr() as usize;
+                covered.push((s, s + chunk.len()));
+                sentences.push(chunk.to_string());
+            }
+        }
+        if !sentences.is_empty() {
+            let first = crate::text::excerpt(&sentences[0], 60);
+            hits.push(
+                Hit {
+                    en_lines: None,
+                    ..Hit::on_pair(pair)
+                }
+                .with("kind", "english_sentence_in_chinese")
+                .with("sentences", sentences.clone())
+                .with("text", first.clone())
+                .message(format!(
+                    "English sentence left in the Chinese: \"{first}\"{}",
+                    if sentences.len() > 1 {
+                        format!(" (and {} more)", sentences.len() - 1)
+                    } else {
+                        String::new()
+                    }
+                ))
+                .suggest("translate the sentence into Chinese (or move it to the English block)")
+                .severity(Severity::Major),
+            );
+        }
+        covered
+    }
+
+    fn chinese_in_english(&self, pair: &Pair, en: &str, hits: &mut Vec<Hit>) {
+        let mut runs: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for c in en.chars() {
+            if is_han(c) || (!cur.is_empty() && matches!(c, '，' | '。' | '、' | ',' | ' ')) {
+                cur.push(c);
+            } else if !cur.is_empty() {
+                runs.push(
+                    cur.trim_end_matches(['，', '。', '、', ',', ' '])
+                        .to_string(),
+                );
+                cur.clear();
+            }
+        }
+        if !cur.is_empty() {
+            runs.push(
+                cur.trim_end_matches(['，', '。', '、', ',', ' '])
+                    .to_string(),
+            );
+        }
+        if runs.is_empty() {
+            return;
+        }
+        let han: usize = runs
+            .iter()
+            .map(|r| r.chars().filter(|&c| is_han(c)).count())
+            .sum();
+        let major = han >= self.p.min_han_sentence;
+        let mut hit = Hit {
+            zh_lines: None,
+            ..Hit::on_pair(pair)
+        }
+        .with(
+            "kind",
+            if major {
+                "chinese_sentence_in_english"
+            } else {
+                "chinese_in_english"
+            },
+        )
+        .with("han_chars", han)
+        .with("text", runs.clone())
+        .message(format!(
+            "Chinese left in the English: \"{}\"",
+            crate::text::excerpt(&runs.join(" … "), 60)
+        ))
+        .suggest("translate the Chinese text into English")
+        .severity(if major {
+            Severity::Major
+        } else {
+            Severity::Minor
+        });
+        if !major {
+            hit = hit.with("note", "a short Han word; fine if it is quoted and glossed");
+        }
+        hits.push(hit);
+    }
+
+    fn terms(
+        &self,
+        pair: &Pair,
+        zh: &str,
+        en: &str,
+        skip: &[(usize, usize)],
+        g: &Glossary,
+        hits: &mut Vec<Hit>,
+    ) {
+        let found_zh = g.found_zh(zh);
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for (s, e) in latin_runs(zh) {
+            if skip.iter().any(|&(a, b)| s >= a && e <= b) {
+                continue;
+            }
+            let run = &zh[s..e];
+            if in_backticks(zh, s, e) || is_gloss(zh, s, e) || in_path(zh, s, e) {
+                continue;
+            }
+            // Known terms first (longest match), then what the glossary does not cover.
+            let mut covered = vec![false; run.len()];
+            for m in g.find_en(run) {
+                covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+                let t = &g.terms[m.term];
+                if t.keep || found_zh.contains(&m.term) {
+                    continue;
+                }
+                let written = &run[m.start..m.end];
+                if !seen.insert(written.to_lowercase()) {
+                    continue;
+                }
+                let pref = t.preferred().unwrap_or_default();
+                hits.push(
+                    Hit {
+                        en_lines: None,
+                        ..Hit::on_pair(pair)
+                    }
+                    .with("kind", "untranslated_term")
+                    .with("term", written)
+                    .with("glossary", t.en.as_str())
+                    .with("expected", t.zh.clone())
+                    .message(format!(
+                        "English term `{written}` left untranslated in the Chinese"
+                    ))
+                    .suggest(format!("translate `{written}` as {pref}"))
+                    .severity(Severity::Minor),
+                );
+            }
+            let Some(sev) = self.unknown else { continue };
+            // Uncovered words of the run, grouped into contiguous terms.
+            let mut rest = Vec::new();
+            let mut cur: Vec<&str> = Vec::new();
+            let mut pos = 0;
+            for w in run.split(' ') {
+                let (ws, we) = (pos, pos + w.len());
+                pos = we + 1;
+                let free = !covered[ws..we].iter().any(|&c| c)
+                    && !is_name_or_acronym(w, en)
+                    && !is_code_like(w)
+                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+                if free {
+                    cur.push(w);
+                } else if !cur.is_empty() {
+                    rest.push(cur.join(" "));
+                    cur.clear();
+                }
+            }
+            if !cur.is_empty() {
+                rest.push(cur.join(" "));
+            }
+            for term in rest {
+                if !seen.insert(term.to_lowercase()) {
+                    continue;
+                }
+                hits.push(
+                    Hit {
+                        en_lines: None,
+                        ..Hit::on_pair(pair)
+                    }
+                    .with("kind", "untranslated_term")
+                    .with("term", term.as_str())
+                    .message(format!(
+                        "English term `{term}` left untranslated in the Chinese (not in the glossary)"
+                    ))
+                    .suggest(format!(
+                        "translate `{term}`, or add it to the glossary (keep = true or zh = [...])"
+                    ))
+                    .severity(sev),
+                );
+            }
+        }
+    }
+}
+
+impl Check for Untranslated {
+    fn run(&self, ctx: &Context) -> Vec<Hit> {
+        let g = &ctx.resources.glossary;
+        let mut hits = Vec::new();
+        for pair in &ctx.doc.pairs {
+            let (zh, en) = (pair.zh_text(), pair.en_text());
+            if pair.en.is_some() && script::counts(en).han > 0 {
+                self.chinese_in_english(pair, en, &mut hits);
+            }
+            if pair.zh.is_none() {
+                continue;
+            }
+            if pair.en.is_some() && self.identical(pair, zh, en, &mut hits) {
+                continue;
+            }
+            if is_code_like(zh) {
+                continue;
+            }
+            let covered = self.english_in_chinese(pair, zh, &mut hits);
+            self.terms(pair, zh, en, &covered, g, &mut hits);
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_like() {
+        assert!(is_code_like("\"/var/run\" → \"/run\""));
+        assert!(is_code_like("1.2.13. tmpfs"));
+        assert!(is_code_like("$ apt-get install foo"));
+        assert!(!is_code_like("Choose packages listed on the command line"));
+        assert!(!is_code_like("value function"));
+    }
+
+    #[test]
+    fn runs_and_glosses() {
+        let t = "慢速起飞(slow takeoff)感觉 pre-training 的 value function。";
+        let runs: Vec<&str> = latin_runs(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(runs, vec!["slow takeoff", "pre-training", "value function"]);
+        let (s, e) = latin_runs(t)[0];
+        assert!(is_gloss(t, s, e));
+        assert!(is_name_or_acronym("OpenAI", ""));
+        assert!(is_name_or_acronym("Ilya", "Ilya, thank you"));
+        assert!(!is_name_or_acronym("Pre-training", "the pre-training data"));
+    }
+}

@@ -1,0 +1,289 @@
+//! The glossary: English terms and how the Chinese side should render them.
+//!
+//! Format (TOML, documented at the top of `rules/glossary.toml`):
+//! ```toml
+//! [terms."value function"]
+//! zh = ["价值函数"]            # preferred rendering first, then accepted alternatives
+//! [terms."AI"]
+//! keep = true                  # keeping the English in the Chinese is correct
+//! ```
+//! Matching follows the CJK lesson of other QA tools: on the English side terms are matched
+//! ASCII-case-insensitively at word boundaries (a plural `s`/`es` is allowed), longest first, so
+//! `reinforcement learning` wins over `learning`; on the Chinese side renderings are matched as
+//! substrings (no word boundaries exist in Han text), also longest first, so 强化学习 does not
+//! count as an occurrence of 学习. Both use Aho-Corasick automata built once at load time.
+
+use crate::rules::ConfigError;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGlossary {
+    #[serde(default)]
+    terms: BTreeMap<String, RawTerm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    #[serde(default)]
+    zh: Vec<String>,
+    #[serde(default)]
+    keep: bool,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// One entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// The English term as written in the glossary.
+    pub en: String,
+    /// Chinese renderings, preferred first; empty for keep-only entries.
+    pub zh: Vec<String>,
+    /// Keeping the English term inside the Chinese is correct.
+    pub keep: bool,
+    pub note: Option<String>,
+}
+
+impl Term {
+    pub fn preferred(&self) -> Option<&str> {
+        self.zh.first().map(|s| s.as_str())
+    }
+}
+
+/// A glossary term found in a text: which term, where (byte range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermMatch {
+    pub term: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Default)]
+pub struct Glossary {
+    pub terms: Vec<Term>,
+    /// Lowercased English term -> index.
+    by_en: BTreeMap<String, usize>,
+    en: Option<AhoCorasick>,
+    zh: Option<AhoCorasick>,
+    /// Pattern index of the zh automaton -> the terms with that rendering.
+    zh_owner: Vec<Vec<usize>>,
+}
+
+impl std::fmt::Debug for Glossary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Glossary({} terms)", self.terms.len())
+    }
+}
+
+impl Glossary {
+    /// Parse a glossary file; errors name the file and the line of the offending entry.
+    pub fn parse(file: &str, text: &str) -> Result<Glossary, ConfigError> {
+        let raw: RawGlossary =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
+        let mut terms = Vec::new();
+        let mut by_en = BTreeMap::new();
+        for (en, t) in raw.terms {
+            let line = term_line(text, &en);
+            let en_trim = en.trim();
+            if en_trim.is_empty() || !en_trim.chars().any(|c| c.is_ascii_alphanumeric()) {
+                return Err(ConfigError::new(
+                    file,
+                    line,
+                    format!("term `{en}`: the English term must contain Latin letters or digits"),
+                ));
+            }
+            if t.zh.is_empty() && !t.keep {
+                return Err(ConfigError::new(
+                    file,
+                    line,
+                    format!("term `{en}`: give `zh = [...]` renderings or `keep = true`"),
+                ));
+            }
+            if let Some(bad) = t.zh.iter().find(|z| z.trim().is_empty()) {
+                return Err(ConfigError::new(
+                    file,
+                    line,
+                    format!("term `{en}`: empty Chinese rendering {bad:?}"),
+                ));
+            }
+            let key = en_trim.to_ascii_lowercase();
+            if by_en.contains_key(&key) {
+                return Err(ConfigError::new(
+                    file,
+                    line,
+                    format!("term `{en}` is listed twice (terms match case-insensitively)"),
+                ));
+            }
+            by_en.insert(key, terms.len());
+            terms.push(Term {
+                en: en_trim.to_string(),
+                zh: t.zh.iter().map(|z| z.trim().to_string()).collect(),
+                keep: t.keep,
+                note: t.note,
+            });
+        }
+        let build = |pats: &[String], ci: bool| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(ci)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(pats)
+                .map_err(|e| ConfigError::new(file, None, format!("glossary automaton: {e}")))
+        };
+        let en_pats: Vec<String> = terms.iter().map(|t| t.en.clone()).collect();
+        // One pattern per distinct rendering: several terms may share one (泛化 for
+        // generalize and generalization).
+        let mut zh_pats: Vec<String> = Vec::new();
+        let mut zh_owner: Vec<Vec<usize>> = Vec::new();
+        for (i, t) in terms.iter().enumerate() {
+            for z in &t.zh {
+                match zh_pats.iter().position(|p| p == z) {
+                    Some(k) => zh_owner[k].push(i),
+                    None => {
+                        zh_pats.push(z.clone());
+                        zh_owner.push(vec![i]);
+                    }
+                }
+            }
+        }
+        Ok(Glossary {
+            en: Some(build(&en_pats, true)?),
+            zh: Some(build(&zh_pats, false)?),
+            terms,
+            by_en,
+            zh_owner,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The entry for an English term (case-insensitive; a plural `s` is tried too).
+    pub fn lookup(&self, en: &str) -> Option<&Term> {
+        let k = en.trim().to_ascii_lowercase();
+        let idx = self.by_en.get(&k).or_else(|| {
+            k.strip_suffix("es")
+                .and_then(|s| self.by_en.get(s))
+                .or_else(|| k.strip_suffix('s').and_then(|s| self.by_en.get(s)))
+        })?;
+        Some(&self.terms[*idx])
+    }
+
+    /// Glossary terms in English (or Latin text inside Chinese), longest first, at word
+    /// boundaries; a trailing plural `s`/`es` is part of the match.
+    pub fn find_en(&self, text: &str) -> Vec<TermMatch> {
+        let Some(ac) = &self.en else {
+            return Vec::new();
+        };
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            let (s, mut e) = (m.start(), m.end());
+            if s > 0
+                && (word(bytes[s - 1]) || (bytes[s - 1] == b'-' && s > 1 && word(bytes[s - 2])))
+            {
+                continue;
+            }
+            if bytes.get(e..e + 2) == Some(b"es") && !bytes.get(e + 2).is_some_and(|&b| word(b)) {
+                e += 2;
+            } else if bytes.get(e) == Some(&b's') && !bytes.get(e + 1).is_some_and(|&b| word(b)) {
+                e += 1;
+            }
+            if bytes.get(e).is_some_and(|&b| word(b))
+                || (bytes.get(e) == Some(&b'-') && bytes.get(e + 1).is_some_and(|&b| word(b)))
+            {
+                continue;
+            }
+            out.push(TermMatch {
+                term: m.pattern().as_usize(),
+                start: s,
+                end: e,
+            });
+        }
+        out
+    }
+
+    /// Terms whose Chinese rendering occurs in `zh` (substring, longest first).
+    pub fn found_zh(&self, zh: &str) -> BTreeSet<usize> {
+        match &self.zh {
+            Some(ac) => ac
+                .find_iter(zh)
+                .flat_map(|m| self.zh_owner[m.pattern().as_usize()].iter().copied())
+                .collect(),
+            None => BTreeSet::new(),
+        }
+    }
+}
+
+/// Line of `[terms."x"]` (or `[terms.x]`) in the file.
+fn term_line(text: &str, en: &str) -> Option<usize> {
+    let quoted = format!("\"{en}\"");
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with("[terms.")
+                && (t.contains(&quoted) || t.trim_end().trim_end_matches(']').ends_with(en))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const G: &str = r#"
+[terms."learning"]
+zh = ["学习"]
+[terms."reinforcement learning"]
+zh = ["强化学习"]
+[terms."eval"]
+zh = ["评估", "评测"]
+[terms."evaluation"]
+zh = ["评估"]
+[terms."AI"]
+keep = true
+"#;
+
+    #[test]
+    fn english_longest_first_at_word_boundaries() {
+        let g = Glossary::parse("g.toml", G).unwrap();
+        let m =
+            g.find_en("Reinforcement learning and evals, an evaluation, not retrieval-learning or evaluations2.");
+        let names: Vec<&str> = m.iter().map(|m| g.terms[m.term].en.as_str()).collect();
+        assert_eq!(names, vec!["reinforcement learning", "eval", "evaluation"]);
+        assert_eq!(m[1].end - m[1].start, "evals".len());
+        assert!(
+            g.find_en("MAIL and AIs")
+                .iter()
+                .any(|m| g.terms[m.term].en == "AI")
+        );
+    }
+
+    #[test]
+    fn chinese_substring_longest_first() {
+        let g = Glossary::parse("g.toml", G).unwrap();
+        let found = g.found_zh("我们用强化学习来训练");
+        let names: Vec<&str> = found.iter().map(|&i| g.terms[i].en.as_str()).collect();
+        assert_eq!(names, vec!["reinforcement learning"]);
+        let found = g.found_zh("评估");
+        assert_eq!(
+            found.len(),
+            2,
+            "a shared rendering counts for every term that has it"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Glossary::parse("g.toml", "[terms.\"x\"]\nzh = []\n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+        let e =
+            Glossary::parse("g.toml", "[terms.\"x\"]\nzh = [\"甲\"]\nkeeep = true\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+    }
+}

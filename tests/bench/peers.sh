@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Benchmark `tqa audit --stream` side by side with its peers, on the same pairs, in one run:
+#   - OpusFilter 3.3.1 (LengthRatioFilter, CharacterScoreFilter, TerminalPunctuationFilter,
+#     NonZeroNumeralsFilter), on the same pairs as two line-aligned files;
+#   - translate-toolkit's pofilter (untranslated, unchanged, numbers, endpunc, sentencecount,
+#     long, short, acronyms, brackets), on the same pairs written as a PO catalogue;
+#   - `wc -l` on tqa's input file, as the floor (reading the bytes once).
+# Corpus: the translated rows of ../shared/data/debian-reference.zh-en.tsv, repeated to N pairs.
+# Peak RSS and wall time from /usr/bin/time -v. Not a test: run it by hand.
+#
+#   tests/bench/peers.sh                 # N = 100000 and 1000000; peers at 100000 only
+#   SIZES="100000" PEER_MAX=100000 tests/bench/peers.sh
+#   BENCH_DIR=/tmp/b OUT=reports/bench-peers.txt tests/bench/peers.sh
+#
+# Peers are installed into a throwaway virtualenv (BENCH_DIR/venv) from PyPI on first run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SHARED=${SHARED:-$ROOT/../shared}
+TSV=$SHARED/data/debian-reference.zh-en.tsv
+TRANSCRIPT=$SHARED/corpus/ai-interview.zh-en.md
+BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
+SIZES=${SIZES:-"100000 1000000"}
+PEER_MAX=${PEER_MAX:-100000}      # run the (slow) peers only on sizes up to this
+OUT=${OUT:-$ROOT/reports/bench-peers.txt}
+TIME=/usr/bin/time
+
+[ -f "$TSV" ] || { echo "missing $TSV (../shared)"; exit 2; }
+if [ ! -x "$TIME" ]; then
+  echo "installing GNU time" >&2
+  (apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null) ||
+    { echo "need /usr/bin/time (apt-get install time)"; exit 2; }
+fi
+mkdir -p "$BENCH_DIR" "$(dirname "$OUT")"
+VENV=$BENCH_DIR/venv
+if [ ! -x "$VENV/bin/pofilter" ] || [ ! -x "$VENV/bin/opusfilter" ]; then
+  echo "installing peers into $VENV" >&2
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q opusfilter==3.3.1 translate-toolkit==3.20.4
+fi
+cargo build --release -q
+TQA=$ROOT/target/release/tqa
+
+# One measurement: label, pairs, command...; prints "secs rss_kb" and keeps the log.
+measure() {
+  local log=$BENCH_DIR/time.$1.log; shift
+  local t0 t1 rss
+  # Wall time in nanoseconds around the run (time -v reports only centiseconds); peak RSS
+  # from time -v.
+  t0=$(date +%s%N)
+  "$TIME" -v -o "$log" "$@" >/dev/null 2>"$log.err" || { echo "FAILED: $* (see $log.err)" >&2; return 1; }
+  t1=$(date +%s%N)
+  rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$log")
+  python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/1e9:.4f} {sys.argv[3]}')" "$t0" "$t1" "$rss"
+}
+
+{
+echo "# tqa vs peers, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo)"
+echo "# tqa $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), rules active: $("$TQA" rules --json | python3 -c 'import json,sys; print(", ".join(r["name"] for r in json.load(sys.stdin) if r["enabled"]))')"
+echo "# OpusFilter 3.3.1, translate-toolkit $("$VENV/bin/python" -c 'import translate; from translate.__version__ import sver; print(sver)' 2>/dev/null || echo '?'), python $("$VENV/bin/python" -V | cut -d' ' -f2)"
+echo "# corpus: translated rows of debian-reference.zh-en.tsv repeated; wall and peak RSS by /usr/bin/time -v"
+printf '%-9s %-22s %9s %12s %9s %s\n' pairs tool seconds pairs/s rss_MB note
+} | tee "$OUT"
+
+for N in $SIZES; do
+  D=$BENCH_DIR/n$N
+  mkdir -p "$D"
+  if [ ! -s "$D/corpus.tsv" ]; then
+    python3 - "$TSV" "$N" "$D" <<'PY'
+import sys, itertools
+src, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows = []
+with open(src, encoding="utf-8") as f:
+    head = f.readline().rstrip("\n").split("\t")
+    zi, ei, si = head.index("zh"), head.index("en"), head.index("status")
+    for line in f:
+        c = line.rstrip("\n").split("\t")
+        if len(c) > max(zi, ei, si) and c[si] == "translated" and c[zi].strip() and c[ei].strip():
+            rows.append((c[zi], c[ei]))
+pairs = list(itertools.islice(itertools.cycle(rows), n))
+def po(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+with open(f"{d}/corpus.tsv", "w", encoding="utf-8") as t, \
+     open(f"{d}/zh.txt", "w", encoding="utf-8") as z, \
+     open(f"{d}/en.txt", "w", encoding="utf-8") as e, \
+     open(f"{d}/corpus.po", "w", encoding="utf-8") as p:
+    t.write("zh\ten\n")
+    p.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: zh_CN\\n"\n\n')
+    for i, (zh, en) in enumerate(pairs):
+        t.write(f"{zh}\t{en}\n"); z.write(zh + "\n"); e.write(en + "\n")
+        # msgctxt keeps repeated msgids distinct entries, as in a real catalogue.
+        p.write(f"msgctxt \"{i}\"\nmsgid {po(en)}\nmsgstr {po(zh)}\n\n")
+PY
+  fi
+  cat > "$D/opusfilter.yaml" <<YAML
+common:
+  output_directory: $D
+steps:
+  - type: filter
+    parameters:
+      inputs: [zh.txt, en.txt]
+      outputs: [zh.filtered.txt, en.filtered.txt]
+      filters:
+        - LengthRatioFilter: {threshold: 3, unit: char}
+        - CharacterScoreFilter: {scripts: [Han, Latin], thresholds: [0.5, 0.5]}
+        - TerminalPunctuationFilter: {threshold: -2}
+        - NonZeroNumeralsFilter: {threshold: 0.5}
+YAML
+  row() { # pairs tool secs rss note
+    python3 -c "import sys; n,t,s,r,note=sys.argv[1:]; s=float(s); print(f'{int(n):<9d} {t:<22s} {s:9.4f} {int(n)/max(s,1e-3):12.0f} {int(r)/1024:9.1f} {note}')" "$@"
+  }
+  read -r s r < <(measure "wc.$N" wc -l "$D/corpus.tsv");              row "$N" "wc -l" "$s" "$r" floor | tee -a "$OUT"; WC=$s
+  read -r s r < <(measure "tqa.$N" "$TQA" audit --stream "$D/corpus.tsv"); row "$N" "tqa audit --stream" "$s" "$r" "$(nproc) threads" | tee -a "$OUT"; TQ=$s
+  read -r s r < <(measure "tqa1.$N" "$TQA" audit --stream --jobs 1 "$D/corpus.tsv"); row "$N" "tqa --stream --jobs 1" "$s" "$r" "1 thread" | tee -a "$OUT"
+  if [ "$N" -le "$PEER_MAX" ]; then
+    read -r s r < <(measure "opus.$N" "$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml"); row "$N" "OpusFilter 3.3.1" "$s" "$r" "4 filters" | tee -a "$OUT"; OP=$s
+    read -r s r < <(measure "pofilter.$N" "$VENV/bin/pofilter" --progress=none \
+      -t untranslated -t unchanged -t numbers -t endpunc -t sentencecount -t long -t short -t acronyms -t brackets \
+      "$D/corpus.po" "$D/pofilter.out.po"); row "$N" "pofilter" "$s" "$r" "9 tests" | tee -a "$OUT"; PF=$s
+    python3 -c "import sys; n=sys.argv[1]; tq,op,pf,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa pairs/s = {op/tq:.1f}x OpusFilter (target >=30), {pf/tq:.1f}x pofilter (target >=10); tqa time = {tq/max(wc,1e-3):.1f}x wc -l (target <=5)')" "$N" "$TQ" "$OP" "$PF" "$WC" | tee -a "$OUT"
+  else
+    python3 -c "import sys; n=sys.argv[1]; tq,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa time = {tq/max(wc,1e-3):.1f}x wc -l (target <=5); peers not run above PEER_MAX')" "$N" "$TQ" "$WC" | tee -a "$OUT"
+  fi
+done
+
+if [ -f "$TRANSCRIPT" ]; then
+  best=999
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    read -r s r < <(measure "transcript.$i" "$TQA" audit --format json "$TRANSCRIPT" || true)
+    best=$(python3 -c "print(min(float('$best'), float('$s')))")
+  done
+  echo "# single transcript (ai-interview.zh-en.md), tqa audit --format json: best of 10 wall $(python3 -c "print(f'{float(\"$best\")*1000:.0f}')") ms, peak RSS $(python3 -c "print(f'{int(\"$r\")/1024:.1f}')") MB (target well under 50 ms)" | tee -a "$OUT"
+fi
