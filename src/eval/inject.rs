@@ -118,17 +118,22 @@ impl Kind {
     /// Rules that may also fire on the touched pairs without counting as false positives.
     pub fn allow(self) -> &'static [&'static str] {
         use Kind::*;
+        // Numbers travel with the text: cutting, deleting, adding or moving a sentence that
+        // holds a number makes the sides' numbers differ for real, so number_mismatch may fire.
         match self {
             DropEnglish => &[],
-            DeleteSentenceEn | DeleteSentenceZh => &["length_ratio"],
+            DeleteSentenceEn | DeleteSentenceZh => &["length_ratio", "number_mismatch"],
             TruncateEnd | TruncateMidWord | TruncateLowercase | TruncateEllipsis => {
-                &["missing_sentences", "length_ratio"]
+                &["missing_sentences", "length_ratio", "number_mismatch"]
             }
-            LengthAppend | LengthCut => &["missing_sentences"],
+            LengthAppend | LengthCut => &["missing_sentences", "number_mismatch"],
             UntranslatedIdentical => &["missing_translation", "duplicate", "length_ratio"],
-            UntranslatedZhInEn | UntranslatedEnInZh => {
-                &["missing_sentences", "length_ratio", "glossary"]
-            }
+            UntranslatedZhInEn | UntranslatedEnInZh => &[
+                "missing_sentences",
+                "length_ratio",
+                "glossary",
+                "number_mismatch",
+            ],
             SpeakerLabel | SpeakerVocative => &[],
             NumberDigit | NumberZhNumeral => &[],
             MisalignSwapNear | MisalignRotate | MisalignFar => &[
@@ -136,6 +141,7 @@ impl Kind {
                 "missing_sentences",
                 "truncated",
                 "number_mismatch",
+                "glossary",
             ],
             DuplicateEnglish => &[
                 "misaligned",
@@ -143,9 +149,10 @@ impl Kind {
                 "missing_sentences",
                 "truncated",
                 "number_mismatch",
+                "glossary",
             ],
             DuplicatePair => &["misaligned", "speaker_swap"],
-            BoundaryShift => &["length_ratio"],
+            BoundaryShift => &["length_ratio", "number_mismatch"],
         }
     }
 
