@@ -9,14 +9,14 @@ pub mod duplicate;
 pub mod format_note;
 pub mod glossary;
 pub mod length_ratio;
-pub mod missing_sentences;
 pub mod misaligned;
+pub mod missing_sentences;
 pub mod missing_translation;
 pub mod number_mismatch;
 pub mod skipped_text;
 pub mod speaker_swap;
-pub mod untranslated;
 pub mod truncated;
+pub mod untranslated;
 
 use crate::finding::Hit;
 use crate::model::Document;
