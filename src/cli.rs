@@ -7,6 +7,7 @@ use crate::model::Lang;
 use crate::reader::{self, InputFormat, ReadOptions};
 use crate::report::{self, Format, InputErrorEntry, RenderOptions, Report};
 use crate::rules::settings::{RawGate, RawResources, RawSettings, RuleOverride};
+use crate::waivers::Baseline;
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -36,6 +37,8 @@ pub enum Command {
     Rule(RuleArgs),
     /// Re-pair a transcript: each Chinese block followed by the English that translates it.
     Realign(RealignArgs),
+    /// Record the current findings as accepted, in a baseline file for `--baseline`.
+    Baseline(BaselineArgs),
 }
 
 #[derive(Args, Debug)]
@@ -98,6 +101,23 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Hide the findings recorded in this baseline file (`tqa baseline`); report stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BaselineArgs {
+    /// Documents whose current findings are accepted; `-` reads standard input.
+    #[arg(required_unless_present = "zh", value_name = "FILE")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Baseline file to write (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// How inputs are read (formats, columns, direction, streaming).
@@ -248,6 +268,7 @@ pub fn main() -> i32 {
         Command::Rules(a) => list_rules(&a),
         Command::Rule(a) => explain_rule(&a),
         Command::Realign(a) => realign(&a),
+        Command::Baseline(a) => crate::cli_reports::record(&a),
     }
 }
 
@@ -278,6 +299,13 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         Ok(e) => e,
         Err(code) => return code,
     };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let read_opts = match args.input.read_options() {
         Ok(o) => o,
         Err(m) => {
@@ -286,6 +314,10 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
         }
     };
     if args.input.stream {
+        if args.baseline.is_some() {
+            eprintln!("error: --baseline does not apply to --stream (audit the documents instead)");
+            return 2;
+        }
         return crate::stream_cli::run(&engine, args, &read_opts, gate);
     }
     // Read and audit every document; a bad one is reported and the others still run.
@@ -303,8 +335,12 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
                 Some(en) => reader::read_pair_files(path, en, fmt, &read_opts),
                 None => reader::read_document_with(path, fmt, &read_opts),
             };
+            let entries = baseline
+                .as_ref()
+                .map(|b| b.entries_for(path, &args.files))
+                .unwrap_or_default();
             let r = doc
-                .map(|doc| engine.audit(Arc::new(doc)))
+                .map(|doc| engine.audit_with(Arc::new(doc), &entries))
                 .map_err(|e| InputErrorEntry {
                     path: e.path.clone(),
                     line: e.line,
@@ -342,7 +378,7 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
     let opts = RenderOptions {
         color,
         concise: gate,
-        rules: engine.all_rules.clone(),
+        rules: crate::cli_reports::active_rules(&engine),
     };
     let failed = docs.iter().any(|d| !d.gate.passed);
     let had_errors = !errors.is_empty();
@@ -389,12 +425,9 @@ fn write_reports(
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let mut used = std::collections::BTreeSet::new();
+    used.insert(format!("errors.{}", format.extension()));
     for d in docs {
-        let stem = Path::new(&d.path)
-            .file_name()
-            .map(|s| s.to_string_lossy().to_string())
-            .filter(|s| s != "-" && s != "<stdin>")
-            .unwrap_or_else(|| "stdin".to_string());
+        let stem = crate::cli_reports::report_stem(&d.path);
         let mut name = format!("{stem}.{}", format.extension());
         let mut k = 2;
         while !used.insert(name.clone()) {
@@ -426,7 +459,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
             .unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    // Flush to disk before the rename, so a crash cannot leave a renamed but empty report.
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("{}: cannot write: {e}", tmp.display()));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())

@@ -11,6 +11,7 @@ use crate::resources::Resources;
 use crate::rules::settings::{RawSettings, Settings, selects};
 use crate::rules::{self, ConfigError, RuleDef, builtin};
 use crate::score;
+use crate::waivers::{self, BaselineEntry, RuleIds};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -184,8 +185,33 @@ impl Engine {
         })
     }
 
-    /// Audit one document.
+    /// Audit one document (its inline waiver markers apply).
     pub fn audit(&self, doc: Arc<Document>) -> DocumentReport {
+        self.audit_with(doc, &[])
+    }
+
+    /// Audit one document, then apply its inline markers and these baseline entries
+    /// (`Baseline::entries_for`) before scoring: checks never see waivers.
+    pub fn audit_with(&self, doc: Arc<Document>, baseline: &[BaselineEntry]) -> DocumentReport {
+        let findings = self.findings(&doc);
+        let ids = RuleIds {
+            all: self
+                .all_rules
+                .iter()
+                .map(|r| (r.name.as_str(), r.code.as_str()))
+                .collect(),
+            active: self.active.iter().map(|r| r.def.name.as_str()).collect(),
+        };
+        let applied = waivers::apply(&doc, findings, baseline, &ids);
+        let mut report = self.report(doc, applied.kept, applied.waived);
+        report.stale_baseline = applied.stale;
+        report.unused_waivers = applied.unused;
+        report
+    }
+
+    /// Every active rule's findings on a document, sorted, before waivers.
+    pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
+        let doc = Arc::clone(doc);
         let shared = Shared::default();
         let ctx = Context {
             doc: &doc,
@@ -210,7 +236,7 @@ impl Engine {
                 && a.en_lines == b.en_lines
                 && a.message == b.message
         });
-        self.report(doc, findings, Vec::new())
+        findings
     }
 
     fn finding(&self, rule: &ActiveRule, doc: &Document, h: Hit) -> Finding {
@@ -249,8 +275,16 @@ impl Engine {
         let w = &self.settings.weights;
         let mut pair_pen = vec![0.0; doc.pairs.len()];
         let mut counts = BTreeMap::new();
+        let mut penalty_by_rule: BTreeMap<String, BTreeMap<Severity, f64>> = BTreeMap::new();
         for f in &findings {
             *counts.entry(f.rule.clone()).or_insert(0) += 1;
+            if w.of(f.severity) > 0.0 {
+                *penalty_by_rule
+                    .entry(f.rule.clone())
+                    .or_default()
+                    .entry(f.severity)
+                    .or_insert(0.0) += w.of(f.severity);
+            }
             if let Some(i) = f.pair
                 && i < pair_pen.len()
             {
@@ -278,7 +312,7 @@ impl Engine {
             .collect();
         let penalty = score::penalty(&findings, w);
         let doc_score = score::score(penalty, words);
-        let gate = self.gate(doc_score, &findings);
+        let gate = self.gate(doc_score, &findings, words);
         DocumentReport {
             path: doc.path.clone(),
             format: doc.format.clone(),
@@ -287,21 +321,39 @@ impl Engine {
             words: crate::finding::round(words, 1),
             penalty,
             counts,
+            penalty_by_rule,
             findings,
             waived,
+            stale_baseline: Vec::new(),
+            unused_waivers: Vec::new(),
             pair_scores,
             gate,
             document: doc,
         }
     }
 
-    fn gate(&self, doc_score: f64, findings: &[Finding]) -> GateResult {
+    /// The gate's verdict, with one sentence per reason it failed that says exactly what
+    /// was measured against which threshold.
+    fn gate(&self, doc_score: f64, findings: &[Finding], words: f64) -> GateResult {
         let s = &self.settings;
         let mut reasons = Vec::new();
         if doc_score < s.min_score {
+            let c = score::severity_counts(findings);
+            let parts: Vec<String> = [Severity::Critical, Severity::Major, Severity::Minor]
+                .iter()
+                .zip([c[3], c[2], c[1]])
+                .filter(|(_, n)| *n > 0)
+                .map(|(sev, n)| format!("{n} {sev} × {}", s.weights.of(*sev)))
+                .collect();
             reasons.push(format!(
-                "score {doc_score:.1} is under the minimum {:.1}",
-                s.min_score
+                "score {doc_score:.1} is under the minimum {:.1}: penalty {} ({}) over {words:.0} words",
+                s.min_score,
+                score::penalty(findings, &s.weights),
+                if parts.is_empty() {
+                    "no findings".to_string()
+                } else {
+                    parts.join(" + ")
+                }
             ));
         }
         let blocking: Vec<&Finding> = findings
@@ -309,11 +361,14 @@ impl Engine {
             .filter(|f| f.severity >= s.fail_on)
             .collect();
         if !blocking.is_empty() {
-            let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut by_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
             for f in &blocking {
-                *by_rule.entry(&f.rule).or_insert(0) += 1;
+                *by_rule.entry((&f.rule, f.severity)).or_insert(0) += 1;
             }
-            let list: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+            let list: Vec<String> = by_rule
+                .iter()
+                .map(|((r, sev), n)| format!("{r} ×{n} ({sev})"))
+                .collect();
             reasons.push(format!(
                 "{} finding(s) at or above `{}`: {}",
                 blocking.len(),
@@ -345,7 +400,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 /// Hash of the rule and the pair's normalised text (whitespace folded), not of line numbers,
 /// so a baseline entry survives edits elsewhere in the file.
-fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
+pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! with `mu`, `sigma` from the document's `LengthModel`. Bead penalties (negative log prior,
-//! 1-1 = 0): 1-2/2-1 1.5, 2-2 3.0, 1-3/3-1 3.5. A 1-0 or 0-1 bead costs `deletion` (default
+//! 1-1 = 0): 1-2/2-1 2.5, 2-2 4.0, 1-3/3-1 4.5. A 1-0 or 0-1 bead costs `deletion` (default
 //! 5.0; the missing_sentences rule uses 2.0) and nothing else: the omission explains its
 //! numbers and terms. Anchors on matching beads: each number read on one side and not on the
 //! other costs `number_weight` (0.75), each matched number earns it back; each Latin term of
@@ -133,11 +133,11 @@ fn unit(text: &str, lang: Lang) -> Unit {
 /// Matching beads (zh count, en count, penalty).
 const MATCH_BEADS: &[(usize, usize, f64)] = &[
     (1, 1, 0.0),
-    (1, 2, 1.5),
-    (2, 1, 1.5),
-    (2, 2, 3.0),
-    (1, 3, 3.5),
-    (3, 1, 3.5),
+    (1, 2, 2.5),
+    (2, 1, 2.5),
+    (2, 2, 4.0),
+    (1, 3, 4.5),
+    (3, 1, 4.5),
 ];
 
 /// Align two sentence lists. Deterministic: ties keep the first bead in the order above.

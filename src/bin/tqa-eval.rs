@@ -37,7 +37,7 @@ struct Args {
     #[arg(long, default_value_t = 50)]
     doc_pairs: usize,
     /// Passes over the Debian pool (each pass cuts documents at a different offset).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     rounds: usize,
     /// Injected variants of the interview's clean pairs.
     #[arg(long, default_value_t = 8)]
@@ -165,13 +165,8 @@ fn run(args: Args) -> Result<i32, String> {
     // Audit in parallel; score in document order.
     let audited: Vec<Result<Vec<tqa::finding::Finding>, String>> = prepared
         .par_iter()
-        .map(|(d, _, text, _)| {
-            let parsed = tqa::reader::parse(
-                &format!("{}.zh-en.md", d.name),
-                text,
-                Some(tqa::reader::InputFormat::Transcript),
-            )
-            .map_err(|e| e.to_string())?;
+        .map(|(d, _, text, lines)| {
+            let parsed = d.parse_checked(text, lines)?;
             Ok(engine.audit(Arc::new(parsed)).findings)
         })
         .collect();
@@ -185,8 +180,8 @@ fn run(args: Args) -> Result<i32, String> {
         Some(p) => format!("with lexicon {}", p.display()),
         None => "without lexicon".to_string(),
     };
-    println!(
-        "tqa-eval ({mode}, seed {}): {} documents, {} pairs, {} defects injected; clean pool: {} Debian rows of {}, {} interview pairs",
+    let mut out = format!(
+        "tqa-eval ({mode}, seed {}): {} documents, {} pairs, {} defects injected; clean pool: {} Debian rows of {}, {} interview pairs\n",
         args.seed,
         summary.documents,
         summary.pairs,
@@ -195,7 +190,7 @@ fn run(args: Args) -> Result<i32, String> {
         deb_sel.rows,
         int_sel.kept
     );
-    print!("{}", summary.table());
+    out.push_str(&summary.table());
 
     let regressions = thresholds
         .as_ref()
@@ -223,16 +218,24 @@ fn run(args: Args) -> Result<i32, String> {
         )?;
         eprintln!("wrote {}", path.display());
     }
+    let mut code = 0;
     if let Some(p) = &args.check {
         if regressions.is_empty() {
-            println!("check {}: all thresholds met", p.display());
+            out.push_str(&format!("check {}: all thresholds met\n", p.display()));
         } else {
-            println!("check {}: {} regression(s)", p.display(), regressions.len());
+            out.push_str(&format!(
+                "check {}: {} regression(s)\n",
+                p.display(),
+                regressions.len()
+            ));
             for r in &regressions {
-                println!("  - {r}");
+                out.push_str(&format!("  - {r}\n"));
             }
-            return Ok(1);
+            code = 1;
         }
     }
-    Ok(0)
+    // A closed pipe (`| head`) is not an error worth a panic.
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(code)
 }

@@ -2,7 +2,7 @@
 //! length model (`analysis::LengthModel`).
 //!
 //! Measured per complete pair: `zh` = Han-equivalent characters of the Chinese (Han 1, Latin
-//! letter or digit 1/3), `en` = characters of the English (whitespace runs count once),
+//! letter or digit 1/3; translator's notes `（译注：...）` left out), `en` = characters of the English (whitespace runs count once),
 //! `ratio = en / zh`, and `z = (ln(ratio) - mu) / sqrt(s0^2 + K / zh)` with the document's `mu`
 //! and `s0` (median and MAD of ln ratio, shrunk toward a prior for short documents) and the
 //! Gale-Church widening `K / zh`. It fires when `|z| >= z_minor` (severity minor) and at the
@@ -16,7 +16,7 @@
 
 use super::{Check, Context};
 use crate::finding::{Hit, Severity, round};
-use crate::text::length::{en_chars, zh_chars};
+use crate::text::length::{en_chars, without_translator_notes, zh_chars};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +55,7 @@ impl Check for LengthRatio {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            let zh = zh_chars(&zs.text);
+            let zh = zh_chars(&without_translator_notes(&zs.text));
             let en = en_chars(&es.text);
             if zh < self.p.min_zh_chars || en == 0.0 {
                 continue;

@@ -3,16 +3,21 @@
 //! Both sides are read with `text::numbers` (Chinese numerals with 万/亿, full-width digits,
 //! percentages, ranges with the scale carried to both ends, English number words and scales).
 //! A number is *significant* when it is written with digits, carries a scale (万, 亿, million)
-//! or, written as words, is at least `min_word_value` (default 10); vague ones (几十, 数百,
+//! or, written as words, is at least `min_word_value` (default 10), or is a Chinese numeral of
+//! 2 or more followed by a measure word (两个, 三种, 五年); vague ones (几十, 数百,
 //! "thousands of"), fractions and month names written in words never are. So 一个 / "one of
 //! the" / 第一 / "first" and idioms (一直, 一些, 万一, 十分) do not count.
 //!
 //! Measured: every significant number on one side must equal (relative 1e-6; codes such as
 //! versions by their text) *some* number on the other side, significant or not (so 10 ↔ "ten",
-//! 十年 ↔ "a decade", 百分之百 ↔ 100%). The finding lists what is missing on each side.
+//! 十年 ↔ "a decade", 百分之百 ↔ 100%, 两个 ↔ "both"). A counted 两 is also matched by a
+//! coordination in the English ("A and B" rendered A 和 B 两个). The finding lists what is
+//! missing on each side.
 //!
 //! Known false positives: numbers the translator rendered by a word this reader does not know
-//! ("half" for 50%, "a third" for 三分之一, "twice"); decades written as 80年代 ↔ "the 1980s";
+//! ("half" for 50%, "a third" for 三分之一, "no leading zeros" for 无前导 0); 20年代 meaning
+//! the 2020s (two-digit decades are read in the 1900s, so 90年代 ↔ "the 1990s" is quiet);
+//! numbers the translator added for clarity (三次贝塞尔曲线 for "cubic Bézier curves");
 //! numbers moved to a neighbouring pair when turns are displaced (report those with
 //! `misaligned`); a number written on one side only as a restatement ("the two of them").
 use super::{Check, Context};
@@ -47,12 +52,47 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
     }))
 }
 
+/// Chinese translators make a pair explicit ("A and B" becomes A 和 B 两个): a counted 两 / 二
+/// written in words is matched by a coordination in the English.
+fn pair_in_english(n: &Number, en_text: &str) -> bool {
+    n.counted
+        && !n.digits
+        && n.value == 2.0
+        && en_text
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| matches!(w, "and" | "or" | "both" | "either" | "between" | "vs"))
+}
+
+/// The numeric parts of a code (23:05:25 gives 23, 5, 25; 2.6.32 gives 2, 6, 32).
+fn parts(n: &Number) -> Vec<f64> {
+    if n.kind != numbers::Kind::Code {
+        return Vec::new();
+    }
+    n.text
+        .split([':', '/', '.'])
+        .filter_map(|p| p.parse::<f64>().ok())
+        .collect()
+}
+
+/// Written differently on the two sides: a time or date as one code (23:05:25) on one side and
+/// as separate numbers (23时05分25秒) on the other.
+fn by_parts(n: &Number, to: &[Number]) -> bool {
+    let own = parts(n);
+    if !own.is_empty() {
+        let other: Vec<f64> = to.iter().map(|m| m.value).collect();
+        return own.iter().all(|v| other.contains(v));
+    }
+    to.iter().flat_map(parts).any(|v| v == n.value)
+}
+
 /// Significant numbers of `from` with no equal number in `to`, one per value.
-fn missing(from: &[Number], to: &[Number], min_word_value: f64) -> Vec<Number> {
+fn missing(from: &[Number], to: &[Number], min_word_value: f64, en_text: &str) -> Vec<Number> {
     let mut out: Vec<Number> = Vec::new();
     for n in from {
         if n.significant(min_word_value)
             && !to.iter().any(|m| n.same_as(m))
+            && !by_parts(n, to)
+            && !pair_in_english(n, en_text)
             && !out.iter().any(|m| n.same_as(m))
         {
             out.push(n.clone());
@@ -69,8 +109,8 @@ fn describe(ns: &[Number]) -> Vec<String> {
 pub fn compare(zh_text: &str, en_text: &str, min_word_value: f64) -> Option<Mismatch> {
     let zh = numbers::extract(zh_text, Lang::Zh);
     let en = numbers::extract(en_text, Lang::En);
-    let missing_in_en = missing(&zh, &en, min_word_value);
-    let missing_in_zh = missing(&en, &zh, min_word_value);
+    let missing_in_en = missing(&zh, &en, min_word_value, en_text);
+    let missing_in_zh = missing(&en, &zh, min_word_value, "");
     if missing_in_en.is_empty() && missing_in_zh.is_empty() {
         return None;
     }

@@ -12,7 +12,10 @@
 //!    punctuation (list fragments such as "use 3 buttons (click)" would otherwise be flagged
 //!    as truncated, correctly);
 //! 5. no transcript or Markdown syntax (`**`, a leading `#`, `*`, `-`, `>`, `<!--`, tabs);
-//! 6. neither side occurs twice among the candidates (repeated boilerplate would be a real
+//! 6. the numbers written in digits are the same on both sides (as multisets of digit runs):
+//!    a row such as "udev()" / "udev(7)" carries a real number defect, so it cannot be
+//!    labelled clean without reading it, and it is left out instead;
+//! 7. neither side occurs twice among the candidates (repeated boilerplate would be a real
 //!    `duplicate`).
 //!
 //! The Debian rows are a human translation, not a perfect one: a few kept rows are loose
@@ -74,6 +77,16 @@ fn ends_sentence_zh(t: &str) -> bool {
     t.ends_with(['。', '！', '？', '.', '!', '?'])
 }
 
+/// Sorted runs of ASCII digits ("2.5.3" gives 2, 3, 5).
+fn digit_runs(t: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 fn has_markup(t: &str) -> bool {
     let s = t.trim_start();
     t.contains("**")
@@ -124,6 +137,10 @@ pub fn debian(text: &str) -> (Vec<CleanPair>, Selection) {
         }
         if has_markup(zh) || has_markup(en) {
             sel.reject("transcript or Markdown syntax in the text");
+            continue;
+        }
+        if digit_runs(zh) != digit_runs(en) {
+            sel.reject("numbers in digits differ between the sides");
             continue;
         }
         cands.push(CleanPair {
@@ -190,11 +207,16 @@ mod tests {
             a#3\tp\tidentical\tSee it.\tSee it.\n\
             a#4\tp\ttranslated\t使用 3 个按钮（单击）\tuse 3 buttons (click)\n\
             a#5\tp\ttranslated\t目录的内容非常多。\tTable of Contents is long.\n\
-            a#6\tp\ttranslated\t目录的内容非常多。\tThe contents are long indeed.\n";
+            a#6\tp\ttranslated\t目录的内容非常多。\tThe contents are long indeed.\n\
+            a#7\tp\ttranslated\t文件系统由 udev() 机制填充。\tThe filesystem is populated by the udev(7) mechanism.\n";
         let (kept, sel) = debian(tsv);
         assert_eq!(kept.len(), 1, "{kept:?}");
         assert_eq!(kept[0].origin, "debian:a#1");
-        assert_eq!(sel.rows, 6);
+        assert_eq!(sel.rows, 7);
+        assert_eq!(
+            sel.rejected["numbers in digits differ between the sides"],
+            1
+        );
         assert_eq!(sel.rejected["text repeated elsewhere in the data"], 2);
         assert_eq!(sel.rejected["not a complete sentence on both sides"], 1);
     }

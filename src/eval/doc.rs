@@ -46,6 +46,36 @@ impl EvalDoc {
         self.turns.iter().map(|t| t.id + 1).max().unwrap_or(0)
     }
 
+    /// Parse a generated document and check that every block the generator wrote is one segment
+    /// for the reader, with the same lines: an injection that tipped a paragraph into the other
+    /// script (and so split a block) would otherwise mislabel every finding after it.
+    pub fn parse_checked(
+        &self,
+        text: &str,
+        lines: &[TurnLines],
+    ) -> Result<crate::model::Document, String> {
+        let name = format!("{}.zh-en.md", self.name);
+        let parsed =
+            crate::reader::parse(&name, text, Some(crate::reader::InputFormat::Transcript))
+                .map_err(|e| e.to_string())?;
+        let blocks: std::collections::BTreeSet<(usize, usize)> = parsed
+            .pairs
+            .iter()
+            .flat_map(|p| [p.zh_lines(), p.en_lines()])
+            .flatten()
+            .map(|r| (r.start, r.end))
+            .collect();
+        for l in lines.iter().flat_map(|l| [l.zh, l.en]).flatten() {
+            if !blocks.contains(&(l.start, l.end)) {
+                return Err(format!(
+                    "{name}:{}: the reader does not see the generated block {}-{} as one segment (evaluation bug)",
+                    l.start, l.start, l.end
+                ));
+            }
+        }
+        Ok(parsed)
+    }
+
     /// The document text and, per turn (same order as `turns`), its lines.
     pub fn render(&self) -> (String, Vec<TurnLines>) {
         let mut out = String::new();

@@ -118,17 +118,22 @@ impl Kind {
     /// Rules that may also fire on the touched pairs without counting as false positives.
     pub fn allow(self) -> &'static [&'static str] {
         use Kind::*;
+        // Numbers travel with the text: cutting, deleting, adding or moving a sentence that
+        // holds a number makes the sides' numbers differ for real, so number_mismatch may fire.
         match self {
             DropEnglish => &[],
-            DeleteSentenceEn | DeleteSentenceZh => &["length_ratio"],
+            DeleteSentenceEn | DeleteSentenceZh => &["length_ratio", "number_mismatch"],
             TruncateEnd | TruncateMidWord | TruncateLowercase | TruncateEllipsis => {
-                &["missing_sentences", "length_ratio"]
+                &["missing_sentences", "length_ratio", "number_mismatch"]
             }
-            LengthAppend | LengthCut => &["missing_sentences"],
+            LengthAppend | LengthCut => &["missing_sentences", "number_mismatch"],
             UntranslatedIdentical => &["missing_translation", "duplicate", "length_ratio"],
-            UntranslatedZhInEn | UntranslatedEnInZh => {
-                &["missing_sentences", "length_ratio", "glossary"]
-            }
+            UntranslatedZhInEn | UntranslatedEnInZh => &[
+                "missing_sentences",
+                "length_ratio",
+                "glossary",
+                "number_mismatch",
+            ],
             SpeakerLabel | SpeakerVocative => &[],
             NumberDigit | NumberZhNumeral => &[],
             MisalignSwapNear | MisalignRotate | MisalignFar => &[
@@ -136,6 +141,7 @@ impl Kind {
                 "missing_sentences",
                 "truncated",
                 "number_mismatch",
+                "glossary",
             ],
             DuplicateEnglish => &[
                 "misaligned",
@@ -143,9 +149,10 @@ impl Kind {
                 "missing_sentences",
                 "truncated",
                 "number_mismatch",
+                "glossary",
             ],
             DuplicatePair => &["misaligned", "speaker_swap"],
-            BoundaryShift => &["length_ratio"],
+            BoundaryShift => &["length_ratio", "number_mismatch"],
         }
     }
 
@@ -292,6 +299,12 @@ fn en_mentions(en: &str, v: u64) -> bool {
         && en
             .split(|c: char| !c.is_ascii_alphabetic())
             .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Every paragraph still reads as `lang`: the reader decides language line by line, so a
+/// paragraph tipped into the other script would split the block in two.
+fn reads_as(text: &str, lang: Lang) -> bool {
+    text.split('\n').all(|p| script::detect(p) == Some(lang))
 }
 
 /// Apply `kind` starting at turn index `at`. `None` (document unchanged) when the
@@ -491,7 +504,7 @@ pub fn apply(
             let zk = (k * zs.len() / es.len()).min(zs.len() - 1);
             let zsent = &zh[zs[zk].0..zs[zk].1];
             let new = format!("{}{}{}", &en[..es[k].0], zsent, &en[es[k].1..]);
-            if script::detect(&new) != Some(Lang::En) || han_count(zsent) < 4 {
+            if !reads_as(&new, Lang::En) || han_count(zsent) < 4 {
                 return None;
             }
             doc.turns[at].en = Some(new);
@@ -516,7 +529,7 @@ pub fn apply(
                 return None;
             }
             let new = format!("{}{}{}", &zh[..zs[k].0], esent, &zh[zs[k].1..]);
-            if script::detect(&new) != Some(Lang::Zh) {
+            if !reads_as(&new, Lang::Zh) {
                 return None;
             }
             doc.turns[at].zh = Some(new);
@@ -1219,6 +1232,40 @@ mod tests {
     }
 
     #[test]
+    fn untranslated_injection_never_tips_a_paragraph_into_the_other_script() {
+        // A short Chinese first paragraph that one English sentence would outweigh.
+        let p = CleanPair {
+            zh: "是的。好。\n我们在山里住了三年，那里的冬天非常寒冷。".into(),
+            en: "Yes. Good. We lived in the mountains for three years, and the winters there were very cold indeed.".into(),
+            speaker: None,
+            origin: "t".into(),
+        };
+        let cx = Ctx {
+            donors: &[],
+            free: &all_free,
+        };
+        for seed in 0..20 {
+            let mut d = from_pairs("t", std::slice::from_ref(&p));
+            if apply(
+                Kind::UntranslatedEnInZh,
+                &mut d,
+                0,
+                &mut Rng::new(seed),
+                &cx,
+            )
+            .is_some()
+            {
+                let (text, lines) = d.render();
+                d.parse_checked(&text, &lines).unwrap();
+            }
+        }
+        assert!(!reads_as(
+            "是的。We lived in the mountains for three years.",
+            Lang::Zh
+        ));
+    }
+
+    #[test]
     fn injectors_refuse_when_preconditions_fail() {
         let mut d = from_pairs("t", &pairs());
         let cx = Ctx {
@@ -1271,6 +1318,19 @@ mod tests {
                     }
                 }
             }
+        }
+        // Every generated block is one segment for the reader, whatever the seed.
+        for seed in 0..20 {
+            let mut d3 = from_pairs("t", &long);
+            inject_document(
+                &mut d3,
+                &mut Rng::new(seed),
+                &mut BTreeMap::new(),
+                &donors,
+                0.15,
+            );
+            let (text, lines) = d3.render();
+            d3.parse_checked(&text, &lines).unwrap();
         }
         // Same seed, same result.
         let mut d2 = from_pairs("t", &long);

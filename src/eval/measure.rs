@@ -21,6 +21,17 @@ pub const ROWS: &[&str] = &[
     "boundary_shift",
 ];
 
+/// Findings the labels cannot judge: an English term left inside the Chinese
+/// (`untranslated` of kind `untranslated_term`, and every `glossary` finding). The clean
+/// sources keep such terms on purpose or by habit (the interview writes "value function",
+/// Debian "kernel"), so whether one is a defect needs a human; no injector creates them either.
+/// They are counted per rule as `unlabelled` and left out of precision and recall.
+pub fn unlabelled(f: &Finding) -> bool {
+    f.rule == "glossary"
+        || (f.rule == "untranslated"
+            && f.evidence.get("kind").and_then(|k| k.as_str()) == Some("untranslated_term"))
+}
+
 /// Examples kept per rule for misses and false positives in the JSON report.
 const EXAMPLES: usize = 15;
 
@@ -46,6 +57,8 @@ pub struct RuleRow {
     pub findings: usize,
     /// Findings landing on no pair injected with a defect that expects or allows the rule.
     pub fp: usize,
+    /// Findings left out of scoring (see `unlabelled`).
+    pub unlabelled: usize,
     pub precision: Option<f64>,
     pub recall: Option<f64>,
     pub misses: Vec<Example>,
@@ -126,10 +139,14 @@ impl Tally {
             .zip(lines)
             .filter_map(|(t, l)| l.span().map(|s| (t.id, s)))
             .collect();
-        let scored: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.severity > Severity::Info)
-            .collect();
+        let mut scored: Vec<&Finding> = Vec::new();
+        for f in findings.iter().filter(|f| f.severity > Severity::Info) {
+            if unlabelled(f) {
+                self.row(&f.rule).unlabelled += 1;
+            } else {
+                scored.push(f);
+            }
+        }
         let on = |f: &Finding, ids: &[usize]| {
             ids.iter()
                 .any(|id| span.get(id).is_some_and(|s| lands(f, *s)))
@@ -302,8 +319,15 @@ impl Summary {
             }
             let note = if r.rule == "boundary_shift" {
                 "recall: missing_sentences, truncated or misaligned on either pair".to_string()
+            } else if r.injected == 0 && r.findings == 0 {
+                format!("{} unlabelled term findings, not scored", r.unlabelled)
             } else if r.injected == 0 {
                 "no defect injected for it: precision only".to_string()
+            } else if r.unlabelled > 0 {
+                format!(
+                    "{} findings (+{} unlabelled term findings, not scored)",
+                    r.findings, r.unlabelled
+                )
             } else {
                 format!("{} findings", r.findings)
             };
@@ -332,6 +356,18 @@ impl Summary {
             self.clean.flagged_any,
             100.0 * self.clean.any_rate
         ));
+        if !self.clean.by_rule.is_empty() {
+            let v: Vec<String> = self
+                .clean
+                .by_rule
+                .iter()
+                .map(|(r, n)| format!("{r}×{n}"))
+                .collect();
+            s.push_str(&format!(
+                "findings on clean pairs (any level): {}\n",
+                v.join(" ")
+            ));
+        }
         s.push_str("\nby defect kind (detected by the expected rule / injected; rules firing on the targets)\n");
         for k in &self.kinds {
             let fired: Vec<String> = k
@@ -389,7 +425,7 @@ pub struct RuleThreshold {
 impl Thresholds {
     pub fn parse(file: &str, text: &str) -> Result<Thresholds, String> {
         toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
             match line {
                 Some(l) => format!("{file}:{l}: {}", e.message()),
                 None => format!("{file}: {}", e.message()),
@@ -462,5 +498,159 @@ impl Thresholds {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::data::CleanPair;
+    use crate::eval::doc::from_pairs;
+
+    fn finding(rule: &str, sev: Severity, zh: usize, en: Option<usize>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            code: "TQA000".into(),
+            severity: sev,
+            zh_lines: Some(LineRange::single(zh)),
+            en_lines: en.map(LineRange::single),
+            message: format!("{rule} here"),
+            evidence: Default::default(),
+            suggestion: None,
+            pair: None,
+            fingerprint: String::new(),
+        }
+    }
+
+    fn doc() -> (EvalDoc, Vec<TurnLines>) {
+        let p = |z: &str, e: &str| CleanPair {
+            zh: z.into(),
+            en: e.into(),
+            speaker: None,
+            origin: "t".into(),
+        };
+        let d = from_pairs(
+            "t",
+            &[
+                p("一。", "One."),
+                p("二。", "Two."),
+                p("三。", "Three."),
+                p("四。", "Four."),
+            ],
+        );
+        let (_, lines) = d.render();
+        (d, lines)
+    }
+
+    #[test]
+    fn findings_are_matched_to_labels_by_line() {
+        let (d, lines) = doc();
+        // Turn 1 (lines 3-4) truncated; turns 2 and 3 swapped (lines 5-8).
+        let inj = vec![
+            Injection {
+                kind: Kind::TruncateEnd,
+                targets: vec![1],
+                each_target: true,
+                touched: vec![1],
+                note: String::new(),
+            },
+            Injection {
+                kind: Kind::MisalignSwapNear,
+                targets: vec![2, 3],
+                each_target: true,
+                touched: vec![2, 3],
+                note: String::new(),
+            },
+        ];
+        let findings = vec![
+            finding("truncated", Severity::Major, 3, Some(4)), // tp
+            finding("length_ratio", Severity::Minor, 3, Some(4)), // allowed on a truncation
+            finding("misaligned", Severity::Critical, 5, Some(6)), // tp for turn 2 only
+            finding("truncated", Severity::Major, 1, Some(2)), // fp on clean turn 0
+            finding("speaker_swap", Severity::Info, 1, Some(2)), // info: not scored, but flags
+            finding("misaligned", Severity::Critical, 3, None), // misaligned not allowed on a truncation: fp
+        ];
+        let mut t = Tally::default();
+        t.add(&d, &lines, &inj, &findings);
+        let s = t.finish(
+            &["truncated", "length_ratio", "misaligned", "speaker_swap"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+        let row = |n: &str| s.rules.iter().find(|r| r.rule == n).unwrap().clone();
+        let tr = row("truncated");
+        assert_eq!(
+            (tr.injected, tr.tp, tr.fn_, tr.findings, tr.fp),
+            (1, 1, 0, 2, 1)
+        );
+        assert_eq!(tr.precision, Some(0.5));
+        let mis = row("misaligned");
+        assert_eq!(
+            (mis.injected, mis.tp, mis.fn_, mis.findings, mis.fp),
+            (2, 1, 1, 2, 1)
+        );
+        assert_eq!(mis.recall, Some(0.5));
+        assert_eq!(row("length_ratio").fp, 0);
+        // Not implemented: no figures at all, rather than 0/0 success.
+        let dup = row("duplicate");
+        assert!(!dup.implemented && dup.precision.is_none() && dup.recall.is_none());
+        // One clean turn (0), flagged at major (truncated) and at any level.
+        assert_eq!(
+            (s.clean.pairs, s.clean.flagged_major, s.clean.flagged_any),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn term_findings_are_unlabelled() {
+        let mut f = finding("untranslated", Severity::Minor, 1, None);
+        f.evidence
+            .insert("kind".into(), serde_json::json!("untranslated_term"));
+        assert!(unlabelled(&f));
+        f.evidence.insert(
+            "kind".into(),
+            serde_json::json!("chinese_sentence_in_english"),
+        );
+        assert!(!unlabelled(&f));
+        assert!(unlabelled(&finding("glossary", Severity::Minor, 1, None)));
+    }
+
+    #[test]
+    fn thresholds_catch_regressions_and_unimplemented_rules() {
+        let (d, lines) = doc();
+        let inj = vec![Injection {
+            kind: Kind::DropEnglish,
+            targets: vec![0],
+            each_target: true,
+            touched: vec![0],
+            note: String::new(),
+        }];
+        let mut t = Tally::default();
+        t.add(&d, &lines, &inj, &[]);
+        let s = t.finish(&["missing_translation".to_string()].into_iter().collect());
+        let th = Thresholds::parse(
+            "t.toml",
+            "[clean]\nmax_major_rate = 0.02\n[rules.missing_translation]\nmin_recall = 0.9\n[rules.duplicate]\nmin_recall = 0.5\n[lexicon.rules.missing_translation]\nmin_recall = 0.0\n",
+        )
+        .unwrap();
+        let r = th.check(&s, false);
+        assert!(
+            r.iter()
+                .any(|m| m.contains("missing_translation: recall 0.000 < 0.900")),
+            "{r:?}"
+        );
+        assert!(
+            r.iter()
+                .any(|m| m.contains("duplicate: has a threshold but is not implemented")),
+            "{r:?}"
+        );
+        let r = th.check(&s, true);
+        assert!(
+            !r.iter().any(|m| m.starts_with("missing_translation")),
+            "lexicon override: {r:?}"
+        );
+        let err = Thresholds::parse("t.toml", "[rules.x]\nmin_recal = 1\n").unwrap_err();
+        assert!(err.starts_with("t.toml:2:"), "{err}");
     }
 }

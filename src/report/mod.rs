@@ -1,11 +1,17 @@
 //! Reports (data) and reporters (one per output format). Checking never prints: the engine
 //! returns a `Report`, and `render` is the one place that knows formats exist.
 
+pub mod escape;
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod terminal;
 
 use crate::finding::{Finding, Severity};
-use crate::model::Document;
+use crate::model::{Document, LineRange};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,8 +63,14 @@ pub struct DocumentReport {
     pub penalty: f64,
     /// Findings per rule name (info included).
     pub counts: BTreeMap<String, usize>,
+    /// MQM penalty per rule name and severity (waived and info findings add nothing).
+    pub penalty_by_rule: BTreeMap<String, BTreeMap<Severity, f64>>,
     pub findings: Vec<Finding>,
     pub waived: Vec<Waived>,
+    /// Baseline entries for this document that matched no finding.
+    pub stale_baseline: Vec<crate::waivers::BaselineEntry>,
+    /// Inline `tqa-waive` markers that waived nothing.
+    pub unused_waivers: Vec<crate::waivers::UnusedWaiver>,
     pub pair_scores: Vec<PairScore>,
     pub gate: GateResult,
     /// The audited document, for reporters that show the text.
@@ -110,6 +122,11 @@ impl Report {
 pub enum Format {
     Terminal,
     Json,
+    Html,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
 }
 
 impl Format {
@@ -118,6 +135,11 @@ impl Format {
         match self {
             Format::Terminal => "txt",
             Format::Json => "json",
+            Format::Html => "html",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit.xml",
+            Format::Github => "github.txt",
+            Format::Markdown => "md",
         }
     }
 }
@@ -132,10 +154,25 @@ pub struct RenderOptions {
     pub rules: Vec<crate::rules::RuleDef>,
 }
 
+/// Where a finding sits, in one line: `zh 3-4, en 5`, `en 7`, or `document`.
+pub fn location(zh: Option<LineRange>, en: Option<LineRange>) -> String {
+    match (zh, en) {
+        (Some(a), Some(b)) => format!("zh {a}, en {b}"),
+        (Some(a), None) => format!("zh {a}"),
+        (None, Some(b)) => format!("en {b}"),
+        (None, None) => "document".into(),
+    }
+}
+
 /// The one `match` on formats.
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     match format {
         Format::Terminal => terminal::render(report, opts),
         Format::Json => json::render(report),
+        Format::Html => html::render(report, opts),
+        Format::Sarif => sarif::render(report, opts),
+        Format::Junit => junit::render(report, opts),
+        Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }

@@ -38,27 +38,17 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
     let p = Paint(opts.color);
     let mut out = String::new();
     for d in &report.documents {
-        if !opts.concise {
-            for f in &d.findings {
-                finding(&mut out, &p, d, f);
-            }
-            for w in &d.waived {
-                let _ = writeln!(
-                    out,
-                    "{}: {} [{}] at {} waived ({}): {}",
-                    p.wrap("2", "waived"),
-                    w.finding.rule,
-                    w.finding.code,
-                    location(&w.finding),
-                    w.by,
-                    w.reason
-                );
-            }
-            if !d.waived.is_empty() {
-                out.push('\n');
-            }
+        if opts.concise {
+            // The gate: verdict and reasons first, then the waivers it honoured.
+            summary(&mut out, &p, d, true);
+            waivers(&mut out, &p, d);
+            continue;
         }
-        summary(&mut out, &p, d, opts.concise);
+        for f in &d.findings {
+            finding(&mut out, &p, d, f);
+        }
+        waivers(&mut out, &p, d);
+        summary(&mut out, &p, d, false);
     }
     for e in &report.errors {
         let loc = match e.line {
@@ -73,6 +63,48 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         );
     }
     out
+}
+
+/// Waivers used, stale baseline entries and unused markers: shown by audit and gate alike,
+/// so a waiver is never invisible.
+fn waivers(out: &mut String, p: &Paint, d: &DocumentReport) {
+    for w in &d.waived {
+        let _ = writeln!(
+            out,
+            "{}: {} [{}] {} at {} waived ({}): {}",
+            p.wrap("2", "waived"),
+            w.finding.rule,
+            w.finding.code,
+            w.finding.severity,
+            location(&w.finding),
+            w.by,
+            w.reason
+        );
+    }
+    for e in &d.stale_baseline {
+        let _ = writeln!(
+            out,
+            "{}: baseline entry {} ({} at {}) matches no finding: remove it",
+            p.sev(Severity::Minor, "stale"),
+            e.fingerprint,
+            e.rule,
+            super::location(e.zh_range(), e.en_range())
+        );
+    }
+    for u in &d.unused_waivers {
+        let _ = writeln!(
+            out,
+            "{}: {}:{}: tqa-waive {} waives nothing: {}",
+            p.sev(Severity::Minor, "unused waiver"),
+            d.path,
+            u.line,
+            u.rule,
+            u.why
+        );
+    }
+    if !d.waived.is_empty() || !d.stale_baseline.is_empty() || !d.unused_waivers.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn location(f: &Finding) -> String {

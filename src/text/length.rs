@@ -47,6 +47,35 @@ pub fn en_chars(text: &str) -> f64 {
     n as f64
 }
 
+/// The Chinese text without translator's notes — `（译注：...）`, `(译者注: ...)` — which
+/// have no counterpart in the English by design.
+pub fn without_translator_notes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("译注") && !text.contains("译者注") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['（', '(']) {
+        let after = &rest[open..];
+        let inner = after.trim_start_matches(['（', '(']).trim_start();
+        let close = after.find(['）', ')']);
+        match close {
+            Some(c) if inner.starts_with("译注") || inner.starts_with("译者注") => {
+                out.push_str(&rest[..open]);
+                let close_len = after[c..].chars().next().map_or(1, char::len_utf8);
+                rest = &after[c + close_len..];
+            }
+            _ => {
+                let step = open + after.chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..step]);
+                rest = &rest[step..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Length of a text in the unit of its language.
 pub fn chars(text: &str, lang: crate::model::Lang) -> f64 {
     match lang {
@@ -64,6 +93,18 @@ mod tests {
         assert_eq!(zh_chars("当然可以。"), 4.0);
         assert!((zh_chars("我们做 pre-training 吧") - (4.0 + 11.0 / 3.0)).abs() < 1e-9);
         assert_eq!(zh_chars("GDP 的 1%"), 1.0 + 4.0 / 3.0);
+    }
+
+    #[test]
+    fn translator_notes_are_removed() {
+        assert_eq!(
+            without_translator_notes("作为一个标识（one token）（译注：one token 是指结构单元）。"),
+            "作为一个标识（one token）。"
+        );
+        assert_eq!(
+            without_translator_notes("没有注释（真的）"),
+            "没有注释（真的）"
+        );
     }
 
     #[test]

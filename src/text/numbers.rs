@@ -76,6 +76,9 @@ pub struct Number {
     pub magnitude: i32,
     pub range: Option<RangeRole>,
     pub precision: Precision,
+    /// A Chinese numeral followed by a measure word or unit (两个, 三种, 五年, 六小时): it
+    /// counts something, so even a small one matters.
+    pub counted: bool,
 }
 
 impl Number {
@@ -87,15 +90,24 @@ impl Number {
         match self.kind {
             Kind::Month => false,
             Kind::Fraction => self.digits,
-            _ => self.digits || self.scaled || self.value >= min_word_value,
+            _ => {
+                self.digits
+                    || self.scaled
+                    || self.value >= min_word_value
+                    || (self.counted && self.value >= 2.0 && self.kind == Kind::Cardinal)
+            }
         }
     }
 
     /// True when two numbers say the same thing: equal values (relative 1e-6), codes by text.
     pub fn same_as(&self, other: &Number) -> bool {
         if self.kind == Kind::Code || other.kind == Kind::Code {
-            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3").
-            return self.text == other.text;
+            // A code matches the same text (2.3 in "Standar2.3" and "Standard 2.3"); a code
+            // that is a plain number (ARG1, F3) also matches that value.
+            let plain =
+                |n: &Number| n.kind != Kind::Code || n.text.chars().all(|c| c.is_ascii_digit());
+            return self.text == other.text
+                || (plain(self) && plain(other) && self.value == other.value);
         }
         let (a, b) = (self.value, other.value);
         (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -246,6 +258,14 @@ const ZH_IDIOMS: &[&str] = &[
     "一百八十度",
 ];
 
+/// Measure words and units after a Chinese numeral that mark a count (两个, 三种, 五年).
+/// Not 月 (三月 is March) nor 点 (三点 is three o'clock or three points).
+const ZH_MEASURE: &[&str] = &[
+    "个", "种", "次", "类", "项", "件", "位", "名", "条", "台", "本", "部", "张", "步", "层", "倍",
+    "组", "块", "份", "句", "段", "篇", "章", "节", "页", "年", "天", "周", "小时", "分钟", "秒",
+    "岁", "人", "家", "所", "座", "只", "支", "套", "行", "列", "字节", "位数",
+];
+
 /// Connectors between the two ends of a range.
 const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
 const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
@@ -311,6 +331,7 @@ impl Scanner<'_> {
             magnitude: magnitude(value),
             range: None,
             precision,
+            counted: false,
         });
         self.scales.push(scale);
     }
@@ -397,7 +418,10 @@ impl Scanner<'_> {
 
     /// One capital letter, digits, one capital letter, standing alone: I18N, L10N, K8S.
     fn numeronym(&self, i: usize) -> bool {
-        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_uppercase()) {
+        let upper = self
+            .c(i.wrapping_sub(1))
+            .is_some_and(|c| c.is_ascii_uppercase());
+        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_alphabetic()) {
             return false;
         }
         if i >= 2 && self.c(i - 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
@@ -407,8 +431,41 @@ impl Scanner<'_> {
         while self.c(j).is_some_and(|c| c.is_ascii_digit()) {
             j += 1;
         }
-        self.c(j).is_some_and(|c| c.is_ascii_uppercase())
+        // I18N / i18n, L10N / l10n, K8S / k8s: the letters share their case.
+        self.c(j)
+            .is_some_and(|c| c.is_ascii_alphabetic() && c.is_ascii_uppercase() == upper)
             && !self.c(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+    }
+
+    /// A printf conversion (`%2$s`, `%-10d`, `%5.2f`): its digits are not numbers of the text.
+    /// Returns the end of the conversion.
+    fn printf_spec(&self, i: usize) -> Option<usize> {
+        let mut k = i;
+        while k > 0
+            && self
+                .c(k - 1)
+                .is_some_and(|c| matches!(c, '-' | '+' | ' ' | '#' | '0'))
+        {
+            k -= 1;
+            if k + 3 < i {
+                return None;
+            }
+        }
+        if k == 0 || self.c(k - 1) != Some('%') {
+            return None;
+        }
+        let mut j = i;
+        while self
+            .c(j)
+            .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '$')
+        {
+            j += 1;
+        }
+        // the conversion letter (s, d, f, lu, ...)
+        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) && j < i + 12 {
+            j += 1;
+        }
+        Some(j)
     }
 
     /// Letter suffixes glued to digits, the same in both languages: ordinals (21st), scales
@@ -436,6 +493,18 @@ impl Scanner<'_> {
                 self.zh_digits(i)
             } else if self.starts_with(i, "百分之") {
                 self.zh_percent(i)
+            } else if c == '双' {
+                // 双字节 = 2-byte, 双方 = both sides: matches a 2, never counted.
+                self.push(
+                    i,
+                    i + 1,
+                    2.0,
+                    Kind::Cardinal,
+                    false,
+                    1.0,
+                    Precision::Approximate,
+                );
+                i + 1
             } else if self.starts_with(i, "百分百") {
                 self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 i + 3
@@ -463,6 +532,9 @@ impl Scanner<'_> {
     }
 
     fn zh_digits(&mut self, i: usize) -> usize {
+        if let Some(end) = self.printf_spec(i) {
+            return end;
+        }
         if self.prev_is_latin(i) {
             return self.push_code(i, i);
         }
@@ -480,12 +552,22 @@ impl Scanner<'_> {
             scale = sc;
             j = e;
         }
-        // 16 进制 (base 16) names a notation, not a quantity.
+        // 16 进制 (base 16) names a notation: kept for matching ("powers of 1024"), never counted.
         if self.starts_with(self.skip_spaces(j), "进制") {
+            self.push(i, j, value, Kind::Cardinal, true, 1.0, Precision::Vague);
             return j;
         }
         if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
             kind = Kind::Month;
+        }
+        // 90 年代 = the 1990s (a two-digit decade is read in the 1900s).
+        if self.starts_with(self.skip_spaces(j), "年代")
+            && value < 100.0
+            && value % 10.0 == 0.0
+            && scale == 1.0
+        {
+            value += 1900.0;
+            precision = Precision::Approximate;
         }
         // 100多万, 3千万, 320 亿
         let k = self.skip_spaces(j);
@@ -618,10 +700,15 @@ impl Scanner<'_> {
         };
         let run_len = end - i;
         let mut precision = Precision::Exact;
-        // 几十 / 数百 (before), 十几 (after): vague.
-        if i > 0 && matches!(self.c(i - 1), Some('几' | '数' | '上' | '好')) {
+        // 几十 / 数百 / 上百万 (before); 上 only before a unit (网络上六个 is "on the network").
+        let unit_first = self.c(i).is_some_and(|c| zh_unit(c).is_some());
+        if i > 0
+            && (matches!(self.c(i - 1), Some('几' | '数'))
+                || (self.c(i - 1) == Some('上') && unit_first))
+        {
             precision = Precision::Vague;
         }
+        // 十几 (after): vague.
         if self.c(end) == Some('几') {
             precision = Precision::Vague;
         }
@@ -646,8 +733,9 @@ impl Scanner<'_> {
                 end += 2;
             }
         }
-        // 十六进制 (hexadecimal) names a notation, not a quantity.
+        // 十六进制 (hexadecimal) names a notation: kept for matching, never counted.
         if self.starts_with(self.skip_spaces(end), "进制") {
+            self.push(i, end, value, Kind::Cardinal, false, 1.0, Precision::Vague);
             return end;
         }
         // X分之Y
@@ -671,6 +759,10 @@ impl Scanner<'_> {
         }
         let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
         self.push(i, end, value, kind, false, scale, precision);
+        let counted = ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
+        if let Some(n) = self.out.last_mut() {
+            n.counted = counted;
+        }
         end
     }
 
@@ -741,6 +833,9 @@ impl Scanner<'_> {
     }
 
     fn en_digits(&mut self, i: usize) -> usize {
+        if let Some(end) = self.printf_spec(i) {
+            return end;
+        }
         if self.prev_is_latin(i) {
             return self.push_code(i, i);
         }
@@ -794,6 +889,16 @@ impl Scanner<'_> {
                 return e3;
             }
             self.push(i, e, base, Kind::Cardinal, false, base, Precision::Vague);
+            return e;
+        }
+        // both / twice / double = 2, triple = 3: never counted, but they match 两个 / 三倍.
+        let pairish = match w.as_str() {
+            "both" | "twice" | "double" | "dual" | "pair" => Some(2.0),
+            "triple" | "thrice" => Some(3.0),
+            _ => None,
+        };
+        if let Some(v) = pairish {
+            self.push(i, e, v, Kind::Cardinal, false, 1.0, Precision::Approximate);
             return e;
         }
         // "a decade" = 10 years (十年); "a couple" = 2.
@@ -1075,8 +1180,18 @@ mod tests {
         assert_eq!(vals("5到20亿", Lang::Zh), vec![5e8, 2e9]);
         let n = extract("十多万人", Lang::Zh);
         assert_eq!((n[0].value, n[0].precision), (1e5, Precision::Approximate));
+        assert_eq!(vals("从 90 年代开始", Lang::Zh), vec![1990.0]);
+        let n = extract("网络上六个主机", Lang::Zh);
+        assert!(n[0].significant(10.0), "{n:?}");
         let n = extract("几十年", Lang::Zh);
         assert_eq!(n[0].precision, Precision::Vague);
+        let n = extract("两个学生,三种方法,第二个,两者", Lang::Zh);
+        let sig: Vec<f64> = n
+            .iter()
+            .filter(|n| n.significant(10.0))
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(sig, vec![2.0, 3.0], "{n:?}");
         let n = extract("一百个小时", Lang::Zh);
         assert_eq!(n[0].value, 100.0);
         assert!(n[0].significant(10.0));
@@ -1127,12 +1242,21 @@ mod tests {
         assert!(n.iter().all(|n| n.kind == Kind::Code), "{n:?}");
         assert_eq!(n[0].text, "2.6.32");
         assert!(extract("thousands of people", Lang::En)[0].precision == Precision::Vague);
-        assert!(extract("I18N and L10N", Lang::En).is_empty());
+        assert!(extract("I18N and L10N, i18n and k8s", Lang::En).is_empty());
+        assert!(extract("%2$s 的参数 %1$s, %-10d", Lang::Zh).is_empty());
+        assert!(extract("argument %2$s for %5.2f", Lang::En).is_empty());
+        let a = extract("ARG1 % ARG2", Lang::En);
+        let b = extract("参数1 % 参数2", Lang::Zh);
+        assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
         let a = extract("VT100-like consoles", Lang::En);
         let b = extract("类VT100字符控制台", Lang::Zh);
         assert!(a[0].same_as(&b[0]), "{a:?} {b:?}");
         assert_eq!(vals("花十分钟来学习", Lang::Zh), vec![10.0]);
-        assert!(vals("十六进制和 16 进制", Lang::Zh).is_empty());
+        assert!(
+            extract("十六进制和 16 进制", Lang::Zh)
+                .iter()
+                .all(|n| !n.significant(10.0))
+        );
         assert!(!extract("2021 年 4 月", Lang::Zh)[1].significant(10.0));
         assert_eq!(vals("low hundreds of billions", Lang::En), vec![1e11]);
         assert_eq!(vals("练习一万个小时", Lang::Zh), vec![1e4]);
