@@ -21,7 +21,11 @@ TSV=$SHARED/data/debian-reference.zh-en.tsv
 TRANSCRIPT=$SHARED/corpus/ai-interview.zh-en.md
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 SIZES=${SIZES:-"100000 1000000"}
-PEER_MAX=${PEER_MAX:-100000}      # run the (slow) peers only on sizes up to this
+PEER_MAX=${PEER_MAX:-100000}      # run the (slow) peers, and tqa --jobs 1, only up to this size
+# tqa's rules closest to the peers' filters: LengthRatioFilter ~ length_ratio,
+# CharacterScoreFilter ~ untranslated (script of each side), TerminalPunctuationFilter ~
+# truncated, NonZeroNumeralsFilter ~ number_mismatch.
+PEER_RULES=${PEER_RULES:-length_ratio,untranslated,number_mismatch,truncated}
 OUT=${OUT:-$ROOT/reports/bench-peers.txt}
 TIME=/usr/bin/time
 
@@ -41,17 +45,18 @@ fi
 cargo build --release -q
 TQA=$ROOT/target/release/tqa
 
-# One measurement: label, pairs, command...; prints "secs rss_kb" and keeps the log.
+# One measurement: label, command...; prints "wall_secs rss_kb cpu_secs" and keeps the log.
 measure() {
   local log=$BENCH_DIR/time.$1.log; shift
-  local t0 t1 rss
+  local t0 t1 rss cpu
   # Wall time in nanoseconds around the run (time -v reports only centiseconds); peak RSS
   # from time -v.
   t0=$(date +%s%N)
   "$TIME" -v -o "$log" "$@" >/dev/null 2>"$log.err" || { echo "FAILED: $* (see $log.err)" >&2; return 1; }
   t1=$(date +%s%N)
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$log")
-  python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/1e9:.4f} {sys.argv[3]}')" "$t0" "$t1" "$rss"
+  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{print s}' "$log")
+  python3 -c "import sys; print(f'{(int(sys.argv[2])-int(sys.argv[1]))/1e9:.4f} {sys.argv[3]} {sys.argv[4]}')" "$t0" "$t1" "$rss" "$cpu"
 }
 
 {
@@ -59,8 +64,9 @@ echo "# tqa vs peers, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/{printf "%.1f GB", $2/1048576}' /proc/meminfo)"
 echo "# tqa $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), rules active: $("$TQA" rules --json | python3 -c 'import json,sys; print(", ".join(r["name"] for r in json.load(sys.stdin) if r["enabled"]))')"
 echo "# OpusFilter 3.3.1, translate-toolkit $("$VENV/bin/python" -c 'import translate; from translate.__version__ import sver; print(sver)' 2>/dev/null || echo '?'), python $("$VENV/bin/python" -V | cut -d' ' -f2)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the cores)"
 echo "# corpus: translated rows of debian-reference.zh-en.tsv repeated; wall and peak RSS by /usr/bin/time -v"
-printf '%-9s %-22s %9s %12s %9s %s\n' pairs tool seconds pairs/s rss_MB note
+printf '%-9s %-22s %9s %12s %8s %12s %9s %s\n' pairs tool wall_s pairs/s cpu_s pairs/cpu_s rss_MB note
 } | tee "$OUT"
 
 for N in $SIZES; do
@@ -107,27 +113,29 @@ steps:
         - TerminalPunctuationFilter: {threshold: -2}
         - NonZeroNumeralsFilter: {threshold: 0.5}
 YAML
-  row() { # pairs tool secs rss note
-    python3 -c "import sys; n,t,s,r,note=sys.argv[1:]; s=float(s); print(f'{int(n):<9d} {t:<22s} {s:9.4f} {int(n)/max(s,1e-3):12.0f} {int(r)/1024:9.1f} {note}')" "$@"
+  row() { # pairs tool wall rss cpu note
+    python3 -c "import sys; n,t,s,r,c,note=sys.argv[1:]; s=float(s); c=float(c); print(f'{int(n):<9d} {t:<22s} {s:9.3f} {int(n)/max(s,1e-3):12.0f} {c:8.2f} {int(n)/max(c,1e-2):12.0f} {int(r)/1024:9.1f} {note}')" "$@"
   }
-  read -r s r < <(measure "wc.$N" wc -l "$D/corpus.tsv");              row "$N" "wc -l" "$s" "$r" floor | tee -a "$OUT"; WC=$s
-  read -r s r < <(measure "tqa.$N" "$TQA" audit --stream "$D/corpus.tsv"); row "$N" "tqa audit --stream" "$s" "$r" "$(nproc) threads" | tee -a "$OUT"; TQ=$s
-  read -r s r < <(measure "tqa1.$N" "$TQA" audit --stream --jobs 1 "$D/corpus.tsv"); row "$N" "tqa --stream --jobs 1" "$s" "$r" "1 thread" | tee -a "$OUT"
+  read -r s r c < <(measure "wc.$N" wc -l "$D/corpus.tsv");              row "$N" "wc -l" "$s" "$r" "$c" floor | tee -a "$OUT"; WC=$s
+  read -r s r c < <(measure "tqa.$N" "$TQA" audit --stream "$D/corpus.tsv"); row "$N" "tqa audit --stream" "$s" "$r" "$c" "$(nproc) threads, all rules" | tee -a "$OUT"; TQ=$s; TQC=$c
+  read -r s r c < <(measure "tqasel.$N" "$TQA" audit --stream --select "$PEER_RULES" "$D/corpus.tsv"); row "$N" "tqa --stream (4 rules)" "$s" "$r" "$c" "--select $PEER_RULES" | tee -a "$OUT"; TS=$s; TSC=$c
   if [ "$N" -le "$PEER_MAX" ]; then
-    read -r s r < <(measure "opus.$N" "$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml"); row "$N" "OpusFilter 3.3.1" "$s" "$r" "4 filters" | tee -a "$OUT"; OP=$s
-    read -r s r < <(measure "pofilter.$N" "$VENV/bin/pofilter" --progress=none \
+    read -r s r c < <(measure "tqa1.$N" "$TQA" audit --stream --jobs 1 "$D/corpus.tsv"); row "$N" "tqa --stream --jobs 1" "$s" "$r" "$c" "1 thread, all rules" | tee -a "$OUT"
+    read -r s r c < <(measure "opus.$N" "$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml"); row "$N" "OpusFilter 3.3.1" "$s" "$r" "$c" "4 filters" | tee -a "$OUT"; OP=$s; OPC=$c
+    read -r s r c < <(measure "pofilter.$N" "$VENV/bin/pofilter" --progress=none \
       -t untranslated -t unchanged -t numbers -t endpunc -t sentencecount -t long -t short -t acronyms -t brackets \
-      "$D/corpus.po" "$D/pofilter.out.po"); row "$N" "pofilter" "$s" "$r" "9 tests" | tee -a "$OUT"; PF=$s
-    python3 -c "import sys; n=sys.argv[1]; tq,op,pf,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa pairs/s = {op/tq:.1f}x OpusFilter (target >=30), {pf/tq:.1f}x pofilter (target >=10); tqa time = {tq/max(wc,1e-3):.1f}x wc -l (target <=5)')" "$N" "$TQ" "$OP" "$PF" "$WC" | tee -a "$OUT"
+      "$D/corpus.po" "$D/pofilter.out.po"); row "$N" "pofilter" "$s" "$r" "$c" "9 tests" | tee -a "$OUT"; PF=$s; PFC=$c
+    python3 -c "import sys; n=sys.argv[1]; tq,ts,op,pf,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa pairs/s (all rules / 4 rules) = {op/tq:.1f}x / {op/ts:.1f}x OpusFilter (target >=30), {pf/tq:.1f}x / {pf/ts:.1f}x pofilter (target >=10); tqa time = {tq/max(wc,1e-3):.0f}x / {ts/max(wc,1e-3):.0f}x wc -l (target <=5)')" "$N" "$TQ" "$TS" "$OP" "$PF" "$WC" | tee -a "$OUT"
+    python3 -c "import sys; n=sys.argv[1]; tq,ts,op,pf=map(float,sys.argv[2:]); print(f'# N={n}, per CPU-second (fairer on a loaded machine): tqa (all rules / 4 rules) = {op/tq:.1f}x / {op/ts:.1f}x OpusFilter, {pf/tq:.1f}x / {pf/ts:.1f}x pofilter')" "$N" "$TQC" "$TSC" "$OPC" "$PFC" | tee -a "$OUT"
   else
-    python3 -c "import sys; n=sys.argv[1]; tq,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa time = {tq/max(wc,1e-3):.1f}x wc -l (target <=5); peers not run above PEER_MAX')" "$N" "$TQ" "$WC" | tee -a "$OUT"
+    python3 -c "import sys; n=sys.argv[1]; tq,ts,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa time (all rules / 4 rules) = {tq/max(wc,1e-3):.0f}x / {ts/max(wc,1e-3):.0f}x wc -l (target <=5); peers not run above PEER_MAX')" "$N" "$TQ" "$TS" "$WC" | tee -a "$OUT"
   fi
 done
 
 if [ -f "$TRANSCRIPT" ]; then
   best=999
   for i in 1 2 3 4 5 6 7 8 9 10; do
-    read -r s r < <(measure "transcript.$i" "$TQA" audit --format json "$TRANSCRIPT" || true)
+    read -r s r c < <(measure "transcript.$i" "$TQA" audit --format json "$TRANSCRIPT" || true)
     best=$(python3 -c "print(min(float('$best'), float('$s')))")
   done
   echo "# single transcript (ai-interview.zh-en.md), tqa audit --format json: best of 10 wall $(python3 -c "print(f'{float(\"$best\")*1000:.0f}')") ms, peak RSS $(python3 -c "print(f'{int(\"$r\")/1024:.1f}')") MB (target well under 50 ms)" | tee -a "$OUT"
