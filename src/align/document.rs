@@ -34,9 +34,13 @@ use std::collections::HashMap;
 pub const OWN_BONUS: f64 = 2.0;
 pub const CUT_COST: f64 = 4.0;
 pub const SKIP_EN: f64 = 1.0;
-pub const SKIP_ZH: f64 = 2.0;
-pub const LENGTH_WEIGHT: f64 = 0.5;
+pub const SKIP_ZH: f64 = 4.0;
+pub const LENGTH_WEIGHT: f64 = 0.25;
 pub const FAR_MIN_SIM: f64 = 0.2;
+/// A crossing move needs both similarities at least this high...
+pub const CROSS_MIN: f64 = 0.25;
+/// ...and this much above the pair's own similarity.
+pub const CROSS_MARGIN: f64 = 0.1;
 pub const MAX_WINDOW: usize = 150;
 /// Longest run of sentences one Chinese paragraph may take.
 pub const MAX_RUN: usize = 120;
@@ -68,6 +72,8 @@ pub struct Alignment {
     pub owner: Vec<Option<usize>>,
     /// For each unplaced en unit: the pair whose Chinese it matches elsewhere in the file.
     pub far: Vec<Option<usize>>,
+    /// For each en unit that is a verbatim copy of English whose home is another pair: that pair.
+    pub displaced: Vec<Option<usize>>,
     /// For each pair whose Chinese got no English: a pair whose English block translates it.
     pub zh_far: Vec<Option<usize>>,
     /// For each pair: similarity of its Chinese with its own English (0 when a side is absent).
@@ -298,6 +304,9 @@ fn run(
     // 1. Screen.
     let mut own_sim = vec![0.0; n];
     let mut best_other = vec![(0.0, None); n];
+    // Best other English for this Chinese, best other Chinese for this English.
+    let mut best_zh: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
+    let mut best_en: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut suspicious = vec![false; n];
     for (i, p) in doc.pairs.iter().enumerate() {
         own_sim[i] = sim(i, i);
@@ -311,7 +320,14 @@ fn run(
         cands.sort_unstable();
         cands.dedup();
         for q in cands.into_iter().filter(|&q| q != i) {
-            let s = sim(i, q).max(sim(q, i));
+            let (sz, se) = (sim(i, q), sim(q, i));
+            if sz > best_zh[i].0 {
+                best_zh[i] = (sz, Some(q));
+            }
+            if se > best_en[i].0 {
+                best_en[i] = (se, Some(q));
+            }
+            let s = sz.max(se);
             if s > best_other[i].0 {
                 best_other[i] = (s, Some(q));
             }
@@ -456,6 +472,31 @@ fn run(
     for &(a, b) in &windows {
         dp_window(prep, length, a, b, &displaced, &mut owner);
     }
+    // Crossing moves the monotone DP cannot make (swaps, rotations, far swaps): a pair whose
+    // English the DP left with it, while its Chinese fits another pair's English and its
+    // English fits another pair's Chinese, both by `CROSS_MARGIN` over its own pairing.
+    let mut crossed_zh: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        let (a, b) = prep.en_range[i];
+        if a == b || prep.pair_zh[i].is_none() || (a..b).any(|x| owner[x] != Some(i)) {
+            continue;
+        }
+        let (bz, j) = best_zh[i];
+        let (be, k) = best_en[i];
+        let (Some(j), Some(k)) = (j, k) else {
+            continue;
+        };
+        if bz >= CROSS_MIN
+            && be >= CROSS_MIN
+            && bz > own_sim[i] + CROSS_MARGIN
+            && be > own_sim[i] + CROSS_MARGIN
+        {
+            for o in &mut owner[a..b] {
+                *o = Some(k);
+            }
+            crossed_zh[i] = Some(j);
+        }
+    }
     // 3. Far matches for unplaced English runs and English-less Chinese.
     let mut far = vec![None; prep.en_units.len()];
     let mut x = 0;
@@ -502,9 +543,9 @@ fn run(
     for o in owner.iter().flatten() {
         got[*o] = true;
     }
-    let mut zh_far = vec![None; n];
+    let mut zh_far = crossed_zh;
     for i in 0..n {
-        if got[i] || prep.pair_zh[i].is_none() {
+        if got[i] || prep.pair_zh[i].is_none() || zh_far[i].is_some() {
             continue;
         }
         let z = prep.pair_zh[i].as_ref().expect("zh");
@@ -515,9 +556,11 @@ fn run(
             .filter_map(|q| prep.pair_en[q].as_ref().map(|b| (m.sim(z, b), q)))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The far English must fit this Chinese clearly better than its own Chinese.
         if let Some(&(s, q)) = scored.first()
             && s >= FAR_MIN_SIM
             && s > own_sim[i] + 0.08
+            && s > own_sim[q] + CROSS_MARGIN
         {
             zh_far[i] = Some(q);
         }
@@ -528,6 +571,7 @@ fn run(
         owner,
         far,
         zh_far,
+        displaced,
         own_sim,
         best_other,
         windows,
@@ -687,40 +731,34 @@ impl Alignment {
         let pair = &doc.pairs[p];
         pair.zh.as_ref()?;
         let mut d = Departure::default();
-        let mut out_chars = 0.0;
         let mut all_chars = 0.0;
         for x in self.units_of(p) {
             let len = en_len(&self.en_units[x].text);
             all_chars += len;
             match self.owner[x] {
                 Some(o) if o == p => {}
-                Some(o) => {
-                    out_chars += len;
-                    d.out.push((x, Some(o)));
-                }
+                Some(o) => d.out.push((x, Some(o))),
                 None if self.far[x] == Some(p) => {}
-                None => {
-                    out_chars += len;
-                    d.out.push((x, self.far[x]));
-                }
+                None => d.out.push((x, self.far[x])),
             }
         }
-        // A sentence left unplaced, matching nothing, inside a block that is mostly this pair's
-        // own English is an addition or omission (missing_sentences), not a misalignment.
+        // English left unplaced that matches no Chinese is extra text (length_ratio,
+        // missing_sentences), not a misalignment; so is an unplaced sentence inside a block
+        // that is mostly this pair's own, unless it is a displaced verbatim copy.
         let owned: f64 = self
             .units_of(p)
             .filter(|&x| self.owner[x] == Some(p))
             .map(|x| en_len(&self.en_units[x].text))
             .sum();
-        if all_chars > 0.0 && owned / all_chars >= 0.5 {
-            d.out
-                .retain(|&(x, o)| !(self.owner[x].is_none() && o.is_none()));
-            out_chars = d
-                .out
-                .iter()
-                .map(|&(x, _)| en_len(&self.en_units[x].text))
-                .sum();
-        }
+        let mostly_own = all_chars > 0.0 && owned / all_chars >= 0.5;
+        d.out.retain(|&(x, o)| {
+            self.owner[x].is_some() || (o.is_some() && (!mostly_own || self.displaced[x].is_some()))
+        });
+        let out_chars: f64 = d
+            .out
+            .iter()
+            .map(|&(x, _)| en_len(&self.en_units[x].text))
+            .sum();
         d.into = by_owner[p]
             .iter()
             .copied()

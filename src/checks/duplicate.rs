@@ -34,6 +34,12 @@ struct Params {
     min_chars_zh: usize,
     #[serde(default = "d_sim")]
     min_similarity: f64,
+    /// A whole pair repeated within this many pairs is reported.
+    #[serde(default = "d_win")]
+    repeat_window: usize,
+}
+fn d_win() -> usize {
+    5
 }
 fn d_en() -> usize {
     30
@@ -179,13 +185,19 @@ impl Check for Duplicate {
                 let other = lang.other();
                 let oa = doc.pairs[a].side(other).map(|s| normalise(&s.text));
                 let ob = doc.pairs[b].side(other).map(|s| normalise(&s.text));
-                let other_same = match (&oa, &ob) {
-                    (Some(x), Some(y)) => {
-                        x == y || strsim::normalized_levenshtein(x, y) >= self.p.min_similarity
-                    }
-                    _ => false,
+                let other_sim = match (&oa, &ob) {
+                    (Some(x), Some(y)) if x == y => 1.0,
+                    (Some(x), Some(y)) => strsim::normalized_levenshtein(x, y),
+                    _ => 0.0,
                 };
-                if other_same && b > a + 1 {
+                // A whole pair repeated far away is a repeated line (a heading); nearby it is a
+                // paste accident. Near-same texts whose other sides are also alike are
+                // formulaic rows (`apt-get install foo` / `bar`), not displaced copies.
+                if other_sim >= self.p.min_similarity && b > a + self.p.repeat_window {
+                    continue;
+                }
+                if sim < 1.0 && !contained && other_sim >= 0.6 && other_sim < self.p.min_similarity
+                {
                     continue;
                 }
                 // Report on the pair whose English fits its Chinese worse; the later on a tie.
