@@ -33,6 +33,7 @@ use std::collections::HashMap;
 
 pub const OWN_BONUS: f64 = 2.0;
 pub const CUT_COST: f64 = 4.0;
+pub const JOIN_COST: f64 = 3.0;
 pub const SKIP_EN: f64 = 1.0;
 pub const SKIP_ZH: f64 = 4.0;
 pub const LENGTH_WEIGHT: f64 = 0.25;
@@ -472,6 +473,15 @@ fn run(
     for &(a, b) in &windows {
         dp_window(prep, length, a, b, &displaced, &mut owner);
     }
+    // Length fit of Chinese z with English e: a crossing move must not create a pairing whose
+    // lengths are off (|z| > 2.5) unless the file's pairing is already worse.
+    let zfit = |zi: usize, ei: usize| -> f64 {
+        match (&doc.pairs[zi].zh, &doc.pairs[ei].en) {
+            (Some(z), Some(e)) => length.z(zh_len(&z.text), en_len(&e.text)).abs(),
+            _ => f64::INFINITY,
+        }
+    };
+    let len_ok = |zi: usize, ei: usize| zfit(zi, ei) <= zfit(zi, zi).max(2.5);
     // Crossing moves the monotone DP cannot make (swaps, rotations, far swaps): a pair whose
     // English the DP left with it, while its Chinese fits another pair's English and its
     // English fits another pair's Chinese, both by `CROSS_MARGIN` over its own pairing.
@@ -495,6 +505,48 @@ fn run(
                 *o = Some(k);
             }
             crossed_zh[i] = Some(j);
+        }
+    }
+    // Pairwise swaps: this English fits another pair's Chinese, and exchanging the two
+    // English blocks raises the pair similarities by 2·CROSS_MARGIN in total (catches swaps
+    // where only one side carries anchors).
+    let whole = |owner: &[Option<usize>], i: usize| {
+        let (a, b) = prep.en_range[i];
+        a < b && prep.pair_zh[i].is_some() && (a..b).all(|x| owner[x] == Some(i))
+    };
+    for i in 0..n {
+        let Some(j) = best_en[i].1 else {
+            continue;
+        };
+        if crossed_zh[i].is_some()
+            || crossed_zh[j].is_some()
+            || !whole(&owner, i)
+            || !whole(&owner, j)
+        {
+            continue;
+        }
+        let delta = sim(j, i) + sim(i, j) - own_sim[i] - own_sim[j];
+        if sim(j, i) >= CROSS_MIN && delta > 2.0 * CROSS_MARGIN && len_ok(j, i) && len_ok(i, j) {
+            for (p, q) in [(i, j), (j, i)] {
+                let (a, b) = prep.en_range[p];
+                for o in &mut owner[a..b] {
+                    *o = Some(q);
+                }
+                crossed_zh[q] = Some(p);
+            }
+        }
+    }
+    // One-sided but strong: this Chinese fits another English far better than its own.
+    for i in 0..n {
+        let (bz, j) = best_zh[i];
+        if crossed_zh[i].is_none()
+            && j.is_some()
+            && whole(&owner, i)
+            && bz >= 0.4
+            && bz > own_sim[i] + 0.3
+            && j.is_some_and(|j| len_ok(i, j))
+        {
+            crossed_zh[i] = j;
         }
     }
     // 3. Far matches for unplaced English runs and English-less Chinese.
@@ -601,8 +653,12 @@ fn dp_window(
     // Prefix sums of per-sentence gains for each unit.
     let mut pre = vec![0.0f64; nu * (ns + 1)];
     let mut clen = vec![0.0f64; ns + 1];
+    // starts[x]: block starts among the first x sentences (a run joining blocks pays JOIN_COST
+    // per block it enters after its first).
+    let mut starts = vec![0usize; ns + 1];
     for x in 0..ns {
         clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
+        starts[x + 1] = starts[x] + prep.en_units[s0 + x].0.block_start as usize;
     }
     for u in 0..nu {
         let (zu, pred, base, _) = &prep.zh_units[u0 + u];
@@ -662,7 +718,9 @@ fn dp_window(
             for t in (s + 1)..=(s + MAX_RUN).min(ns) {
                 let el = clen[t] - clen[s];
                 let z = if *zl >= 1.0 { length.z(*zl, el) } else { 0.0 };
-                let v = cur + row[t] - row[s] - cut - LENGTH_WEIGHT * z * z / 2.0;
+                let joins = (starts[t] - starts[s + 1]) as f64;
+                let v =
+                    cur + row[t] - row[s] - cut - JOIN_COST * joins - LENGTH_WEIGHT * z * z / 2.0;
                 if v > best[(u + 1) * w + t] {
                     best[(u + 1) * w + t] = v;
                     back[(u + 1) * w + t] = (t - s + 1) as u32;
