@@ -542,9 +542,13 @@ fn run(
         if crossed_zh[i].is_none()
             && j.is_some()
             && whole(&owner, i)
-            && bz >= 0.4
-            && bz > own_sim[i] + 0.3
-            && j.is_some_and(|j| len_ok(i, j))
+            && bz >= 0.5
+            && bz > own_sim[i] + 0.4
+            && j.is_some_and(|j| {
+                // A displaced copy of this pair's own English is not another English.
+                let (a, b) = prep.en_range[j];
+                len_ok(i, j) && !(a..b).all(|x| displaced[x] == Some(i))
+            })
         {
             crossed_zh[i] = j;
         }
