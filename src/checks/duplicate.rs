@@ -226,17 +226,22 @@ impl Check for Duplicate {
                     Lang::En => (pb.en_lines(), pg.en_lines()),
                     Lang::Zh => (pb.zh_lines(), pg.zh_lines()),
                 };
-                let lt =
-                    |r: Option<crate::model::LineRange>| r.map_or("?".into(), |r| r.to_string());
+                let lt = |r: Option<crate::model::LineRange>| -> String {
+                    match r {
+                        None => "?".into(),
+                        Some(r) if r.start == r.end => format!("line {}", r.start),
+                        Some(r) => format!("lines {r}"),
+                    }
+                };
                 let how = if sim >= 1.0 {
-                    "the same"
+                    "the same as"
                 } else if contained {
                     "contained in"
                 } else {
                     "nearly the same as"
                 };
                 let msg = format!(
-                    "the {} at lines {} is {how} the {} at lines {} (similarity {:.2}), under {} Chinese",
+                    "the {} at {} is {how} the {} at {} (similarity {:.2}), under {} Chinese",
                     lang.name(),
                     lt(this_lines),
                     lang.name(),
@@ -245,7 +250,7 @@ impl Check for Duplicate {
                     if lang == Lang::En {
                         "different"
                     } else {
-                        "the same"
+                        "the same as"
                     }
                 );
                 hits.push(
@@ -260,7 +265,7 @@ impl Check for Duplicate {
                         .message(msg)
                         .suggest(match lang {
                             Lang::En => format!(
-                                "keep the copy at lines {} if it translates its Chinese; replace this one with the translation of the Chinese at lines {}",
+                                "keep the copy at {} if it translates its Chinese; replace this one with the translation of the Chinese at {}",
                                 lt(other_lines),
                                 lt(pb.zh_lines())
                             ),
