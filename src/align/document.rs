@@ -5,7 +5,7 @@
 //!
 //! 1. **Screen** every pair cheaply: its own similarity (`Model::sim`) against its neighbours'
 //!    (±3 pairs) and against far candidates from an inverted index over rare keys (English
-//!    content words, anchors: keys in at most max(5, N/100) blocks), its length z-score, an
+//!    content words, anchors: keys in at most 50 blocks), its length z-score, an
 //!    English block that starts mid-sentence, a missing side. Suspicious pairs, padded by two
 //!    pairs each side and merged, form *windows* (a document of ≤ 300 pairs with any suspicious
 //!    pair is one window). Clean stretches keep the file's pairing and cost O(pairs).
@@ -242,7 +242,9 @@ struct Index {
 
 impl Index {
     fn build<'b>(blocks: impl Iterator<Item = Option<&'b [Key]>>, n: usize) -> Index {
-        let cap = (n / 100).max(5);
+        // A constant cap keeps lookups O(1) per key whatever the document size.
+        let _ = n;
+        let cap = 50;
         let mut map: HashMap<Key, Vec<u32>> = HashMap::new();
         for (i, b) in blocks.enumerate() {
             for k in b.into_iter().flatten() {
@@ -367,7 +369,8 @@ fn run(
         for (norm, g) in groups.iter_mut() {
             let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
             ps.dedup();
-            if norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x))) {
+            // Boilerplate repeated in many blocks is not a displaced copy either.
+            if ps.len() > 3 || (norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x)))) {
                 g.truncate(1);
             }
         }
@@ -392,7 +395,17 @@ fn run(
                 _ => f64::INFINITY,
             }
         };
+        let zh_norm = |p: usize| crate::checks::duplicate::normalise(doc.pairs[p].zh_text());
         for (ps, gs) in relations {
+            // The same English under near-same Chinese is a repeated pair (a repeated row),
+            // not a displaced copy.
+            let z0 = zh_norm(ps[0]);
+            if ps[1..]
+                .iter()
+                .all(|&p| strsim::normalized_levenshtein(&z0, &zh_norm(p)) >= 0.8)
+            {
+                continue;
+            }
             let text: String = gs
                 .iter()
                 .map(|g| prep.en_units[g[0]].0.text.as_str())
