@@ -5,7 +5,7 @@
 //!
 //! 1. **Screen** every pair cheaply: its own similarity (`Model::sim`) against its neighbours'
 //!    (±3 pairs) and against far candidates from an inverted index over rare keys (English
-//!    content words, anchors: keys in at most 50 blocks), its length z-score, an
+//!    content words, anchors: keys in at most 8 blocks), its length z-score, an
 //!    English block that starts mid-sentence, a missing side. Suspicious pairs, padded by two
 //!    pairs each side and merged, form *windows* (a document of ≤ 300 pairs with any suspicious
 //!    pair is one window). Clean stretches keep the file's pairing and cost O(pairs).
@@ -244,7 +244,7 @@ impl Index {
     fn build<'b>(blocks: impl Iterator<Item = Option<&'b [Key]>>, n: usize) -> Index {
         // A constant cap keeps lookups O(1) per key whatever the document size.
         let _ = n;
-        let cap = 50;
+        let cap = 8;
         let mut map: HashMap<Key, Vec<u32>> = HashMap::new();
         for (i, b) in blocks.enumerate() {
             for k in b.into_iter().flatten() {
