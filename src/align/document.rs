@@ -421,12 +421,6 @@ fn run(
                     continue;
                 };
                 let (fit, sc) = (zabs(p) <= 8.0, m.sim(z, &bag));
-                if std::env::var_os("TQA_DEBUG").is_some() {
-                    eprintln!(
-                        "copy {ps:?} pair {p} fit {fit} sim {sc:.3}: {}",
-                        crate::text::excerpt(&text, 60)
-                    );
-                }
                 home = match home {
                     Some(h) if (h.1 && !fit) || (h.1 == fit && h.2 > sc + 0.02) => Some(h),
                     _ => Some((p, fit, sc)),
