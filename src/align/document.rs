@@ -5,7 +5,7 @@
 //!
 //! 1. **Screen** every pair cheaply: its own similarity (`Model::sim`) against its neighbours'
 //!    (±3 pairs) and against far candidates from an inverted index over rare keys (English
-//!    content words, anchors: keys in at most max(5, N/100) blocks), its length z-score, an
+//!    content words, anchors: keys in at most 8 blocks), its length z-score, an
 //!    English block that starts mid-sentence, a missing side. Suspicious pairs, padded by two
 //!    pairs each side and merged, form *windows* (a document of ≤ 300 pairs with any suspicious
 //!    pair is one window). Clean stretches keep the file's pairing and cost O(pairs).
@@ -33,10 +33,15 @@ use std::collections::HashMap;
 
 pub const OWN_BONUS: f64 = 2.0;
 pub const CUT_COST: f64 = 4.0;
+pub const JOIN_COST: f64 = 3.0;
 pub const SKIP_EN: f64 = 1.0;
-pub const SKIP_ZH: f64 = 2.0;
-pub const LENGTH_WEIGHT: f64 = 0.5;
+pub const SKIP_ZH: f64 = 4.0;
+pub const LENGTH_WEIGHT: f64 = 0.25;
 pub const FAR_MIN_SIM: f64 = 0.2;
+/// A crossing move needs both similarities at least this high...
+pub const CROSS_MIN: f64 = 0.25;
+/// ...and this much above the pair's own similarity.
+pub const CROSS_MARGIN: f64 = 0.1;
 pub const MAX_WINDOW: usize = 150;
 /// Longest run of sentences one Chinese paragraph may take.
 pub const MAX_RUN: usize = 120;
@@ -68,6 +73,8 @@ pub struct Alignment {
     pub owner: Vec<Option<usize>>,
     /// For each unplaced en unit: the pair whose Chinese it matches elsewhere in the file.
     pub far: Vec<Option<usize>>,
+    /// For each en unit that is a verbatim copy of English whose home is another pair: that pair.
+    pub displaced: Vec<Option<usize>>,
     /// For each pair whose Chinese got no English: a pair whose English block translates it.
     pub zh_far: Vec<Option<usize>>,
     /// For each pair: similarity of its Chinese with its own English (0 when a side is absent).
@@ -235,7 +242,9 @@ struct Index {
 
 impl Index {
     fn build<'b>(blocks: impl Iterator<Item = Option<&'b [Key]>>, n: usize) -> Index {
-        let cap = (n / 100).max(5);
+        // A constant cap keeps lookups O(1) per key whatever the document size.
+        let _ = n;
+        let cap = 8;
         let mut map: HashMap<Key, Vec<u32>> = HashMap::new();
         for (i, b) in blocks.enumerate() {
             for k in b.into_iter().flatten() {
@@ -298,6 +307,9 @@ fn run(
     // 1. Screen.
     let mut own_sim = vec![0.0; n];
     let mut best_other = vec![(0.0, None); n];
+    // Best other English for this Chinese, best other Chinese for this English.
+    let mut best_zh: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
+    let mut best_en: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut suspicious = vec![false; n];
     for (i, p) in doc.pairs.iter().enumerate() {
         own_sim[i] = sim(i, i);
@@ -311,7 +323,14 @@ fn run(
         cands.sort_unstable();
         cands.dedup();
         for q in cands.into_iter().filter(|&q| q != i) {
-            let s = sim(i, q).max(sim(q, i));
+            let (sz, se) = (sim(i, q), sim(q, i));
+            if sz > best_zh[i].0 {
+                best_zh[i] = (sz, Some(q));
+            }
+            if se > best_en[i].0 {
+                best_en[i] = (se, Some(q));
+            }
+            let s = sz.max(se);
             if s > best_other[i].0 {
                 best_other[i] = (s, Some(q));
             }
@@ -350,7 +369,8 @@ fn run(
         for (norm, g) in groups.iter_mut() {
             let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
             ps.dedup();
-            if norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x))) {
+            // Boilerplate repeated in many blocks is not a displaced copy either.
+            if ps.len() > 3 || (norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x)))) {
                 g.truncate(1);
             }
         }
@@ -375,7 +395,17 @@ fn run(
                 _ => f64::INFINITY,
             }
         };
+        let zh_norm = |p: usize| crate::checks::duplicate::normalise(doc.pairs[p].zh_text());
         for (ps, gs) in relations {
+            // The same English under near-same Chinese is a repeated pair (a repeated row),
+            // not a displaced copy.
+            let z0 = zh_norm(ps[0]);
+            if ps[1..]
+                .iter()
+                .all(|&p| strsim::normalized_levenshtein(&z0, &zh_norm(p)) >= 0.8)
+            {
+                continue;
+            }
             let text: String = gs
                 .iter()
                 .map(|g| prep.en_units[g[0]].0.text.as_str())
@@ -391,12 +421,6 @@ fn run(
                     continue;
                 };
                 let (fit, sc) = (zabs(p) <= 8.0, m.sim(z, &bag));
-                if std::env::var_os("TQA_DEBUG").is_some() {
-                    eprintln!(
-                        "copy {ps:?} pair {p} fit {fit} sim {sc:.3}: {}",
-                        crate::text::excerpt(&text, 60)
-                    );
-                }
                 home = match home {
                     Some(h) if (h.1 && !fit) || (h.1 == fit && h.2 > sc + 0.02) => Some(h),
                     _ => Some((p, fit, sc)),
@@ -456,6 +480,86 @@ fn run(
     for &(a, b) in &windows {
         dp_window(prep, length, a, b, &displaced, &mut owner);
     }
+    // Length fit of Chinese z with English e: a crossing move must not create a pairing whose
+    // lengths are off (|z| > 2.5) unless the file's pairing is already worse.
+    let zfit = |zi: usize, ei: usize| -> f64 {
+        match (&doc.pairs[zi].zh, &doc.pairs[ei].en) {
+            (Some(z), Some(e)) => length.z(zh_len(&z.text), en_len(&e.text)).abs(),
+            _ => f64::INFINITY,
+        }
+    };
+    let len_ok = |zi: usize, ei: usize| zfit(zi, ei) <= zfit(zi, zi).max(2.5);
+    // Crossing moves the monotone DP cannot make (swaps, rotations, far swaps): a pair whose
+    // English the DP left with it, while its Chinese fits another pair's English and its
+    // English fits another pair's Chinese, both by `CROSS_MARGIN` over its own pairing.
+    let mut crossed_zh: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        let (a, b) = prep.en_range[i];
+        if a == b || prep.pair_zh[i].is_none() || (a..b).any(|x| owner[x] != Some(i)) {
+            continue;
+        }
+        let (bz, j) = best_zh[i];
+        let (be, k) = best_en[i];
+        let (Some(j), Some(k)) = (j, k) else {
+            continue;
+        };
+        if bz >= CROSS_MIN
+            && be >= CROSS_MIN
+            && bz > own_sim[i] + CROSS_MARGIN
+            && be > own_sim[i] + CROSS_MARGIN
+        {
+            for o in &mut owner[a..b] {
+                *o = Some(k);
+            }
+            crossed_zh[i] = Some(j);
+        }
+    }
+    // Pairwise swaps: this English fits another pair's Chinese, and exchanging the two
+    // English blocks raises the pair similarities by 2·CROSS_MARGIN in total (catches swaps
+    // where only one side carries anchors).
+    let whole = |owner: &[Option<usize>], i: usize| {
+        let (a, b) = prep.en_range[i];
+        a < b && prep.pair_zh[i].is_some() && (a..b).all(|x| owner[x] == Some(i))
+    };
+    for i in 0..n {
+        let Some(j) = best_en[i].1 else {
+            continue;
+        };
+        if crossed_zh[i].is_some()
+            || crossed_zh[j].is_some()
+            || !whole(&owner, i)
+            || !whole(&owner, j)
+        {
+            continue;
+        }
+        let delta = sim(j, i) + sim(i, j) - own_sim[i] - own_sim[j];
+        if sim(j, i) >= CROSS_MIN && delta > 2.0 * CROSS_MARGIN && len_ok(j, i) && len_ok(i, j) {
+            for (p, q) in [(i, j), (j, i)] {
+                let (a, b) = prep.en_range[p];
+                for o in &mut owner[a..b] {
+                    *o = Some(q);
+                }
+                crossed_zh[q] = Some(p);
+            }
+        }
+    }
+    // One-sided but strong: this Chinese fits another English far better than its own.
+    for i in 0..n {
+        let (bz, j) = best_zh[i];
+        if crossed_zh[i].is_none()
+            && j.is_some()
+            && whole(&owner, i)
+            && bz >= 0.5
+            && bz > own_sim[i] + 0.4
+            && j.is_some_and(|j| {
+                // A displaced copy of this pair's own English is not another English.
+                let (a, b) = prep.en_range[j];
+                len_ok(i, j) && !(a..b).all(|x| displaced[x] == Some(i))
+            })
+        {
+            crossed_zh[i] = j;
+        }
+    }
     // 3. Far matches for unplaced English runs and English-less Chinese.
     let mut far = vec![None; prep.en_units.len()];
     let mut x = 0;
@@ -502,9 +606,9 @@ fn run(
     for o in owner.iter().flatten() {
         got[*o] = true;
     }
-    let mut zh_far = vec![None; n];
+    let mut zh_far = crossed_zh;
     for i in 0..n {
-        if got[i] || prep.pair_zh[i].is_none() {
+        if got[i] || prep.pair_zh[i].is_none() || zh_far[i].is_some() {
             continue;
         }
         let z = prep.pair_zh[i].as_ref().expect("zh");
@@ -515,9 +619,11 @@ fn run(
             .filter_map(|q| prep.pair_en[q].as_ref().map(|b| (m.sim(z, b), q)))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The far English must fit this Chinese clearly better than its own Chinese.
         if let Some(&(s, q)) = scored.first()
             && s >= FAR_MIN_SIM
             && s > own_sim[i] + 0.08
+            && s > own_sim[q] + CROSS_MARGIN
         {
             zh_far[i] = Some(q);
         }
@@ -528,6 +634,7 @@ fn run(
         owner,
         far,
         zh_far,
+        displaced,
         own_sim,
         best_other,
         windows,
@@ -557,8 +664,12 @@ fn dp_window(
     // Prefix sums of per-sentence gains for each unit.
     let mut pre = vec![0.0f64; nu * (ns + 1)];
     let mut clen = vec![0.0f64; ns + 1];
+    // starts[x]: block starts among the first x sentences (a run joining blocks pays JOIN_COST
+    // per block it enters after its first).
+    let mut starts = vec![0usize; ns + 1];
     for x in 0..ns {
         clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
+        starts[x + 1] = starts[x] + prep.en_units[s0 + x].0.block_start as usize;
     }
     for u in 0..nu {
         let (zu, pred, base, _) = &prep.zh_units[u0 + u];
@@ -618,7 +729,9 @@ fn dp_window(
             for t in (s + 1)..=(s + MAX_RUN).min(ns) {
                 let el = clen[t] - clen[s];
                 let z = if *zl >= 1.0 { length.z(*zl, el) } else { 0.0 };
-                let v = cur + row[t] - row[s] - cut - LENGTH_WEIGHT * z * z / 2.0;
+                let joins = (starts[t] - starts[s + 1]) as f64;
+                let v =
+                    cur + row[t] - row[s] - cut - JOIN_COST * joins - LENGTH_WEIGHT * z * z / 2.0;
                 if v > best[(u + 1) * w + t] {
                     best[(u + 1) * w + t] = v;
                     back[(u + 1) * w + t] = (t - s + 1) as u32;
@@ -687,40 +800,34 @@ impl Alignment {
         let pair = &doc.pairs[p];
         pair.zh.as_ref()?;
         let mut d = Departure::default();
-        let mut out_chars = 0.0;
         let mut all_chars = 0.0;
         for x in self.units_of(p) {
             let len = en_len(&self.en_units[x].text);
             all_chars += len;
             match self.owner[x] {
                 Some(o) if o == p => {}
-                Some(o) => {
-                    out_chars += len;
-                    d.out.push((x, Some(o)));
-                }
+                Some(o) => d.out.push((x, Some(o))),
                 None if self.far[x] == Some(p) => {}
-                None => {
-                    out_chars += len;
-                    d.out.push((x, self.far[x]));
-                }
+                None => d.out.push((x, self.far[x])),
             }
         }
-        // A sentence left unplaced, matching nothing, inside a block that is mostly this pair's
-        // own English is an addition or omission (missing_sentences), not a misalignment.
+        // English left unplaced that matches no Chinese is extra text (length_ratio,
+        // missing_sentences), not a misalignment; so is an unplaced sentence inside a block
+        // that is mostly this pair's own, unless it is a displaced verbatim copy.
         let owned: f64 = self
             .units_of(p)
             .filter(|&x| self.owner[x] == Some(p))
             .map(|x| en_len(&self.en_units[x].text))
             .sum();
-        if all_chars > 0.0 && owned / all_chars >= 0.5 {
-            d.out
-                .retain(|&(x, o)| !(self.owner[x].is_none() && o.is_none()));
-            out_chars = d
-                .out
-                .iter()
-                .map(|&(x, _)| en_len(&self.en_units[x].text))
-                .sum();
-        }
+        let mostly_own = all_chars > 0.0 && owned / all_chars >= 0.5;
+        d.out.retain(|&(x, o)| {
+            self.owner[x].is_some() || (o.is_some() && (!mostly_own || self.displaced[x].is_some()))
+        });
+        let out_chars: f64 = d
+            .out
+            .iter()
+            .map(|&(x, _)| en_len(&self.en_units[x].text))
+            .sum();
         d.into = by_owner[p]
             .iter()
             .copied()

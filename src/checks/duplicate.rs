@@ -34,6 +34,12 @@ struct Params {
     min_chars_zh: usize,
     #[serde(default = "d_sim")]
     min_similarity: f64,
+    /// A whole pair repeated within this many pairs is reported.
+    #[serde(default = "d_win")]
+    repeat_window: usize,
+}
+fn d_win() -> usize {
+    5
 }
 fn d_en() -> usize {
     30
@@ -137,6 +143,17 @@ fn near_same(
     }
     cand.sort_unstable();
     cand.dedup();
+    // Bounded work per block keeps the check linear on boilerplate-heavy input: each block is
+    // compared with at most 8 candidates.
+    let mut seen = vec![0u8; doc.pairs.len()];
+    cand.retain(|&(a, b)| {
+        let ok = seen[a] < 8 && seen[b] < 8;
+        if ok {
+            seen[a] += 1;
+            seen[b] += 1;
+        }
+        ok
+    });
     let mut out = Vec::new();
     for (a, b) in cand {
         let (x, y) = (
@@ -148,8 +165,10 @@ fn near_same(
         let ratio = short.chars().count() as f64 / long.chars().count() as f64;
         let sim = if x == y {
             1.0
-        } else if ratio >= 0.8 && long.len() <= 4000 {
-            strsim::normalized_levenshtein(x, y)
+        } else if ratio >= 0.8 {
+            // Levenshtein is quadratic: compare at most the first 600 characters.
+            let cut = |t: &str| t.chars().take(600).collect::<String>();
+            strsim::normalized_levenshtein(&cut(x), &cut(y))
         } else {
             0.0
         };
@@ -179,13 +198,22 @@ impl Check for Duplicate {
                 let other = lang.other();
                 let oa = doc.pairs[a].side(other).map(|s| normalise(&s.text));
                 let ob = doc.pairs[b].side(other).map(|s| normalise(&s.text));
-                let other_same = match (&oa, &ob) {
+                let other_sim = match (&oa, &ob) {
+                    (Some(x), Some(y)) if x == y => 1.0,
                     (Some(x), Some(y)) => {
-                        x == y || strsim::normalized_levenshtein(x, y) >= self.p.min_similarity
+                        let cut = |t: &str| t.chars().take(600).collect::<String>();
+                        strsim::normalized_levenshtein(&cut(x), &cut(y))
                     }
-                    _ => false,
+                    _ => 0.0,
                 };
-                if other_same && b > a + 1 {
+                // A whole pair repeated far away is a repeated line (a heading); nearby it is a
+                // paste accident. Near-same texts whose other sides are also alike are
+                // formulaic rows (`apt-get install foo` / `bar`), not displaced copies.
+                if other_sim >= self.p.min_similarity && b > a + self.p.repeat_window {
+                    continue;
+                }
+                if sim < 1.0 && !contained && other_sim >= 0.6 && other_sim < self.p.min_similarity
+                {
                     continue;
                 }
                 // Report on the pair whose English fits its Chinese worse; the later on a tie.
@@ -214,17 +242,22 @@ impl Check for Duplicate {
                     Lang::En => (pb.en_lines(), pg.en_lines()),
                     Lang::Zh => (pb.zh_lines(), pg.zh_lines()),
                 };
-                let lt =
-                    |r: Option<crate::model::LineRange>| r.map_or("?".into(), |r| r.to_string());
+                let lt = |r: Option<crate::model::LineRange>| -> String {
+                    match r {
+                        None => "?".into(),
+                        Some(r) if r.start == r.end => format!("line {}", r.start),
+                        Some(r) => format!("lines {r}"),
+                    }
+                };
                 let how = if sim >= 1.0 {
-                    "the same"
+                    "the same as"
                 } else if contained {
                     "contained in"
                 } else {
                     "nearly the same as"
                 };
                 let msg = format!(
-                    "the {} at lines {} is {how} the {} at lines {} (similarity {:.2}), under {} Chinese",
+                    "the {} at {} is {how} the {} at {} (similarity {:.2}), under {} Chinese",
                     lang.name(),
                     lt(this_lines),
                     lang.name(),
@@ -233,7 +266,7 @@ impl Check for Duplicate {
                     if lang == Lang::En {
                         "different"
                     } else {
-                        "the same"
+                        "the same as"
                     }
                 );
                 hits.push(
@@ -248,7 +281,7 @@ impl Check for Duplicate {
                         .message(msg)
                         .suggest(match lang {
                             Lang::En => format!(
-                                "keep the copy at lines {} if it translates its Chinese; replace this one with the translation of the Chinese at lines {}",
+                                "keep the copy at {} if it translates its Chinese; replace this one with the translation of the Chinese at {}",
                                 lt(other_lines),
                                 lt(pb.zh_lines())
                             ),

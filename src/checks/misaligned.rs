@@ -152,7 +152,9 @@ impl Check for Misaligned {
             }
             match d.own_en_lines {
                 Some(r) if in_chars >= self.min_chars || al.zh_far[p].is_some() => {
-                    let kind = if by_owner[p].iter().any(|&x| al.en_units[x].pair == p) {
+                    let kind = if al.zh_far[p].is_some() && d.into.is_empty() {
+                        "is at"
+                    } else if by_owner[p].iter().any(|&x| al.en_units[x].pair == p) {
                         "continues at"
                     } else {
                         "is at"
