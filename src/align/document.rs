@@ -691,6 +691,14 @@ fn dp_window(
     // back: 0 = skip en, 1 = skip zh, k+1 = took k sentences
     let mut back = vec![0u32; (nu + 1) * w];
     best[0] = 0.0;
+    // Length penalties of the current unit by English length (lengths are whole numbers of
+    // characters, so a run's length indexes this table; NaN = not computed yet). A unit meets
+    // the same run length many times, and the logarithm dominated the DP's cost.
+    let max_run_len = (0..ns)
+        .map(|s| clen[(s + MAX_RUN).min(ns)] - clen[s])
+        .fold(0.0f64, f64::max);
+    let mut pen_cache = vec![f64::NAN; max_run_len as usize + 1];
+    let mut cache_unit = usize::MAX;
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
@@ -726,12 +734,32 @@ fn dp_window(
                 0.0
             };
             let row = &pre[u * (ns + 1)..(u + 1) * (ns + 1)];
+            if cache_unit != u {
+                cache_unit = u;
+                pen_cache.fill(f64::NAN);
+            }
             for t in (s + 1)..=(s + MAX_RUN).min(ns) {
-                let el = clen[t] - clen[s];
-                let z = if *zl >= 1.0 { length.z(*zl, el) } else { 0.0 };
                 let joins = (starts[t] - starts[s + 1]) as f64;
-                let v =
-                    cur + row[t] - row[s] - cut - JOIN_COST * joins - LENGTH_WEIGHT * z * z / 2.0;
+                // The length penalty is ≥ 0, so a run whose score before it cannot beat the
+                // cell cannot beat it after it either: skip the logarithm (exact, as IEEE
+                // subtraction of a non-negative number never rounds upwards).
+                let before = cur + row[t] - row[s] - cut - JOIN_COST * joins;
+                if before <= best[(u + 1) * w + t] {
+                    continue;
+                }
+                // Nor can it win when it is strictly below skipping this unit to reach the same
+                // cell (that move is scored later from best[u][t], which only grows): pruning a
+                // move that cannot be the first to reach the cell's maximum changes nothing.
+                if before < best[u * w + t] - SKIP_ZH {
+                    continue;
+                }
+                let el = clen[t] - clen[s];
+                let pen = if *zl >= 1.0 {
+                    length_penalty(length, *zl, el, &mut pen_cache)
+                } else {
+                    0.0
+                };
+                let v = before - pen;
                 if v > best[(u + 1) * w + t] {
                     best[(u + 1) * w + t] = v;
                     back[(u + 1) * w + t] = (t - s + 1) as u32;
@@ -757,6 +785,28 @@ fn dp_window(
                 s -= k;
                 u -= 1;
             }
+        }
+    }
+}
+
+/// `LENGTH_WEIGHT`·z²/2 for a run of `el` English characters under a Chinese unit of `zl`,
+/// memoised in `cache` (indexed by `el`, which is a whole number; other values are computed).
+fn length_penalty(length: &LengthModel, zl: f64, el: f64, cache: &mut [f64]) -> f64 {
+    // (A cast round trip, not `fract`, which is a library call in this hot path.)
+    let slot = if el >= 0.0 && el as usize as f64 == el {
+        cache.get_mut(el as usize)
+    } else {
+        None
+    };
+    match slot {
+        Some(p) if !p.is_nan() => *p,
+        slot => {
+            let z = length.z(zl, el);
+            let p = LENGTH_WEIGHT * z * z / 2.0;
+            if let Some(c) = slot {
+                *c = p;
+            }
+            p
         }
     }
 }
