@@ -738,31 +738,44 @@ fn dp_window(
                 cache_unit = u;
                 pen_cache.fill(f64::NAN);
             }
-            for t in (s + 1)..=(s + MAX_RUN).min(ns) {
-                let joins = (starts[t] - starts[s + 1]) as f64;
+            if s == ns {
+                continue;
+            }
+            // Runs s..t for t in s+1..=end, over slices of that range (the hot loop of the
+            // alignment: slices let the compiler drop the bounds checks).
+            let end = (s + MAX_RUN).min(ns);
+            let (here, next) = best.split_at_mut((u + 1) * w);
+            let here = &here[u * w + s + 1..u * w + end + 1];
+            let next = &mut next[s + 1..end + 1];
+            let back_next = &mut back[(u + 1) * w + s + 1..(u + 1) * w + end + 1];
+            let (row_s, row_t) = (row[s], &row[s + 1..end + 1]);
+            let (clen_s, clen_t) = (clen[s], &clen[s + 1..end + 1]);
+            let (first, starts_t) = (starts[s + 1], &starts[s + 1..end + 1]);
+            for k in 0..next.len() {
+                let joins = (starts_t[k] - first) as f64;
                 // The length penalty is ≥ 0, so a run whose score before it cannot beat the
                 // cell cannot beat it after it either: skip the logarithm (exact, as IEEE
                 // subtraction of a non-negative number never rounds upwards).
-                let before = cur + row[t] - row[s] - cut - JOIN_COST * joins;
-                if before <= best[(u + 1) * w + t] {
+                let before = cur + row_t[k] - row_s - cut - JOIN_COST * joins;
+                if before <= next[k] {
                     continue;
                 }
                 // Nor can it win when it is strictly below skipping this unit to reach the same
                 // cell (that move is scored later from best[u][t], which only grows): pruning a
                 // move that cannot be the first to reach the cell's maximum changes nothing.
-                if before < best[u * w + t] - SKIP_ZH {
+                if before < here[k] - SKIP_ZH {
                     continue;
                 }
-                let el = clen[t] - clen[s];
+                let el = clen_t[k] - clen_s;
                 let pen = if *zl >= 1.0 {
                     length_penalty(length, *zl, el, &mut pen_cache)
                 } else {
                     0.0
                 };
                 let v = before - pen;
-                if v > best[(u + 1) * w + t] {
-                    best[(u + 1) * w + t] = v;
-                    back[(u + 1) * w + t] = (t - s + 1) as u32;
+                if v > next[k] {
+                    next[k] = v;
+                    back_next[k] = (k + 2) as u32;
                 }
             }
         }
