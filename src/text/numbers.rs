@@ -508,10 +508,12 @@ impl Scanner<'_> {
             } else if self.starts_with(i, "百分百") {
                 self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 i + 3
-            } else if let Some(idiom) = ZH_IDIOMS
-                .iter()
-                .find(|w| self.starts_with(i, w) && !self.starts_with(i, "十分钟"))
-            {
+            } else if let Some(idiom) = ZH_IDIOMS.iter().find(|w| {
+                // First-character test first: this runs at every character of the text.
+                w.chars().next() == Some(c)
+                    && self.starts_with(i, w)
+                    && !self.starts_with(i, "十分钟")
+            }) {
                 i + idiom.chars().count()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
