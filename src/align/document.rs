@@ -691,6 +691,15 @@ fn dp_window(
     // back: 0 = skip en, 1 = skip zh, k+1 = took k sentences
     let mut back = vec![0u32; (nu + 1) * w];
     best[0] = 0.0;
+    // Length z of the current unit by English length (lengths are whole numbers of
+    // characters, so a run's length indexes this table; NaN = not computed yet). A unit meets
+    // the same run length many times, and the logarithm dominated the DP's cost.
+    let max_run_len = (0..ns)
+        .map(|s| clen[(s + MAX_RUN).min(ns)] - clen[s])
+        .fold(0.0f64, f64::max);
+    let mut z_cache = vec![f64::NAN; max_run_len as usize + 1];
+    let mut cache_unit = usize::MAX;
+    let mut reach = Reach::new(ns + 1);
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
@@ -726,15 +735,92 @@ fn dp_window(
                 0.0
             };
             let row = &pre[u * (ns + 1)..(u + 1) * (ns + 1)];
-            for t in (s + 1)..=(s + MAX_RUN).min(ns) {
-                let el = clen[t] - clen[s];
-                let z = if *zl >= 1.0 { length.z(*zl, el) } else { 0.0 };
-                let joins = (starts[t] - starts[s + 1]) as f64;
-                let v =
-                    cur + row[t] - row[s] - cut - JOIN_COST * joins - LENGTH_WEIGHT * z * z / 2.0;
-                if v > best[(u + 1) * w + t] {
-                    best[(u + 1) * w + t] = v;
-                    back[(u + 1) * w + t] = (t - s + 1) as u32;
+            if cache_unit != u {
+                cache_unit = u;
+                z_cache.fill(f64::NAN);
+                reach.fill(row, &starts);
+            }
+            if s == ns {
+                continue;
+            }
+            // Early stop (see `Reach`): a run ending at t' ≥ t scores at most
+            // base + reach(t') − t' − penalty(t'), and skipping to t then this unit reaches the
+            // same cell with at least here[t] − (t' − t)·SKIP_EN − SKIP_ZH (`here` only grows),
+            // so once the best reach ahead, less the penalty, is below
+            // here[t] + t·SKIP_EN − SKIP_ZH − base, no longer run can win anywhere.
+            let first = starts[s + 1];
+            let base = cur - row[s] - cut + JOIN_COST * first as f64;
+            let mut end = (s + MAX_RUN).min(ns);
+            if *zl >= 1.0 {
+                // Past the expected length (z ≥ 0) the penalty grows with the run, so the
+                // bound at t holds for every longer run: cut the range at the first such t
+                // (binary search; any t where the test holds is a valid cut).
+                let floor = best[u * w + s + 1] + (s + 1) as f64 * SKIP_EN - SKIP_ZH - base;
+                let mut cut_at = |t: usize| {
+                    let z = length_z(length, *zl, clen[t] - clen[s], &mut z_cache);
+                    z >= 0.0
+                        && reach.max(t, end) - LENGTH_WEIGHT * z * z / 2.0 < floor - REACH_MARGIN
+                };
+                if cut_at(end) {
+                    let (mut lo, mut hi) = (s + 1, end);
+                    while lo < hi {
+                        let mid = (lo + hi) / 2;
+                        if cut_at(mid) { hi = mid } else { lo = mid + 1 }
+                    }
+                    end = hi - 1;
+                }
+            }
+            // Runs s..t for t in s+1..=end, over slices of that range (the hot loop of the
+            // alignment: slices let the compiler drop the bounds checks).
+            let (here, next) = best.split_at_mut((u + 1) * w);
+            let here = &here[u * w + s + 1..u * w + end + 1];
+            let next = &mut next[s + 1..end + 1];
+            let back_next = &mut back[(u + 1) * w + s + 1..(u + 1) * w + end + 1];
+            let (row_s, row_t) = (row[s], &row[s + 1..end + 1]);
+            let (clen_s, clen_t) = (clen[s], &clen[s + 1..end + 1]);
+            let starts_t = &starts[s + 1..end + 1];
+            for k in 0..next.len() {
+                let t = s + 1 + k;
+                if reach.max(t, end) < here[k] + t as f64 * SKIP_EN - SKIP_ZH - base - REACH_MARGIN
+                {
+                    break;
+                }
+                let joins = (starts_t[k] - first) as f64;
+                // The length penalty is ≥ 0, so a run whose score before it cannot beat the
+                // cell cannot beat it after it either: skip the logarithm (exact, as IEEE
+                // subtraction of a non-negative number never rounds upwards).
+                let before = cur + row_t[k] - row_s - cut - JOIN_COST * joins;
+                if before <= next[k] {
+                    continue;
+                }
+                // Nor can it win when it is strictly below skipping this unit to reach the same
+                // cell (that move is scored later from best[u][t], which only grows): pruning a
+                // move that cannot be the first to reach the cell's maximum changes nothing.
+                if before < here[k] - SKIP_ZH {
+                    continue;
+                }
+                let el = clen_t[k] - clen_s;
+                let pen = if *zl >= 1.0 {
+                    let z = match cached_z(&z_cache, el) {
+                        Some(z) => z,
+                        None => {
+                            // Before paying for the logarithm, try a cheap lower bound of the
+                            // penalty: most runs that get here still cannot win.
+                            let lb = penalty_lower_bound(length, *zl, el);
+                            if before - lb < next[k].max(here[k] - SKIP_ZH) - REACH_MARGIN {
+                                continue;
+                            }
+                            length_z(length, *zl, el, &mut z_cache)
+                        }
+                    };
+                    LENGTH_WEIGHT * z * z / 2.0
+                } else {
+                    0.0
+                };
+                let v = before - pen;
+                if v > next[k] {
+                    next[k] = v;
+                    back_next[k] = (k + 2) as u32;
                 }
             }
         }
@@ -757,6 +843,108 @@ fn dp_window(
                 s -= k;
                 u -= 1;
             }
+        }
+    }
+}
+
+/// Slack for rounding in the DP's early stop: scores are sums of at most a few thousand terms
+/// of order 1, whose rounding errors are orders of magnitude below this.
+const REACH_MARGIN: f64 = 1e-6;
+
+/// Range maxima (sparse table) of reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] over
+/// one unit's row: a run's score to t with the cost of skipping to t added back, so runs can
+/// be compared with skipping whatever their start (the DP's early stop).
+struct Reach {
+    levels: Vec<Vec<f64>>,
+}
+
+impl Reach {
+    fn new(len: usize) -> Reach {
+        let mut levels = Vec::new();
+        let mut span = 1;
+        while span <= len {
+            levels.push(vec![f64::NEG_INFINITY; len + 1 - span]);
+            span *= 2;
+        }
+        Reach { levels }
+    }
+
+    fn fill(&mut self, row: &[f64], starts: &[usize]) {
+        for (t, r) in self.levels[0].iter_mut().enumerate() {
+            *r = row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64;
+        }
+        for l in 1..self.levels.len() {
+            let (lower, upper) = self.levels.split_at_mut(l);
+            let (prev, cur) = (&lower[l - 1], &mut upper[0]);
+            let half = 1 << (l - 1);
+            for (t, c) in cur.iter_mut().enumerate() {
+                *c = prev[t].max(prev[t + half]);
+            }
+        }
+    }
+
+    /// Largest reach over a..=b.
+    fn max(&self, a: usize, b: usize) -> f64 {
+        let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
+        let lv = &self.levels[l];
+        lv[a].max(lv[b + 1 - (1 << l)])
+    }
+}
+
+/// The memoised length z for `el`, if computed (see `length_z`).
+fn cached_z(cache: &[f64], el: f64) -> Option<f64> {
+    if el >= 0.0 && el as usize as f64 == el {
+        cache.get(el as usize).copied().filter(|z| !z.is_nan())
+    } else {
+        None
+    }
+}
+
+/// A lower bound of `LENGTH_WEIGHT`·z²/2 without a logarithm: with r = 2^e·m (1 ≤ m < 2),
+/// e·ln2 + 2(m−1)/(m+1) ≤ ln r ≤ e·ln2 + (m−1)/√m, so z lies in a known interval (width
+/// under 0.05/σ) and the penalty is at least that of the interval's point nearest 0.
+fn penalty_lower_bound(length: &LengthModel, zl: f64, el: f64) -> f64 {
+    let r = el.max(0.5) / zl.max(0.5);
+    if !r.is_normal() {
+        return 0.0;
+    }
+    let bits = r.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
+    let base = e as f64 * std::f64::consts::LN_2;
+    let (ln_lo, ln_hi) = (
+        base + 2.0 * (m - 1.0) / (m + 1.0),
+        base + (m - 1.0) / m.sqrt(),
+    );
+    let sigma = length.sigma(zl);
+    let (z_lo, z_hi) = ((ln_lo - length.mu) / sigma, (ln_hi - length.mu) / sigma);
+    let z = if z_lo > 0.0 {
+        z_lo
+    } else if z_hi < 0.0 {
+        z_hi
+    } else {
+        0.0
+    };
+    LENGTH_WEIGHT * z * z / 2.0
+}
+
+/// The length z of a run of `el` English characters under a Chinese unit of `zl`, memoised in
+/// `cache` (indexed by `el`, a whole number of characters; other values are computed).
+fn length_z(length: &LengthModel, zl: f64, el: f64, cache: &mut [f64]) -> f64 {
+    // (A cast round trip, not `fract`, which is a library call in this hot path.)
+    let slot = if el >= 0.0 && el as usize as f64 == el {
+        cache.get_mut(el as usize)
+    } else {
+        None
+    };
+    match slot {
+        Some(z) if !z.is_nan() => *z,
+        slot => {
+            let z = length.z(zl, el);
+            if let Some(c) = slot {
+                *c = z;
+            }
+            z
         }
     }
 }

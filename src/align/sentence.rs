@@ -142,65 +142,107 @@ const MATCH_BEADS: &[(usize, usize, f64)] = &[
 
 /// Align two sentence lists. Deterministic: ties keep the first bead in the order above.
 pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams) -> Alignment {
-    let zu: Vec<Unit> = zh.iter().map(|t| unit(t, Lang::Zh)).collect();
-    let eu: Vec<Unit> = en.iter().map(|t| unit(t, Lang::En)).collect();
-    let (n, m) = (zu.len(), eu.len());
-    let inf = f64::INFINITY;
-    // cost[i][j]: best cost aligning zh[..i] with en[..j]; back[i][j]: the last bead's sizes.
-    let mut cost = vec![vec![inf; m + 1]; n + 1];
-    let mut back = vec![vec![(0usize, 0usize, 0.0f64); m + 1]; n + 1];
-    cost[0][0] = 0.0;
-    for i in 0..=n {
-        for j in 0..=m {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut best = inf;
-            let mut arg = (0, 0, 0.0);
-            let mut consider = |di: usize, dj: usize, c: f64| {
-                let prev = cost[i - di][j - dj];
-                if prev + c < best {
-                    best = prev + c;
-                    arg = (di, dj, c);
-                }
-            };
-            for &(di, dj, pen) in MATCH_BEADS {
-                if di <= i && dj <= j && cost[i - di][j - dj].is_finite() {
-                    let c = bead_cost(&zu[i - di..i], &eu[j - dj..j], model, params) + pen;
-                    consider(di, dj, c);
-                }
-            }
-            if params.allow_deletions {
-                if i >= 1 && cost[i - 1][j].is_finite() {
-                    let c = params.deletion;
-                    consider(1, 0, c);
-                }
-                if j >= 1 && cost[i][j - 1].is_finite() {
-                    let c = params.insertion;
-                    consider(0, 1, c);
-                }
-            }
-            cost[i][j] = best;
-            back[i][j] = arg;
+    Aligner::new(zh, en, model).align(params)
+}
+
+/// Aligns one pair of sentence lists several times (e.g. with and without deletions): the
+/// sentence features and the matching-bead costs, which dominate the work and do not depend
+/// on the deletion costs, are computed once and shared.
+pub struct Aligner<'m> {
+    zu: Vec<Unit>,
+    eu: Vec<Unit>,
+    model: &'m LengthModel,
+    /// Cost of each matching bead ending at each cell, NaN until computed; valid for the
+    /// bead-cost parameters in `memo_key`.
+    memo: Vec<f64>,
+    memo_key: Option<[u64; 5]>,
+}
+
+impl<'m> Aligner<'m> {
+    pub fn new(zh: &[&str], en: &[&str], model: &'m LengthModel) -> Aligner<'m> {
+        Aligner {
+            zu: zh.iter().map(|t| unit(t, Lang::Zh)).collect(),
+            eu: en.iter().map(|t| unit(t, Lang::En)).collect(),
+            model,
+            memo: Vec::new(),
+            memo_key: None,
         }
     }
-    let total = cost[n][m];
-    let mut beads = Vec::new();
-    if total.is_finite() {
-        let (mut i, mut j) = (n, m);
-        while i > 0 || j > 0 {
-            let (di, dj, c) = back[i][j];
-            beads.push(Bead {
-                zh: i - di..i,
-                en: j - dj..j,
-                cost: c,
-            });
-            i -= di;
-            j -= dj;
+
+    pub fn align(&mut self, params: &AlignParams) -> Alignment {
+        let (n, m) = (self.zu.len(), self.eu.len());
+        let key = [
+            params.number_weight.to_bits(),
+            params.term_weight.to_bits(),
+            params.missing_term_scale.to_bits(),
+            params.shape_weight.to_bits(),
+            params.k_scale.to_bits(),
+        ];
+        if self.memo_key != Some(key) {
+            self.memo = vec![f64::NAN; (n + 1) * (m + 1) * MATCH_BEADS.len()];
+            self.memo_key = Some(key);
         }
-        beads.reverse();
+        let (zu, eu, model, memo) = (&self.zu, &self.eu, self.model, &mut self.memo);
+        let inf = f64::INFINITY;
+        // cost[i][j]: best cost aligning zh[..i] with en[..j]; back[i][j]: the last bead's sizes.
+        let mut cost = vec![vec![inf; m + 1]; n + 1];
+        let mut back = vec![vec![(0usize, 0usize, 0.0f64); m + 1]; n + 1];
+        cost[0][0] = 0.0;
+        for i in 0..=n {
+            for j in 0..=m {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let mut best = inf;
+                let mut arg = (0, 0, 0.0);
+                let mut consider = |di: usize, dj: usize, c: f64| {
+                    let prev = cost[i - di][j - dj];
+                    if prev + c < best {
+                        best = prev + c;
+                        arg = (di, dj, c);
+                    }
+                };
+                for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
+                    if di <= i && dj <= j && cost[i - di][j - dj].is_finite() {
+                        let slot = &mut memo[(i * (m + 1) + j) * MATCH_BEADS.len() + b];
+                        if slot.is_nan() {
+                            *slot = bead_cost(&zu[i - di..i], &eu[j - dj..j], model, params) + pen;
+                        }
+                        consider(di, dj, *slot);
+                    }
+                }
+                if params.allow_deletions {
+                    if i >= 1 && cost[i - 1][j].is_finite() {
+                        let c = params.deletion;
+                        consider(1, 0, c);
+                    }
+                    if j >= 1 && cost[i][j - 1].is_finite() {
+                        let c = params.insertion;
+                        consider(0, 1, c);
+                    }
+                }
+                cost[i][j] = best;
+                back[i][j] = arg;
+            }
+        }
+        let total = cost[n][m];
+        let mut beads = Vec::new();
+        if total.is_finite() {
+            let (mut i, mut j) = (n, m);
+            while i > 0 || j > 0 {
+                let (di, dj, c) = back[i][j];
+                beads.push(Bead {
+                    zh: i - di..i,
+                    en: j - dj..j,
+                    cost: c,
+                });
+                i -= di;
+                j -= dj;
+            }
+            beads.reverse();
+        }
+        Alignment { beads, cost: total }
     }
-    Alignment { beads, cost: total }
 }
 
 fn bead_cost(zh: &[Unit], en: &[Unit], model: &LengthModel, p: &AlignParams) -> f64 {

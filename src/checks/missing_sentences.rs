@@ -22,7 +22,7 @@
 //! (those are reported too, and `misaligned` names the real cause).
 
 use super::{Check, Context};
-use crate::align::sentence::{AlignParams, align};
+use crate::align::sentence::{AlignParams, Aligner};
 use crate::finding::{Hit, Severity, round};
 use crate::model::{Lang, Segment};
 use crate::text::length::{en_chars, zh_chars};
@@ -128,7 +128,9 @@ impl Check for MissingSentences {
                 insertion: base.insertion - lean(pair_z),
                 ..base.clone()
             };
-            let free = align(&zt, &et, model, &free_params);
+            // One aligner for both runs: they share the sentence features and bead costs.
+            let mut aligner = Aligner::new(&zt, &et, model);
+            let free = aligner.align(&free_params);
             // Nothing unmatched, or nothing matched at all (then the pair is misaligned or
             // mistranslated as a whole: length_ratio and misaligned speak to that).
             if !free.beads.iter().any(|b| b.is_deletion())
@@ -136,7 +138,7 @@ impl Check for MissingSentences {
             {
                 continue;
             }
-            let forced = align(&zt, &et, model, &forced_params);
+            let forced = aligner.align(&forced_params);
             let margin = forced.cost - free.cost;
             if margin < self.p.min_margin {
                 continue;
