@@ -732,9 +732,10 @@ fn dp_window(
         for x in 0..ns {
             let (eu, bag, _) = &prep.en_units[s0 + x];
             // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
-            // own copy): flat penalty, whatever words it shares.
+            // own copy): flat penalty, whatever words it shares, larger than leaving a Chinese
+            // unit without English, so it never fills an empty Chinese paragraph either.
             let g = match displaced[s0 + x] {
-                Some(_) => -OWN_BONUS,
+                Some(_) => -(OWN_BONUS + SKIP_ZH),
                 None if eu.pair == zu.pair => m.gain(pred, *base, bag) + OWN_BONUS,
                 None => m.gain(pred, *base, bag),
             };
