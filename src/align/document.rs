@@ -876,8 +876,15 @@ impl Alignment {
             .map(|x| en_len(&self.en_units[x].text))
             .sum();
         let mostly_own = all_chars > 0.0 && owned / all_chars >= 0.5;
+        // A far match that is returned (the other pair's English holds a sentence matched to
+        // this Chinese) is an exchange of sentences, reported even in a mostly own block.
+        let returned = |q: usize| {
+            self.units_of(q)
+                .any(|y| self.far[y] == Some(p) || self.owner[y] == Some(p))
+        };
         d.out.retain(|&(x, o)| {
-            self.owner[x].is_some() || (o.is_some() && (!mostly_own || self.displaced[x].is_some()))
+            self.owner[x].is_some()
+                || o.is_some_and(|q| !mostly_own || self.displaced[x].is_some() || returned(q))
         });
         let out_chars: f64 = d
             .out
