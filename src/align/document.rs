@@ -43,6 +43,9 @@ pub const CROSS_MIN: f64 = 0.25;
 /// ...and this much above the pair's own similarity.
 pub const CROSS_MARGIN: f64 = 0.1;
 pub const MAX_WINDOW: usize = 150;
+/// A block the DP merged into a neighbour, leaving its own Chinese without English, stays with
+/// its own Chinese unless it fits the neighbour's Chinese by this much more.
+pub const UNMERGE_MARGIN: f64 = 0.15;
 /// Longest run of sentences one Chinese paragraph may take.
 pub const MAX_RUN: usize = 120;
 
@@ -480,6 +483,36 @@ fn run(
     for &(a, b) in &windows {
         dp_window(prep, length, a, b, &displaced, &mut owner);
     }
+    // A Chinese left with no English while its whole own block went to a neighbour's Chinese
+    // (a 1-0 step next to a 2-1 merge) is weak evidence: two adjacent pairs whose words overlap
+    // explain it as well as a real merge does, and a real merge leaves the Chinese's English
+    // somewhere else in the file. Keep the file's pairing there unless the block also matches
+    // the neighbour far better than its own Chinese.
+    {
+        let mut got = vec![false; n];
+        for o in owner.iter().flatten() {
+            got[*o] = true;
+        }
+        for p in 0..n {
+            let (a, b) = prep.en_range[p];
+            if got[p]
+                || a == b
+                || prep.pair_zh[p].is_none()
+                || (a..b).any(|x| displaced[x].is_some())
+            {
+                continue;
+            }
+            let Some(q) = owner[a] else { continue };
+            if q.abs_diff(p) != 1 || (a..b).any(|x| owner[x] != Some(q)) {
+                continue;
+            }
+            if sim(q, p) < own_sim[p] + UNMERGE_MARGIN {
+                for o in &mut owner[a..b] {
+                    *o = Some(p);
+                }
+            }
+        }
+    }
     // Length fit of Chinese z with English e: a crossing move must not create a pairing whose
     // lengths are off (|z| > 2.5) unless the file's pairing is already worse.
     let zfit = |zi: usize, ei: usize| -> f64 {
@@ -493,6 +526,7 @@ fn run(
     // English the DP left with it, while its Chinese fits another pair's English and its
     // English fits another pair's Chinese, both by `CROSS_MARGIN` over its own pairing.
     let mut crossed_zh: Vec<Option<usize>> = vec![None; n];
+    let mut moved_to: Vec<Option<usize>> = vec![None; n];
     for i in 0..n {
         let (a, b) = prep.en_range[i];
         if a == b || prep.pair_zh[i].is_none() || (a..b).any(|x| owner[x] != Some(i)) {
@@ -512,6 +546,27 @@ fn run(
                 *o = Some(k);
             }
             crossed_zh[i] = Some(j);
+            moved_to[i] = Some(k);
+        }
+    }
+    // A Chinese that keeps its own English whole and receives another block on top holds two
+    // translations: in a swap, rotation or shift the receiving pair's own English has moved
+    // too, unless its own English fits it worse than the received block (the end of a chain).
+    // Otherwise the move is a chance word overlap; undo it.
+    {
+        for i in 0..n {
+            let Some(k) = moved_to[i] else { continue };
+            let (a, b) = prep.en_range[k];
+            if a < b
+                && (a..b).all(|x| owner[x] == Some(k))
+                && sim(k, i) <= own_sim[k] + CROSS_MARGIN
+            {
+                let (a, b) = prep.en_range[i];
+                for o in &mut owner[a..b] {
+                    *o = Some(i);
+                }
+                crossed_zh[i] = None;
+            }
         }
     }
     // Pairwise swaps: this English fits another pair's Chinese, and exchanging the two
@@ -677,9 +732,10 @@ fn dp_window(
         for x in 0..ns {
             let (eu, bag, _) = &prep.en_units[s0 + x];
             // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
-            // own copy): flat penalty, whatever words it shares.
+            // own copy): flat penalty, whatever words it shares, larger than leaving a Chinese
+            // unit without English, so it never fills an empty Chinese paragraph either.
             let g = match displaced[s0 + x] {
-                Some(_) => -OWN_BONUS,
+                Some(_) => -(OWN_BONUS + SKIP_ZH),
                 None if eu.pair == zu.pair => m.gain(pred, *base, bag) + OWN_BONUS,
                 None => m.gain(pred, *base, bag),
             };
@@ -1008,8 +1064,15 @@ impl Alignment {
             .map(|x| en_len(&self.en_units[x].text))
             .sum();
         let mostly_own = all_chars > 0.0 && owned / all_chars >= 0.5;
+        // A far match that is returned (the other pair's English holds a sentence matched to
+        // this Chinese) is an exchange of sentences, reported even in a mostly own block.
+        let returned = |q: usize| {
+            self.units_of(q)
+                .any(|y| self.far[y] == Some(p) || self.owner[y] == Some(p))
+        };
         d.out.retain(|&(x, o)| {
-            self.owner[x].is_some() || (o.is_some() && (!mostly_own || self.displaced[x].is_some()))
+            self.owner[x].is_some()
+                || o.is_some_and(|q| !mostly_own || self.displaced[x].is_some() || returned(q))
         });
         let out_chars: f64 = d
             .out

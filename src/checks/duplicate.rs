@@ -10,7 +10,10 @@
 //! characters (so stock replies like "Yeah." / 是的。 that legitimately repeat stay quiet), and
 //! the other side of the two pairs differs (a whole pair repeated is a repeated line, e.g. a
 //! heading, unless the two pairs are adjacent). The finding goes on the pair whose English fits
-//! its Chinese worse (alignment similarity), and names the other place.
+//! its Chinese worse (alignment similarity), and names the other place. Texts that are only
+//! near-same or contained (not verbatim) stay quiet when the other sides mirror the relation
+//! (`coverage` of the shorter row's other side by the longer's ≥ `MIRROR_COVERAGE`): those are
+//! parallel rows such as "ed(1) …" / "sed(1) …", not pasted copies.
 //!
 //! Known false positives: a refrain or boilerplate sentence translated identically under two
 //! differently worded Chinese blocks.
@@ -184,6 +187,49 @@ fn near_same(
     out
 }
 
+/// Share of the other side that must mirror the relation for two rows to count as parallel.
+const MIRROR_COVERAGE: f64 = 0.8;
+
+/// Normalised length of one side of pair `p`.
+fn norms_len(doc: &Document, p: usize, lang: Lang) -> Option<usize> {
+    doc.pairs[p]
+        .side(lang)
+        .map(|s| normalise(&s.text).chars().count())
+}
+
+/// Share of the tokens of `short` (normalised; English words, Chinese characters) found in
+/// `long`, counted with multiplicity.
+fn coverage(short: &str, long: &str, lang: Lang) -> f64 {
+    let toks = |t: &str| -> Vec<String> {
+        match lang {
+            Lang::En => t.split(' ').map(str::to_string).collect(),
+            Lang::Zh => t
+                .chars()
+                .filter(|c| *c != ' ')
+                .map(|c| c.to_string())
+                .collect(),
+        }
+    };
+    let mut bag: HashMap<String, usize> = HashMap::new();
+    for t in toks(long) {
+        *bag.entry(t).or_default() += 1;
+    }
+    let s = toks(short);
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut hit = 0usize;
+    for t in &s {
+        if let Some(c) = bag.get_mut(t)
+            && *c > 0
+        {
+            *c -= 1;
+            hit += 1;
+        }
+    }
+    hit as f64 / s.len() as f64
+}
+
 impl Check for Duplicate {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let doc = ctx.doc;
@@ -215,6 +261,23 @@ impl Check for Duplicate {
                 if sim < 1.0 && !contained && other_sim >= 0.6 && other_sim < self.p.min_similarity
                 {
                     continue;
+                }
+                // A pasted copy is verbatim. Texts that are only near-same (or one contained in
+                // the other) whose other sides show the same relation, word for word, are
+                // parallel rows ("ed(1) …" / "sed(1) …", "from A to B" / "to A from B",
+                // a short instruction and its longer variant), each translating its own text.
+                if sim < 1.0
+                    && let (Some(x), Some(y)) = (&oa, &ob)
+                    && x != y
+                {
+                    let (la, lb) = (
+                        norms_len(doc, a, lang).unwrap_or(0),
+                        norms_len(doc, b, lang).unwrap_or(0),
+                    );
+                    let (short, long) = if la <= lb { (x, y) } else { (y, x) };
+                    if coverage(short, long, other) >= MIRROR_COVERAGE {
+                        continue;
+                    }
                 }
                 // Report on the pair whose English fits its Chinese worse; the later on a tie.
                 let al = *own_sim.get_or_insert_with(|| {

@@ -9,6 +9,9 @@
 //! `matches_zh_lines` (the Chinese this English translates, or null) and `own_en_lines` (where
 //! this Chinese's English is, or null), `own_similarity` and `best_other_similarity`.
 //!
+//! A partial move to an adjacent pair (a boundary shift) must also fix a length: one of the
+//! two pairs has |z| ≥ `min_shift_z` under the document's length model.
+//!
 //! Known false positives: short pairs without anchors cannot be told apart without a lexicon,
 //! so the alignment keeps the file's pairing there (misses, not false alarms); a free
 //! translation that shares no vocabulary with the lexicon glosses may lose a sentence to a
@@ -26,6 +29,13 @@ struct Params {
     /// English characters that must move before a pair is reported.
     #[serde(default = "default_min_chars")]
     min_chars: usize,
+    /// Length z-score one of two pairs must reach for a partial move between them to count.
+    #[serde(default = "default_min_shift_z")]
+    min_shift_z: f64,
+}
+
+fn default_min_shift_z() -> f64 {
+    1.0
 }
 
 fn default_min_chars() -> usize {
@@ -34,12 +44,14 @@ fn default_min_chars() -> usize {
 
 pub struct Misaligned {
     min_chars: usize,
+    min_shift_z: f64,
 }
 
 pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
     let p: Params = super::params(p)?;
     Ok(Box::new(Misaligned {
         min_chars: p.min_chars,
+        min_shift_z: p.min_shift_z,
     }))
 }
 
@@ -108,6 +120,35 @@ impl Check for Misaligned {
             let in_chars = chars(&mut d.into.iter().copied());
             if out_chars < self.min_chars && in_chars < self.min_chars && al.zh_far[p].is_none() {
                 continue;
+            }
+            // Some (not all) sentences moving to an adjacent pair is a boundary shift; on
+            // lengths that fit it is as likely two neighbours sharing vocabulary, so the move
+            // must also fix a length: one of the two pairs is off by `min_shift_z`.
+            let n_all = al.en_range[p].1 - al.en_range[p].0;
+            if !d.out.is_empty()
+                && d.out.len() < n_all
+                && d.into.is_empty()
+                && al.zh_far[p].is_none()
+                && d.out
+                    .iter()
+                    .all(|&(_, o)| o.is_some_and(|o| o.abs_diff(p) == 1))
+            {
+                let lm = ctx.shared.length(doc);
+                let zabs = |i: usize| -> f64 {
+                    match (&doc.pairs[i].zh, &doc.pairs[i].en) {
+                        (Some(z), Some(e)) => lm
+                            .z(
+                                crate::align::document::zh_len(&z.text),
+                                crate::align::document::en_len(&e.text),
+                            )
+                            .abs(),
+                        _ => f64::INFINITY,
+                    }
+                };
+                let q = d.out[0].1.expect("adjacent");
+                if zabs(p) < self.min_shift_z && zabs(q) < self.min_shift_z {
+                    continue;
+                }
             }
             let moved_out: Vec<Value> = d
                 .out
