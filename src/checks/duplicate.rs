@@ -319,18 +319,19 @@ impl Check for Duplicate {
                 } else {
                     "nearly the same as"
                 };
+                // Say what the other side does: a whole pair pasted twice repeats both sides.
+                let other_side = if other_sim >= 1.0 {
+                    format!("and its {} is repeated too", other.name())
+                } else {
+                    format!("with a different {}", other.name())
+                };
                 let msg = format!(
-                    "the {} at {} is {how} the {} at {} (similarity {:.2}), under {} Chinese",
+                    "the {} at {} is {how} the {} at {} (similarity {:.2}), {other_side}",
                     lang.name(),
                     lt(this_lines),
                     lang.name(),
                     lt(other_lines),
                     sim,
-                    if lang == Lang::En {
-                        "different"
-                    } else {
-                        "the same as"
-                    }
                 );
                 hits.push(
                     Hit::on_pair(pb)
