@@ -2,8 +2,8 @@
 //! the expected rendering; alternatives, kept terms and keep-as-is terms stay quiet. Also the
 //! glossary file's load-time errors.
 
-mod terms_common;
-use terms_common::*;
+mod rule_support;
+use rule_support::*;
 use tqa::engine::{Engine, LoadOptions};
 use tqa::rules::settings::RawSettings;
 

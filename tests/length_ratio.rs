@@ -1,7 +1,7 @@
 //! length_ratio (TQA201): fixtures in the transcript layout, and the real data when present.
 
-mod sentence_rules_support;
-use sentence_rules_support::*;
+mod rule_support;
+use rule_support::*;
 
 #[test]
 fn fires_on_long_chinese_beside_short_english_and_the_reverse() {

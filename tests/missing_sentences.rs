@@ -1,7 +1,7 @@
 //! missing_sentences (TQA102): fixtures in the transcript layout, and the real data when present.
 
-mod sentence_rules_support;
-use sentence_rules_support::*;
+mod rule_support;
+use rule_support::*;
 
 fn list(f: &tqa::finding::Finding, key: &str) -> Vec<(String, u64, String)> {
     f.evidence[key]

@@ -1,8 +1,8 @@
 //! number_mismatch (TQA501): fixtures that must fire (with the numbers named in the evidence)
 //! and a fixture of correct renderings that must stay quiet.
 
-mod terms_common;
-use terms_common::*;
+mod rule_support;
+use rule_support::*;
 
 #[test]
 fn mismatched_numbers_fire_with_evidence() {

@@ -1,8 +1,8 @@
 //! speaker_swap (TQA401): labels that differ, self-address, near-miss labels and consecutive
 //! turns, each with its evidence and severity; correct labels stay quiet.
 
-mod terms_common;
-use terms_common::*;
+mod rule_support;
+use rule_support::*;
 
 #[test]
 fn each_kind_fires_with_evidence() {

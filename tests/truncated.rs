@@ -1,7 +1,7 @@
 //! truncated (TQA103): fixtures in the transcript layout, and the real data when present.
 
-mod sentence_rules_support;
-use sentence_rules_support::*;
+mod rule_support;
+use rule_support::*;
 
 #[test]
 fn finds_cut_starts_and_ends_on_both_sides() {

@@ -1,8 +1,8 @@
 //! untranslated (TQA301): each kind fires with its own severity and names the text; glosses,
 //! acronyms, names, code and keep-as-is glossary terms stay quiet.
 
-mod terms_common;
-use terms_common::*;
+mod rule_support;
+use rule_support::*;
 
 #[test]
 fn each_kind_fires_with_evidence_and_severity() {

@@ -1,10 +1,51 @@
-//! Helpers shared by the rule integration tests.
+//! Helpers shared by the per-rule integration tests: audit a fixture with one rule selected,
+//! read evidence values, find the shared data (tests skip when ../shared is absent).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tqa::engine::{Engine, LoadOptions};
 use tqa::finding::Finding;
+use tqa::rules::settings::RawSettings;
+
+/// Audit a fixture under tests/fixtures/ with only `rule` selected.
+pub fn audit_fixture(rule: &str, fixture: &str) -> Vec<Finding> {
+    let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    audit_text(rule, &path, &text)
+}
+
+pub fn audit_text(rule: &str, path: &str, text: &str) -> Vec<Finding> {
+    let opts = LoadOptions {
+        flags: RawSettings {
+            select: Some(vec![rule.to_string()]),
+            ..RawSettings::default()
+        },
+        ..LoadOptions::default()
+    };
+    let engine = Engine::load(&opts).expect("rules load");
+    let doc = tqa::reader::parse(path, text, None).expect("fixture parses");
+    engine.audit(Arc::new(doc)).findings
+}
+
+/// A string evidence value, or the JSON of a non-string one.
+pub fn ev(f: &Finding, key: &str) -> String {
+    match f.evidence.get(key) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The finding whose zh or en range starts at `line`.
+pub fn at(findings: &[Finding], line: usize) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| {
+            f.zh_lines.map(|r| r.start) == Some(line) || f.en_lines.map(|r| r.start) == Some(line)
+        })
+        .collect()
+}
 
 pub fn fixture(topic: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
