@@ -21,15 +21,107 @@ use std::path::Path;
 /// A stemmed English content word, hashed.
 pub type Key = u64;
 
+const FNV_OFFSET: u64 = 0xcbf29ce484222325;
+const FNV_PRIME: u64 = 0x100000001b3;
+
 /// FNV-1a: small, fast, deterministic across runs (unlike `RandomState`).
-pub fn hash_str(s: &str) -> Key {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.as_bytes() {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+pub const fn hash_str(s: &str) -> Key {
+    hash_more(FNV_OFFSET, s.as_bytes())
+}
+
+/// Continues an FNV-1a hash with more bytes: `hash_more(hash_str(a), b) == hash_str(a + b)`,
+/// so a key can be computed piecewise (a stem plus a 'y', a character bigram) without building
+/// the string.
+pub const fn hash_more(mut h: Key, bytes: &[u8]) -> Key {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
     }
     h
 }
+
+/// FNV-1a of what is written into it: `write!(KeyWriter::new(), "#{x}")` hashes the formatted
+/// text without allocating it.
+pub struct KeyWriter(pub Key);
+
+impl KeyWriter {
+    pub fn new() -> KeyWriter {
+        KeyWriter(FNV_OFFSET)
+    }
+}
+
+impl Default for KeyWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Write for KeyWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 = hash_more(self.0, s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Hasher for maps keyed by `Key` (already FNV hashes) or short strings: one folded 64×64→128
+/// multiply per word instead of SipHash's rounds. Not DoS-resistant, which a batch tool reading
+/// its own inputs does not need; map iteration order differs from `RandomState`'s, so callers
+/// that iterate such a map must not depend on the order (the model's callers only look up).
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl KeyHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        let p = ((self.0 ^ w) as u128).wrapping_mul(MIX as u128);
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+/// `BuildHasher` of [`KeyHasher`].
+pub type BuildKeyHasher = std::hash::BuildHasherDefault<KeyHasher>;
+/// A map keyed by [`Key`] with the cheap hasher.
+pub type KeyMap<V> = HashMap<Key, V, BuildKeyHasher>;
 
 const STOP: &[&str] = &[
     "a",
@@ -169,35 +261,84 @@ const STOP: &[&str] = &[
     "person",
 ];
 
-fn is_stop(w: &str) -> bool {
-    STOP.contains(&w)
+/// Open-addressing table of the stop words' hashes (slot = low bits of the hash, linear
+/// probing), built at compile time: a stop-word test is one hash and usually one probe instead
+/// of a scan of the list. Entries are (hash, index in `STOP`); `u16::MAX` marks an empty slot.
+const STOP_SLOTS: usize = 512;
+const STOP_TABLE: [(Key, u16); STOP_SLOTS] = {
+    let mut t = [(0, u16::MAX); STOP_SLOTS];
+    let mut i = 0;
+    while i < STOP.len() {
+        let h = hash_str(STOP[i]);
+        let mut slot = h as usize % STOP_SLOTS;
+        while t[slot].1 != u16::MAX {
+            slot = (slot + 1) % STOP_SLOTS;
+        }
+        t[slot] = (h, i as u16);
+        i += 1;
+    }
+    t
+};
+
+/// Whether `w`, whose FNV-1a hash is `h`, is a stop word. A hash match is confirmed on the
+/// text, so the answer is exactly `STOP.contains(&w)`.
+fn is_stop_hashed(w: &str, h: Key) -> bool {
+    let mut slot = h as usize % STOP_SLOTS;
+    loop {
+        let (sh, i) = STOP_TABLE[slot];
+        if i == u16::MAX {
+            return false;
+        }
+        if sh == h && STOP[i as usize] == w {
+            return true;
+        }
+        slot = (slot + 1) % STOP_SLOTS;
+    }
 }
 
 /// Light suffix stemmer: enough to meet gloss words and running text halfway.
 pub fn stem(w: &str) -> String {
-    let s = stem_suffix(w);
-    // pursue/pursuing, make/making: drop a final e so both meet.
-    match s.strip_suffix('e') {
-        Some(t) if t.len() >= 3 => t.to_string(),
-        _ => s,
-    }
+    let (s, y) = stem_parts(w);
+    if y { format!("{s}y") } else { s.to_string() }
 }
 
-fn stem_suffix(w: &str) -> String {
+/// The key of `stem(w)`, computed without building the stem.
+pub fn stem_key(w: &str) -> Key {
+    let (s, y) = stem_parts(w);
+    let h = hash_str(s);
+    if y { hash_more(h, b"y") } else { h }
+}
+
+/// `stem(w)` as a prefix of `w` and whether a 'y' follows it (studies → stud + y): every stem
+/// is one of these, so no stem needs its own allocation.
+fn stem_parts(w: &str) -> (&str, bool) {
+    let (s, y) = stem_suffix(w);
+    // pursue/pursuing, make/making: drop a final e so both meet (a stem ending in the added
+    // 'y' has no final e).
+    if !y
+        && let Some(t) = s.strip_suffix('e')
+        && t.len() >= 3
+    {
+        return (t, false);
+    }
+    (s, y)
+}
+
+fn stem_suffix(w: &str) -> (&str, bool) {
     let w = w.trim_end_matches("'s").trim_end_matches("’s");
     let n = w.len();
     let strip = |suf: &str, min: usize| -> Option<&str> {
         (n >= suf.len() + min && w.ends_with(suf)).then(|| &w[..n - suf.len()])
     };
     if let Some(s) = strip("ies", 2) {
-        return format!("{s}y");
+        return (s, true);
     }
     for suf in [
         "ingly", "ness", "ment", "ing", "edly", "ed", "ly", "es", "s",
     ] {
         if let Some(s) = strip(suf, 3) {
             if suf == "s" && (s.ends_with('s') || s.ends_with('u') || s.ends_with('i')) {
-                return w.to_string();
+                return (w, false);
             }
             // running → run, stopped → stop
             let b = s.as_bytes();
@@ -206,12 +347,12 @@ fn stem_suffix(w: &str) -> String {
                 && b[b.len() - 1] == b[b.len() - 2]
                 && !matches!(b[b.len() - 1], b'l' | b's' | b'z')
             {
-                return s[..s.len() - 1].to_string();
+                return (&s[..s.len() - 1], false);
             }
-            return s.to_string();
+            return (s, false);
         }
     }
-    w.to_string()
+    (w, false)
 }
 
 /// Lowercased Latin-letter words of a text (digits are handled as numbers elsewhere).
@@ -221,17 +362,66 @@ pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !w.is_empty())
 }
 
+/// `latin_words` without an allocation per word: calls `f` with each word, lowercased in a
+/// buffer reused across words (only words with a capital are copied).
+pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Splitting on every char that is not an ASCII letter or apostrophe: the bytes of a
+        // non-ASCII char are all ≥ 0x80, so a byte scan finds the same pieces.
+        let is_word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+        if !is_word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(bytes[i]) {
+            i += 1;
+        }
+        let w = text[start..i].trim_matches('\'');
+        if w.is_empty() {
+            continue;
+        }
+        if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            f(&buf);
+        } else {
+            f(w);
+        }
+    }
+}
+
 /// Content-word keys of English text: lowercase, stop words dropped, stemmed, hashed.
 pub fn en_keys(text: &str) -> Vec<Key> {
-    latin_words(text)
-        .filter(|w| w.len() > 1 && !is_stop(w))
-        .map(|w| hash_str(&stem(&w)))
-        .collect()
+    let mut out = Vec::new();
+    for_each_en_key(text, |k| out.push(k));
+    out
+}
+
+/// `en_keys` without collecting: calls `f` with each key in text order.
+pub fn for_each_en_key(text: &str, mut f: impl FnMut(Key)) {
+    for_each_latin_word(text, |w| {
+        if w.len() <= 1 {
+            return;
+        }
+        // One pass over the bytes: the stem is a prefix of the word (plus maybe a 'y'), so the
+        // stem's hash is a midpoint of the word's hash, which the stop-word test needs.
+        let (s, y) = stem_parts(w);
+        let hs = hash_str(s);
+        let hw = hash_more(hs, &w.as_bytes()[s.len()..]);
+        if !is_stop_hashed(w, hw) {
+            f(if y { hash_more(hs, b"y") } else { hs });
+        }
+    });
 }
 
 /// A loaded lexicon: headword → English content keys.
 pub struct Lexicon {
-    words: HashMap<Box<str>, (u32, u32)>,
+    words: HashMap<Box<str>, (u32, u32), BuildKeyHasher>,
     keys: Vec<Key>,
     max_chars: usize,
     /// Number of entries read.
@@ -257,7 +447,7 @@ impl Lexicon {
     /// Parse CC-CEDICT text. A non-comment line without `[...]` and `/.../` is an error naming
     /// its line number, so a wrong file is not silently read as an empty lexicon.
     pub fn parse(text: &str) -> Result<Lexicon, String> {
-        let mut tmp: HashMap<Box<str>, Vec<Key>> = HashMap::new();
+        let mut tmp: HashMap<Box<str>, Vec<Key>, BuildKeyHasher> = HashMap::default();
         let mut entries = 0;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -292,7 +482,7 @@ impl Lexicon {
         if entries == 0 {
             return Err("no CC-CEDICT entries found".to_string());
         }
-        let mut words = HashMap::with_capacity(tmp.len());
+        let mut words = HashMap::with_capacity_and_hasher(tmp.len(), BuildKeyHasher::default());
         let mut keys = Vec::new();
         let mut max_chars = 1;
         for (h, ks) in tmp {
@@ -391,6 +581,59 @@ mod tests {
         assert_eq!(stem("studies"), "study");
         assert_eq!(stem("running"), "run");
         assert_eq!(stem("process"), "process");
+    }
+
+    /// The allocating normalisation the fast paths replace: split, trim, lowercase, linear
+    /// stop-word scan, stem as a `String`, hash.
+    fn en_keys_reference(text: &str) -> Vec<Key> {
+        latin_words(text)
+            .filter(|w| w.len() > 1 && !STOP.contains(&w.as_str()))
+            .map(|w| hash_str(&stem(&w)))
+            .collect()
+    }
+
+    #[test]
+    fn fast_en_keys_match_the_reference() {
+        let texts = [
+            "The models are learning; it's Kasparov's game, isn't it? OK, okay...",
+            "studies studied running stopped pursuing making process bus menu taxi pies ies",
+            "'quoted' words'' and '' alone, DON'T can't I'm you'll THE Something SOMEONE s.o",
+            "Ünïcödé café naïve — 中文 mixed with English words, e.g. etc. CL: sb sth",
+            "x's's y’s greatness governments happily repeatedly allies skies",
+            "",
+        ];
+        for t in texts {
+            assert_eq!(en_keys(t), en_keys_reference(t), "{t}");
+        }
+        for w in STOP {
+            let t = format!("{w} {} {w}s", w.to_uppercase());
+            assert_eq!(en_keys(&t), en_keys_reference(&t), "{t}");
+        }
+    }
+
+    #[test]
+    fn stop_table_agrees_with_the_list() {
+        for w in STOP {
+            assert!(is_stop_hashed(w, hash_str(w)), "{w}");
+        }
+        for w in [
+            "model", "learn", "aa", "thing's", "someones", "person1", "x",
+        ] {
+            assert!(!is_stop_hashed(w, hash_str(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn stem_keys_and_piecewise_hashes_agree_with_strings() {
+        for w in [
+            "studies", "running", "making", "process", "agree", "fixed", "x's's", "é",
+        ] {
+            assert_eq!(stem_key(w), hash_str(&stem(w)), "{w}");
+        }
+        assert_eq!(hash_more(hash_str("中"), "文".as_bytes()), hash_str("中文"));
+        let mut kw = KeyWriter::new();
+        std::fmt::Write::write_fmt(&mut kw, format_args!("#{}", 2.5)).unwrap();
+        assert_eq!(kw.0, hash_str("#2.5"));
     }
 
     #[test]

@@ -26,9 +26,12 @@
 //! indistinguishable (the alignment then keeps the file's pairing); names transliterated into
 //! Chinese (卡斯帕罗夫 / Kasparov) count as a missed anchor.
 
-use crate::lexicon::{Key, Lexicon, en_keys, hash_str, latin_words, stem};
+use crate::lexicon::{
+    Key, KeyMap, KeyWriter, Lexicon, for_each_en_key, for_each_latin_word, hash_more, hash_str,
+    stem_key,
+};
 use crate::model::Lang;
-use std::collections::HashMap;
+use std::fmt::Write;
 
 /// Penalty for an English anchor (number, acronym, name) that the Chinese does not carry.
 pub const ANCHOR_MISS: f64 = 1.5;
@@ -36,12 +39,22 @@ pub const ANCHOR_MISS: f64 = 1.5;
 /// What a Chinese text predicts about its English.
 #[derive(Debug, Clone, Default)]
 pub struct ZhPred {
-    /// (keys predicted by one item, weight, is_anchor)
-    pub items: Vec<(Vec<Key>, f32, bool)>,
+    /// (span of `item_keys`, weight, is_anchor) per item, in text order.
+    pub items: Vec<((u32, u32), f32, bool)>,
+    /// The items' keys, as indices into `keys` (an item's keys are distinct).
+    pub item_keys: Vec<u32>,
     /// All predicted keys with their best weight, sorted by key.
     pub keys: Vec<(Key, f32)>,
     /// Visible characters.
     pub chars: usize,
+}
+
+impl ZhPred {
+    /// The keys of item `i`, as indices into `keys`.
+    fn item(&self, i: usize) -> &[u32] {
+        let (a, b) = self.items[i].0;
+        &self.item_keys[a as usize..b as usize]
+    }
 }
 
 /// What an English text contains.
@@ -57,8 +70,12 @@ pub struct EnBag {
     pub words: usize,
 }
 
+/// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
+/// (hashed as it is written, not allocated).
 fn num_key(v: f64) -> Key {
-    hash_str(&format!("#{}", (v * 1000.0).round() / 1000.0))
+    let mut w = KeyWriter::new();
+    write!(w, "#{}", (v * 1000.0).round() / 1000.0).expect("hashing cannot fail");
+    w.0
 }
 
 pub fn visible_chars(text: &str) -> usize {
@@ -68,7 +85,9 @@ pub fn visible_chars(text: &str) -> usize {
 /// Learned Chinese-bigram → English-word associations (Dice over the document's own pairs).
 #[derive(Debug, Default)]
 pub struct Assoc {
-    map: HashMap<Key, Vec<Key>>,
+    /// bigram → span of `words` (up to 3 English keys, best first).
+    map: KeyMap<(u32, u32)>,
+    words: Vec<Key>,
 }
 
 impl Assoc {
@@ -79,95 +98,187 @@ impl Assoc {
         self.map.len()
     }
 
+    fn get(&self, bigram: Key) -> Option<&[Key]> {
+        self.map
+            .get(&bigram)
+            .map(|&(a, b)| &self.words[a as usize..b as usize])
+    }
+
     /// Learn from (zh, en) texts believed to be translations of each other. Keeps, for each
     /// character bigram seen in ≥ 3 pairs, up to 3 English words with co-occurrence ≥ 3 and
     /// Dice = 2·co/(df_zh+df_en) ≥ 0.3. Words in over a fifth of the pairs are ignored (they
     /// co-occur with everything). Cost is bounded by the caller's sample size.
+    ///
+    /// Counting: English words and bigrams get dense ids, each bigram the list of pairs it
+    /// occurs in; the co-occurrences of one bigram are then counted in a plain array over the
+    /// English ids (no hashing per (bigram, word) pair). Each bigram's candidates are sorted
+    /// by (Dice desc, key asc), a total order, so the result does not depend on the order the
+    /// bigrams are visited in.
     pub fn learn<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Assoc {
-        let mut docs: Vec<(Vec<Key>, Vec<Key>)> = Vec::new();
-        let mut df_z: HashMap<Key, u32> = HashMap::new();
-        let mut df_e: HashMap<Key, u32> = HashMap::new();
+        // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
+        let mut zs: Vec<Key> = Vec::new();
+        let mut es: Vec<Key> = Vec::new();
+        let mut docs: Vec<(u32, u32, u32, u32)> = Vec::new();
+        let mut df_z: KeyMap<u32> = KeyMap::default();
+        let mut df_e: KeyMap<u32> = KeyMap::default();
         for (zh, en) in pairs {
-            let mut b = bigrams(zh);
-            b.sort_unstable();
-            b.dedup();
-            let mut e = en_keys(en);
-            e.sort_unstable();
-            e.dedup();
-            if b.is_empty() || e.is_empty() || b.len() > 80 || e.len() > 60 {
+            let (z0, e0) = (zs.len(), es.len());
+            for_each_bigram(zh, |k| zs.push(k));
+            for_each_en_key(en, |k| es.push(k));
+            zs[z0..].sort_unstable();
+            let zl = z0 + dedup_tail(&mut zs[z0..]);
+            zs.truncate(zl);
+            es[e0..].sort_unstable();
+            let el = e0 + dedup_tail(&mut es[e0..]);
+            es.truncate(el);
+            let (nb, ne) = (zl - z0, el - e0);
+            if nb == 0 || ne == 0 || nb > 80 || ne > 60 {
+                zs.truncate(z0);
+                es.truncate(e0);
                 continue;
             }
-            for k in &b {
+            for k in &zs[z0..] {
                 *df_z.entry(*k).or_default() += 1;
             }
-            for k in &e {
+            for k in &es[e0..] {
                 *df_e.entry(*k).or_default() += 1;
             }
-            docs.push((b, e));
+            docs.push((z0 as u32, zl as u32, e0 as u32, el as u32));
         }
         let n = docs.len() as u32;
         if n < 50 {
             return Assoc::default();
         }
-        let mut co: HashMap<(Key, Key), u32> = HashMap::new();
-        for (b, e) in &docs {
-            let e: Vec<Key> = e
-                .iter()
-                .copied()
-                .filter(|k| (3..=n / 5).contains(&df_e[k]))
-                .collect();
-            for zb in b.iter().filter(|k| df_z[k] >= 3) {
-                for ek in &e {
-                    *co.entry((*zb, *ek)).or_default() += 1;
+        // Dense ids of the English words that count (in 3..=n/5 pairs), and each pair's list.
+        let mut e_id: KeyMap<u32> = KeyMap::default();
+        let mut e_key: Vec<(Key, u32)> = Vec::new(); // id → (key, df)
+        let mut doc_e: Vec<u32> = Vec::with_capacity(es.len());
+        let mut doc_e_span: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
+        for &(_, _, e0, e1) in &docs {
+            let start = doc_e.len() as u32;
+            for k in &es[e0 as usize..e1 as usize] {
+                let d = df_e[k];
+                if (3..=n / 5).contains(&d) {
+                    let id = *e_id.entry(*k).or_insert_with(|| {
+                        e_key.push((*k, d));
+                        (e_key.len() - 1) as u32
+                    });
+                    doc_e.push(id);
+                }
+            }
+            doc_e_span.push((start, doc_e.len() as u32));
+        }
+        // Pairs of each bigram seen in ≥ 3 pairs (CSR layout: counts, offsets, fill).
+        let mut z_id: KeyMap<u32> = KeyMap::default();
+        let mut z_key: Vec<(Key, u32)> = Vec::new();
+        for &(z0, z1, _, _) in &docs {
+            for k in &zs[z0 as usize..z1 as usize] {
+                let d = df_z[k];
+                if d >= 3 {
+                    z_id.entry(*k).or_insert_with(|| {
+                        z_key.push((*k, d));
+                        (z_key.len() - 1) as u32
+                    });
                 }
             }
         }
-        let mut best: HashMap<Key, Vec<(f64, Key)>> = HashMap::new();
-        for ((zb, ek), c) in co {
-            if c < 3 {
-                continue;
-            }
-            let dice = 2.0 * c as f64 / (df_z[&zb] + df_e[&ek]) as f64;
-            if dice >= 0.3 {
-                best.entry(zb).or_default().push((dice, ek));
+        let mut offs: Vec<u32> = vec![0; z_key.len() + 1];
+        for (i, (_, d)) in z_key.iter().enumerate() {
+            offs[i + 1] = offs[i] + d;
+        }
+        let mut fill = offs.clone();
+        let mut z_docs: Vec<u32> = vec![0; offs[z_key.len()] as usize];
+        for (di, &(z0, z1, _, _)) in docs.iter().enumerate() {
+            for k in &zs[z0 as usize..z1 as usize] {
+                if let Some(&id) = z_id.get(k) {
+                    z_docs[fill[id as usize] as usize] = di as u32;
+                    fill[id as usize] += 1;
+                }
             }
         }
-        let map = best
-            .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                (k, v.into_iter().take(3).map(|x| x.1).collect())
-            })
-            .collect();
-        Assoc { map }
+        let mut cnt: Vec<u32> = vec![0; e_key.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut best: Vec<(f64, Key)> = Vec::new();
+        let mut map = KeyMap::default();
+        let mut words = Vec::new();
+        for (zi, &(zb, dz)) in z_key.iter().enumerate() {
+            for &di in &z_docs[offs[zi] as usize..offs[zi + 1] as usize] {
+                let (a, b) = doc_e_span[di as usize];
+                for &e in &doc_e[a as usize..b as usize] {
+                    if cnt[e as usize] == 0 {
+                        touched.push(e);
+                    }
+                    cnt[e as usize] += 1;
+                }
+            }
+            best.clear();
+            for &e in &touched {
+                let c = std::mem::take(&mut cnt[e as usize]);
+                if c < 3 {
+                    continue;
+                }
+                let (ek, de) = e_key[e as usize];
+                let dice = 2.0 * c as f64 / (dz + de) as f64;
+                if dice >= 0.3 {
+                    best.push((dice, ek));
+                }
+            }
+            touched.clear();
+            if best.is_empty() {
+                continue;
+            }
+            best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let start = words.len() as u32;
+            words.extend(best.iter().take(3).map(|x| x.1));
+            map.insert(zb, (start, words.len() as u32));
+        }
+        Assoc { map, words }
     }
 }
 
-/// Hashes of adjacent Han character pairs.
-fn bigrams(zh: &str) -> Vec<Key> {
-    let han: Vec<char> = zh
-        .chars()
-        .filter(|c| crate::text::script::is_han(*c))
-        .collect();
-    han.windows(2)
-        .map(|w| {
-            let mut s = String::with_capacity(6);
-            s.push(w[0]);
-            s.push(w[1]);
-            hash_str(&s)
-        })
-        .collect()
+/// Sorts nothing; moves the distinct values of a sorted slice to its front and returns their
+/// count (`Vec::dedup` on a tail of a vector).
+fn dedup_tail(v: &mut [Key]) -> usize {
+    if v.is_empty() {
+        return 0;
+    }
+    let mut w = 1;
+    for r in 1..v.len() {
+        if v[r] != v[w - 1] {
+            v[w] = v[r];
+            w += 1;
+        }
+    }
+    w
+}
+
+/// Calls `f` with the hash of each pair of adjacent Han characters (the FNV-1a of their UTF-8,
+/// computed piecewise: no string per bigram).
+fn for_each_bigram(zh: &str, mut f: impl FnMut(Key)) {
+    // Non-Han characters are skipped, not breaks: 中a文 gives 中文, as before.
+    let mut prev: Option<Key> = None;
+    let mut buf = [0u8; 4];
+    for c in zh.chars() {
+        if !crate::text::script::is_han(c) {
+            continue;
+        }
+        let s: &str = c.encode_utf8(&mut buf);
+        if let Some(h) = prev {
+            f(hash_more(h, s.as_bytes()));
+        }
+        prev = Some(hash_str(s));
+    }
 }
 
 /// The similarity model for one document.
 pub struct Model<'a> {
     pub lexicon: Option<&'a Lexicon>,
     pub assoc: Assoc,
-    idf: HashMap<Key, f32>,
+    /// Per key seen in the document's English: (idf, Σ df/N·idf — the chance of meeting the
+    /// key in a random sentence times its idf).
+    stats: KeyMap<(f32, f32)>,
     /// idf of a key never seen in the document's English.
     idf_unseen: f32,
-    /// Σ df/N·idf per key: chance of meeting a key in a random sentence times its idf.
-    chance: HashMap<Key, f32>,
     avg_words: f64,
 }
 
@@ -175,7 +286,7 @@ impl<'a> Model<'a> {
     /// Fit document frequencies on the document's English sentences.
     pub fn new(lexicon: Option<&'a Lexicon>, en_sentences: &[&EnBag], assoc: Assoc) -> Model<'a> {
         let n = en_sentences.len().max(1) as f64;
-        let mut df: HashMap<Key, u32> = HashMap::new();
+        let mut df: KeyMap<u32> = KeyMap::default();
         let mut words = 0usize;
         for b in en_sentences {
             words += b.words;
@@ -184,26 +295,24 @@ impl<'a> Model<'a> {
             }
         }
         let idf_of = |d: f64| ((n + 1.0) / (d + 1.0)).ln().max(0.1);
-        let idf: HashMap<Key, f32> = df
+        let stats = df
             .iter()
-            .map(|(k, d)| (*k, idf_of(*d as f64) as f32))
-            .collect();
-        let chance = df
-            .iter()
-            .map(|(k, d)| (*k, (*d as f64 / n * idf_of(*d as f64)) as f32))
+            .map(|(k, d)| {
+                let idf = idf_of(*d as f64);
+                (*k, (idf as f32, (*d as f64 / n * idf) as f32))
+            })
             .collect();
         Model {
             lexicon,
             assoc,
-            idf,
+            stats,
             idf_unseen: idf_of(0.0) as f32,
-            chance,
             avg_words: (words as f64 / n).max(1.0),
         }
     }
 
     pub fn idf(&self, k: Key) -> f64 {
-        *self.idf.get(&k).unwrap_or(&self.idf_unseen) as f64
+        self.stats.get(&k).map_or(self.idf_unseen, |s| s.0) as f64
     }
 
     /// Chinese side: items and predicted keys.
@@ -215,7 +324,7 @@ impl<'a> Model<'a> {
     pub fn baseline(&self, p: &ZhPred) -> f64 {
         p.keys
             .iter()
-            .map(|(k, w)| *w as f64 * *self.chance.get(k).unwrap_or(&0.0) as f64)
+            .map(|(k, w)| *w as f64 * self.stats.get(k).map_or(0.0, |s| s.1) as f64)
             .sum()
     }
 
@@ -245,15 +354,30 @@ impl<'a> Model<'a> {
 
     /// Share of the English keys (idf-weighted) that the Chinese predicts, in [0,1].
     pub fn en_cov(&self, p: &ZhPred, en: &EnBag) -> f64 {
+        let (eg, et) = self.en_sums(p, en, |_| {});
+        if et > 0.0 { eg / et } else { 0.0 }
+    }
+
+    /// (idf of the English keys the Chinese predicts, idf of all English keys), each summed in
+    /// `en.keys` order; `hit` gets the index in `p.keys` of each predicted key. One merge of
+    /// the two sorted key lists.
+    fn en_sums(&self, p: &ZhPred, en: &EnBag, mut hit: impl FnMut(usize)) -> (f64, f64) {
         let (mut eg, mut et) = (0.0, 0.0);
-        for k in &en.keys {
-            let w = self.idf(*k);
+        let mut i = 0;
+        for &k in &en.keys {
+            let w = self.idf(k);
             et += w;
-            if p.keys.binary_search_by(|x| x.0.cmp(k)).is_ok() {
+            while i < p.keys.len() && p.keys[i].0 < k {
+                i += 1;
+            }
+            // `i` stays on a match, so a repeated English key would count again, as a binary
+            // search per key would.
+            if i < p.keys.len() && p.keys[i].0 == k {
                 eg += w;
+                hit(i);
             }
         }
-        if et > 0.0 { eg / et } else { 0.0 }
+        (eg, et)
     }
 
     /// Coverage similarity in [0,1] (geometric mean of both directions).
@@ -261,58 +385,113 @@ impl<'a> Model<'a> {
         if p.items.is_empty() || en.keys.is_empty() {
             return 0.0;
         }
+        // Which of the Chinese keys the English has: a bit set over `p.keys`, on the stack
+        // for all but very long texts.
+        let nw = p.keys.len().div_ceil(64);
+        let mut stack = [0u64; 16];
+        let mut heap = Vec::new();
+        let found: &mut [u64] = if nw <= stack.len() {
+            &mut stack[..nw]
+        } else {
+            heap.resize(nw, 0);
+            &mut heap
+        };
+        let (eg, et) = self.en_sums(p, en, |i| found[i / 64] |= 1 << (i % 64));
+        let en_cov = if et > 0.0 { eg / et } else { 0.0 };
+        // Item weights are 1 and 2, so these sums are small integers: exact in any order.
         let (mut got, mut tot) = (0.0, 0.0);
-        for (keys, w, _) in &p.items {
+        for (i, (_, w, _)) in p.items.iter().enumerate() {
             tot += *w as f64;
-            if keys.iter().any(|k| en.keys.binary_search(k).is_ok()) {
+            if p.item(i)
+                .iter()
+                .any(|&k| found[k as usize / 64] & (1 << (k % 64)) != 0)
+            {
                 got += *w as f64;
             }
         }
         let zh_cov = got / tot;
-        let (mut eg, mut et) = (0.0, 0.0);
-        for k in &en.keys {
-            let w = self.idf(*k);
-            et += w;
-            if p.keys.binary_search_by(|x| x.0.cmp(k)).is_ok() {
-                eg += w;
-            }
-        }
-        let en_cov = if et > 0.0 { eg / et } else { 0.0 };
         (zh_cov * en_cov).sqrt()
     }
 }
 
+/// Whether `extract(text, Lang::Zh)` can find anything: every number it reads starts at an
+/// ASCII or full-width digit, 双, 百 (百分之, 百分百) or a Chinese numeral character, so a text
+/// without any of them has none and need not be scanned.
+fn may_have_zh_numbers(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || matches!(
+                c,
+                '零' | '〇'
+                    | '一'
+                    | '二'
+                    | '两'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '百'
+                    | '千'
+                    | '万'
+                    | '亿'
+                    | '双'
+            )
+    })
+}
+
 /// Chinese side of the model (free function so bags can be built before the model is fit).
 pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
-    let mut items: Vec<(Vec<Key>, f32, bool)> = Vec::new();
-    for w in latin_words(text) {
+    // Items first as raw keys (flat, with spans), then mapped to indices into `keys`.
+    let mut items: Vec<((u32, u32), f32, bool)> = Vec::new();
+    let mut raw: Vec<Key> = Vec::new();
+    let push = |items: &mut Vec<_>, raw: &mut Vec<Key>, ks: &[Key], w: f32, anchor: bool| {
+        let a = raw.len() as u32;
+        raw.extend_from_slice(ks);
+        items.push(((a, raw.len() as u32), w, anchor));
+    };
+    for_each_latin_word(text, |w| {
         if w.len() >= 2 || w == "a" {
-            items.push((vec![hash_str(&stem(&w))], 2.0, true));
+            push(&mut items, &mut raw, &[stem_key(w)], 2.0, true);
         }
-    }
-    for n in crate::text::numbers::extract(text, Lang::Zh) {
-        items.push((vec![num_key(n.value)], 2.0, true));
+    });
+    if may_have_zh_numbers(text) {
+        for n in crate::text::numbers::extract(text, Lang::Zh) {
+            push(&mut items, &mut raw, &[num_key(n.value)], 2.0, true);
+        }
     }
     if let Some(lex) = lexicon {
         for ks in lex.segment(text) {
-            items.push((ks.to_vec(), 1.0, false));
+            push(&mut items, &mut raw, ks, 1.0, false);
         }
     }
     if !assoc.is_empty() {
-        for b in bigrams(text) {
-            if let Some(ks) = assoc.map.get(&b) {
-                items.push((ks.clone(), 1.0, false));
+        for_each_bigram(text, |b| {
+            if let Some(ks) = assoc.get(b) {
+                push(&mut items, &mut raw, ks, 1.0, false);
             }
-        }
+        });
     }
-    let mut keys: Vec<(Key, f32)> = items
-        .iter()
-        .flat_map(|(ks, w, _)| ks.iter().map(move |k| (*k, *w)))
-        .collect();
+    let mut keys: Vec<(Key, f32)> = Vec::with_capacity(raw.len());
+    for ((a, b), w, _) in &items {
+        keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+    }
     keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     keys.dedup_by_key(|x| x.0);
+    let item_keys = raw
+        .iter()
+        .map(|k| {
+            keys.binary_search_by(|x| x.0.cmp(k))
+                .expect("item key is in keys") as u32
+        })
+        .collect();
     ZhPred {
         items,
+        item_keys,
         keys,
         chars: visible_chars(text),
     }
@@ -320,7 +499,8 @@ pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
 
 /// English side of the model.
 pub fn en_bag(text: &str) -> EnBag {
-    let mut keys = en_keys(text);
+    let mut keys = Vec::new();
+    for_each_en_key(text, |k| keys.push(k));
     let words = keys.len();
     let mut anchors = Vec::new();
     for n in crate::text::numbers::extract(text, Lang::En) {
@@ -330,6 +510,7 @@ pub fn en_bag(text: &str) -> EnBag {
     }
     // Acronyms and names: capitalised words that are not the first word of a sentence.
     let mut sentence_start = true;
+    let mut lw = String::new();
     for raw in text.split_whitespace() {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
         let first = w.chars().next();
@@ -342,9 +523,11 @@ pub fn en_bag(text: &str) -> EnBag {
             && w != "I"
             && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if acronym || name {
-            let lw = w.to_ascii_lowercase();
+            lw.clear();
+            lw.push_str(w);
+            lw.make_ascii_lowercase();
             if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
-                anchors.push(hash_str(&stem(&lw)));
+                anchors.push(stem_key(&lw));
             }
         }
         sentence_start = raw.ends_with(['.', '?', '!', ':', '"', '“', '—']);
@@ -365,6 +548,188 @@ pub fn en_bag(text: &str) -> EnBag {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    /// The hash-map counting `Assoc::learn` replaced (bigram → English keys, best first).
+    fn learn_reference(pairs: &[(&str, &str)]) -> HashMap<Key, Vec<Key>> {
+        let mut docs: Vec<(Vec<Key>, Vec<Key>)> = Vec::new();
+        let mut df_z: HashMap<Key, u32> = HashMap::new();
+        let mut df_e: HashMap<Key, u32> = HashMap::new();
+        for (zh, en) in pairs {
+            let han: Vec<char> = zh
+                .chars()
+                .filter(|c| crate::text::script::is_han(*c))
+                .collect();
+            let mut b: Vec<Key> = han
+                .windows(2)
+                .map(|w| hash_str(&w.iter().collect::<String>()))
+                .collect();
+            b.sort_unstable();
+            b.dedup();
+            let mut e = crate::lexicon::en_keys(en);
+            e.sort_unstable();
+            e.dedup();
+            if b.is_empty() || e.is_empty() || b.len() > 80 || e.len() > 60 {
+                continue;
+            }
+            for k in &b {
+                *df_z.entry(*k).or_default() += 1;
+            }
+            for k in &e {
+                *df_e.entry(*k).or_default() += 1;
+            }
+            docs.push((b, e));
+        }
+        let n = docs.len() as u32;
+        if n < 50 {
+            return HashMap::new();
+        }
+        let mut co: HashMap<(Key, Key), u32> = HashMap::new();
+        for (b, e) in &docs {
+            for zb in b.iter().filter(|k| df_z[k] >= 3) {
+                for ek in e.iter().filter(|k| (3..=n / 5).contains(&df_e[k])) {
+                    *co.entry((*zb, *ek)).or_default() += 1;
+                }
+            }
+        }
+        let mut best: HashMap<Key, Vec<(f64, Key)>> = HashMap::new();
+        for ((zb, ek), c) in co {
+            let dice = 2.0 * c as f64 / (df_z[&zb] + df_e[&ek]) as f64;
+            if c >= 3 && dice >= 0.3 {
+                best.entry(zb).or_default().push((dice, ek));
+            }
+        }
+        best.into_iter()
+            .map(|(k, mut v)| {
+                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                (k, v.into_iter().take(3).map(|x| x.1).collect())
+            })
+            .collect()
+    }
+
+    /// Synthetic parallel pairs: topic i pairs a Chinese phrase with an English word, several
+    /// topics per pair, so associations of varying strength (and ties) arise.
+    fn synthetic_pairs() -> Vec<(String, String)> {
+        let zh = [
+            "模型", "数据", "训练", "语言", "学习", "网络", "文件", "系统", "软件",
+        ];
+        let en = [
+            "model", "data", "train", "language", "learn", "network", "file", "system", "package",
+        ];
+        (0..240)
+            .map(|i| {
+                let t: Vec<usize> = vec![i % 9, (i * 7 + 3) % 9, (i / 9) % 9];
+                let z: String = t.iter().map(|&k| zh[k]).collect::<Vec<_>>().join("，");
+                let e: String = t
+                    .iter()
+                    .map(|&k| if i % 5 == 0 { "noise" } else { en[k] })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (format!("{z}{}", i % 4), format!("{e} word{}", i % 13))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn learned_associations_match_the_reference_counting() {
+        let owned = synthetic_pairs();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(a, b)| (&a[..], &b[..])).collect();
+        let fast = Assoc::learn(pairs.iter().copied());
+        let want = learn_reference(&pairs);
+        assert!(!want.is_empty(), "the fixture must teach something");
+        assert_eq!(fast.len(), want.len());
+        for (k, v) in &want {
+            assert_eq!(fast.get(*k), Some(&v[..]));
+        }
+    }
+
+    /// The binary-search similarity `Model::sim` replaced.
+    fn sim_reference(m: &Model, p: &ZhPred, en: &EnBag) -> f64 {
+        if p.items.is_empty() || en.keys.is_empty() {
+            return 0.0;
+        }
+        let (mut got, mut tot) = (0.0, 0.0);
+        for (i, (_, w, _)) in p.items.iter().enumerate() {
+            tot += *w as f64;
+            if p.item(i)
+                .iter()
+                .any(|&k| en.keys.binary_search(&p.keys[k as usize].0).is_ok())
+            {
+                got += *w as f64;
+            }
+        }
+        let (mut eg, mut et) = (0.0, 0.0);
+        for k in &en.keys {
+            let w = m.idf(*k);
+            et += w;
+            if p.keys.binary_search_by(|x| x.0.cmp(k)).is_ok() {
+                eg += w;
+            }
+        }
+        (got / tot * if et > 0.0 { eg / et } else { 0.0 }).sqrt()
+    }
+
+    #[test]
+    fn similarity_matches_the_reference_bit_for_bit() {
+        let owned = synthetic_pairs();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(a, b)| (&a[..], &b[..])).collect();
+        let assoc = Assoc::learn(pairs.iter().copied());
+        let bags: Vec<EnBag> = owned.iter().map(|(_, e)| en_bag(e)).collect();
+        let refs: Vec<&EnBag> = bags.iter().collect();
+        let m = Model::new(None, &refs, assoc);
+        for (z, _) in owned.iter().take(40) {
+            let p = m.zh_pred(z);
+            for b in bags.iter().take(40) {
+                assert_eq!(m.sim(&p, b).to_bits(), sim_reference(&m, &p, b).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn bigram_keys_are_hashes_of_adjacent_han_pairs() {
+        let mut got = Vec::new();
+        for_each_bigram("中a文模 型", |k| got.push(k));
+        assert_eq!(
+            got,
+            vec![hash_str("中文"), hash_str("文模"), hash_str("模型")]
+        );
+    }
+
+    #[test]
+    fn texts_without_numeral_characters_have_no_chinese_numbers() {
+        for t in [
+            "我们的模型很好。",
+            "Pre-training 的优势",
+            "百姓",
+            "三个",
+            "１０％",
+            "两",
+            "双方",
+        ] {
+            let found = !crate::text::numbers::extract(t, Lang::Zh).is_empty();
+            assert!(!found || may_have_zh_numbers(t), "{t}");
+        }
+        assert!(!may_have_zh_numbers("我们的模型很好。"));
+        // The real Chinese of the Debian Reference (skipped when ../shared is absent).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/debian-reference.zh-en.tsv");
+        if let Ok(tsv) = std::fs::read_to_string(&path) {
+            let mut skipped = 0;
+            for line in tsv.lines() {
+                for t in line.split('\t') {
+                    if !may_have_zh_numbers(t) {
+                        skipped += 1;
+                        assert!(crate::text::numbers::extract(t, Lang::Zh).is_empty(), "{t}");
+                    }
+                }
+            }
+            assert!(skipped > 1000);
+        } else {
+            eprintln!("skipped: ../shared/data/debian-reference.zh-en.tsv is absent");
+        }
+        assert_eq!(num_key(2.5), hash_str("#2.5"));
+        assert_eq!(num_key(1e9), hash_str("#1000000000"));
+    }
 
     #[test]
     fn latin_terms_and_numbers_anchor_without_a_lexicon() {
