@@ -325,7 +325,15 @@ fn stem_parts(w: &str) -> (&str, bool) {
 }
 
 fn stem_suffix(w: &str) -> (&str, bool) {
-    let w = w.trim_end_matches("'s").trim_end_matches("’s");
+    // = w.trim_end_matches("'s").trim_end_matches("’s"), without building a substring
+    // searcher per word.
+    let mut w = w;
+    while let Some(t) = w.strip_suffix("'s") {
+        w = t;
+    }
+    while let Some(t) = w.strip_suffix("’s") {
+        w = t;
+    }
     let n = w.len();
     let strip = |suf: &str, min: usize| -> Option<&str> {
         (n >= suf.len() + min && w.ends_with(suf)).then(|| &w[..n - suf.len()])

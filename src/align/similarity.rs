@@ -31,7 +31,12 @@ use crate::lexicon::{
     stem_key,
 };
 use crate::model::Lang;
+use std::cell::Cell;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Source of `Model::id`s (0 is never handed out: it marks an empty `EnBag::idf_sum`).
+static MODEL_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// Penalty for an English anchor (number, acronym, name) that the Chinese does not carry.
 pub const ANCHOR_MISS: f64 = 1.5;
@@ -45,8 +50,6 @@ pub struct ZhPred {
     pub item_keys: Vec<u32>,
     /// All predicted keys with their best weight, sorted by key.
     pub keys: Vec<(Key, f32)>,
-    /// Visible characters.
-    pub chars: usize,
 }
 
 impl ZhPred {
@@ -64,10 +67,11 @@ pub struct EnBag {
     pub keys: Vec<Key>,
     /// Anchors (numbers, acronyms, names), sorted and deduplicated; subset of `keys`.
     pub anchors: Vec<Key>,
-    /// Visible characters.
-    pub chars: usize,
     /// Content words (with repetition).
     pub words: usize,
+    /// (id of a model, Σ idf over `keys` under it): a bag is compared with many Chinese texts
+    /// under one model, and this sum is the same each time (see `Model::en_sums`).
+    idf_sum: Cell<(u64, f64)>,
 }
 
 /// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
@@ -280,6 +284,8 @@ pub struct Model<'a> {
     /// idf of a key never seen in the document's English.
     idf_unseen: f32,
     avg_words: f64,
+    /// Unique per model, so a bag's cached idf sum is only reused under the model that made it.
+    id: u64,
 }
 
 impl<'a> Model<'a> {
@@ -308,6 +314,7 @@ impl<'a> Model<'a> {
             stats,
             idf_unseen: idf_of(0.0) as f32,
             avg_words: (words as f64 / n).max(1.0),
+            id: MODEL_IDS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -360,22 +367,40 @@ impl<'a> Model<'a> {
 
     /// (idf of the English keys the Chinese predicts, idf of all English keys), each summed in
     /// `en.keys` order; `hit` gets the index in `p.keys` of each predicted key. One merge of
-    /// the two sorted key lists.
+    /// the two sorted key lists. The total depends on the bag and the model only, so it is
+    /// computed once per (bag, model) and then only the predicted keys' idf is looked up —
+    /// same additions in the same order, so the same bits.
     fn en_sums(&self, p: &ZhPred, en: &EnBag, mut hit: impl FnMut(usize)) -> (f64, f64) {
+        let (cached_by, cached_et) = en.idf_sum.get();
+        let known = cached_by == self.id;
         let (mut eg, mut et) = (0.0, 0.0);
         let mut i = 0;
         for &k in &en.keys {
-            let w = self.idf(k);
-            et += w;
             while i < p.keys.len() && p.keys[i].0 < k {
                 i += 1;
             }
             // `i` stays on a match, so a repeated English key would count again, as a binary
             // search per key would.
-            if i < p.keys.len() && p.keys[i].0 == k {
-                eg += w;
+            let found = i < p.keys.len() && p.keys[i].0 == k;
+            if found {
                 hit(i);
             }
+            if known {
+                if found {
+                    eg += self.idf(k);
+                }
+            } else {
+                let w = self.idf(k);
+                et += w;
+                if found {
+                    eg += w;
+                }
+            }
+        }
+        if known {
+            et = cached_et;
+        } else {
+            en.idf_sum.set((self.id, et));
         }
         (eg, et)
     }
@@ -480,7 +505,9 @@ pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
     for ((a, b), w, _) in &items {
         keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
     }
-    keys.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    // Key, then best weight first; entries equal under this order are identical, so an
+    // unstable sort leaves the same list after the dedup.
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     keys.dedup_by_key(|x| x.0);
     let item_keys = raw
         .iter()
@@ -493,7 +520,6 @@ pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
         items,
         item_keys,
         keys,
-        chars: visible_chars(text),
     }
 }
 
@@ -540,8 +566,8 @@ pub fn en_bag(text: &str) -> EnBag {
     EnBag {
         keys,
         anchors,
-        chars: visible_chars(text),
         words,
+        idf_sum: Cell::new((0, 0.0)),
     }
 }
 
@@ -677,9 +703,17 @@ mod tests {
         let bags: Vec<EnBag> = owned.iter().map(|(_, e)| en_bag(e)).collect();
         let refs: Vec<&EnBag> = bags.iter().collect();
         let m = Model::new(None, &refs, assoc);
+        // A second model with other idf, used on the same bags in turn: a bag's cached idf
+        // sum must follow the model asking.
+        let m2 = Model::new(None, &refs[..60], Assoc::default());
         for (z, _) in owned.iter().take(40) {
-            let p = m.zh_pred(z);
+            let (p, p2) = (m.zh_pred(z), m2.zh_pred(z));
             for b in bags.iter().take(40) {
+                assert_eq!(m.sim(&p, b).to_bits(), sim_reference(&m, &p, b).to_bits());
+                assert_eq!(
+                    m2.sim(&p2, b).to_bits(),
+                    sim_reference(&m2, &p2, b).to_bits()
+                );
                 assert_eq!(m.sim(&p, b).to_bits(), sim_reference(&m, &p, b).to_bits());
             }
         }
