@@ -455,7 +455,18 @@ impl Lexicon {
     /// Parse CC-CEDICT text. A non-comment line without `[...]` and `/.../` is an error naming
     /// its line number, so a wrong file is not silently read as an empty lexicon.
     pub fn parse(text: &str) -> Result<Lexicon, String> {
-        let mut tmp: HashMap<Box<str>, Vec<Key>, BuildKeyHasher> = HashMap::default();
+        // Each headword's keys are a span of `keys`, deduplicated in order of first
+        // appearance. A headword met again on a later line gets its span moved to the end of
+        // `keys` (unless it is there already) and extended, so no headword needs a `Vec` of its
+        // own and no second pass over the map rebuilds the table; spans are capped at
+        // `MAX_KEYS` at the end (the first ones, as before).
+        const MAX_KEYS: u32 = 12;
+        let mut words: HashMap<Box<str>, (u32, u32), BuildKeyHasher> =
+            HashMap::with_capacity_and_hasher(text.len() / 64, BuildKeyHasher::default());
+        let mut keys: Vec<Key> = Vec::with_capacity(text.len() / 16);
+        let mut line_keys: Vec<Key> = Vec::new();
+        let mut gloss = String::new();
+        let mut max_chars = 1;
         let mut entries = 0;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -467,37 +478,43 @@ impl Lexicon {
             };
             let mut heads = line[..lb].split_whitespace();
             let glosses = &line[sl + 2..];
-            let mut keys = Vec::new();
+            line_keys.clear();
             for g in glosses.split('/') {
                 if g.starts_with("CL:") || g.contains("variant of") || g.starts_with("see ") {
                     continue;
                 }
-                keys.extend(en_keys(&strip_parens(g)));
+                strip_parens_into(g, &mut gloss);
+                for_each_en_key(&gloss, |k| line_keys.push(k));
             }
-            if keys.is_empty() {
+            if line_keys.is_empty() {
                 continue;
             }
             entries += 1;
             for h in heads.by_ref().take(2) {
-                let e = tmp.entry(h.into()).or_default();
-                for k in &keys {
-                    if !e.contains(k) {
-                        e.push(*k);
+                if !words.contains_key(h) {
+                    max_chars = max_chars.max(h.chars().count().min(8));
+                    let n = keys.len() as u32;
+                    words.insert(h.into(), (n, n));
+                }
+                let span = words.get_mut(h).expect("inserted above");
+                if span.1 as usize != keys.len() {
+                    let n = keys.len();
+                    keys.extend_from_within(span.0 as usize..span.1 as usize);
+                    span.0 = n as u32;
+                }
+                for k in &line_keys {
+                    if !keys[span.0 as usize..].contains(k) {
+                        keys.push(*k);
                     }
                 }
+                span.1 = keys.len() as u32;
             }
         }
         if entries == 0 {
             return Err("no CC-CEDICT entries found".to_string());
         }
-        let mut words = HashMap::with_capacity_and_hasher(tmp.len(), BuildKeyHasher::default());
-        let mut keys = Vec::new();
-        let mut max_chars = 1;
-        for (h, ks) in tmp {
-            max_chars = max_chars.max(h.chars().count().min(8));
-            let start = keys.len() as u32;
-            keys.extend(ks.iter().take(12));
-            words.insert(h, (start, keys.len() as u32));
+        for span in words.values_mut() {
+            span.1 = span.1.min(span.0 + MAX_KEYS);
         }
         Ok(Lexicon {
             words,
@@ -548,8 +565,9 @@ impl Lexicon {
     }
 }
 
-fn strip_parens(g: &str) -> String {
-    let mut out = String::new();
+/// `g` without its parenthesised and bracketed remarks, written into `out`.
+fn strip_parens_into(g: &str, out: &mut String) {
+    out.clear();
     let mut depth = 0;
     for c in g.chars() {
         match c {
@@ -559,7 +577,6 @@ fn strip_parens(g: &str) -> String {
             _ => {}
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -642,6 +659,71 @@ mod tests {
         let mut kw = KeyWriter::new();
         std::fmt::Write::write_fmt(&mut kw, format_args!("#{}", 2.5)).unwrap();
         assert_eq!(kw.0, hash_str("#2.5"));
+    }
+
+    /// The per-headword `Vec` table `parse` replaced: headword → keys (first 12).
+    fn parse_reference(text: &str) -> HashMap<String, Vec<Key>> {
+        let mut tmp: HashMap<String, Vec<Key>> = HashMap::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (lb, sl) = (line.find(" [").unwrap(), line.find(" /").unwrap());
+            let mut keys = Vec::new();
+            for g in line[sl + 2..].split('/') {
+                if g.starts_with("CL:") || g.contains("variant of") || g.starts_with("see ") {
+                    continue;
+                }
+                let mut b = String::new();
+                strip_parens_into(g, &mut b);
+                keys.extend(en_keys_reference(&b));
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            for h in line[..lb].split_whitespace().take(2) {
+                let e = tmp.entry(h.to_string()).or_default();
+                for k in &keys {
+                    if !e.contains(k) {
+                        e.push(*k);
+                    }
+                }
+            }
+        }
+        tmp.into_iter()
+            .map(|(h, mut v)| {
+                v.truncate(12);
+                (h, v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headwords_on_several_lines_merge_as_before() {
+        let text = format!(
+            "{SAMPLE}\
+            了 了 [le5] /(completed action marker)/\n\
+            了 了 [liao3] /to finish; to understand/to know/\n\
+            學 学 [xue2] /learning/study/school/\n\
+            長 长 [chang2] /length/long/forever/always/constantly/\n\
+            學習 学习 [xue2 xi2] /learning/model/\n\
+            長 长 [zhang3] /chief/head/elder/to grow/to develop/to increase/to enhance/old/\n\
+            長 长 [zhang3] /senior/leader/eldest/\n\
+            中華人民共和國 中华人民共和国 [Zhong1] /People's Republic of China/\n"
+        );
+        let lex = Lexicon::parse(&text).unwrap();
+        let want = parse_reference(&text);
+        assert_eq!(lex.words.len(), want.len());
+        for (h, ks) in &want {
+            assert_eq!(lex.lookup(h), Some(&ks[..]), "{h}");
+        }
+        assert_eq!(
+            lex.lookup("长").map(|k| k.len()),
+            Some(12),
+            "capped at 12 keys"
+        );
+        assert_eq!(lex.max_chars, 7);
     }
 
     #[test]
