@@ -327,6 +327,11 @@ impl<'a> Model<'a> {
         zh_pred(self.lexicon, &self.assoc, text)
     }
 
+    /// `zh_pred(text)` from `base = zh_base(text)` (see [`zh_pred_on`]).
+    pub fn zh_pred_on(&self, base: &ZhPred, text: &str) -> ZhPred {
+        zh_pred_on(self.lexicon, &self.assoc, base, text)
+    }
+
     /// Chance-level shared weight of a prediction with one average English sentence.
     pub fn baseline(&self, p: &ZhPred) -> f64 {
         p.keys
@@ -469,58 +474,107 @@ fn may_have_zh_numbers(text: &str) -> bool {
     })
 }
 
-/// Chinese side of the model (free function so bags can be built before the model is fit).
-pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
-    // Items first as raw keys (flat, with spans), then mapped to indices into `keys`.
-    let mut items: Vec<((u32, u32), f32, bool)> = Vec::new();
-    let mut raw: Vec<Key> = Vec::new();
-    let push = |items: &mut Vec<_>, raw: &mut Vec<Key>, ks: &[Key], w: f32, anchor: bool| {
-        let a = raw.len() as u32;
-        raw.extend_from_slice(ks);
-        items.push(((a, raw.len() as u32), w, anchor));
-    };
-    for_each_latin_word(text, |w| {
-        if w.len() >= 2 || w == "a" {
-            push(&mut items, &mut raw, &[stem_key(w)], 2.0, true);
-        }
-    });
-    if may_have_zh_numbers(text) {
-        for n in crate::text::numbers::extract(text, Lang::Zh) {
-            push(&mut items, &mut raw, &[num_key(n.value)], 2.0, true);
-        }
+/// Items of a prediction under construction: raw keys (flat) and (span, weight, anchor).
+#[derive(Default)]
+struct Items {
+    items: Vec<((u32, u32), f32, bool)>,
+    raw: Vec<Key>,
+}
+
+impl Items {
+    fn push(&mut self, ks: &[Key], w: f32, anchor: bool) {
+        let a = self.raw.len() as u32;
+        self.raw.extend_from_slice(ks);
+        self.items.push(((a, self.raw.len() as u32), w, anchor));
     }
-    if let Some(lex) = lexicon {
-        for ks in lex.segment(text) {
-            push(&mut items, &mut raw, ks, 1.0, false);
-        }
-    }
-    if !assoc.is_empty() {
-        for_each_bigram(text, |b| {
-            if let Some(ks) = assoc.get(b) {
-                push(&mut items, &mut raw, ks, 1.0, false);
+
+    /// Latin words and numbers: the part that needs no model.
+    fn add_base(&mut self, text: &str) {
+        for_each_latin_word(text, |w| {
+            if w.len() >= 2 || w == "a" {
+                self.push(&[stem_key(w)], 2.0, true);
             }
         });
+        if may_have_zh_numbers(text) {
+            for n in crate::text::numbers::extract(text, Lang::Zh) {
+                self.push(&[num_key(n.value)], 2.0, true);
+            }
+        }
     }
-    let mut keys: Vec<(Key, f32)> = Vec::with_capacity(raw.len());
-    for ((a, b), w, _) in &items {
-        keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+
+    /// Lexicon words and learned bigram associations.
+    fn add_model(&mut self, lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) {
+        if let Some(lex) = lexicon {
+            for ks in lex.segment(text) {
+                self.push(ks, 1.0, false);
+            }
+        }
+        if !assoc.is_empty() {
+            for_each_bigram(text, |b| {
+                if let Some(ks) = assoc.get(b) {
+                    self.push(ks, 1.0, false);
+                }
+            });
+        }
     }
-    // Key, then best weight first; entries equal under this order are identical, so an
-    // unstable sort leaves the same list after the dedup.
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-    keys.dedup_by_key(|x| x.0);
-    let item_keys = raw
-        .iter()
-        .map(|k| {
-            keys.binary_search_by(|x| x.0.cmp(k))
-                .expect("item key is in keys") as u32
-        })
-        .collect();
-    ZhPred {
-        items,
-        item_keys,
-        keys,
+
+    fn finish(self) -> ZhPred {
+        let Items { items, raw } = self;
+        let mut keys: Vec<(Key, f32)> = Vec::with_capacity(raw.len());
+        for ((a, b), w, _) in &items {
+            keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+        }
+        // Key, then best weight first; entries equal under this order are identical, so an
+        // unstable sort leaves the same list after the dedup.
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        keys.dedup_by_key(|x| x.0);
+        let item_keys = raw
+            .iter()
+            .map(|k| {
+                keys.binary_search_by(|x| x.0.cmp(k))
+                    .expect("item key is in keys") as u32
+            })
+            .collect();
+        ZhPred {
+            items,
+            item_keys,
+            keys,
+        }
     }
+}
+
+/// Chinese side of the model (free function so bags can be built before the model is fit).
+pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
+    let mut it = Items::default();
+    it.add_base(text);
+    it.add_model(lexicon, assoc, text);
+    it.finish()
+}
+
+/// The model-free part of a Chinese prediction: its Latin words and numbers (reading the
+/// numbers is the costly part of `zh_pred`). Equal to `zh_pred(None, &Assoc::default(), text)`,
+/// and `zh_pred_on(lexicon, assoc, &zh_base(text), text)` equals `zh_pred(lexicon, assoc,
+/// text)`: a caller that predicts one text under two models (the association-learning pass,
+/// then the final model) can read its numbers once.
+pub fn zh_base(text: &str) -> ZhPred {
+    let mut it = Items::default();
+    it.add_base(text);
+    it.finish()
+}
+
+/// `zh_pred(lexicon, assoc, text)` from `base = zh_base(text)`: the base's items are reused
+/// (in their order, first, as `zh_pred` puts them) and only the model's items are added.
+pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text: &str) -> ZhPred {
+    let mut it = Items {
+        items: base.items.clone(),
+        raw: base
+            .item_keys
+            .iter()
+            .map(|&i| base.keys[i as usize].0)
+            .collect(),
+    };
+    it.add_model(lexicon, assoc, text);
+    it.finish()
 }
 
 /// English side of the model.
@@ -717,6 +771,36 @@ mod tests {
                 assert_eq!(m.sim(&p, b).to_bits(), sim_reference(&m, &p, b).to_bits());
             }
         }
+    }
+
+    #[test]
+    fn predictions_built_on_a_base_equal_direct_ones() {
+        let owned = synthetic_pairs();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(a, b)| (&a[..], &b[..])).collect();
+        let assoc = Assoc::learn(pairs.iter().copied());
+        let lex =
+            Lexicon::parse("模型 模型 [mo2 xing2] /model/\n數據 数据 [shu4 ju4] /data/\n").unwrap();
+        let bags: Vec<EnBag> = owned.iter().map(|(_, e)| en_bag(e)).collect();
+        let refs: Vec<&EnBag> = bags.iter().collect();
+        for lexicon in [None, Some(&lex)] {
+            let m = Model::new(lexicon, &refs, Assoc::learn(pairs.iter().copied()));
+            for t in [
+                "SSI 的模型有 30 亿参数，数据是两倍。",
+                "Pre-training 很好",
+                "",
+                "训练语言",
+            ]
+            .into_iter()
+            .chain(owned.iter().take(20).map(|p| &p.0[..]))
+            {
+                let base = zh_base(t);
+                let plain = zh_pred(None, &Assoc::default(), t);
+                assert_eq!(format!("{base:?}"), format!("{plain:?}"));
+                let on = m.zh_pred_on(&base, t);
+                assert_eq!(format!("{on:?}"), format!("{:?}", m.zh_pred(t)), "{t}");
+            }
+        }
+        assert!(!assoc.is_empty());
     }
 
     #[test]
