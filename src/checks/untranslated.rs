@@ -233,6 +233,11 @@ fn function_words(s: &str) -> usize {
 
 /// Enough plain lowercase words, and function words among them.
 fn is_sentence(chunk: &str, min_words: usize) -> bool {
+    // `min_words` words need a byte each and whitespace between them: most chunks (the Latin
+    // bits between Han characters) are shorter than that.
+    if chunk.len() + 1 < 2 * min_words {
+        return false;
+    }
     let lw = lowercase_words(chunk);
     if lw < min_words {
         return false;
@@ -653,7 +658,9 @@ impl Untranslated {
                 *kept.entry(*t).or_default() += 1;
             }
             let in_en: BTreeSet<usize> = g.find_en(en).iter().map(|m| m.term).collect();
-            if in_en.is_empty() {
+            // Only terms with renderings can be found in the Chinese: without one in the
+            // English, nothing is rendered and the Chinese need not be searched.
+            if !in_en.iter().any(|&t| !g.terms[t].zh.is_empty()) {
                 continue;
             }
             let found = g.found_zh(zh);
