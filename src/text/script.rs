@@ -99,19 +99,32 @@ pub fn english_word_count(text: &str) -> usize {
 /// `english_word_count(text).min(limit)`, stopping at the `limit`-th word: enough to tell
 /// whether a text has at least `limit` words without reading all of it.
 pub fn english_word_count_up_to(text: &str, limit: usize) -> usize {
+    let b = text.as_bytes();
     let mut n = 0;
     let mut in_word = false;
-    for ch in text.chars() {
-        let word_char = is_latin(ch) || ch.is_ascii_digit();
-        if word_char && !in_word {
-            if n == limit {
-                break;
-            }
-            n += 1;
-        }
+    let mut i = 0;
+    while i < b.len() {
+        // ASCII bytes decide by themselves (a letter or digit is a word character; ' and -
+        // continue a word); other characters are decoded: Latin letters with diacritics and
+        // full-width letters are word characters, ’ continues a word.
+        let (word_char, joiner) = if b[i] < 0x80 {
+            let x = b[i];
+            i += 1;
+            (x.is_ascii_alphanumeric(), x == b'\'' || x == b'-')
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            (is_latin(ch), ch == '’')
+        };
         if word_char {
+            if !in_word {
+                if n == limit {
+                    break;
+                }
+                n += 1;
+            }
             in_word = true;
-        } else if !(in_word && (ch == '\'' || ch == '’' || ch == '-')) {
+        } else if !(in_word && joiner) {
             in_word = false;
         }
     }
@@ -170,6 +183,29 @@ mod tests {
             let t = "Don't you think so? It's 5-6 things.";
             assert_eq!(english_word_count_up_to(t, limit), limit.min(7));
         }
+        // The byte loop against the plain definition, one character at a time.
+        let plain = |t: &str| {
+            let (mut n, mut in_word) = (0, false);
+            for ch in t.chars() {
+                let word_char = is_latin(ch) || ch.is_ascii_digit();
+                if word_char && !in_word {
+                    n += 1;
+                }
+                in_word = word_char || (in_word && matches!(ch, '\'' | '’' | '-'));
+            }
+            n
+        };
+        for t in [
+            "café’s naïve－ＡＢ 中文word",
+            "-'a'- ’x’ 1-2-3 — é",
+            "",
+            "中文",
+            "a\u{3000}b",
+        ] {
+            assert_eq!(english_word_count(t), plain(t), "{t:?}");
+        }
+        // Non-ASCII: diacritics and full-width letters are letters, ’ joins, Han separates.
+        assert_eq!(english_word_count("café’s naïve－ＡＢ 中文word"), 4);
     }
 
     #[test]
