@@ -312,14 +312,16 @@ const EN_WORDS: &[&str] = &[
 /// Longest word of [`EN_WORDS`].
 const EN_WORD_MAX: usize = 11;
 
-/// For each first letter, a bit per word length present in [`EN_WORDS`]: most words are
-/// rejected by this table without a string comparison.
-const EN_WORD_SHAPES: [u16; 26] = {
-    let mut t = [0u16; 26];
+/// For each first letter and length, a bit per second letter of the words of [`EN_WORDS`]
+/// (bit 0 for one-letter words): most words are rejected by this table without a string
+/// comparison ("the" has no 3-letter entry starting "th").
+const EN_WORD_SHAPES: [[u32; EN_WORD_MAX + 1]; 26] = {
+    let mut t = [[0u32; EN_WORD_MAX + 1]; 26];
     let mut k = 0;
     while k < EN_WORDS.len() {
         let w = EN_WORDS[k].as_bytes();
-        t[(w[0] - b'a') as usize] |= 1 << w.len();
+        let second = if w.len() > 1 { w[1] - b'a' } else { 0 };
+        t[(w[0] - b'a') as usize][w.len()] |= 1 << second;
         k += 1;
     }
     t
@@ -331,7 +333,14 @@ fn en_number_word(w: &[u8]) -> bool {
         return false;
     }
     let first = w[0].to_ascii_lowercase();
-    if !first.is_ascii_lowercase() || EN_WORD_SHAPES[(first - b'a') as usize] & (1 << w.len()) == 0
+    let second = if w.len() > 1 {
+        w[1].to_ascii_lowercase()
+    } else {
+        b'a'
+    };
+    if !first.is_ascii_lowercase()
+        || !second.is_ascii_lowercase()
+        || EN_WORD_SHAPES[(first - b'a') as usize][w.len()] & (1 << (second - b'a')) == 0
     {
         return false;
     }
