@@ -180,6 +180,11 @@ impl Glossary {
             return Vec::new();
         };
         let bytes = text.as_bytes();
+        // Every term has an ASCII letter or digit (`parse` refuses others), so a text without
+        // one (most Chinese) has no match: skip the automaton.
+        if !bytes.iter().any(|b| b.is_ascii_alphanumeric()) {
+            return Vec::new();
+        }
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut out = Vec::new();
         for m in ac.find_iter(text) {

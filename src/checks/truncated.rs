@@ -278,7 +278,9 @@ impl Check for Truncated {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            if crate::text::script::english_word_count(&es.text) < self.p.min_en_words {
+            let words =
+                crate::text::script::english_word_count_up_to(&es.text, self.p.min_en_words);
+            if words < self.p.min_en_words {
                 continue;
             }
             for cut in self.cuts(zs, es) {

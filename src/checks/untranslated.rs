@@ -104,10 +104,30 @@ fn is_name_or_title(s: &str) -> bool {
 
 /// Lowercase letters, digits and Han only: the text compared for identity.
 pub fn normalise(s: &str) -> String {
+    normalised(s).collect()
+}
+
+fn normalised(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(|c| c.to_lowercase())
-        .collect()
+}
+
+/// `normalise(a) == normalise(b)` and not empty, without building either string: almost every
+/// pair differs at its first letter (Han against Latin), so this stops there.
+fn same_normalised(a: &str, b: &str) -> bool {
+    normalised(a).next().is_some() && normalised(a).eq(normalised(b))
+}
+
+/// `char::is_alphabetic` with the common cases answered without Unicode table lookups: ASCII,
+/// and the CJK Unified Ideographs block U+4E00..=U+9FFF (every code point of it is an assigned
+/// ideograph, so Alphabetic; checked in the tests).
+fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
+    }
 }
 
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
@@ -119,34 +139,40 @@ pub fn is_code_like(s: &str) -> bool {
     if t.starts_with("$ ") || t.starts_with("# ") || t.starts_with('`') {
         return true;
     }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    let codeish = |w: &str| {
-        w.contains("://")
+    // One pass per word over what the word-level tests need: special characters, digits, a
+    // dot, whether it has letters and whether they are all upper case.
+    let word_kind = |w: &str| {
+        let (mut special, mut digit, mut dot, mut letters, mut all_upper) =
+            (false, false, false, false, true);
+        for c in w.chars() {
+            match c {
+                '/' | '_' | '=' | '$' | '~' | '\\' | '{' | '<' | '|' | '%' | '&' => special = true,
+                '.' => dot = true,
+                '0'..='9' => digit = true,
+                _ if is_alphabetic(c) => {
+                    letters = true;
+                    all_upper = all_upper && c.is_uppercase();
+                }
+                _ => {}
+            }
+        }
+        // `contains("://")` implies a '/', so it is covered by `special`.
+        let codeish = special
             || w.starts_with("www.")
-            || w.contains('/')
-            || w.contains('_')
-            || w.contains('=')
-            || w.contains('$')
-            || w.contains('~')
-            || w.contains('\\')
-            || w.contains('{')
-            || w.contains('<')
-            || w.contains('|')
-            || w.contains('%')
-            || w.contains('&')
             || (w.starts_with('-') && w.len() > 1)
-            || w.chars().any(|c| c.is_ascii_digit())
-            || (w.contains('.')
-                && !w.ends_with('.')
-                && w.chars().filter(|c| c.is_alphabetic()).count() > 0)
-            || w.chars().filter(|c| c.is_alphabetic()).count() == 0
+            || digit
+            || (dot && !w.ends_with('.') && letters)
+            || !letters;
+        let acronym = letters && all_upper;
+        codeish || acronym
     };
-    let acronym = |w: &str| {
-        let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-        !letters.is_empty() && letters.chars().all(|c| c.is_uppercase())
-    };
-    let n = words.len();
-    let plain = words.iter().filter(|w| !codeish(w) && !acronym(w)).count();
+    let (mut n, mut plain) = (0, 0);
+    for w in t.split_whitespace() {
+        n += 1;
+        if !word_kind(w) {
+            plain += 1;
+        }
+    }
     // Mostly code tokens, or a single token that is code or an acronym.
     plain * 2 <= n
 }
@@ -207,8 +233,17 @@ fn function_words(s: &str) -> usize {
 
 /// Enough plain lowercase words, and function words among them.
 fn is_sentence(chunk: &str, min_words: usize) -> bool {
-    let (lw, fw) = (lowercase_words(chunk), function_words(chunk));
-    lw >= min_words && (fw >= 2 || (fw >= 1 && lw >= min_words + 2))
+    // `min_words` words need a byte each and whitespace between them: most chunks (the Latin
+    // bits between Han characters) are shorter than that.
+    if chunk.len() + 1 < 2 * min_words {
+        return false;
+    }
+    let lw = lowercase_words(chunk);
+    if lw < min_words {
+        return false;
+    }
+    let fw = function_words(chunk);
+    fw >= 2 || (fw >= 1 && lw >= min_words + 2)
 }
 
 /// A stretch that is a quotation (a UI label, a message, a title cited as is): it opens with
@@ -231,6 +266,10 @@ fn quoted(s: &str, min_words: usize) -> bool {
 /// by single spaces. Byte range in the text.
 fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    // A run starts at an ASCII letter: most Chinese texts have none.
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return out;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     let wordc = |c: char| {
@@ -346,11 +385,10 @@ fn contains_word(hay: &str, w: &str) -> bool {
 
 impl Untranslated {
     fn identical(&self, pair: &Pair, zh: &str, en: &str, hits: &mut Vec<Hit>) -> bool {
-        let (nz, ne) = (normalise(zh), normalise(en));
-        if nz.is_empty() || nz != ne {
+        if !same_normalised(zh, en) {
             return false;
         }
-        let letters = nz.chars().filter(|c| c.is_alphabetic()).count();
+        let letters = normalised(zh).filter(|c| c.is_alphabetic()).count();
         let words = script::english_word_count(en) + script::counts(en).han;
         if letters < self.p.min_identical_chars
             || words < self.p.min_identical_words
@@ -382,9 +420,8 @@ impl Untranslated {
         let mut covered = Vec::new();
         let mut sentences = Vec::new();
         for chunk in zh_chunks(zh) {
-            let c = script::counts(chunk);
-            if c.han == 0
-                && is_sentence(chunk, self.p.min_sentence_words)
+            // Chunks never hold Han characters (`zh_chunks` splits at every one).
+            if is_sentence(chunk, self.p.min_sentence_words)
                 && !quoted(chunk, self.p.min_sentence_words)
                 && !is_code_like(chunk)
             {
@@ -485,7 +522,9 @@ impl Untranslated {
         hits: &mut Vec<Hit>,
     ) {
         let (zh, en) = (pair.zh_text(), pair.en_text());
-        let found_zh = g.found_zh(zh);
+        // The renderings in the Chinese matter only once a glossary term is found in a run:
+        // looked up then, at most once.
+        let mut found_zh: Option<BTreeSet<usize>> = None;
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for (s, e) in latin_runs(zh) {
             if skip.iter().any(|&(a, b)| s >= a && e <= b) {
@@ -500,7 +539,11 @@ impl Untranslated {
             for m in g.find_en(run) {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
-                if t.keep || found_zh.contains(&m.term) {
+                if t.keep
+                    || found_zh
+                        .get_or_insert_with(|| g.found_zh(zh))
+                        .contains(&m.term)
+                {
                     continue;
                 }
                 let written = &run[m.start..m.end];
@@ -614,8 +657,13 @@ impl Untranslated {
             for t in &in_zh {
                 *kept.entry(*t).or_default() += 1;
             }
-            let found = g.found_zh(zh);
             let in_en: BTreeSet<usize> = g.find_en(en).iter().map(|m| m.term).collect();
+            // Only terms with renderings can be found in the Chinese: without one in the
+            // English, nothing is rendered and the Chinese need not be searched.
+            if !in_en.iter().any(|&t| !g.terms[t].zh.is_empty()) {
+                continue;
+            }
+            let found = g.found_zh(zh);
             for t in in_en {
                 if found.contains(&t) && !in_zh.contains(&t) {
                     *rendered.entry(t).or_default() += 1;
@@ -699,7 +747,7 @@ impl Check for Untranslated {
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
             let (zh, en) = (pair.zh_text(), pair.en_text());
-            if pair.en.is_some() && script::counts(en).han > 0 {
+            if pair.en.is_some() && en.chars().any(is_han) {
                 self.chinese_in_english(pair, en, &mut hits);
             }
             if pair.zh.is_none() {
@@ -729,6 +777,28 @@ mod tests {
         assert!(is_code_like("$ apt-get install foo"));
         assert!(!is_code_like("Choose packages listed on the command line"));
         assert!(!is_code_like("value function"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_plain_definitions() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
+        for (a, b) in [
+            ("Hello, World!", "hello world"),
+            ("", ""),
+            ("!!!", "..."),
+            ("你好", "hello"),
+            ("Straße", "STRASSE"),
+            ("İ", "i̇"),
+            ("GNU/Linux 教程", "gnu linux教程"),
+        ] {
+            let plain = !normalise(a).is_empty() && normalise(a) == normalise(b);
+            assert_eq!(same_normalised(a, b), plain, "{a:?} {b:?}");
+        }
+        assert!(!is_code_like("English 句子 with words"));
+        assert!(is_code_like("www. GPU"));
+        assert!(is_code_like("NASA"));
     }
 
     #[test]

@@ -20,9 +20,12 @@ pub fn zh_chars(text: &str) -> f64 {
     let mut han = 0usize;
     let mut latin = 0usize;
     for c in text.chars() {
-        if is_han(c) {
+        if c.is_ascii() {
+            // `is_latin` of an ASCII character is `is_ascii_alphabetic`.
+            latin += usize::from(c.is_ascii_alphanumeric());
+        } else if is_han(c) {
             han += 1;
-        } else if is_latin(c) || c.is_ascii_digit() || ('０'..='９').contains(&c) {
+        } else if is_latin(c) || ('０'..='９').contains(&c) {
             latin += 1;
         }
     }
@@ -50,7 +53,8 @@ pub fn en_chars(text: &str) -> f64 {
 /// The Chinese text without translator's notes — `（译注：...）`, `(译者注: ...)` — which
 /// have no counterpart in the English by design.
 pub fn without_translator_notes(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("译注") && !text.contains("译者注") {
+    // Both markers start with 译: one character search rules most texts out.
+    if !text.contains('译') || (!text.contains("译注") && !text.contains("译者注")) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());

@@ -153,7 +153,14 @@ pub fn significant(text: &str, lang: Lang) -> Vec<Number> {
 
 /// Every number in `text`, in order of position.
 pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
-    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
+    // Most texts hold no number at all: a byte scan proves it without building the scanner's
+    // character table (see `may_hold_numbers` for why this is exact).
+    if !may_hold_numbers(text, lang) {
+        return Vec::new();
+    }
+    // Sized for the worst case (one character per byte) so that collecting never reallocates.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices().map(|(i, c)| (i, fold(c))));
     let mut s = Scanner {
         text,
         chars,
@@ -166,6 +173,180 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
     }
     s.link_ranges(lang);
     s.out
+}
+
+/// False only when `extract` would find nothing. Every number starts at a digit (ASCII or
+/// full-width, which `fold` turns into ASCII) or, in Chinese, at a numeral character or 双; in
+/// English, at a word of [`EN_WORDS`] (a bare "a"/"an" becomes a number only together with a
+/// following scale, "hundred", "dozen", "decade" or "couple", which are in the list
+/// themselves). The scanners read words as maximal runs of ASCII letters, as done here.
+fn may_hold_numbers(text: &str, lang: Lang) -> bool {
+    let b = text.as_bytes();
+    match lang {
+        Lang::Zh => text.chars().any(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || is_zh_numeral(c) || c == '双'
+        }),
+        Lang::En => {
+            let mut i = 0;
+            while i < b.len() {
+                let c = b[i];
+                if c.is_ascii_digit() {
+                    return true;
+                }
+                // U+FF10..=U+FF19 (full-width digits) are EF BC 90..=99 in UTF-8.
+                if c == 0xEF
+                    && b.get(i + 1) == Some(&0xBC)
+                    && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d))
+                {
+                    return true;
+                }
+                if c.is_ascii_alphabetic() {
+                    let s = i;
+                    while i < b.len() && b[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                    let w = &b[s..i];
+                    if en_number_word(w)
+                        && !w.eq_ignore_ascii_case(b"a")
+                        && !w.eq_ignore_ascii_case(b"an")
+                    {
+                        return true;
+                    }
+                    continue;
+                }
+                i += 1;
+            }
+            false
+        }
+    }
+}
+
+/// Every English word `Scanner::en_words` can start a number with, or read as part of one
+/// (lowercase): plural scales, both/twice/..., a/an/one, decade/couple, hundred/dozen, scales,
+/// number words and ordinals. A word outside the list makes `en_words` return at its end.
+const EN_WORDS: &[&str] = &[
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+    "trillions",
+    "dozens",
+    "both",
+    "twice",
+    "double",
+    "dual",
+    "pair",
+    "triple",
+    "thrice",
+    "a",
+    "an",
+    "one",
+    "decade",
+    "couple",
+    "hundred",
+    "dozen",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "zero",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
+    "hundredth",
+    "thousandth",
+    "millionth",
+];
+
+/// Longest word of [`EN_WORDS`].
+const EN_WORD_MAX: usize = 11;
+
+/// For each first letter and length, a bit per second letter of the words of [`EN_WORDS`]
+/// (bit 0 for one-letter words): most words are rejected by this table without a string
+/// comparison ("the" has no 3-letter entry starting "th").
+const EN_WORD_SHAPES: [[u32; EN_WORD_MAX + 1]; 26] = {
+    let mut t = [[0u32; EN_WORD_MAX + 1]; 26];
+    let mut k = 0;
+    while k < EN_WORDS.len() {
+        let w = EN_WORDS[k].as_bytes();
+        let second = if w.len() > 1 { w[1] - b'a' } else { 0 };
+        t[(w[0] - b'a') as usize][w.len()] |= 1 << second;
+        k += 1;
+    }
+    t
+};
+
+/// `w` (ASCII letters, any case) is a word of [`EN_WORDS`].
+fn en_number_word(w: &[u8]) -> bool {
+    if w.is_empty() || w.len() > EN_WORD_MAX {
+        return false;
+    }
+    let first = w[0].to_ascii_lowercase();
+    let second = if w.len() > 1 {
+        w[1].to_ascii_lowercase()
+    } else {
+        b'a'
+    };
+    if !first.is_ascii_lowercase()
+        || !second.is_ascii_lowercase()
+        || EN_WORD_SHAPES[(first - b'a') as usize][w.len()] & (1 << (second - b'a')) == 0
+    {
+        return false;
+    }
+    EN_WORDS
+        .iter()
+        .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
 
 /// Full-width digits and number punctuation to ASCII (the NFKC mapping for these characters).
@@ -280,6 +461,53 @@ struct Scanner<'a> {
     out: Vec<Number>,
     /// Scale applied to each number of `out` (1 when none), for range scale propagation.
     scales: Vec<f64>,
+}
+
+/// A lowercase ASCII word, kept on the stack: the English scanner reads one at most word
+/// starts, and a heap string for each cost more than the rest of the scan. Words longer than
+/// the buffer equal no word the scanner looks for (the longest is 11 letters), so they are
+/// kept as a marker that is no word.
+#[derive(Clone, Copy)]
+struct Word {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Word {
+    fn new(chars: &[(usize, char)]) -> Word {
+        let mut w = Word {
+            buf: [0; 16],
+            len: 0,
+        };
+        if chars.len() > w.buf.len() {
+            w.buf[0] = b'#';
+            w.len = 1;
+            return w;
+        }
+        for (b, &(_, c)) in w.buf.iter_mut().zip(chars) {
+            // Only ASCII letters reach here (`word_at` stops at anything else).
+            *b = (c as u8).to_ascii_lowercase();
+        }
+        w.len = chars.len();
+        w
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("#")
+    }
+}
+
+impl std::ops::Deref for Word {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// A digit token before suffixes: value, end index (exclusive, in chars), code-like.
@@ -493,6 +721,12 @@ impl Scanner<'_> {
         let mut i = 0;
         while i < self.chars.len() {
             let c = self.chars[i].1;
+            // Every branch below needs a digit, a numeral, 双, or an idiom's first character
+            // (a numeral or 不): other characters only advance, so skip them at once.
+            if !(c.is_ascii_digit() || is_zh_numeral(c) || c == '双' || c == '不') {
+                i += 1;
+                continue;
+            }
             i = if c.is_ascii_digit() {
                 self.zh_digits(i)
             } else if self.starts_with(i, "百分之") {
@@ -788,20 +1022,16 @@ impl Scanner<'_> {
     }
 
     /// The lowercase ASCII word at `i` and its end.
-    fn word_at(&self, i: usize) -> (String, usize) {
+    fn word_at(&self, i: usize) -> (Word, usize) {
         let mut j = i;
         while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) {
             j += 1;
         }
-        let w: String = self.chars[i..j]
-            .iter()
-            .map(|&(_, c)| c.to_ascii_lowercase())
-            .collect();
-        (w, j)
+        (Word::new(&self.chars[i..j]), j)
     }
 
     /// Next word after spaces (or a hyphen, for twenty-five), if any.
-    fn next_word(&self, j: usize) -> Option<(String, usize, usize)> {
+    fn next_word(&self, j: usize) -> Option<(Word, usize, usize)> {
         let k = if self.c(j) == Some('-') {
             j + 1
         } else {
@@ -872,6 +1102,15 @@ impl Scanner<'_> {
     }
 
     fn en_words(&mut self, i: usize) -> usize {
+        // A word outside EN_WORDS reads as nothing (every branch below needs one): return its
+        // end without building it.
+        let mut e = i;
+        while self.c(e).is_some_and(|c| c.is_ascii_alphabetic()) {
+            e += 1;
+        }
+        if !en_number_word(&self.text.as_bytes()[self.byte(i)..self.byte(e)]) {
+            return e;
+        }
         let (w, e) = self.word_at(i);
         // Plural scales without a number are vague (thousands of, millions of).
         if matches!(
@@ -1063,77 +1302,80 @@ fn en_scale(w: &str) -> Option<f64> {
     })
 }
 
+const EN_SMALL: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const EN_TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 fn en_word_value(w: &str) -> Option<f64> {
-    const SMALL: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if let Some(i) = SMALL.iter().position(|&s| s == w) {
+    if let Some(i) = EN_SMALL.iter().position(|&s| s == w) {
         return Some(i as f64);
     }
-    TENS.iter()
+    EN_TENS
+        .iter()
         .position(|&s| s == w)
         .map(|i| (i as f64 + 2.0) * 10.0)
 }
 
+const EN_ORD: [&str; 20] = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+];
+const EN_ORD_TENS: [&str; 8] = [
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
+];
+
 fn en_ordinal(w: &str) -> Option<f64> {
-    const ORD: [&str; 20] = [
-        "zeroth",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
-    const TENS: [&str; 8] = [
-        "twentieth",
-        "thirtieth",
-        "fortieth",
-        "fiftieth",
-        "sixtieth",
-        "seventieth",
-        "eightieth",
-        "ninetieth",
-    ];
-    if let Some(i) = ORD.iter().position(|&s| s == w) {
+    if let Some(i) = EN_ORD.iter().position(|&s| s == w) {
         return Some(i as f64);
     }
-    if let Some(i) = TENS.iter().position(|&s| s == w) {
+    if let Some(i) = EN_ORD_TENS.iter().position(|&s| s == w) {
         return Some((i as f64 + 2.0) * 10.0);
     }
     match w {
@@ -1274,6 +1516,55 @@ mod tests {
         assert_eq!(v, vec![30.0, 12.0]);
         assert_eq!(extract("50%", Lang::En)[0].describe(), "50%");
         assert_eq!(extract("30亿", Lang::Zh)[0].describe(), "30亿 = 3000000000");
+    }
+
+    #[test]
+    fn fast_paths_cover_every_trigger() {
+        // scan_zh skips characters that are not digits, numerals, 双 or 不: every idiom must
+        // start with one of them.
+        for w in ZH_IDIOMS {
+            let c = first_char(w).unwrap();
+            assert!(is_zh_numeral(c) || c == '不', "{w}");
+        }
+        // en_words skips words outside EN_WORDS: every word it reads must be there.
+        for w in [
+            "hundreds",
+            "both",
+            "a",
+            "an",
+            "decade",
+            "couple",
+            "dozen",
+            "seventeenth",
+        ] {
+            assert!(en_number_word(w.as_bytes()), "{w}");
+            assert!(en_number_word(w.to_uppercase().as_bytes()), "{w}");
+        }
+        for w in EN_SMALL
+            .iter()
+            .chain(&EN_TENS)
+            .chain(&EN_ORD)
+            .chain(&EN_ORD_TENS)
+        {
+            assert!(en_number_word(w.as_bytes()), "{w}");
+        }
+        for w in [
+            "thousand",
+            "million",
+            "billion",
+            "trillion",
+            "hundredth",
+            "thousandth",
+        ] {
+            assert!(en_number_word(w.as_bytes()), "{w}");
+        }
+        for w in ["the", "shell", "onex", "", "seventeenths", "prompt"] {
+            assert!(!en_number_word(w.as_bytes()), "{w}");
+        }
+        assert!(extract("no numbers in this line", Lang::En).is_empty());
+        assert!(extract("没有数字的句子", Lang::Zh).is_empty());
+        assert_eq!(vals("a hundred", Lang::En), vec![100.0]);
+        assert_eq!(vals("ＦＦ１２", Lang::En), vec![12.0]);
     }
 
     #[test]

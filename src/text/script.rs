@@ -33,6 +33,23 @@ pub struct ScriptCounts {
 pub fn counts(text: &str) -> ScriptCounts {
     let mut c = ScriptCounts::default();
     for ch in text.chars() {
+        // ASCII first (no Unicode tables needed), then Han (never whitespace), then the rest.
+        if ch.is_ascii() {
+            if !ch.is_ascii_whitespace() && ch != '\x0b' {
+                c.visible += 1;
+                if ch.is_ascii_alphabetic() {
+                    c.latin += 1;
+                } else if ch.is_ascii_digit() {
+                    c.digits += 1;
+                }
+            }
+            continue;
+        }
+        if is_han(ch) {
+            c.visible += 1;
+            c.han += 1;
+            continue;
+        }
         if ch.is_whitespace() {
             continue;
         }
@@ -76,16 +93,38 @@ pub fn han_share(text: &str) -> f64 {
 
 /// English words: maximal runs of Latin letters, digits, apostrophes and inner hyphens.
 pub fn english_word_count(text: &str) -> usize {
+    english_word_count_up_to(text, usize::MAX)
+}
+
+/// `english_word_count(text).min(limit)`, stopping at the `limit`-th word: enough to tell
+/// whether a text has at least `limit` words without reading all of it.
+pub fn english_word_count_up_to(text: &str, limit: usize) -> usize {
+    let b = text.as_bytes();
     let mut n = 0;
     let mut in_word = false;
-    for ch in text.chars() {
-        let word_char = is_latin(ch) || ch.is_ascii_digit();
-        if word_char && !in_word {
-            n += 1;
-        }
+    let mut i = 0;
+    while i < b.len() {
+        // ASCII bytes decide by themselves (a letter or digit is a word character; ' and -
+        // continue a word); other characters are decoded: Latin letters with diacritics and
+        // full-width letters are word characters, ’ continues a word.
+        let (word_char, joiner) = if b[i] < 0x80 {
+            let x = b[i];
+            i += 1;
+            (x.is_ascii_alphanumeric(), x == b'\'' || x == b'-')
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            (is_latin(ch), ch == '’')
+        };
         if word_char {
+            if !in_word {
+                if n == limit {
+                    break;
+                }
+                n += 1;
+            }
             in_word = true;
-        } else if !(in_word && (ch == '\'' || ch == '’' || ch == '-')) {
+        } else if !(in_word && joiner) {
             in_word = false;
         }
     }
@@ -117,6 +156,56 @@ mod tests {
     #[test]
     fn numbers_alone_have_no_language() {
         assert_eq!(detect("2020 — 1.5%"), None);
+    }
+
+    #[test]
+    fn counts_match_the_plain_definitions() {
+        for t in [
+            "我们正在把 GDP 的 1% 投入 AI",
+            "a\u{b}b\u{c}c\td\re\u{3000}f\u{a0}g\u{2028}h",
+            "Ⅻ ① ½ ٣ 〇 𠀀 Straße ＡＢ",
+            "",
+        ] {
+            let mut want = ScriptCounts::default();
+            for ch in t.chars().filter(|c| !c.is_whitespace()) {
+                want.visible += 1;
+                if is_han(ch) {
+                    want.han += 1;
+                } else if is_latin(ch) {
+                    want.latin += 1;
+                } else if ch.is_numeric() {
+                    want.digits += 1;
+                }
+            }
+            assert_eq!(counts(t), want, "{t:?}");
+        }
+        for limit in 0..8 {
+            let t = "Don't you think so? It's 5-6 things.";
+            assert_eq!(english_word_count_up_to(t, limit), limit.min(7));
+        }
+        // The byte loop against the plain definition, one character at a time.
+        let plain = |t: &str| {
+            let (mut n, mut in_word) = (0, false);
+            for ch in t.chars() {
+                let word_char = is_latin(ch) || ch.is_ascii_digit();
+                if word_char && !in_word {
+                    n += 1;
+                }
+                in_word = word_char || (in_word && matches!(ch, '\'' | '’' | '-'));
+            }
+            n
+        };
+        for t in [
+            "café’s naïve－ＡＢ 中文word",
+            "-'a'- ’x’ 1-2-3 — é",
+            "",
+            "中文",
+            "a\u{3000}b",
+        ] {
+            assert_eq!(english_word_count(t), plain(t), "{t:?}");
+        }
+        // Non-ASCII: diacritics and full-width letters are letters, ’ joins, Han separates.
+        assert_eq!(english_word_count("café’s naïve－ＡＢ 中文word"), 4);
     }
 
     #[test]
