@@ -66,38 +66,85 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
 
 pub fn normalise(t: &str) -> String {
     let mut out = String::new();
+    normalise_into(t, &mut out);
+    out
+}
+
+/// `normalise` into a reused buffer (cleared first); returns the number of characters it
+/// wrote other than the separating spaces (lower-casing may write several for one: İ → i̇). ASCII characters take a fast path with the same result:
+/// `char::is_alphanumeric` and `to_lowercase` agree with their ASCII forms on ASCII.
+fn normalise_into(t: &str, out: &mut String) -> usize {
+    out.clear();
+    out.reserve(t.len());
+    let mut count = 0usize;
     let mut space = false;
     for c in t.chars() {
-        if c.is_alphanumeric() {
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if keep {
             if space && !out.is_empty() {
                 out.push(' ');
             }
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                count += 1;
+            } else {
+                for l in c.to_lowercase() {
+                    out.push(l);
+                    count += 1;
+                }
+            }
             space = false;
         } else {
             space = true;
         }
     }
-    out
+    count
 }
 
 fn sketch(norm: &str, lang: Lang) -> Vec<u64> {
     let mut hs: Vec<u64> = match lang {
         Lang::En => {
-            let w: Vec<&str> = norm.split(' ').collect();
-            if w.len() < 3 {
+            // Words are separated by exactly one space in a normalised text, so the 3-gram
+            // "w1 w2 w3" is the slice of `norm` from w1's start to w3's end: hash it in place.
+            let bounds: Vec<(usize, usize)> = norm
+                .split(' ')
+                .map(|w| {
+                    let start = w.as_ptr() as usize - norm.as_ptr() as usize;
+                    (start, start + w.len())
+                })
+                .collect();
+            if bounds.len() < 3 {
                 vec![hash_str(norm)]
             } else {
-                w.windows(3).map(|g| hash_str(&g.join(" "))).collect()
+                bounds
+                    .windows(3)
+                    .map(|g| hash_str(&norm[g[0].0..g[2].1]))
+                    .collect()
             }
         }
         Lang::Zh => {
-            let c: Vec<char> = norm.chars().filter(|c| *c != ' ').collect();
+            let c: Vec<(usize, char)> = norm.char_indices().filter(|&(_, c)| c != ' ').collect();
             if c.len() < 4 {
                 vec![hash_str(norm)]
             } else {
+                let mut buf = String::new();
                 c.windows(4)
-                    .map(|g| hash_str(&g.iter().collect::<String>()))
+                    .map(|g| {
+                        let (s, e) = (g[0].0, g[3].0 + g[3].1.len_utf8());
+                        // Four characters with no space between them are a slice of `norm`;
+                        // otherwise the spaces are dropped, as the 4-gram leaves them out.
+                        if e - s == g.iter().map(|(_, c)| c.len_utf8()).sum::<usize>() {
+                            hash_str(&norm[s..e])
+                        } else {
+                            buf.clear();
+                            buf.extend(g.iter().map(|&(_, c)| c));
+                            hash_str(&buf)
+                        }
+                    })
                     .collect()
             }
         }
@@ -115,13 +162,13 @@ fn near_same(
     min_chars: usize,
     min_sim: f64,
 ) -> Vec<(usize, usize, f64, bool)> {
+    let mut buf = String::new();
     let norms: Vec<Option<String>> = doc
         .pairs
         .iter()
         .map(|p| {
-            p.side(lang)
-                .map(|s| normalise(&s.text))
-                .filter(|n| n.chars().filter(|c| *c != ' ').count() >= min_chars)
+            let s = p.side(lang)?;
+            (normalise_into(&s.text, &mut buf) >= min_chars).then(|| buf.clone())
         })
         .collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
@@ -165,13 +212,16 @@ fn near_same(
         );
         let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
         let contained = long.contains(short.as_str());
-        let ratio = short.chars().count() as f64 / long.chars().count() as f64;
+        let (short_chars, long_chars) = (char_count(short), char_count(long));
+        let ratio = short_chars as f64 / long_chars as f64;
         let sim = if x == y {
             1.0
         } else if ratio >= 0.8 {
-            // Levenshtein is quadratic: compare at most the first 600 characters.
-            let cut = |t: &str| t.chars().take(600).collect::<String>();
-            strsim::normalized_levenshtein(&cut(x), &cut(y))
+            match cut_similarity(short, short_chars, long, long_chars, contained, min_sim) {
+                Some(sim) => sim,
+                // Provably below `min_sim` and not contained: not reported, whatever its value.
+                None => continue,
+            }
         } else {
             0.0
         };
@@ -185,6 +235,61 @@ fn near_same(
         }
     }
     out
+}
+
+/// Levenshtein is quadratic: texts are compared on at most their first `CUT` characters.
+const CUT: usize = 600;
+
+fn char_count(t: &str) -> usize {
+    if t.is_ascii() {
+        t.len()
+    } else {
+        t.chars().count()
+    }
+}
+
+/// `strsim::normalized_levenshtein` of the first `CUT` characters of two different normalised
+/// texts, or `None` when the texts are not `contained` and the similarity is provably below
+/// `min_sim` (then its value does not matter). Two shortcuts give exactly strsim's value:
+///
+/// - The distance is at least the difference of the lengths, so `1 - diff / max` bounds the
+///   similarity from above (IEEE division and subtraction are monotone, so the bound holds
+///   for the computed f64 values too): below `min_sim`, the pair is not compared.
+/// - When `short` is a substring of `long` and neither is cut, the distance is exactly the
+///   difference of the lengths (delete the rest of `long`; no edit script is shorter), so
+///   the similarity is computed with strsim's formula without the quadratic table.
+fn cut_similarity(
+    short: &str,
+    short_chars: usize,
+    long: &str,
+    long_chars: usize,
+    contained: bool,
+    min_sim: f64,
+) -> Option<f64> {
+    let (a, b) = (short_chars.min(CUT), long_chars.min(CUT));
+    let max = a.max(b);
+    let lower = a.abs_diff(b);
+    if max == 0 {
+        return Some(1.0);
+    }
+    let bound = 1.0 - (lower as f64) / (max as f64);
+    if contained && long_chars <= CUT {
+        return Some(bound);
+    }
+    if !contained && bound < min_sim {
+        return None;
+    }
+    let cut = |t: &str, n: usize| -> String {
+        if n <= CUT {
+            t.to_string()
+        } else {
+            t.chars().take(CUT).collect()
+        }
+    };
+    Some(strsim::normalized_levenshtein(
+        &cut(short, short_chars),
+        &cut(long, long_chars),
+    ))
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -355,5 +460,124 @@ impl Check for Duplicate {
             }
         }
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic pseudo-random texts over a small alphabet (so near-same pairs are common),
+    /// with ASCII, Han, a character that lower-cases to two (İ) and separators.
+    fn texts() -> Vec<String> {
+        let alphabet: Vec<char> = "aab cdE 的是了 İ,.".chars().collect();
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        let mut out = Vec::new();
+        for n in 0..400 {
+            let len = n % 37 + if n % 50 == 0 { 640 } else { 0 };
+            let mut t = String::new();
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    /// The original normalise: the fast path must give the same text.
+    fn normalise_reference(t: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in t.chars() {
+            if c.is_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.extend(c.to_lowercase());
+                space = false;
+            } else {
+                space = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalise_matches_the_reference_and_counts_content() {
+        let mut buf = String::new();
+        for t in texts() {
+            let n = normalise_into(&t, &mut buf);
+            assert_eq!(buf, normalise_reference(&t), "{t:?}");
+            assert_eq!(n, buf.chars().filter(|c| *c != ' ').count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn sketch_hashes_the_joined_grams() {
+        for t in texts() {
+            let norm = normalise(&t);
+            for lang in [Lang::En, Lang::Zh] {
+                let mut want: Vec<u64> = match lang {
+                    Lang::En => {
+                        let w: Vec<&str> = norm.split(' ').collect();
+                        if w.len() < 3 {
+                            vec![hash_str(&norm)]
+                        } else {
+                            w.windows(3).map(|g| hash_str(&g.join(" "))).collect()
+                        }
+                    }
+                    Lang::Zh => {
+                        let c: Vec<char> = norm.chars().filter(|c| *c != ' ').collect();
+                        if c.len() < 4 {
+                            vec![hash_str(&norm)]
+                        } else {
+                            c.windows(4)
+                                .map(|g| hash_str(&g.iter().collect::<String>()))
+                                .collect()
+                        }
+                    }
+                };
+                want.sort_unstable();
+                want.dedup();
+                want.truncate(4);
+                assert_eq!(sketch(&norm, lang), want, "{norm:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_similarity_is_strsims_value_or_provably_below() {
+        let cut = |t: &str| t.chars().take(CUT).collect::<String>();
+        let ts: Vec<String> = texts().iter().map(|t| normalise(t)).collect();
+        let mut compared = 0;
+        for (i, x) in ts.iter().enumerate() {
+            for y in &ts[i + 1..] {
+                if x == y {
+                    continue;
+                }
+                let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+                let contained = long.contains(short.as_str());
+                let want = strsim::normalized_levenshtein(&cut(x), &cut(y));
+                let got = cut_similarity(
+                    short,
+                    char_count(short),
+                    long,
+                    char_count(long),
+                    contained,
+                    0.9,
+                );
+                match got {
+                    Some(v) => {
+                        assert_eq!(v.to_bits(), want.to_bits(), "{x:?} {y:?}");
+                        compared += 1;
+                    }
+                    None => assert!(!contained && want < 0.9, "{x:?} {y:?}"),
+                }
+            }
+        }
+        assert!(compared > 100);
     }
 }
