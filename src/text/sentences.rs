@@ -41,13 +41,27 @@ impl Sentence<'_> {
 pub fn split(text: &str, lang: Lang) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
+    // Buffers shared by the lines: the line's characters and its cuts.
+    let mut chars = Vec::new();
+    let mut cuts = Vec::new();
     for (para, line) in text.split('\n').enumerate() {
-        let cuts = match lang {
-            Lang::Zh => zh_cuts(line),
-            Lang::En => en_cuts(line),
+        cuts.clear();
+        // Every cut starts at an ender ('.' counts in Chinese too): a line without one has
+        // none, and its characters need not be listed.
+        let cut = match lang {
+            Lang::Zh => line.contains(|c| is_zh_ender(c) || c == '.'),
+            Lang::En => line.contains(is_en_ender),
         };
+        if cut {
+            chars.clear();
+            chars.extend(line.char_indices());
+            match lang {
+                Lang::Zh => zh_cuts(line, &chars, &mut cuts),
+                Lang::En => en_cuts(&chars, &mut cuts),
+            }
+        }
         let mut start = 0;
-        for end in cuts.into_iter().chain(std::iter::once(line.len())) {
+        for &end in cuts.iter().chain(std::iter::once(&line.len())) {
             push(&mut out, line, offset, start, end, para);
             start = end;
         }
@@ -95,10 +109,9 @@ fn is_en_ender(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
 
-/// Byte offsets (in `line`) where a Chinese sentence ends.
-fn zh_cuts(line: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut cuts = Vec::new();
+/// Byte offsets (in `line`, whose `char_indices` are `chars`) where a Chinese sentence ends,
+/// appended to `cuts`.
+fn zh_cuts(line: &str, chars: &[(usize, char)], cuts: &mut Vec<usize>) {
     let mut quotes_open = false; // ASCII '"' parity: true while inside "..."
     let mut i = 0;
     while i < chars.len() {
@@ -144,7 +157,6 @@ fn zh_cuts(line: &str) -> Vec<usize> {
         }
         i = j;
     }
-    cuts
 }
 
 /// Three or more dots starting at i.
@@ -185,10 +197,9 @@ const SPLIT_BEFORE_CAPITAL: &[&str] = &[
     "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-/// Byte offsets (in `line`) where an English sentence ends.
-fn en_cuts(line: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut cuts = Vec::new();
+/// Byte offsets (in the line whose `char_indices` are `chars`) where an English sentence ends,
+/// appended to `cuts`.
+fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
     let mut quotes_open = false;
     let mut i = 0;
     while i < chars.len() {
@@ -244,7 +255,6 @@ fn en_cuts(line: &str) -> Vec<usize> {
             i = j;
         }
     }
-    cuts
 }
 
 /// Whether the single '.' at `i` ends a sentence (something follows after whitespace and
