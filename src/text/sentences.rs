@@ -119,7 +119,7 @@ fn zh_cuts(line: &str, chars: &[(usize, char)], cuts: &mut Vec<usize>) {
         if c == '"' {
             quotes_open = !quotes_open;
         }
-        let ellipsis3 = c == '.' && is_dots(&chars, i);
+        let ellipsis3 = c == '.' && is_dots(chars, i);
         // Some translators end Chinese sentences with an ASCII '.': count it after a Han
         // character when a space, Han character or the end follows (never 3.5 or e.g.).
         let han_period = c == '.'
@@ -150,7 +150,7 @@ fn zh_cuts(line: &str, chars: &[(usize, char)], cuts: &mut Vec<usize>) {
             i = j;
             continue;
         }
-        j = absorb_closers(&chars, j, &mut quotes_open);
+        j = absorb_closers(chars, j, &mut quotes_open);
         let end = chars.get(j).map_or(line.len(), |&(b, _)| b);
         if end < line.len() {
             cuts.push(end);
@@ -218,7 +218,7 @@ fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
         let run: String = chars[i..j].iter().map(|&(_, c)| c).collect();
         let ellipsis = run.contains('…') || run.contains("...");
         let mut quotes_after = quotes_open;
-        let k = absorb_closers(&chars, j, &mut quotes_after);
+        let k = absorb_closers(chars, j, &mut quotes_after);
         // What follows: whitespace, then maybe opening quotes, then the next word.
         let mut n = k;
         let mut space = false;
@@ -243,7 +243,7 @@ fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
         } else if !space || next_lower {
             false
         } else if run.starts_with('.') && run.len() == 1 {
-            period_ends_sentence(&chars, i, next_upper)
+            period_ends_sentence(chars, i, next_upper)
         } else {
             true
         };
