@@ -254,7 +254,8 @@ fn char_count(t: &str) -> usize {
 ///
 /// - The distance is at least the difference of the lengths, so `1 - diff / max` bounds the
 ///   similarity from above (IEEE division and subtraction are monotone, so the bound holds
-///   for the computed f64 values too): below `min_sim`, the pair is not compared.
+///   for the computed f64 values too): below `min_sim`, the pair is not compared. The same
+///   holds for the tighter bound of `bag_distance`, tried next.
 /// - When `short` is a substring of `long` and neither is cut, the distance is exactly the
 ///   difference of the lengths (delete the rest of `long`; no edit script is shorter), so
 ///   the similarity is computed with strsim's formula without the quadratic table.
@@ -286,10 +287,50 @@ fn cut_similarity(
             t.chars().take(CUT).collect()
         }
     };
-    Some(strsim::normalized_levenshtein(
-        &cut(short, short_chars),
-        &cut(long, long_chars),
-    ))
+    let (x, y) = (cut(short, short_chars), cut(long, long_chars));
+    if !contained && 1.0 - (bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
+        return None;
+    }
+    Some(strsim::normalized_levenshtein(&x, &y))
+}
+
+/// A lower bound of the Levenshtein distance: each character of one text beyond its count in
+/// the other (as multisets) needs an edit of its own (a deletion or a substitution), so the
+/// distance is at least the larger of the two excesses.
+fn bag_distance(x: &str, y: &str) -> usize {
+    let (mut over, mut under) = (0usize, 0usize);
+    if x.is_ascii() && y.is_ascii() {
+        let mut d = [0i32; 128];
+        for b in x.bytes() {
+            d[b as usize] += 1;
+        }
+        for b in y.bytes() {
+            d[b as usize] -= 1;
+        }
+        for v in d {
+            if v > 0 {
+                over += v as usize;
+            } else {
+                under += (-v) as usize;
+            }
+        }
+    } else {
+        let mut d: HashMap<char, i32> = HashMap::new();
+        for c in x.chars() {
+            *d.entry(c).or_default() += 1;
+        }
+        for c in y.chars() {
+            *d.entry(c).or_default() -= 1;
+        }
+        for v in d.into_values() {
+            if v > 0 {
+                over += v as usize;
+            } else {
+                under += (-v) as usize;
+            }
+        }
+    }
+    over.max(under)
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -561,6 +602,7 @@ mod tests {
                 let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
                 let contained = long.contains(short.as_str());
                 let want = strsim::normalized_levenshtein(&cut(x), &cut(y));
+                assert!(bag_distance(&cut(x), &cut(y)) <= strsim::levenshtein(&cut(x), &cut(y)));
                 let got = cut_similarity(
                     short,
                     char_count(short),
