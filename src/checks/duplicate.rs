@@ -70,11 +70,11 @@ pub fn normalise(t: &str) -> String {
     out
 }
 
-/// `normalise` into a reused buffer (cleared first); returns the number of characters it
-/// wrote other than the separating spaces (lower-casing may write several for one: İ → i̇). ASCII characters take a fast path with the same result:
-/// `char::is_alphanumeric` and `to_lowercase` agree with their ASCII forms on ASCII.
+/// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
+/// characters written other than the separating spaces (lower-casing may write several for
+/// one: İ → i̇). ASCII characters take a fast path with the same result: `char::is_alphanumeric`
+/// and `to_lowercase` agree with their ASCII forms on ASCII.
 fn normalise_into(t: &str, out: &mut String) -> usize {
-    out.clear();
     out.reserve(t.len());
     let mut count = 0usize;
     let mut space = false;
@@ -85,7 +85,9 @@ fn normalise_into(t: &str, out: &mut String) -> usize {
             c.is_alphanumeric()
         };
         if keep {
-            if space && !out.is_empty() {
+            // A separator only between kept characters of this text (`count` > 0 once one is
+            // written), never leading.
+            if space && count > 0 {
                 out.push(' ');
             }
             if c.is_ascii() {
@@ -105,54 +107,83 @@ fn normalise_into(t: &str, out: &mut String) -> usize {
     count
 }
 
-fn sketch(norm: &str, lang: Lang) -> Vec<u64> {
-    let mut hs: Vec<u64> = match lang {
+/// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
+/// removing duplicates and keeping the first four gives, without collecting them.
+#[derive(Default)]
+struct Smallest4 {
+    v: [u64; 4],
+    n: usize,
+}
+
+impl Smallest4 {
+    fn push(&mut self, h: u64) {
+        let k = self.v[..self.n].partition_point(|&x| x < h);
+        if k == 4 || (k < self.n && self.v[k] == h) {
+            return;
+        }
+        for t in (k..self.n.min(3)).rev() {
+            self.v[t + 1] = self.v[t];
+        }
+        self.v[k] = h;
+        self.n = (self.n + 1).min(4);
+    }
+
+    fn as_slice(&self) -> &[u64] {
+        &self.v[..self.n]
+    }
+}
+
+/// The min-hash sketch: the 4 smallest distinct hashes of the word 3-grams (English) or
+/// character 4-grams without spaces (Chinese), or the hash of the whole text when it has
+/// fewer words or characters than that.
+fn sketch(norm: &str, lang: Lang) -> Smallest4 {
+    let mut out = Smallest4::default();
+    match lang {
         Lang::En => {
             // Words are separated by exactly one space in a normalised text, so the 3-gram
             // "w1 w2 w3" is the slice of `norm` from w1's start to w3's end: hash it in place.
-            let bounds: Vec<(usize, usize)> = norm
-                .split(' ')
-                .map(|w| {
-                    let start = w.as_ptr() as usize - norm.as_ptr() as usize;
-                    (start, start + w.len())
-                })
-                .collect();
-            if bounds.len() < 3 {
-                vec![hash_str(norm)]
-            } else {
-                bounds
-                    .windows(3)
-                    .map(|g| hash_str(&norm[g[0].0..g[2].1]))
-                    .collect()
+            let mut starts = [0usize; 3];
+            let mut words = 0usize;
+            for w in norm.split(' ') {
+                let start = w.as_ptr() as usize - norm.as_ptr() as usize;
+                starts[words % 3] = start;
+                words += 1;
+                if words >= 3 {
+                    out.push(hash_str(&norm[starts[words % 3]..start + w.len()]));
+                }
+            }
+            if words < 3 {
+                out.push(hash_str(norm));
             }
         }
         Lang::Zh => {
-            let c: Vec<(usize, char)> = norm.char_indices().filter(|&(_, c)| c != ' ').collect();
-            if c.len() < 4 {
-                vec![hash_str(norm)]
-            } else {
-                let mut buf = String::new();
-                c.windows(4)
-                    .map(|g| {
-                        let (s, e) = (g[0].0, g[3].0 + g[3].1.len_utf8());
-                        // Four characters with no space between them are a slice of `norm`;
-                        // otherwise the spaces are dropped, as the 4-gram leaves them out.
-                        if e - s == g.iter().map(|(_, c)| c.len_utf8()).sum::<usize>() {
-                            hash_str(&norm[s..e])
-                        } else {
-                            buf.clear();
-                            buf.extend(g.iter().map(|&(_, c)| c));
-                            hash_str(&buf)
-                        }
-                    })
-                    .collect()
+            let mut last = [(0usize, ' '); 4];
+            let mut chars = 0usize;
+            let mut buf = String::new();
+            for (b, c) in norm.char_indices().filter(|&(_, c)| c != ' ') {
+                last[chars % 4] = (b, c);
+                chars += 1;
+                if chars < 4 {
+                    continue;
+                }
+                let g = [0, 1, 2, 3].map(|k| last[(chars + k) % 4]);
+                let (s, e) = (g[0].0, b + c.len_utf8());
+                // Four characters with no space between them are a slice of `norm`;
+                // otherwise the spaces are dropped, as the 4-gram leaves them out.
+                if e - s == g.iter().map(|(_, c)| c.len_utf8()).sum::<usize>() {
+                    out.push(hash_str(&norm[s..e]));
+                } else {
+                    buf.clear();
+                    buf.extend(g.iter().map(|&(_, c)| c));
+                    out.push(hash_str(&buf));
+                }
+            }
+            if chars < 4 {
+                out.push(hash_str(norm));
             }
         }
-    };
-    hs.sort_unstable();
-    hs.dedup();
-    hs.truncate(4);
-    hs
+    }
+    out
 }
 
 /// (pair a, pair b, similarity, contained) for near-same texts of one language.
@@ -162,19 +193,30 @@ fn near_same(
     min_chars: usize,
     min_sim: f64,
 ) -> Vec<(usize, usize, f64, bool)> {
-    let mut buf = String::new();
-    let norms: Vec<Option<String>> = doc
+    // All normalised texts in one buffer, each pair's as a span of it.
+    let mut arena = String::new();
+    let spans: Vec<Option<(usize, usize)>> = doc
         .pairs
         .iter()
         .map(|p| {
             let s = p.side(lang)?;
-            (normalise_into(&s.text, &mut buf) >= min_chars).then(|| buf.clone())
+            let start = arena.len();
+            if normalise_into(&s.text, &mut arena) >= min_chars {
+                Some((start, arena.len()))
+            } else {
+                arena.truncate(start);
+                None
+            }
         })
+        .collect();
+    let norms: Vec<Option<&str>> = spans
+        .iter()
+        .map(|sp| sp.map(|(s, e)| &arena[s..e]))
         .collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, n) in norms.iter().enumerate() {
         if let Some(n) = n {
-            for h in sketch(n, lang) {
+            for &h in sketch(n, lang).as_slice() {
                 buckets.entry(h).or_default().push(i);
             }
         }
@@ -206,12 +248,9 @@ fn near_same(
     });
     let mut out = Vec::new();
     for (a, b) in cand {
-        let (x, y) = (
-            norms[a].as_ref().expect("norm"),
-            norms[b].as_ref().expect("norm"),
-        );
+        let (x, y) = (norms[a].expect("norm"), norms[b].expect("norm"));
         let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        let contained = long.contains(short.as_str());
+        let contained = long.contains(short);
         let (short_chars, long_chars) = (char_count(short), char_count(long));
         let ratio = short_chars as f64 / long_chars as f64;
         let sim = if x == y {
@@ -548,11 +587,13 @@ mod tests {
 
     #[test]
     fn normalise_matches_the_reference_and_counts_content() {
-        let mut buf = String::new();
+        // Appending after other text: no leading space, the same text as on its own.
+        let mut buf = String::from("x");
         for t in texts() {
+            buf.truncate(1);
             let n = normalise_into(&t, &mut buf);
-            assert_eq!(buf, normalise_reference(&t), "{t:?}");
-            assert_eq!(n, buf.chars().filter(|c| *c != ' ').count(), "{t:?}");
+            assert_eq!(buf[1..], normalise_reference(&t), "{t:?}");
+            assert_eq!(n, buf[1..].chars().filter(|c| *c != ' ').count(), "{t:?}");
         }
     }
 
@@ -584,7 +625,7 @@ mod tests {
                 want.sort_unstable();
                 want.dedup();
                 want.truncate(4);
-                assert_eq!(sketch(&norm, lang), want, "{norm:?}");
+                assert_eq!(sketch(&norm, lang).as_slice(), want, "{norm:?}");
             }
         }
     }
