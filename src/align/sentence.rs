@@ -267,10 +267,13 @@ impl<'m> Aligner<'m> {
         let (zu, eu, terms, model, memo) =
             (&self.zu, &self.eu, &self.terms, self.model, &mut self.memo);
         let inf = f64::INFINITY;
-        // cost[i][j]: best cost aligning zh[..i] with en[..j]; back[i][j]: the last bead's sizes.
-        let mut cost = vec![vec![inf; m + 1]; n + 1];
-        let mut back = vec![vec![(0usize, 0usize, 0.0f64); m + 1]; n + 1];
-        cost[0][0] = 0.0;
+        // cost[at(i, j)]: best cost aligning zh[..i] with en[..j]; back[at(i, j)]: the last
+        // bead's sizes and cost. One flat table each (row-major), not a vector per row.
+        let w = m + 1;
+        let at = |i: usize, j: usize| i * w + j;
+        let mut cost = vec![inf; (n + 1) * w];
+        let mut back = vec![(0usize, 0usize, 0.0f64); (n + 1) * w];
+        cost[0] = 0.0;
         for i in 0..=n {
             for j in 0..=m {
                 if i == 0 && j == 0 {
@@ -279,15 +282,15 @@ impl<'m> Aligner<'m> {
                 let mut best = inf;
                 let mut arg = (0, 0, 0.0);
                 let mut consider = |di: usize, dj: usize, c: f64| {
-                    let prev = cost[i - di][j - dj];
+                    let prev = cost[at(i - di, j - dj)];
                     if prev + c < best {
                         best = prev + c;
                         arg = (di, dj, c);
                     }
                 };
                 for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
-                    if di <= i && dj <= j && cost[i - di][j - dj].is_finite() {
-                        let slot = &mut memo[(i * (m + 1) + j) * MATCH_BEADS.len() + b];
+                    if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
+                        let slot = &mut memo[at(i, j) * MATCH_BEADS.len() + b];
                         if slot.is_nan() {
                             let found_missing = terms.count(i - di..i, j - dj..j);
                             *slot = bead_cost(
@@ -302,25 +305,25 @@ impl<'m> Aligner<'m> {
                     }
                 }
                 if params.allow_deletions {
-                    if i >= 1 && cost[i - 1][j].is_finite() {
+                    if i >= 1 && cost[at(i - 1, j)].is_finite() {
                         let c = params.deletion;
                         consider(1, 0, c);
                     }
-                    if j >= 1 && cost[i][j - 1].is_finite() {
+                    if j >= 1 && cost[at(i, j - 1)].is_finite() {
                         let c = params.insertion;
                         consider(0, 1, c);
                     }
                 }
-                cost[i][j] = best;
-                back[i][j] = arg;
+                cost[at(i, j)] = best;
+                back[at(i, j)] = arg;
             }
         }
-        let total = cost[n][m];
+        let total = cost[at(n, m)];
         let mut beads = Vec::new();
         if total.is_finite() {
             let (mut i, mut j) = (n, m);
             while i > 0 || j > 0 {
-                let (di, dj, c) = back[i][j];
+                let (di, dj, c) = back[at(i, j)];
                 beads.push(Bead {
                     zh: i - di..i,
                     en: j - dj..j,
