@@ -54,6 +54,9 @@ pub fn split(text: &str, lang: Lang) -> Vec<Sentence<'_>> {
         };
         if cut {
             chars.clear();
+            // At most one character per byte: reserving that up front spares the repeated
+            // growth that collecting from `char_indices` (which under-estimates) goes through.
+            chars.reserve(line.len());
             chars.extend(line.char_indices());
             match lang {
                 Lang::Zh => zh_cuts(line, &chars, &mut cuts),
