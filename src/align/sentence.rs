@@ -353,18 +353,24 @@ fn bead_cost(
         / (model.s0 * model.s0 + p.k_scale * model.k / a.max(0.5)).sqrt();
     let mut c = delta * delta / 2.0;
     // Numbers: matched ones attract, unmatched ones repel.
-    let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
-    let mut unmatched = 0usize;
-    let mut matched = 0usize;
-    for x in zh.iter().flat_map(|u| u.numbers.iter()) {
-        if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
-            en_nums.swap_remove(k);
-            matched += 1;
-        } else {
-            unmatched += 1;
+    let count_nums = |us: &[Unit]| us.iter().map(|u| u.numbers.len()).sum::<usize>();
+    let (zn, en_n) = (count_nums(zh), count_nums(en));
+    let (mut unmatched, mut matched) = (0usize, 0usize);
+    if zn == 0 || en_n == 0 {
+        // Nothing to pair: every number is unmatched (no list of the English ones needed).
+        unmatched = zn + en_n;
+    } else {
+        let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
+        for x in zh.iter().flat_map(|u| u.numbers.iter()) {
+            if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
+                en_nums.swap_remove(k);
+                matched += 1;
+            } else {
+                unmatched += 1;
+            }
         }
+        unmatched += en_nums.len();
     }
-    unmatched += en_nums.len();
     c += (unmatched as f64 - matched as f64) * p.number_weight;
     // Latin terms of the Chinese found in the English.
     c -= found.min(4) as f64 * p.term_weight;
