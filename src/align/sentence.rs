@@ -93,14 +93,14 @@ pub struct Alignment {
 struct Unit {
     len: f64,
     numbers: Vec<f64>,
-    /// Lower-case Latin words (Chinese side: the terms; English side: every word).
-    words: Vec<String>,
     /// Question marks and opening brackets: sentence shapes that survive translation.
     questions: usize,
     brackets: usize,
 }
 
-fn unit(text: &str, lang: Lang) -> Unit {
+/// The sentence's features and its lower-case Latin words (Chinese side: the terms; English
+/// side: every word), words of two or more ASCII letters, in text order.
+fn unit(text: &str, lang: Lang) -> (Unit, Vec<String>) {
     let len = match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
@@ -110,23 +110,99 @@ fn unit(text: &str, lang: Lang) -> Unit {
         .map(|n| n.value)
         .collect();
     let mut words = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_alphabetic() {
-            cur.push(c.to_ascii_lowercase());
-        } else if !cur.is_empty() {
-            if cur.len() >= 2 {
-                words.push(std::mem::take(&mut cur));
-            }
-            cur.clear();
+    let mut questions = 0;
+    let mut brackets = 0;
+    // Words are runs of ASCII letters: scanning bytes finds the same runs as scanning chars
+    // (no byte of a multi-byte character is ASCII).
+    let bytes = text.as_bytes();
+    let mut start = None;
+    for (k, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphabetic() {
+            start.get_or_insert(k);
+            continue;
+        }
+        if let Some(s) = start.take()
+            && k - s >= 2
+        {
+            words.push(text[s..k].to_ascii_lowercase());
+        }
+        match b {
+            b'?' => questions += 1,
+            b'(' => brackets += 1,
+            _ => {}
         }
     }
-    Unit {
-        len,
-        numbers,
+    if let Some(s) = start
+        && bytes.len() - s >= 2
+    {
+        words.push(text[s..].to_ascii_lowercase());
+    }
+    if !text.is_ascii() {
+        questions += text.matches('？').count();
+        brackets += text.matches('（').count();
+    }
+    (
+        Unit {
+            len,
+            numbers,
+            questions,
+            brackets,
+        },
         words,
-        questions: text.chars().filter(|&c| c == '?' || c == '？').count(),
-        brackets: text.chars().filter(|&c| c == '(' || c == '（').count(),
+    )
+}
+
+/// For each Chinese sentence, which of its Latin terms each English sentence contains (as a
+/// word prefix: eval ↔ evals), as bit sets: the term test of every bead is then a few ORs
+/// and popcounts instead of string comparisons repeated for each bead a pair of sentences
+/// takes part in.
+#[derive(Debug, Clone, Default)]
+struct TermHits {
+    /// Per Chinese sentence: its number of terms, its number of 64-bit blocks, and the offset
+    /// of its rows (one row of `blocks` words per English sentence) in `bits`.
+    zh: Vec<(usize, usize, usize)>,
+    bits: Vec<u64>,
+}
+
+impl TermHits {
+    fn new(zh_terms: &[Vec<String>], en_words: &[Vec<String>]) -> TermHits {
+        let mut t = TermHits::default();
+        for terms in zh_terms {
+            let blocks = terms.len().div_ceil(64);
+            t.zh.push((terms.len(), blocks, t.bits.len()));
+            for words in en_words {
+                let row = t.bits.len();
+                t.bits.resize(row + blocks, 0);
+                for (k, term) in terms.iter().enumerate() {
+                    if words.iter().any(|w| w.starts_with(term.as_str())) {
+                        t.bits[row + k / 64] |= 1 << (k % 64);
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// Terms of the Chinese sentences `zh` found / not found in the English sentences `en`.
+    fn count(&self, zh: Range<usize>, en: Range<usize>) -> (usize, usize) {
+        let (mut found, mut missing) = (0, 0);
+        for i in zh {
+            let (n, blocks, off) = self.zh[i];
+            if n == 0 {
+                continue;
+            }
+            let mut hit = 0;
+            for blk in 0..blocks {
+                let mut any = 0u64;
+                for j in en.clone() {
+                    any |= self.bits[off + j * blocks + blk];
+                }
+                hit += any.count_ones() as usize;
+            }
+            found += hit;
+            missing += n - hit;
+        }
+        (found, missing)
     }
 }
 
@@ -151,6 +227,7 @@ pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams
 pub struct Aligner<'m> {
     zu: Vec<Unit>,
     eu: Vec<Unit>,
+    terms: TermHits,
     model: &'m LengthModel,
     /// Cost of each matching bead ending at each cell, NaN until computed; valid for the
     /// bead-cost parameters in `memo_key`.
@@ -160,9 +237,14 @@ pub struct Aligner<'m> {
 
 impl<'m> Aligner<'m> {
     pub fn new(zh: &[&str], en: &[&str], model: &'m LengthModel) -> Aligner<'m> {
+        let (zu, zh_terms): (Vec<Unit>, Vec<Vec<String>>) =
+            zh.iter().map(|t| unit(t, Lang::Zh)).unzip();
+        let (eu, en_words): (Vec<Unit>, Vec<Vec<String>>) =
+            en.iter().map(|t| unit(t, Lang::En)).unzip();
         Aligner {
-            zu: zh.iter().map(|t| unit(t, Lang::Zh)).collect(),
-            eu: en.iter().map(|t| unit(t, Lang::En)).collect(),
+            zu,
+            eu,
+            terms: TermHits::new(&zh_terms, &en_words),
             model,
             memo: Vec::new(),
             memo_key: None,
@@ -182,12 +264,16 @@ impl<'m> Aligner<'m> {
             self.memo = vec![f64::NAN; (n + 1) * (m + 1) * MATCH_BEADS.len()];
             self.memo_key = Some(key);
         }
-        let (zu, eu, model, memo) = (&self.zu, &self.eu, self.model, &mut self.memo);
+        let (zu, eu, terms, model, memo) =
+            (&self.zu, &self.eu, &self.terms, self.model, &mut self.memo);
         let inf = f64::INFINITY;
-        // cost[i][j]: best cost aligning zh[..i] with en[..j]; back[i][j]: the last bead's sizes.
-        let mut cost = vec![vec![inf; m + 1]; n + 1];
-        let mut back = vec![vec![(0usize, 0usize, 0.0f64); m + 1]; n + 1];
-        cost[0][0] = 0.0;
+        // cost[at(i, j)]: best cost aligning zh[..i] with en[..j]; back[at(i, j)]: the last
+        // bead's sizes and cost. One flat table each (row-major), not a vector per row.
+        let w = m + 1;
+        let at = |i: usize, j: usize| i * w + j;
+        let mut cost = vec![inf; (n + 1) * w];
+        let mut back = vec![(0usize, 0usize, 0.0f64); (n + 1) * w];
+        cost[0] = 0.0;
         for i in 0..=n {
             for j in 0..=m {
                 if i == 0 && j == 0 {
@@ -196,41 +282,48 @@ impl<'m> Aligner<'m> {
                 let mut best = inf;
                 let mut arg = (0, 0, 0.0);
                 let mut consider = |di: usize, dj: usize, c: f64| {
-                    let prev = cost[i - di][j - dj];
+                    let prev = cost[at(i - di, j - dj)];
                     if prev + c < best {
                         best = prev + c;
                         arg = (di, dj, c);
                     }
                 };
                 for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
-                    if di <= i && dj <= j && cost[i - di][j - dj].is_finite() {
-                        let slot = &mut memo[(i * (m + 1) + j) * MATCH_BEADS.len() + b];
+                    if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
+                        let slot = &mut memo[at(i, j) * MATCH_BEADS.len() + b];
                         if slot.is_nan() {
-                            *slot = bead_cost(&zu[i - di..i], &eu[j - dj..j], model, params) + pen;
+                            let found_missing = terms.count(i - di..i, j - dj..j);
+                            *slot = bead_cost(
+                                &zu[i - di..i],
+                                &eu[j - dj..j],
+                                found_missing,
+                                model,
+                                params,
+                            ) + pen;
                         }
                         consider(di, dj, *slot);
                     }
                 }
                 if params.allow_deletions {
-                    if i >= 1 && cost[i - 1][j].is_finite() {
+                    if i >= 1 && cost[at(i - 1, j)].is_finite() {
                         let c = params.deletion;
                         consider(1, 0, c);
                     }
-                    if j >= 1 && cost[i][j - 1].is_finite() {
+                    if j >= 1 && cost[at(i, j - 1)].is_finite() {
                         let c = params.insertion;
                         consider(0, 1, c);
                     }
                 }
-                cost[i][j] = best;
-                back[i][j] = arg;
+                cost[at(i, j)] = best;
+                back[at(i, j)] = arg;
             }
         }
-        let total = cost[n][m];
+        let total = cost[at(n, m)];
         let mut beads = Vec::new();
         if total.is_finite() {
             let (mut i, mut j) = (n, m);
             while i > 0 || j > 0 {
-                let (di, dj, c) = back[i][j];
+                let (di, dj, c) = back[at(i, j)];
                 beads.push(Bead {
                     zh: i - di..i,
                     en: j - dj..j,
@@ -245,39 +338,41 @@ impl<'m> Aligner<'m> {
     }
 }
 
-fn bead_cost(zh: &[Unit], en: &[Unit], model: &LengthModel, p: &AlignParams) -> f64 {
+/// The cost of a matching bead; `(found, missing)`: the Chinese terms found in / missing
+/// from the bead's English (`TermHits::count`).
+fn bead_cost(
+    zh: &[Unit],
+    en: &[Unit],
+    (found, missing): (usize, usize),
+    model: &LengthModel,
+    p: &AlignParams,
+) -> f64 {
     let a: f64 = zh.iter().map(|u| u.len).sum();
     let b: f64 = en.iter().map(|u| u.len).sum();
     let delta = ((b.max(0.5) / a.max(0.5)).ln() - model.mu)
         / (model.s0 * model.s0 + p.k_scale * model.k / a.max(0.5)).sqrt();
     let mut c = delta * delta / 2.0;
     // Numbers: matched ones attract, unmatched ones repel.
-    let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
-    let mut unmatched = 0usize;
-    let mut matched = 0usize;
-    for x in zh.iter().flat_map(|u| u.numbers.iter()) {
-        if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
-            en_nums.swap_remove(k);
-            matched += 1;
-        } else {
-            unmatched += 1;
+    let count_nums = |us: &[Unit]| us.iter().map(|u| u.numbers.len()).sum::<usize>();
+    let (zn, en_n) = (count_nums(zh), count_nums(en));
+    let (mut unmatched, mut matched) = (0usize, 0usize);
+    if zn == 0 || en_n == 0 {
+        // Nothing to pair: every number is unmatched (no list of the English ones needed).
+        unmatched = zn + en_n;
+    } else {
+        let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
+        for x in zh.iter().flat_map(|u| u.numbers.iter()) {
+            if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
+                en_nums.swap_remove(k);
+                matched += 1;
+            } else {
+                unmatched += 1;
+            }
         }
+        unmatched += en_nums.len();
     }
-    unmatched += en_nums.len();
     c += (unmatched as f64 - matched as f64) * p.number_weight;
     // Latin terms of the Chinese found in the English.
-    let mut found = 0usize;
-    let mut missing = 0usize;
-    for t in zh.iter().flat_map(|u| u.words.iter()) {
-        if en
-            .iter()
-            .any(|u| u.words.iter().any(|w| w.starts_with(t.as_str())))
-        {
-            found += 1;
-        } else {
-            missing += 1;
-        }
-    }
     c -= found.min(4) as f64 * p.term_weight;
     // Shapes: a question stays a question, a parenthesis stays a parenthesis.
     let count = |us: &[Unit], f: fn(&Unit) -> usize| us.iter().map(f).sum::<usize>();
@@ -348,6 +443,57 @@ mod tests {
         );
         assert!(forced.cost > a.cost);
         assert!(forced.beads.iter().all(|b| !b.is_deletion()));
+    }
+
+    #[test]
+    fn term_hits_count_terms_found_as_word_prefixes() {
+        // The direct count: each term of the Chinese sentences, found when a word of one of
+        // the English sentences starts with it.
+        fn direct(zh: &[Vec<String>], en: &[Vec<String>]) -> (usize, usize) {
+            let (mut found, mut missing) = (0, 0);
+            for t in zh.iter().flatten() {
+                if en.iter().flatten().any(|w| w.starts_with(t.as_str())) {
+                    found += 1;
+                } else {
+                    missing += 1;
+                }
+            }
+            (found, missing)
+        }
+        // 70 terms in the first sentence: two 64-bit blocks.
+        let many: String = (0..70)
+            .map(|k| format!("t{} ", (b'a' + k % 26) as char))
+            .collect();
+        let zh = [
+            format!("第一句 {many} 以及 eval 和 AI。"),
+            "没有术语。".to_string(),
+            "关于 RL 和 GPT 的 eval。".to_string(),
+        ];
+        let en = [
+            "The evals of tb and tz, with AI.".to_string(),
+            "Nothing here but ta.".to_string(),
+            "RL training.".to_string(),
+        ];
+        let (zw, ew): (Vec<_>, Vec<_>) = (
+            zh.iter().map(|t| unit(t, Lang::Zh).1).collect(),
+            en.iter().map(|t| unit(t, Lang::En).1).collect(),
+        );
+        assert_eq!(zw[0].len(), 72);
+        let hits = TermHits::new(&zw, &ew);
+        for i in 0..3 {
+            for di in 1..=3 - i {
+                for j in 0..3 {
+                    for dj in 1..=3 - j {
+                        assert_eq!(
+                            hits.count(i..i + di, j..j + dj),
+                            direct(&zw[i..i + di], &ew[j..j + dj]),
+                            "zh {i}+{di} en {j}+{dj}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(hits.count(2..3, 0..1), (1, 2));
     }
 
     #[test]

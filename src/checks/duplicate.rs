@@ -66,46 +66,124 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
 
 pub fn normalise(t: &str) -> String {
     let mut out = String::new();
+    normalise_into(t, &mut out);
+    out
+}
+
+/// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
+/// characters written other than the separating spaces (lower-casing may write several for
+/// one: İ → i̇). ASCII characters take a fast path with the same result: `char::is_alphanumeric`
+/// and `to_lowercase` agree with their ASCII forms on ASCII.
+fn normalise_into(t: &str, out: &mut String) -> usize {
+    out.reserve(t.len());
+    let mut count = 0usize;
     let mut space = false;
     for c in t.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if keep {
+            // A separator only between kept characters of this text (`count` > 0 once one is
+            // written), never leading.
+            if space && count > 0 {
                 out.push(' ');
             }
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                count += 1;
+            } else {
+                for l in c.to_lowercase() {
+                    out.push(l);
+                    count += 1;
+                }
+            }
             space = false;
         } else {
             space = true;
         }
     }
-    out
+    count
 }
 
-fn sketch(norm: &str, lang: Lang) -> Vec<u64> {
-    let mut hs: Vec<u64> = match lang {
+/// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
+/// removing duplicates and keeping the first four gives, without collecting them.
+#[derive(Default)]
+struct Smallest4 {
+    v: [u64; 4],
+    n: usize,
+}
+
+impl Smallest4 {
+    fn push(&mut self, h: u64) {
+        let k = self.v[..self.n].partition_point(|&x| x < h);
+        if k == 4 || (k < self.n && self.v[k] == h) {
+            return;
+        }
+        for t in (k..self.n.min(3)).rev() {
+            self.v[t + 1] = self.v[t];
+        }
+        self.v[k] = h;
+        self.n = (self.n + 1).min(4);
+    }
+
+    fn as_slice(&self) -> &[u64] {
+        &self.v[..self.n]
+    }
+}
+
+/// The min-hash sketch: the 4 smallest distinct hashes of the word 3-grams (English) or
+/// character 4-grams without spaces (Chinese), or the hash of the whole text when it has
+/// fewer words or characters than that.
+fn sketch(norm: &str, lang: Lang) -> Smallest4 {
+    let mut out = Smallest4::default();
+    match lang {
         Lang::En => {
-            let w: Vec<&str> = norm.split(' ').collect();
-            if w.len() < 3 {
-                vec![hash_str(norm)]
-            } else {
-                w.windows(3).map(|g| hash_str(&g.join(" "))).collect()
+            // Words are separated by exactly one space in a normalised text, so the 3-gram
+            // "w1 w2 w3" is the slice of `norm` from w1's start to w3's end: hash it in place.
+            let mut starts = [0usize; 3];
+            let mut words = 0usize;
+            for w in norm.split(' ') {
+                let start = w.as_ptr() as usize - norm.as_ptr() as usize;
+                starts[words % 3] = start;
+                words += 1;
+                if words >= 3 {
+                    out.push(hash_str(&norm[starts[words % 3]..start + w.len()]));
+                }
+            }
+            if words < 3 {
+                out.push(hash_str(norm));
             }
         }
         Lang::Zh => {
-            let c: Vec<char> = norm.chars().filter(|c| *c != ' ').collect();
-            if c.len() < 4 {
-                vec![hash_str(norm)]
-            } else {
-                c.windows(4)
-                    .map(|g| hash_str(&g.iter().collect::<String>()))
-                    .collect()
+            let mut last = [(0usize, ' '); 4];
+            let mut chars = 0usize;
+            let mut buf = String::new();
+            for (b, c) in norm.char_indices().filter(|&(_, c)| c != ' ') {
+                last[chars % 4] = (b, c);
+                chars += 1;
+                if chars < 4 {
+                    continue;
+                }
+                let g = [0, 1, 2, 3].map(|k| last[(chars + k) % 4]);
+                let (s, e) = (g[0].0, b + c.len_utf8());
+                // Four characters with no space between them are a slice of `norm`;
+                // otherwise the spaces are dropped, as the 4-gram leaves them out.
+                if e - s == g.iter().map(|(_, c)| c.len_utf8()).sum::<usize>() {
+                    out.push(hash_str(&norm[s..e]));
+                } else {
+                    buf.clear();
+                    buf.extend(g.iter().map(|&(_, c)| c));
+                    out.push(hash_str(&buf));
+                }
+            }
+            if chars < 4 {
+                out.push(hash_str(norm));
             }
         }
-    };
-    hs.sort_unstable();
-    hs.dedup();
-    hs.truncate(4);
-    hs
+    }
+    out
 }
 
 /// (pair a, pair b, similarity, contained) for near-same texts of one language.
@@ -115,19 +193,30 @@ fn near_same(
     min_chars: usize,
     min_sim: f64,
 ) -> Vec<(usize, usize, f64, bool)> {
-    let norms: Vec<Option<String>> = doc
+    // All normalised texts in one buffer, each pair's as a span of it.
+    let mut arena = String::new();
+    let spans: Vec<Option<(usize, usize)>> = doc
         .pairs
         .iter()
         .map(|p| {
-            p.side(lang)
-                .map(|s| normalise(&s.text))
-                .filter(|n| n.chars().filter(|c| *c != ' ').count() >= min_chars)
+            let s = p.side(lang)?;
+            let start = arena.len();
+            if normalise_into(&s.text, &mut arena) >= min_chars {
+                Some((start, arena.len()))
+            } else {
+                arena.truncate(start);
+                None
+            }
         })
+        .collect();
+    let norms: Vec<Option<&str>> = spans
+        .iter()
+        .map(|sp| sp.map(|(s, e)| &arena[s..e]))
         .collect();
     let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, n) in norms.iter().enumerate() {
         if let Some(n) = n {
-            for h in sketch(n, lang) {
+            for &h in sketch(n, lang).as_slice() {
                 buckets.entry(h).or_default().push(i);
             }
         }
@@ -159,19 +248,19 @@ fn near_same(
     });
     let mut out = Vec::new();
     for (a, b) in cand {
-        let (x, y) = (
-            norms[a].as_ref().expect("norm"),
-            norms[b].as_ref().expect("norm"),
-        );
+        let (x, y) = (norms[a].expect("norm"), norms[b].expect("norm"));
         let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        let contained = long.contains(short.as_str());
-        let ratio = short.chars().count() as f64 / long.chars().count() as f64;
+        let contained = long.contains(short);
+        let (short_chars, long_chars) = (char_count(short), char_count(long));
+        let ratio = short_chars as f64 / long_chars as f64;
         let sim = if x == y {
             1.0
         } else if ratio >= 0.8 {
-            // Levenshtein is quadratic: compare at most the first 600 characters.
-            let cut = |t: &str| t.chars().take(600).collect::<String>();
-            strsim::normalized_levenshtein(&cut(x), &cut(y))
+            match cut_similarity(short, short_chars, long, long_chars, contained, min_sim) {
+                Some(sim) => sim,
+                // Provably below `min_sim` and not contained: not reported, whatever its value.
+                None => continue,
+            }
         } else {
             0.0
         };
@@ -185,6 +274,102 @@ fn near_same(
         }
     }
     out
+}
+
+/// Levenshtein is quadratic: texts are compared on at most their first `CUT` characters.
+const CUT: usize = 600;
+
+fn char_count(t: &str) -> usize {
+    if t.is_ascii() {
+        t.len()
+    } else {
+        t.chars().count()
+    }
+}
+
+/// `strsim::normalized_levenshtein` of the first `CUT` characters of two different normalised
+/// texts, or `None` when the texts are not `contained` and the similarity is provably below
+/// `min_sim` (then its value does not matter). Two shortcuts give exactly strsim's value:
+///
+/// - The distance is at least the difference of the lengths, so `1 - diff / max` bounds the
+///   similarity from above (IEEE division and subtraction are monotone, so the bound holds
+///   for the computed f64 values too): below `min_sim`, the pair is not compared. The same
+///   holds for the tighter bound of `bag_distance`, tried next.
+/// - When `short` is a substring of `long` and neither is cut, the distance is exactly the
+///   difference of the lengths (delete the rest of `long`; no edit script is shorter), so
+///   the similarity is computed with strsim's formula without the quadratic table.
+fn cut_similarity(
+    short: &str,
+    short_chars: usize,
+    long: &str,
+    long_chars: usize,
+    contained: bool,
+    min_sim: f64,
+) -> Option<f64> {
+    let (a, b) = (short_chars.min(CUT), long_chars.min(CUT));
+    let max = a.max(b);
+    let lower = a.abs_diff(b);
+    if max == 0 {
+        return Some(1.0);
+    }
+    let bound = 1.0 - (lower as f64) / (max as f64);
+    if contained && long_chars <= CUT {
+        return Some(bound);
+    }
+    if !contained && bound < min_sim {
+        return None;
+    }
+    let cut = |t: &str, n: usize| -> String {
+        if n <= CUT {
+            t.to_string()
+        } else {
+            t.chars().take(CUT).collect()
+        }
+    };
+    let (x, y) = (cut(short, short_chars), cut(long, long_chars));
+    if !contained && 1.0 - (bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
+        return None;
+    }
+    Some(strsim::normalized_levenshtein(&x, &y))
+}
+
+/// A lower bound of the Levenshtein distance: each character of one text beyond its count in
+/// the other (as multisets) needs an edit of its own (a deletion or a substitution), so the
+/// distance is at least the larger of the two excesses.
+fn bag_distance(x: &str, y: &str) -> usize {
+    let (mut over, mut under) = (0usize, 0usize);
+    if x.is_ascii() && y.is_ascii() {
+        let mut d = [0i32; 128];
+        for b in x.bytes() {
+            d[b as usize] += 1;
+        }
+        for b in y.bytes() {
+            d[b as usize] -= 1;
+        }
+        for v in d {
+            if v > 0 {
+                over += v as usize;
+            } else {
+                under += (-v) as usize;
+            }
+        }
+    } else {
+        let mut d: HashMap<char, i32> = HashMap::new();
+        for c in x.chars() {
+            *d.entry(c).or_default() += 1;
+        }
+        for c in y.chars() {
+            *d.entry(c).or_default() -= 1;
+        }
+        for v in d.into_values() {
+            if v > 0 {
+                over += v as usize;
+            } else {
+                under += (-v) as usize;
+            }
+        }
+    }
+    over.max(under)
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -355,5 +540,127 @@ impl Check for Duplicate {
             }
         }
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic pseudo-random texts over a small alphabet (so near-same pairs are common),
+    /// with ASCII, Han, a character that lower-cases to two (İ) and separators.
+    fn texts() -> Vec<String> {
+        let alphabet: Vec<char> = "aab cdE 的是了 İ,.".chars().collect();
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        let mut out = Vec::new();
+        for n in 0..400 {
+            let len = n % 37 + if n % 50 == 0 { 640 } else { 0 };
+            let mut t = String::new();
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    /// The original normalise: the fast path must give the same text.
+    fn normalise_reference(t: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in t.chars() {
+            if c.is_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.extend(c.to_lowercase());
+                space = false;
+            } else {
+                space = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalise_matches_the_reference_and_counts_content() {
+        // Appending after other text: no leading space, the same text as on its own.
+        let mut buf = String::from("x");
+        for t in texts() {
+            buf.truncate(1);
+            let n = normalise_into(&t, &mut buf);
+            assert_eq!(buf[1..], normalise_reference(&t), "{t:?}");
+            assert_eq!(n, buf[1..].chars().filter(|c| *c != ' ').count(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn sketch_hashes_the_joined_grams() {
+        for t in texts() {
+            let norm = normalise(&t);
+            for lang in [Lang::En, Lang::Zh] {
+                let mut want: Vec<u64> = match lang {
+                    Lang::En => {
+                        let w: Vec<&str> = norm.split(' ').collect();
+                        if w.len() < 3 {
+                            vec![hash_str(&norm)]
+                        } else {
+                            w.windows(3).map(|g| hash_str(&g.join(" "))).collect()
+                        }
+                    }
+                    Lang::Zh => {
+                        let c: Vec<char> = norm.chars().filter(|c| *c != ' ').collect();
+                        if c.len() < 4 {
+                            vec![hash_str(&norm)]
+                        } else {
+                            c.windows(4)
+                                .map(|g| hash_str(&g.iter().collect::<String>()))
+                                .collect()
+                        }
+                    }
+                };
+                want.sort_unstable();
+                want.dedup();
+                want.truncate(4);
+                assert_eq!(sketch(&norm, lang).as_slice(), want, "{norm:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_similarity_is_strsims_value_or_provably_below() {
+        let cut = |t: &str| t.chars().take(CUT).collect::<String>();
+        let ts: Vec<String> = texts().iter().map(|t| normalise(t)).collect();
+        let mut compared = 0;
+        for (i, x) in ts.iter().enumerate() {
+            for y in &ts[i + 1..] {
+                if x == y {
+                    continue;
+                }
+                let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+                let contained = long.contains(short.as_str());
+                let want = strsim::normalized_levenshtein(&cut(x), &cut(y));
+                assert!(bag_distance(&cut(x), &cut(y)) <= strsim::levenshtein(&cut(x), &cut(y)));
+                let got = cut_similarity(
+                    short,
+                    char_count(short),
+                    long,
+                    char_count(long),
+                    contained,
+                    0.9,
+                );
+                match got {
+                    Some(v) => {
+                        assert_eq!(v.to_bits(), want.to_bits(), "{x:?} {y:?}");
+                        compared += 1;
+                    }
+                    None => assert!(!contained && want < 0.9, "{x:?} {y:?}"),
+                }
+            }
+        }
+        assert!(compared > 100);
     }
 }

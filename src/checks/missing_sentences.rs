@@ -122,6 +122,21 @@ impl Check for MissingSentences {
             // The pair's overall length is evidence of which side lost text: each standard
             // deviation beyond the first makes an omission on that side cheaper.
             let pair_z = model.z(zh_chars(&zs.text), en_chars(&es.text));
+            // Whether a sentence of each side could be listed at all, decided before the
+            // (costly) sentence features and alignments. A side with a single sentence never
+            // is: were it unmatched, no matching bead could exist and the pair is skipped
+            // below as misaligned. Otherwise a listed sentence needs its length and the
+            // pair's lean, tested as in the listing below. When neither side can list one,
+            // the pair cannot be reported whatever the alignments say.
+            let zh_listable = zt.len() >= 2
+                && pair_z <= self.p.max_pair_z
+                && zt.iter().any(|t| zh_chars(t) >= self.p.min_zh_chars);
+            let en_listable = et.len() >= 2
+                && pair_z >= -self.p.max_pair_z
+                && et.iter().any(|t| en_chars(t) >= self.p.min_en_chars);
+            if !zh_listable && !en_listable {
+                continue;
+            }
             let lean = |z: f64| (self.p.length_prior * (z - 1.0).max(0.0)).min(base.deletion - 0.5);
             let free_params = AlignParams {
                 deletion: base.deletion - lean(-pair_z),

@@ -41,13 +41,30 @@ impl Sentence<'_> {
 pub fn split(text: &str, lang: Lang) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
+    // Buffers shared by the lines: the line's characters and its cuts.
+    let mut chars = Vec::new();
+    let mut cuts = Vec::new();
     for (para, line) in text.split('\n').enumerate() {
-        let cuts = match lang {
-            Lang::Zh => zh_cuts(line),
-            Lang::En => en_cuts(line),
+        cuts.clear();
+        // Every cut starts at an ender ('.' counts in Chinese too): a line without one has
+        // none, and its characters need not be listed.
+        let cut = match lang {
+            Lang::Zh => line.contains(|c| is_zh_ender(c) || c == '.'),
+            Lang::En => line.contains(is_en_ender),
         };
+        if cut {
+            chars.clear();
+            // At most one character per byte: reserving that up front spares the repeated
+            // growth that collecting from `char_indices` (which under-estimates) goes through.
+            chars.reserve(line.len());
+            chars.extend(line.char_indices());
+            match lang {
+                Lang::Zh => zh_cuts(line, &chars, &mut cuts),
+                Lang::En => en_cuts(&chars, &mut cuts),
+            }
+        }
         let mut start = 0;
-        for end in cuts.into_iter().chain(std::iter::once(line.len())) {
+        for &end in cuts.iter().chain(std::iter::once(&line.len())) {
             push(&mut out, line, offset, start, end, para);
             start = end;
         }
@@ -95,10 +112,9 @@ fn is_en_ender(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
 
-/// Byte offsets (in `line`) where a Chinese sentence ends.
-fn zh_cuts(line: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut cuts = Vec::new();
+/// Byte offsets (in `line`, whose `char_indices` are `chars`) where a Chinese sentence ends,
+/// appended to `cuts`.
+fn zh_cuts(line: &str, chars: &[(usize, char)], cuts: &mut Vec<usize>) {
     let mut quotes_open = false; // ASCII '"' parity: true while inside "..."
     let mut i = 0;
     while i < chars.len() {
@@ -106,7 +122,7 @@ fn zh_cuts(line: &str) -> Vec<usize> {
         if c == '"' {
             quotes_open = !quotes_open;
         }
-        let ellipsis3 = c == '.' && is_dots(&chars, i);
+        let ellipsis3 = c == '.' && is_dots(chars, i);
         // Some translators end Chinese sentences with an ASCII '.': count it after a Han
         // character when a space, Han character or the end follows (never 3.5 or e.g.).
         let han_period = c == '.'
@@ -137,14 +153,13 @@ fn zh_cuts(line: &str) -> Vec<usize> {
             i = j;
             continue;
         }
-        j = absorb_closers(&chars, j, &mut quotes_open);
+        j = absorb_closers(chars, j, &mut quotes_open);
         let end = chars.get(j).map_or(line.len(), |&(b, _)| b);
         if end < line.len() {
             cuts.push(end);
         }
         i = j;
     }
-    cuts
 }
 
 /// Three or more dots starting at i.
@@ -185,10 +200,9 @@ const SPLIT_BEFORE_CAPITAL: &[&str] = &[
     "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-/// Byte offsets (in `line`) where an English sentence ends.
-fn en_cuts(line: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut cuts = Vec::new();
+/// Byte offsets (in the line whose `char_indices` are `chars`) where an English sentence ends,
+/// appended to `cuts`.
+fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
     let mut quotes_open = false;
     let mut i = 0;
     while i < chars.len() {
@@ -207,7 +221,7 @@ fn en_cuts(line: &str) -> Vec<usize> {
         let run: String = chars[i..j].iter().map(|&(_, c)| c).collect();
         let ellipsis = run.contains('…') || run.contains("...");
         let mut quotes_after = quotes_open;
-        let k = absorb_closers(&chars, j, &mut quotes_after);
+        let k = absorb_closers(chars, j, &mut quotes_after);
         // What follows: whitespace, then maybe opening quotes, then the next word.
         let mut n = k;
         let mut space = false;
@@ -232,7 +246,7 @@ fn en_cuts(line: &str) -> Vec<usize> {
         } else if !space || next_lower {
             false
         } else if run.starts_with('.') && run.len() == 1 {
-            period_ends_sentence(&chars, i, next_upper)
+            period_ends_sentence(chars, i, next_upper)
         } else {
             true
         };
@@ -244,7 +258,6 @@ fn en_cuts(line: &str) -> Vec<usize> {
             i = j;
         }
     }
-    cuts
 }
 
 /// Whether the single '.' at `i` ends a sentence (something follows after whitespace and
