@@ -227,12 +227,15 @@ impl Layout {
                 .filter(|t| !t.is_empty())
                 .map(|t| {
                     let raw = cells[c].as_ref();
+                    let paragraphs = |s: &str| memchr::memchr_iter(b'\n', s.as_bytes()).count() + 1;
                     // Trimming may drop leading blank paragraphs of a multi-line cell.
-                    let para = lines.get(c).filter(|l| l.len() == raw.split('\n').count());
-                    let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
+                    let para = lines.get(c).filter(|l| l.len() == paragraphs(raw));
                     let paragraph_lines: Vec<usize> = match para {
-                        Some(l) => l[skip..skip + t.split('\n').count()].to_vec(),
-                        None => vec![no; t.split('\n').count()],
+                        Some(l) => {
+                            let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
+                            l[skip..skip + paragraphs(t)].to_vec()
+                        }
+                        None => vec![no; paragraphs(t)],
                     };
                     Segment {
                         lang,
