@@ -220,11 +220,19 @@ impl<R: BufRead> ChunkReader<'_, R> {
                 line_start = end + 1;
             }
         }
-        let text = String::from_utf8(raw).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
-            InputError::new(self.path, line, "not valid UTF-8")
-        })?;
+        // simdutf8 validates about ten times faster than `String::from_utf8`, which was a
+        // tenth of the CPU of a stream run with cheap rules; on an error the standard
+        // library finds where.
+        let text = if simdutf8::basic::from_utf8(&raw).is_ok() {
+            // SAFETY: simdutf8 has just checked that these exact bytes are valid UTF-8.
+            unsafe { String::from_utf8_unchecked(raw) }
+        } else {
+            String::from_utf8(raw).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
+                InputError::new(self.path, line, "not valid UTF-8")
+            })?
+        };
         if let Some(at) = memchr::memchr(0, text.as_bytes()) {
             let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
             return Err(InputError::new(self.path, line, "binary data (NUL byte)"));
