@@ -227,7 +227,7 @@ impl Layout {
                 .filter(|t| !t.is_empty())
                 .map(|t| {
                     let raw = cells[c].as_ref();
-                    let paragraphs = |s: &str| memchr::memchr_iter(b'\n', s.as_bytes()).count() + 1;
+                    let paragraphs = |s: &str| s.bytes().filter(|&b| b == b'\n').count() + 1;
                     // Trimming may drop leading blank paragraphs of a multi-line cell.
                     let para = lines.get(c).filter(|l| l.len() == paragraphs(raw));
                     let paragraph_lines: Vec<usize> = match para {
@@ -235,6 +235,10 @@ impl Layout {
                             let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
                             l[skip..skip + paragraphs(t)].to_vec()
                         }
+                        // One paragraph on the record's line: no list needed, as `Segment`
+                        // documents (`lines.start` is its line). This saves two
+                        // allocations per row of a large TSV.
+                        None if !t.contains('\n') => Vec::new(),
                         None => vec![no; paragraphs(t)],
                     };
                     Segment {
@@ -242,8 +246,8 @@ impl Layout {
                         speaker: None,
                         text: t.to_string(),
                         lines: LineRange::new(
-                            paragraph_lines[0],
-                            *paragraph_lines.last().unwrap_or(&no),
+                            paragraph_lines.first().copied().unwrap_or(no),
+                            paragraph_lines.last().copied().unwrap_or(no),
                         ),
                         paragraph_lines,
                     }
