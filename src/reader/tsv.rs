@@ -217,6 +217,23 @@ impl Layout {
         cells: &[S],
         lines: &FieldLines,
     ) -> Option<Pair> {
+        self.pair_with(index, no, cells, lines, false)
+    }
+
+    /// `pair` for the cells of one line of unquoted text (`--stream`), which cannot hold a
+    /// newline: saves looking for one in every cell.
+    pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
+        self.pair_with(index, no, cells, &Vec::new(), true)
+    }
+
+    fn pair_with<S: AsRef<str>>(
+        &self,
+        index: usize,
+        no: usize,
+        cells: &[S],
+        lines: &FieldLines,
+        one_line: bool,
+    ) -> Option<Pair> {
         if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return None;
         }
@@ -238,7 +255,7 @@ impl Layout {
                         // One paragraph on the record's line: no list needed, as `Segment`
                         // documents (`lines.start` is its line). This saves two
                         // allocations per row of a large TSV.
-                        None if !t.contains('\n') => Vec::new(),
+                        None if one_line || !t.contains('\n') => Vec::new(),
                         None => vec![no; paragraphs(t)],
                     };
                     Segment {
