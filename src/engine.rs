@@ -277,11 +277,21 @@ impl Engine {
         let mut counts = BTreeMap::new();
         let mut penalty_by_rule: BTreeMap<String, BTreeMap<Severity, f64>> = BTreeMap::new();
         for f in &findings {
-            *counts.entry(f.rule.clone()).or_insert(0) += 1;
+            // Look up before inserting: a rule's name is cloned once per document, not
+            // once per finding.
+            match counts.get_mut(&f.rule) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(f.rule.clone(), 1);
+                }
+            }
             if w.of(f.severity) > 0.0 {
+                if !penalty_by_rule.contains_key(&f.rule) {
+                    penalty_by_rule.insert(f.rule.clone(), BTreeMap::new());
+                }
                 *penalty_by_rule
-                    .entry(f.rule.clone())
-                    .or_default()
+                    .get_mut(&f.rule)
+                    .expect("inserted above")
                     .entry(f.severity)
                     .or_insert(0.0) += w.of(f.severity);
             }
@@ -405,12 +415,20 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());
     hasher.update([0]);
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Feeds the bytes of `split_whitespace().join(" ")` without building that string.
+    let norm = |hasher: &mut Sha256, s: &str| {
+        for (i, w) in s.split_whitespace().enumerate() {
+            if i > 0 {
+                hasher.update(b" ");
+            }
+            hasher.update(w.as_bytes());
+        }
+    };
     match h.pair.and_then(|i| doc.pairs.get(i)) {
         Some(p) => {
-            hasher.update(norm(p.zh_text()).as_bytes());
+            norm(&mut hasher, p.zh_text());
             hasher.update([0]);
-            hasher.update(norm(p.en_text()).as_bytes());
+            norm(&mut hasher, p.en_text());
         }
         None => {
             // Document-level finding: key on its evidence (which names the text involved).
@@ -422,5 +440,57 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
         }
     }
     let digest = hasher.finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(16);
+    for b in &digest[..8] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 0xF)] as char);
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lang, LineRange, Pair, Segment};
+
+    fn seg(lang: Lang, text: &str) -> Segment {
+        Segment {
+            lang,
+            speaker: None,
+            text: text.into(),
+            lines: LineRange::single(1),
+            paragraph_lines: Vec::new(),
+        }
+    }
+
+    /// Pinned values (sha256 of `rule \0 zh \0 en` with whitespace runs folded to one space,
+    /// first 8 bytes in hex): baselines written by earlier versions must keep matching.
+    #[test]
+    fn fingerprint_is_stable() {
+        let mut doc = Document::new("d", "tsv");
+        doc.pairs.push(Pair {
+            index: 0,
+            id: None,
+            zh: Some(seg(Lang::Zh, "  你好，\t世界\u{3000} 再见 ")),
+            en: Some(seg(Lang::En, "Hello,   world\n  again ")),
+            meta: Vec::new(),
+        });
+        doc.pairs.push(Pair {
+            index: 1,
+            id: None,
+            zh: None,
+            en: None,
+            meta: Vec::new(),
+        });
+        let hit = |pair| Hit {
+            pair: Some(pair),
+            ..Hit::default()
+        };
+        assert_eq!(
+            fingerprint("length_ratio", &doc, &hit(0)),
+            "2f6964019027b56d"
+        );
+        assert_eq!(fingerprint("x", &doc, &hit(1)), "758d56805faf3cd5");
+    }
 }

@@ -137,3 +137,60 @@ fn gate_and_usage_errors() {
         .code(2)
         .stderr(predicates::str::contains("empty"));
 }
+
+fn stream_bytes(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    let mut c = Command::cargo_bin("tqa").unwrap();
+    c.args(["audit", "--stream", "--select", "missing_translation"])
+        .args(args)
+        .write_stdin(input.to_vec());
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn line_numbers_survive_bom_crlf_blank_lines_and_chunk_edges() {
+    // Line 1 header after a BOM, CRLF endings, blank and whitespace-only lines, a row with
+    // no English, and a last line without a newline.
+    let input =
+        "\u{feff}zh\ten\r\n你好。\tHello.\r\n\r\n \t \n再见。\tBye.\n\n谢谢。\t\n是的。\tYes.";
+    for chunk in ["1", "2", "3", "1024"] {
+        let (code, out, err) = stream_bytes(&["--chunk", chunk], input.as_bytes());
+        assert_eq!(code, 0, "{err}");
+        let v = lines(&out);
+        let pairs: Vec<(u64, u64)> = v
+            .iter()
+            .filter(|l| l["type"] == "pair")
+            .map(|l| (l["index"].as_u64().unwrap(), l["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(pairs, [(0, 2), (1, 5), (2, 7), (3, 8)], "chunk {chunk}");
+        let third = v.iter().find(|l| l["index"] == 2).unwrap();
+        assert_eq!(third["findings"][0]["rule"], "missing_translation");
+        assert_eq!(third["findings"][0]["zh_lines"], serde_json::json!([7, 7]));
+        assert_eq!(v.last().unwrap()["pairs"], 4);
+    }
+}
+
+#[test]
+fn bad_bytes_name_their_line_at_any_chunk_size() {
+    let mut bad_utf8 = b"zh\ten\n\xe4\xbd\xa0\tHi\n\n".to_vec();
+    bad_utf8.extend_from_slice(b"\xe5\x86\x8d\tBye\n\xff\xfe\tBad\n\xe5\x86\x8d\tLater\n");
+    let nul = b"zh\ten\nA\tB\n\nC\tD\nE\x00\tF\nG\tH\n";
+    for chunk in ["1", "2", "3", "1024"] {
+        let (code, _, err) = stream_bytes(&["--chunk", chunk], &bad_utf8);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("<stdin>:5: not valid UTF-8"),
+            "chunk {chunk}: {err}"
+        );
+        let (code, _, err) = stream_bytes(&["--chunk", chunk], nul);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("<stdin>:5: binary data"),
+            "chunk {chunk}: {err}"
+        );
+    }
+}

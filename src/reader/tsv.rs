@@ -217,6 +217,23 @@ impl Layout {
         cells: &[S],
         lines: &FieldLines,
     ) -> Option<Pair> {
+        self.pair_with(index, no, cells, lines, false)
+    }
+
+    /// `pair` for the cells of one line of unquoted text (`--stream`), which cannot hold a
+    /// newline: saves looking for one in every cell.
+    pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
+        self.pair_with(index, no, cells, &Vec::new(), true)
+    }
+
+    fn pair_with<S: AsRef<str>>(
+        &self,
+        index: usize,
+        no: usize,
+        cells: &[S],
+        lines: &FieldLines,
+        one_line: bool,
+    ) -> Option<Pair> {
         if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return None;
         }
@@ -227,20 +244,27 @@ impl Layout {
                 .filter(|t| !t.is_empty())
                 .map(|t| {
                     let raw = cells[c].as_ref();
+                    let paragraphs = |s: &str| s.bytes().filter(|&b| b == b'\n').count() + 1;
                     // Trimming may drop leading blank paragraphs of a multi-line cell.
-                    let para = lines.get(c).filter(|l| l.len() == raw.split('\n').count());
-                    let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
+                    let para = lines.get(c).filter(|l| l.len() == paragraphs(raw));
                     let paragraph_lines: Vec<usize> = match para {
-                        Some(l) => l[skip..skip + t.split('\n').count()].to_vec(),
-                        None => vec![no; t.split('\n').count()],
+                        Some(l) => {
+                            let skip = raw.split('\n').take_while(|p| p.trim().is_empty()).count();
+                            l[skip..skip + paragraphs(t)].to_vec()
+                        }
+                        // One paragraph on the record's line: no list needed, as `Segment`
+                        // documents (`lines.start` is its line). This saves two
+                        // allocations per row of a large TSV.
+                        None if one_line || !t.contains('\n') => Vec::new(),
+                        None => vec![no; paragraphs(t)],
                     };
                     Segment {
                         lang,
                         speaker: None,
                         text: t.to_string(),
                         lines: LineRange::new(
-                            paragraph_lines[0],
-                            *paragraph_lines.last().unwrap_or(&no),
+                            paragraph_lines.first().copied().unwrap_or(no),
+                            paragraph_lines.last().copied().unwrap_or(no),
                         ),
                         paragraph_lines,
                     }
