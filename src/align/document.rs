@@ -125,6 +125,7 @@ pub fn en_len(t: &str) -> f64 {
 
 struct Prepared<'a> {
     model: Model<'a>,
+    cell_pruning: CellPruning,
     zh_units: Vec<(ZhUnit, ZhPred, f64, f64)>, // unit, pred, baseline, zh_len
     en_units: Vec<(EnUnit, EnBag, f64)>,       // unit, bag, en_len
     pair_zh: Vec<Option<ZhPred>>,
@@ -134,6 +135,30 @@ struct Prepared<'a> {
 }
 
 pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) -> Alignment {
+    align_with(doc, lexicon, length, CellPruning::Search)
+}
+
+/// How the window DP prunes cells (see `dp_window`); the other modes exist for the tests that
+/// show pruning changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellPruning {
+    /// Thresholds searched from the bound down (the production mode).
+    Search,
+    /// No pruning.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Off,
+    /// The tightest valid threshold: the optimal score (found by an unpruned pass) less the
+    /// rounding slack. Any cell of an optimal path whose bound is too low is pruned here.
+    #[cfg_attr(not(test), allow(dead_code))]
+    AtOptimum,
+}
+
+fn align_with(
+    doc: &Document,
+    lexicon: Option<&Lexicon>,
+    length: &LengthModel,
+    cell_pruning: CellPruning,
+) -> Alignment {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them.
     let mut en_units = Vec::new();
@@ -228,6 +253,7 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
     }
     let prep = Prepared {
         model,
+        cell_pruning,
         zh_units,
         en_units,
         pair_zh,
@@ -743,9 +769,117 @@ fn dp_window(
         }
     }
     let w = ns + 1;
+    let ctx = Window {
+        prep,
+        length,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre: &pre,
+        clen: &clen,
+        starts: &starts,
+    };
+    // Cell pruning (exact, A*-style): `bound[u][s]` is at least the score any path from cell
+    // (u, s) can still add, so a cell whose score plus bound is below the score of some
+    // complete path cannot lie on the optimal path nor on the path the trace-back follows (all
+    // its cells score optimal totals), and the moves out of it change no cell that path uses.
+    // The optimal score is not known before the DP, so try thresholds below the bound of the
+    // whole window, widening the gap fourfold each time: a pass whose best path scores at least
+    // its threshold (plus rounding slack) has pruned nothing on an optimal path, so its
+    // trace-back is the unpruned DP's, cell for cell and tie for tie (the surviving moves are
+    // made in the same order with the same arithmetic). A failed pass's best score is that of
+    // a real path, hence a threshold that cannot fail.
+    let bound = upper_bounds(&ctx);
     let mut best = vec![f64::NEG_INFINITY; (nu + 1) * w];
     // back: 0 = skip en, 1 = skip zh, k+1 = took k sentences
     let mut back = vec![0u32; (nu + 1) * w];
+    match prep.cell_pruning {
+        CellPruning::Search => {
+            let mut found = f64::NEG_INFINITY;
+            let mut gap = FIRST_GAP;
+            loop {
+                let tried = bound[0] - gap;
+                let safe = found - BOUND_MARGIN;
+                let thr = if tried > safe && gap < LAST_GAP {
+                    tried
+                } else {
+                    safe
+                };
+                let score = forward(&ctx, &bound, thr, &mut best, &mut back);
+                if score >= thr + BOUND_MARGIN || thr == safe {
+                    break;
+                }
+                found = found.max(score);
+                gap *= 4.0;
+            }
+        }
+        CellPruning::Off => {
+            forward(&ctx, &bound, f64::NEG_INFINITY, &mut best, &mut back);
+        }
+        CellPruning::AtOptimum => {
+            let opt = forward(&ctx, &bound, f64::NEG_INFINITY, &mut best, &mut back);
+            forward(&ctx, &bound, opt - BOUND_MARGIN, &mut best, &mut back);
+        }
+    }
+    // Trace back.
+    let (mut u, mut s) = (nu, ns);
+    for o in &mut owner[s0..s1] {
+        *o = None;
+    }
+    while u > 0 || s > 0 {
+        match back[u * w + s] {
+            0 => s -= 1,
+            1 => u -= 1,
+            k => {
+                let k = k as usize - 1;
+                let pair = prep.zh_units[u0 + u - 1].0.pair;
+                for o in &mut owner[s0 + s - k..s0 + s] {
+                    *o = Some(pair);
+                }
+                s -= k;
+                u -= 1;
+            }
+        }
+    }
+}
+
+/// The inputs of one window's DP.
+struct Window<'a, 'p> {
+    prep: &'a Prepared<'p>,
+    length: &'a LengthModel,
+    displaced: &'a [Option<usize>],
+    u0: usize,
+    s0: usize,
+    nu: usize,
+    ns: usize,
+    /// Per unit, prefix sums of per-sentence gains (`ns + 1` each).
+    pre: &'a [f64],
+    /// Prefix sums of English lengths.
+    clen: &'a [f64],
+    /// starts[x]: block starts among the first x sentences.
+    starts: &'a [usize],
+}
+
+/// One forward pass of the window's DP over the cells whose score plus `bound` reaches `thr`
+/// (all of them when `thr` is −∞); fills `best` and `back` and returns the end cell's score.
+fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [u32]) -> f64 {
+    let Window {
+        prep,
+        length,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre,
+        clen,
+        starts,
+    } = *ctx;
+    let w = ns + 1;
+    best.fill(f64::NEG_INFINITY);
+    back.fill(0);
     best[0] = 0.0;
     // Length z of the current unit by English length (lengths are whole numbers of
     // characters, so a run's length indexes this table; NaN = not computed yet). A unit meets
@@ -759,7 +893,8 @@ fn dp_window(
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
-            if cur == f64::NEG_INFINITY {
+            // (−∞ never passes: thresholds are finite or −∞, and −∞ < −∞ is false.)
+            if cur == f64::NEG_INFINITY || cur + bound[u * w + s] < thr {
                 continue;
             }
             // skip en sentence s
@@ -794,7 +929,7 @@ fn dp_window(
             if cache_unit != u {
                 cache_unit = u;
                 z_cache.fill(f64::NAN);
-                reach.fill(row, &starts);
+                reach.fill(row, starts);
             }
             if s == ns {
                 continue;
@@ -881,27 +1016,75 @@ fn dp_window(
             }
         }
     }
-    // Trace back.
-    let (mut u, mut s) = (nu, ns);
-    for o in &mut owner[s0..s1] {
-        *o = None;
+    best[nu * w + ns]
+}
+
+/// Upper bound of the score still to come from each DP cell (u, s) (units u.., sentences s..):
+/// the same problem without the length penalty and the run length cap (gains, skips, cuts and
+/// joins kept), solved backwards in O(units × sentences). Dropping a penalty that is ≥ 0 and a
+/// constraint can only raise the optimum.
+fn upper_bounds(ctx: &Window) -> Vec<f64> {
+    let Window {
+        prep,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre,
+        starts,
+        ..
+    } = *ctx;
+    let w = ns + 1;
+    let mut v = vec![0.0f64; (nu + 1) * w];
+    let skip = |x: usize| {
+        if displaced[s0 + x].is_some() {
+            0.0
+        } else {
+            SKIP_EN
+        }
+    };
+    for s in (0..ns).rev() {
+        v[nu * w + s] = v[nu * w + s + 1] - skip(s);
     }
-    while u > 0 || s > 0 {
-        match back[u * w + s] {
-            0 => s -= 1,
-            1 => u -= 1,
-            k => {
-                let k = k as usize - 1;
-                let pair = prep.zh_units[u0 + u - 1].0.pair;
-                for o in &mut owner[s0 + s - k..s0 + s] {
-                    *o = Some(pair);
-                }
-                s -= k;
-                u -= 1;
-            }
+    // open[s]: best still to come when unit u has taken sentences up to s − 1 and may go on.
+    let mut open = vec![0.0f64; w];
+    for u in (0..nu).rev() {
+        let zu = &prep.zh_units[u0 + u].0;
+        let row = &pre[u * w..(u + 1) * w];
+        let (vu, vn) = v.split_at_mut((u + 1) * w);
+        let (vu, vn) = (&mut vu[u * w..], &vn[..w]);
+        vu[ns] = vn[ns] - SKIP_ZH;
+        open[ns] = vn[ns];
+        for s in (0..ns).rev() {
+            let g = row[s + 1] - row[s];
+            let eu = &prep.en_units[s0 + s].0;
+            let join = if starts[s + 1] > starts[s] {
+                JOIN_COST
+            } else {
+                0.0
+            };
+            let cut = if !eu.block_start && (eu.pair != zu.pair || zu.first_of_pair) {
+                CUT_COST
+            } else {
+                0.0
+            };
+            open[s] = (g - join + open[s + 1]).max(vn[s]);
+            vu[s] = (vu[s + 1] - skip(s))
+                .max(vn[s] - SKIP_ZH)
+                .max(g - cut + open[s + 1]);
         }
     }
+    v
 }
+
+/// First gap tried between the window's bound and the pruning threshold, and the gap from
+/// which the best complete path found so far is used instead.
+const FIRST_GAP: f64 = 32.0;
+const LAST_GAP: f64 = 1e5;
+/// Slack for rounding in the cell pruning: the bound and the DP add the same gains in a
+/// different order (differences of order 1e-9 at most in a window's scores).
+const BOUND_MARGIN: f64 = 1e-3;
 
 /// Slack for rounding in the DP's early stop: scores are sums of at most a few thousand terms
 /// of order 1, whose rounding errors are orders of magnitude below this.
@@ -1126,4 +1309,84 @@ impl Alignment {
 /// Chars of a text as the similarity model counts them (re-exported for checks).
 pub fn chars(text: &str) -> usize {
     visible_chars(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The alignment with cell pruning equals the one without, field for field.
+    fn assert_pruning_exact(doc: &Document, lexicon: Option<&Lexicon>) {
+        let length = LengthModel::fit(doc);
+        let full = align_with(doc, lexicon, &length, CellPruning::Off);
+        assert!(
+            !full.windows.is_empty(),
+            "{}: nothing for the DP to do",
+            doc.path
+        );
+        for mode in [CellPruning::Search, CellPruning::AtOptimum] {
+            let pruned = align_with(doc, lexicon, &length, mode);
+            assert_eq!(
+                format!("{pruned:?}"),
+                format!("{full:?}"),
+                "{} {mode:?}",
+                doc.path
+            );
+        }
+    }
+
+    fn parse(path: &str, text: &str) -> Document {
+        crate::reader::parse(path, text, None).expect("parses")
+    }
+
+    /// `text` with the English blocks of turns `from..to` rotated by `by` (a shifted stretch,
+    /// as in the interview's damaged part) and every seventh English turn in it dropped.
+    fn damage(text: &str, from: usize, to: usize, by: usize) -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        let en: Vec<usize> = (0..lines.len())
+            .filter(|&i| i > 0 && lines[i].starts_with("**") && lines[i - 1].starts_with("**"))
+            .collect();
+        let to = to.min(en.len());
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for k in from..to {
+            let src = from + (k - from + by) % (to - from);
+            out[en[k]] = if (k - from) % 7 == 6 {
+                String::new()
+            } else {
+                lines[en[src]].to_string()
+            };
+        }
+        out.join("\n")
+    }
+
+    #[test]
+    fn cell_pruning_changes_nothing_on_fixtures() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in [
+            "misaligned/swap.md",
+            "misaligned/boundary.md",
+            "sample/interview.zh-en.md",
+        ] {
+            let path = format!("{root}/tests/fixtures/{f}");
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_pruning_exact(&parse(&path, &text), None);
+            for by in [1, 2, 5] {
+                assert_pruning_exact(&parse(&path, &damage(&text, 2, 40, by)), None);
+            }
+        }
+    }
+
+    #[test]
+    fn cell_pruning_changes_nothing_on_the_interview() {
+        let path = format!(
+            "{}/../shared/corpus/ai-interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {path} absent");
+            return;
+        };
+        assert_pruning_exact(&parse(&path, &text), None);
+        assert_pruning_exact(&parse(&path, &damage(&text, 10, 60, 3)), None);
+    }
 }
