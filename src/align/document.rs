@@ -159,6 +159,17 @@ fn align_with(
     length: &LengthModel,
     cell_pruning: CellPruning,
 ) -> Alignment {
+    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning);
+    run(doc, &prep, length, lexicon.is_some(), learned)
+}
+
+/// Units, bags, predictions and the fitted model; also the number of learned associations.
+fn prepare<'a>(
+    doc: &Document,
+    lexicon: Option<&'a Lexicon>,
+    length: &LengthModel,
+    cell_pruning: CellPruning,
+) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them.
     let mut en_units = Vec::new();
@@ -261,7 +272,7 @@ fn align_with(
         zh_unit_range,
         en_range,
     };
-    run(doc, &prep, length, lexicon.is_some(), learned)
+    (prep, learned)
 }
 
 /// Inverted index: rare key → blocks containing it.
@@ -752,18 +763,20 @@ fn dp_window(
         clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
         starts[x + 1] = starts[x] + prep.en_units[s0 + x].0.block_start as usize;
     }
+    let mut gains = Gains::new(m, &prep.en_units[s0..s1]);
     for u in 0..nu {
         let (zu, pred, base, _) = &prep.zh_units[u0 + u];
         let row = &mut pre[u * (ns + 1)..(u + 1) * (ns + 1)];
+        gains.unit(pred, *base);
         for x in 0..ns {
-            let (eu, bag, _) = &prep.en_units[s0 + x];
+            let eu = &prep.en_units[s0 + x].0;
             // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
             // own copy): flat penalty, whatever words it shares, larger than leaving a Chinese
             // unit without English, so it never fills an empty Chinese paragraph either.
             let g = match displaced[s0 + x] {
                 Some(_) => -(OWN_BONUS + SKIP_ZH),
-                None if eu.pair == zu.pair => m.gain(pred, *base, bag) + OWN_BONUS,
-                None => m.gain(pred, *base, bag),
+                None if eu.pair == zu.pair => gains.gain(x) + OWN_BONUS,
+                None => gains.gain(x),
             };
             row[x + 1] = row[x] + g;
         }
@@ -845,6 +858,68 @@ fn dp_window(
     }
 }
 
+/// `Model::gain` of one unit with every sentence of a window, computed in full only for the
+/// sentences sharing a key with the unit's prediction (found through an index of the window's
+/// keys). A sentence sharing none scores no hit, and its gain depends only on its word and
+/// anchor counts (chance level by words, every anchor missed): it is computed once per unit and
+/// count, with `Model::gain` itself on the first such sentence, so every value is the one
+/// `Model::gain` returns (the tests compare all of them).
+struct Gains<'a, 'p> {
+    model: &'a Model<'p>,
+    units: &'a [(EnUnit, EnBag, f64)],
+    postings: HashMap<Key, Vec<u32>>,
+    /// Sentences sharing a key with the current unit: `mark[x] == stamp`.
+    mark: Vec<u32>,
+    stamp: u32,
+    pred: Option<(&'a ZhPred, f64)>,
+    /// Gain without a shared key, by (words, anchors), for the current unit.
+    no_hit: HashMap<(usize, usize), f64>,
+}
+
+impl<'a, 'p> Gains<'a, 'p> {
+    fn new(model: &'a Model<'p>, units: &'a [(EnUnit, EnBag, f64)]) -> Self {
+        let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
+        for (x, u) in units.iter().enumerate() {
+            for k in &u.1.keys {
+                postings.entry(*k).or_default().push(x as u32);
+            }
+        }
+        Gains {
+            model,
+            units,
+            postings,
+            mark: vec![0; units.len()],
+            stamp: 0,
+            pred: None,
+            no_hit: HashMap::new(),
+        }
+    }
+
+    /// Switch to another unit.
+    fn unit(&mut self, pred: &'a ZhPred, base: f64) {
+        self.stamp += 1;
+        self.pred = Some((pred, base));
+        self.no_hit.clear();
+        for (k, _) in &pred.keys {
+            for &x in self.postings.get(k).into_iter().flatten() {
+                self.mark[x as usize] = self.stamp;
+            }
+        }
+    }
+
+    fn gain(&mut self, x: usize) -> f64 {
+        let (pred, base) = self.pred.expect("a unit");
+        let bag = &self.units[x].1;
+        if self.mark[x] == self.stamp {
+            return self.model.gain(pred, base, bag);
+        }
+        *self
+            .no_hit
+            .entry((bag.words, bag.anchors.len()))
+            .or_insert_with(|| self.model.gain(pred, base, bag))
+    }
+}
+
 /// The inputs of one window's DP.
 struct Window<'a, 'p> {
     prep: &'a Prepared<'p>,
@@ -887,9 +962,9 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
     let max_run_len = (0..ns)
         .map(|s| clen[(s + MAX_RUN).min(ns)] - clen[s])
         .fold(0.0f64, f64::max);
-    let mut z_cache = vec![f64::NAN; max_run_len as usize + 1];
+    let mut z_cache = ZCache::new(max_run_len as usize + 1);
     let mut cache_unit = usize::MAX;
-    let mut reach = Reach::new(ns + 1);
+    let mut reach = Reach::new((ns + 1).min(REACH_SPAN + 1));
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
@@ -926,13 +1001,19 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
                 0.0
             };
             let row = &pre[u * (ns + 1)..(u + 1) * (ns + 1)];
-            if cache_unit != u {
-                cache_unit = u;
-                z_cache.fill(f64::NAN);
-                reach.fill(row, starts);
-            }
             if s == ns {
                 continue;
+            }
+            let mut end = (s + MAX_RUN).min(ns);
+            // Cells off the surviving band are never expanded, so the range maxima are built
+            // lazily over a span from the first cell that needs them, and rebuilt further on
+            // when a run could end past it.
+            if cache_unit != u || end > reach.hi {
+                if cache_unit != u {
+                    z_cache.clear();
+                }
+                cache_unit = u;
+                reach.fill(row, starts, s + 1, (s + 1 + REACH_SPAN).min(ns));
             }
             // Early stop (see `Reach`): a run ending at t' ≥ t scores at most
             // base + reach(t') − t' − penalty(t'), and skipping to t then this unit reaches the
@@ -941,14 +1022,13 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
             // here[t] + t·SKIP_EN − SKIP_ZH − base, no longer run can win anywhere.
             let first = starts[s + 1];
             let base = cur - row[s] - cut + JOIN_COST * first as f64;
-            let mut end = (s + MAX_RUN).min(ns);
             if *zl >= 1.0 {
                 // Past the expected length (z ≥ 0) the penalty grows with the run, so the
                 // bound at t holds for every longer run: cut the range at the first such t
                 // (binary search; any t where the test holds is a valid cut).
                 let floor = best[u * w + s + 1] + (s + 1) as f64 * SKIP_EN - SKIP_ZH - base;
                 let mut cut_at = |t: usize| {
-                    let z = length_z(length, *zl, clen[t] - clen[s], &mut z_cache);
+                    let z = z_cache.z(length, *zl, clen[t] - clen[s]);
                     z >= 0.0
                         && reach.max(t, end) - LENGTH_WEIGHT * z * z / 2.0 < floor - REACH_MARGIN
                 };
@@ -992,7 +1072,7 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
                 }
                 let el = clen_t[k] - clen_s;
                 let pen = if *zl >= 1.0 {
-                    let z = match cached_z(&z_cache, el) {
+                    let z = match z_cache.cached(el) {
                         Some(z) => z,
                         None => {
                             // Before paying for the logarithm, try a cheap lower bound of the
@@ -1001,7 +1081,7 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
                             if before - lb < next[k].max(here[k] - SKIP_ZH) - REACH_MARGIN {
                                 continue;
                             }
-                            length_z(length, *zl, el, &mut z_cache)
+                            z_cache.z(length, *zl, el)
                         }
                     };
                     LENGTH_WEIGHT * z * z / 2.0
@@ -1091,13 +1171,19 @@ const BOUND_MARGIN: f64 = 1e-3;
 const REACH_MARGIN: f64 = 1e-6;
 
 /// Range maxima (sparse table) of reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] over
-/// one unit's row: a run's score to t with the cost of skipping to t added back, so runs can
-/// be compared with skipping whatever their start (the DP's early stop).
+/// `lo..=hi` of one unit's row: a run's score to t with the cost of skipping to t added back,
+/// so runs can be compared with skipping whatever their start (the DP's early stop).
 struct Reach {
     levels: Vec<Vec<f64>>,
+    lo: usize,
+    hi: usize,
 }
 
+/// Sentences covered by one build of `Reach` (at least `MAX_RUN`: a cell's runs fit in one).
+const REACH_SPAN: usize = 4 * MAX_RUN;
+
 impl Reach {
+    /// Room for spans of up to `len` positions.
     fn new(len: usize) -> Reach {
         let mut levels = Vec::new();
         let mut span = 1;
@@ -1105,37 +1191,91 @@ impl Reach {
             levels.push(vec![f64::NEG_INFINITY; len + 1 - span]);
             span *= 2;
         }
-        Reach { levels }
+        Reach {
+            levels,
+            lo: 0,
+            hi: 0,
+        }
     }
 
-    fn fill(&mut self, row: &[f64], starts: &[usize]) {
-        for (t, r) in self.levels[0].iter_mut().enumerate() {
+    fn fill(&mut self, row: &[f64], starts: &[usize], lo: usize, hi: usize) {
+        (self.lo, self.hi) = (lo, hi);
+        let len = hi + 1 - lo;
+        for (k, r) in self.levels[0][..len].iter_mut().enumerate() {
+            let t = lo + k;
             *r = row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64;
         }
+        let mut span = 2;
         for l in 1..self.levels.len() {
+            if span > len {
+                break;
+            }
             let (lower, upper) = self.levels.split_at_mut(l);
             let (prev, cur) = (&lower[l - 1], &mut upper[0]);
-            let half = 1 << (l - 1);
-            for (t, c) in cur.iter_mut().enumerate() {
-                *c = prev[t].max(prev[t + half]);
+            let half = span / 2;
+            for (k, c) in cur[..len + 1 - span].iter_mut().enumerate() {
+                *c = prev[k].max(prev[k + half]);
             }
+            span *= 2;
         }
     }
 
-    /// Largest reach over a..=b.
+    /// Largest reach over a..=b (within the filled span).
     fn max(&self, a: usize, b: usize) -> f64 {
+        debug_assert!(self.lo <= a && a <= b && b <= self.hi);
         let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
         let lv = &self.levels[l];
-        lv[a].max(lv[b + 1 - (1 << l)])
+        lv[a - self.lo].max(lv[b + 1 - (1 << l) - self.lo])
     }
 }
 
-/// The memoised length z for `el`, if computed (see `length_z`).
-fn cached_z(cache: &[f64], el: f64) -> Option<f64> {
-    if el >= 0.0 && el as usize as f64 == el {
-        cache.get(el as usize).copied().filter(|z| !z.is_nan())
-    } else {
-        None
+/// The length z of the current unit by English length, memoised (lengths are whole numbers
+/// of characters, so a run's length indexes the table; NaN = not computed yet). A unit meets
+/// the same run length many times, and the logarithm dominated the DP's cost. `clear` resets
+/// only the entries set: a unit sets few of them.
+struct ZCache {
+    z: Vec<f64>,
+    set: Vec<usize>,
+}
+
+impl ZCache {
+    fn new(len: usize) -> ZCache {
+        ZCache {
+            z: vec![f64::NAN; len],
+            set: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        for i in self.set.drain(..) {
+            self.z[i] = f64::NAN;
+        }
+    }
+
+    fn slot(el: f64) -> Option<usize> {
+        // (A cast round trip, not `fract`, which is a library call in this hot path.)
+        (el >= 0.0 && el as usize as f64 == el).then_some(el as usize)
+    }
+
+    /// The memoised z for `el`, if computed.
+    fn cached(&self, el: f64) -> Option<f64> {
+        Self::slot(el)
+            .and_then(|i| self.z.get(i).copied())
+            .filter(|z| !z.is_nan())
+    }
+
+    /// `length.z(zl, el)`, memoised (lengths that are not whole or out of range are computed).
+    fn z(&mut self, length: &LengthModel, zl: f64, el: f64) -> f64 {
+        match Self::slot(el).filter(|&i| i < self.z.len()) {
+            Some(i) if !self.z[i].is_nan() => self.z[i],
+            Some(i) => {
+                let z = length.z(zl, el);
+                self.z[i] = z;
+                self.set.push(i);
+                z
+            }
+            None => length.z(zl, el),
+        }
     }
 }
 
@@ -1165,27 +1305,6 @@ fn penalty_lower_bound(length: &LengthModel, zl: f64, el: f64) -> f64 {
         0.0
     };
     LENGTH_WEIGHT * z * z / 2.0
-}
-
-/// The length z of a run of `el` English characters under a Chinese unit of `zl`, memoised in
-/// `cache` (indexed by `el`, a whole number of characters; other values are computed).
-fn length_z(length: &LengthModel, zl: f64, el: f64, cache: &mut [f64]) -> f64 {
-    // (A cast round trip, not `fract`, which is a library call in this hot path.)
-    let slot = if el >= 0.0 && el as usize as f64 == el {
-        cache.get_mut(el as usize)
-    } else {
-        None
-    };
-    match slot {
-        Some(z) if !z.is_nan() => *z,
-        slot => {
-            let z = length.z(zl, el);
-            if let Some(c) = slot {
-                *c = z;
-            }
-            z
-        }
-    }
 }
 
 /// How a pair's pairing departs from the alignment.
@@ -1357,6 +1476,37 @@ mod tests {
             };
         }
         out.join("\n")
+    }
+
+    /// `Gains` returns exactly `Model::gain` for every unit and sentence of `doc`.
+    fn assert_gains_exact(doc: &Document) {
+        let length = LengthModel::fit(doc);
+        let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+        let m = &prep.model;
+        let mut gains = Gains::new(m, &prep.en_units);
+        let mut shortcut = 0;
+        for (_, pred, base, _) in &prep.zh_units {
+            gains.unit(pred, *base);
+            for (x, (_, bag, _)) in prep.en_units.iter().enumerate() {
+                shortcut += (gains.mark[x] != gains.stamp) as usize;
+                assert_eq!(gains.gain(x).to_bits(), m.gain(pred, *base, bag).to_bits());
+            }
+        }
+        assert!(shortcut > 0, "{}: no gain took the shortcut", doc.path);
+    }
+
+    #[test]
+    fn sparse_gains_equal_model_gains() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in ["misaligned/swap.md", "sample/interview.zh-en.md"] {
+            let path = format!("{root}/tests/fixtures/{f}");
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_gains_exact(&parse(&path, &text));
+        }
+        let path = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            assert_gains_exact(&parse(&path, &text));
+        }
     }
 
     #[test]
