@@ -964,7 +964,11 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
         .fold(0.0f64, f64::max);
     let mut z_cache = ZCache::new(max_run_len as usize + 1);
     let mut cache_unit = usize::MAX;
-    let mut reach = Reach::new((ns + 1).min(REACH_SPAN + 1));
+    let mut reach = RangeMax::new((ns + 1).min(REACH_SPAN + 1));
+    // Range maxima of row[t] − JOIN_COST·starts[t] + bound[u + 1][t]: with `base` below, the
+    // most a run of this unit ending at t can leave in cell (u + 1, t), plus that cell's bound.
+    let mut live = RangeMax::new((ns + 1).min(REACH_SPAN + 1));
+    let pruning = thr > f64::NEG_INFINITY;
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
@@ -1013,15 +1017,44 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
                     z_cache.clear();
                 }
                 cache_unit = u;
-                reach.fill(row, starts, s + 1, (s + 1 + REACH_SPAN).min(ns));
+                let (lo, hi) = (s + 1, (s + 1 + REACH_SPAN).min(ns));
+                reach.fill(lo, hi, |t| {
+                    row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64
+                });
+                if pruning {
+                    let next_bound = &bound[(u + 1) * w..(u + 2) * w];
+                    live.fill(lo, hi, |t| {
+                        row[t] - JOIN_COST * starts[t] as f64 + next_bound[t]
+                    });
+                }
             }
-            // Early stop (see `Reach`): a run ending at t' ≥ t scores at most
+            // Early stop (see `RangeMax`): a run ending at t' ≥ t scores at most
             // base + reach(t') − t' − penalty(t'), and skipping to t then this unit reaches the
             // same cell with at least here[t] − (t' − t)·SKIP_EN − SKIP_ZH (`here` only grows),
             // so once the best reach ahead, less the penalty, is below
             // here[t] + t·SKIP_EN − SKIP_ZH − base, no longer run can win anywhere.
             let first = starts[s + 1];
             let base = cur - row[s] - cut + JOIN_COST * first as f64;
+            if pruning {
+                // A run whose end cell's score plus bound stays below the threshold is of no
+                // use either (the cell is pruned, or gets its score from a better move; an
+                // optimal path's moves score at least the threshold): end the range at the
+                // last run that could reach it (the maxima over t..=end fall as t grows).
+                let need = thr - base - BOUND_MARGIN;
+                if live.max(s + 1, end) < need {
+                    continue;
+                }
+                let (mut lo, mut hi) = (s + 1, end);
+                while lo < hi {
+                    let mid = (lo + hi).div_ceil(2);
+                    if live.max(mid, end) >= need {
+                        lo = mid
+                    } else {
+                        hi = mid - 1
+                    }
+                }
+                end = lo;
+            }
             if *zl >= 1.0 {
                 // Past the expected length (z ≥ 0) the penalty grows with the run, so the
                 // bound at t holds for every longer run: cut the range at the first such t
@@ -1050,6 +1083,7 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
             let (row_s, row_t) = (row[s], &row[s + 1..end + 1]);
             let (clen_s, clen_t) = (clen[s], &clen[s + 1..end + 1]);
             let starts_t = &starts[s + 1..end + 1];
+            let bound_t = &bound[(u + 1) * w + s + 1..(u + 1) * w + end + 1];
             for k in 0..next.len() {
                 let t = s + 1 + k;
                 if reach.max(t, end) < here[k] + t as f64 * SKIP_EN - SKIP_ZH - base - REACH_MARGIN
@@ -1068,6 +1102,10 @@ fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [
                 // cell (that move is scored later from best[u][t], which only grows): pruning a
                 // move that cannot be the first to reach the cell's maximum changes nothing.
                 if before < here[k] - SKIP_ZH {
+                    continue;
+                }
+                // Nor when it cannot leave its end cell on a path at the threshold (above).
+                if before + bound_t[k] < thr - BOUND_MARGIN {
                     continue;
                 }
                 let el = clen_t[k] - clen_s;
@@ -1170,40 +1208,40 @@ const BOUND_MARGIN: f64 = 1e-3;
 /// of order 1, whose rounding errors are orders of magnitude below this.
 const REACH_MARGIN: f64 = 1e-6;
 
-/// Range maxima (sparse table) of reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] over
-/// `lo..=hi` of one unit's row: a run's score to t with the cost of skipping to t added back,
-/// so runs can be compared with skipping whatever their start (the DP's early stop).
-struct Reach {
+/// Range maxima (sparse table) over `lo..=hi` of a function of positions in one unit's row.
+/// The DP keeps two: reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] (a run's score to t
+/// with the cost of skipping to t added back, so runs can be compared with skipping whatever
+/// their start: the early stop), and `live` (see `forward`).
+struct RangeMax {
     levels: Vec<Vec<f64>>,
     lo: usize,
     hi: usize,
 }
 
-/// Sentences covered by one build of `Reach` (at least `MAX_RUN`: a cell's runs fit in one).
+/// Sentences covered by one build of a `RangeMax` (at least `MAX_RUN`: a cell's runs fit).
 const REACH_SPAN: usize = 4 * MAX_RUN;
 
-impl Reach {
+impl RangeMax {
     /// Room for spans of up to `len` positions.
-    fn new(len: usize) -> Reach {
+    fn new(len: usize) -> RangeMax {
         let mut levels = Vec::new();
         let mut span = 1;
         while span <= len {
             levels.push(vec![f64::NEG_INFINITY; len + 1 - span]);
             span *= 2;
         }
-        Reach {
+        RangeMax {
             levels,
             lo: 0,
             hi: 0,
         }
     }
 
-    fn fill(&mut self, row: &[f64], starts: &[usize], lo: usize, hi: usize) {
+    fn fill(&mut self, lo: usize, hi: usize, f: impl Fn(usize) -> f64) {
         (self.lo, self.hi) = (lo, hi);
         let len = hi + 1 - lo;
         for (k, r) in self.levels[0][..len].iter_mut().enumerate() {
-            let t = lo + k;
-            *r = row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64;
+            *r = f(lo + k);
         }
         let mut span = 2;
         for l in 1..self.levels.len() {
@@ -1220,7 +1258,7 @@ impl Reach {
         }
     }
 
-    /// Largest reach over a..=b (within the filled span).
+    /// Largest value over a..=b (within the filled span).
     fn max(&self, a: usize, b: usize) -> f64 {
         debug_assert!(self.lo <= a && a <= b && b <= self.hi);
         let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
