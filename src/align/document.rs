@@ -202,7 +202,17 @@ fn prepare<'a>(
     let pair_en: Vec<Option<EnBag>> = doc
         .pairs
         .iter()
-        .map(|p| p.en.as_ref().map(|e| en_bag(&e.text)))
+        .zip(&en_range)
+        .map(|(p, &(a, b))| {
+            p.en.as_ref().map(|e| {
+                // A block that is one sentence, untrimmed, has that sentence's bag.
+                if b == a + 1 && en_units[a].0.text == e.text {
+                    en_units[a].1.clone()
+                } else {
+                    en_bag(&e.text)
+                }
+            })
+        })
         .collect();
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
 
@@ -256,7 +266,13 @@ fn prepare<'a>(
                     zh_len(para),
                 ));
             }
-            pair_zh.push(Some(model.zh_pred(&z.text)));
+            // A one-paragraph Chinese block is its unit's text: same prediction.
+            let whole = if zh_units.len() == start + 1 && !z.text.contains('\n') {
+                zh_units[start].1.clone()
+            } else {
+                model.zh_pred(&z.text)
+            };
+            pair_zh.push(Some(whole));
         } else {
             pair_zh.push(None);
         }
@@ -313,6 +329,30 @@ impl Index {
     }
 }
 
+/// `strsim::normalized_levenshtein(a, b) >= 0.8`, without the quadratic distance when the
+/// character multisets already differ too much: the bag distance (characters of one text not
+/// matched in the other, the larger side) never exceeds the edit distance, and 1 − d/max_len
+/// only falls as d grows, so a bag distance failing the test means the distance fails it too.
+fn near_same(a: &str, b: &str) -> bool {
+    if a.is_empty() && b.is_empty() {
+        return true;
+    }
+    let mut count: HashMap<char, i64> = HashMap::new();
+    for c in a.chars() {
+        *count.entry(c).or_default() += 1;
+    }
+    for c in b.chars() {
+        *count.entry(c).or_default() -= 1;
+    }
+    let only_a: i64 = count.values().filter(|&&v| v > 0).sum();
+    let only_b: i64 = -count.values().filter(|&&v| v < 0).sum::<i64>();
+    let longest = a.chars().count().max(b.chars().count());
+    if 1.0 - (only_a.max(only_b) as f64) / (longest as f64) < 0.8 {
+        return false;
+    }
+    strsim::normalized_levenshtein(a, b) >= 0.8
+}
+
 fn starts_mid_sentence(t: &str) -> bool {
     let t = t.trim_start();
     t.starts_with('…') || t.starts_with("...") || t.chars().next().is_some_and(|c| c.is_lowercase())
@@ -338,11 +378,19 @@ fn run(
         .collect();
     let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
 
+    // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
+    // the crossing moves below ask again.
+    let sim_memo: std::cell::RefCell<HashMap<(usize, usize), f64>> = Default::default();
     let sim = |z: usize, e: usize| -> f64 {
-        match (&prep.pair_zh[z], &prep.pair_en[e]) {
+        if let Some(v) = sim_memo.borrow().get(&(z, e)) {
+            return *v;
+        }
+        let v = match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
             _ => 0.0,
-        }
+        };
+        sim_memo.borrow_mut().insert((z, e), v);
+        v
     };
     // 1. Screen.
     let mut own_sim = vec![0.0; n];
@@ -440,10 +488,7 @@ fn run(
             // The same English under near-same Chinese is a repeated pair (a repeated row),
             // not a displaced copy.
             let z0 = zh_norm(ps[0]);
-            if ps[1..]
-                .iter()
-                .all(|&p| strsim::normalized_levenshtein(&z0, &zh_norm(p)) >= 0.8)
-            {
+            if ps[1..].iter().all(|&p| near_same(&z0, &zh_norm(p))) {
                 continue;
             }
             let text: String = gs
@@ -872,17 +917,23 @@ struct Gains<'a, 'p> {
     mark: Vec<u32>,
     stamp: u32,
     pred: Option<(&'a ZhPred, f64)>,
-    /// Gain without a shared key, by (words, anchors), for the current unit.
-    no_hit: HashMap<(usize, usize), f64>,
+    /// Per sentence, the index of its (words, anchors) counts among the window's.
+    counts: Vec<usize>,
+    /// Gain without a shared key, by counts index, for the current unit (NaN: not yet).
+    no_hit: Vec<f64>,
 }
 
 impl<'a, 'p> Gains<'a, 'p> {
     fn new(model: &'a Model<'p>, units: &'a [(EnUnit, EnBag, f64)]) -> Self {
         let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
+        let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut counts = Vec::with_capacity(units.len());
         for (x, u) in units.iter().enumerate() {
             for k in &u.1.keys {
                 postings.entry(*k).or_default().push(x as u32);
             }
+            let next = index.len();
+            counts.push(*index.entry((u.1.words, u.1.anchors.len())).or_insert(next));
         }
         Gains {
             model,
@@ -891,7 +942,8 @@ impl<'a, 'p> Gains<'a, 'p> {
             mark: vec![0; units.len()],
             stamp: 0,
             pred: None,
-            no_hit: HashMap::new(),
+            counts,
+            no_hit: vec![f64::NAN; index.len()],
         }
     }
 
@@ -899,7 +951,7 @@ impl<'a, 'p> Gains<'a, 'p> {
     fn unit(&mut self, pred: &'a ZhPred, base: f64) {
         self.stamp += 1;
         self.pred = Some((pred, base));
-        self.no_hit.clear();
+        self.no_hit.fill(f64::NAN);
         for (k, _) in &pred.keys {
             for &x in self.postings.get(k).into_iter().flatten() {
                 self.mark[x as usize] = self.stamp;
@@ -913,10 +965,11 @@ impl<'a, 'p> Gains<'a, 'p> {
         if self.mark[x] == self.stamp {
             return self.model.gain(pred, base, bag);
         }
-        *self
-            .no_hit
-            .entry((bag.words, bag.anchors.len()))
-            .or_insert_with(|| self.model.gain(pred, base, bag))
+        let slot = &mut self.no_hit[self.counts[x]];
+        if slot.is_nan() {
+            *slot = self.model.gain(pred, base, bag);
+        }
+        *slot
     }
 }
 
@@ -1531,6 +1584,33 @@ mod tests {
             }
         }
         assert!(shortcut > 0, "{}: no gain took the shortcut", doc.path);
+    }
+
+    #[test]
+    fn near_same_is_the_levenshtein_test() {
+        let base = "我认为这是一股非常重要的力量——展示 AI。那是第一点。";
+        let mut texts: Vec<String> = vec![String::new(), base.to_string()];
+        let chars: Vec<char> = base.chars().collect();
+        // Edits of growing size around the 0.8 boundary, and unrelated texts.
+        for k in 0..chars.len() {
+            let mut c = chars.clone();
+            for x in c.iter_mut().take(k) {
+                *x = '字';
+            }
+            texts.push(c.iter().collect());
+            texts.push(chars[k..].iter().collect());
+            texts.push(chars[..k].iter().rev().collect());
+        }
+        texts.push("第二点,好吧,所以 AI 正在被构建。".to_string());
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(
+                    near_same(a, b),
+                    strsim::normalized_levenshtein(a, b) >= 0.8,
+                    "{a} / {b}"
+                );
+            }
+        }
     }
 
     #[test]
