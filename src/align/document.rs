@@ -1272,14 +1272,17 @@ struct RangeMax {
 }
 
 /// Sentences covered by one build of a `RangeMax` (at least `MAX_RUN`: a cell's runs fit).
-const REACH_SPAN: usize = 4 * MAX_RUN;
+/// The surviving band of a row is a few dozen cells wide, so a little over one run's reach
+/// covers it with one build, and a wider band costs a rebuild every `REACH_SPAN − MAX_RUN`.
+const REACH_SPAN: usize = MAX_RUN + 64;
 
 impl RangeMax {
-    /// Room for spans of up to `len` positions.
+    /// Room for spans of up to `len` positions; queries cover at most `MAX_RUN` positions
+    /// (a run), so no level spans more.
     fn new(len: usize) -> RangeMax {
         let mut levels = Vec::new();
         let mut span = 1;
-        while span <= len {
+        while span <= len.min(MAX_RUN) {
             levels.push(vec![f64::NEG_INFINITY; len + 1 - span]);
             span *= 2;
         }
@@ -1313,7 +1316,7 @@ impl RangeMax {
 
     /// Largest value over a..=b (within the filled span).
     fn max(&self, a: usize, b: usize) -> f64 {
-        debug_assert!(self.lo <= a && a <= b && b <= self.hi);
+        debug_assert!(self.lo <= a && a <= b && b <= self.hi && b - a < MAX_RUN);
         let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
         let lv = &self.levels[l];
         lv[a - self.lo].max(lv[b + 1 - (1 << l) - self.lo])
