@@ -125,6 +125,7 @@ pub fn en_len(t: &str) -> f64 {
 
 struct Prepared<'a> {
     model: Model<'a>,
+    cell_pruning: CellPruning,
     zh_units: Vec<(ZhUnit, ZhPred, f64, f64)>, // unit, pred, baseline, zh_len
     en_units: Vec<(EnUnit, EnBag, f64)>,       // unit, bag, en_len
     pair_zh: Vec<Option<ZhPred>>,
@@ -134,6 +135,41 @@ struct Prepared<'a> {
 }
 
 pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) -> Alignment {
+    align_with(doc, lexicon, length, CellPruning::Search)
+}
+
+/// How the window DP prunes cells (see `dp_window`); the other modes exist for the tests that
+/// show pruning changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellPruning {
+    /// Thresholds searched from the bound down (the production mode).
+    Search,
+    /// No pruning.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Off,
+    /// The tightest valid threshold: the optimal score (found by an unpruned pass) less the
+    /// rounding slack. Any cell of an optimal path whose bound is too low is pruned here.
+    #[cfg_attr(not(test), allow(dead_code))]
+    AtOptimum,
+}
+
+fn align_with(
+    doc: &Document,
+    lexicon: Option<&Lexicon>,
+    length: &LengthModel,
+    cell_pruning: CellPruning,
+) -> Alignment {
+    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning);
+    run(doc, &prep, length, lexicon.is_some(), learned)
+}
+
+/// Units, bags, predictions and the fitted model; also the number of learned associations.
+fn prepare<'a>(
+    doc: &Document,
+    lexicon: Option<&'a Lexicon>,
+    length: &LengthModel,
+    cell_pruning: CellPruning,
+) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them.
     let mut en_units = Vec::new();
@@ -166,7 +202,17 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
     let pair_en: Vec<Option<EnBag>> = doc
         .pairs
         .iter()
-        .map(|p| p.en.as_ref().map(|e| en_bag(&e.text)))
+        .zip(&en_range)
+        .map(|(p, &(a, b))| {
+            p.en.as_ref().map(|e| {
+                // A block that is one sentence, untrimmed, has that sentence's bag.
+                if b == a + 1 && en_units[a].0.text == e.text {
+                    en_units[a].1.clone()
+                } else {
+                    en_bag(&e.text)
+                }
+            })
+        })
         .collect();
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
 
@@ -220,7 +266,13 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
                     zh_len(para),
                 ));
             }
-            pair_zh.push(Some(model.zh_pred(&z.text)));
+            // A one-paragraph Chinese block is its unit's text: same prediction.
+            let whole = if zh_units.len() == start + 1 && !z.text.contains('\n') {
+                zh_units[start].1.clone()
+            } else {
+                model.zh_pred(&z.text)
+            };
+            pair_zh.push(Some(whole));
         } else {
             pair_zh.push(None);
         }
@@ -228,6 +280,7 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
     }
     let prep = Prepared {
         model,
+        cell_pruning,
         zh_units,
         en_units,
         pair_zh,
@@ -235,7 +288,7 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
         zh_unit_range,
         en_range,
     };
-    run(doc, &prep, length, lexicon.is_some(), learned)
+    (prep, learned)
 }
 
 /// Inverted index: rare key → blocks containing it.
@@ -276,6 +329,30 @@ impl Index {
     }
 }
 
+/// `strsim::normalized_levenshtein(a, b) >= 0.8`, without the quadratic distance when the
+/// character multisets already differ too much: the bag distance (characters of one text not
+/// matched in the other, the larger side) never exceeds the edit distance, and 1 − d/max_len
+/// only falls as d grows, so a bag distance failing the test means the distance fails it too.
+fn near_same(a: &str, b: &str) -> bool {
+    if a.is_empty() && b.is_empty() {
+        return true;
+    }
+    let mut count: HashMap<char, i64> = HashMap::new();
+    for c in a.chars() {
+        *count.entry(c).or_default() += 1;
+    }
+    for c in b.chars() {
+        *count.entry(c).or_default() -= 1;
+    }
+    let only_a: i64 = count.values().filter(|&&v| v > 0).sum();
+    let only_b: i64 = -count.values().filter(|&&v| v < 0).sum::<i64>();
+    let longest = a.chars().count().max(b.chars().count());
+    if 1.0 - (only_a.max(only_b) as f64) / (longest as f64) < 0.8 {
+        return false;
+    }
+    strsim::normalized_levenshtein(a, b) >= 0.8
+}
+
 fn starts_mid_sentence(t: &str) -> bool {
     let t = t.trim_start();
     t.starts_with('…') || t.starts_with("...") || t.chars().next().is_some_and(|c| c.is_lowercase())
@@ -301,11 +378,19 @@ fn run(
         .collect();
     let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
 
+    // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
+    // the crossing moves below ask again.
+    let sim_memo: std::cell::RefCell<HashMap<(usize, usize), f64>> = Default::default();
     let sim = |z: usize, e: usize| -> f64 {
-        match (&prep.pair_zh[z], &prep.pair_en[e]) {
+        if let Some(v) = sim_memo.borrow().get(&(z, e)) {
+            return *v;
+        }
+        let v = match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
             _ => 0.0,
-        }
+        };
+        sim_memo.borrow_mut().insert((z, e), v);
+        v
     };
     // 1. Screen.
     let mut own_sim = vec![0.0; n];
@@ -403,10 +488,7 @@ fn run(
             // The same English under near-same Chinese is a repeated pair (a repeated row),
             // not a displaced copy.
             let z0 = zh_norm(ps[0]);
-            if ps[1..]
-                .iter()
-                .all(|&p| strsim::normalized_levenshtein(&z0, &zh_norm(p)) >= 0.8)
-            {
+            if ps[1..].iter().all(|&p| near_same(&z0, &zh_norm(p))) {
                 continue;
             }
             let text: String = gs
@@ -726,26 +808,206 @@ fn dp_window(
         clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
         starts[x + 1] = starts[x] + prep.en_units[s0 + x].0.block_start as usize;
     }
+    let mut gains = Gains::new(m, &prep.en_units[s0..s1]);
     for u in 0..nu {
         let (zu, pred, base, _) = &prep.zh_units[u0 + u];
         let row = &mut pre[u * (ns + 1)..(u + 1) * (ns + 1)];
+        gains.unit(pred, *base);
         for x in 0..ns {
-            let (eu, bag, _) = &prep.en_units[s0 + x];
+            let eu = &prep.en_units[s0 + x].0;
             // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
             // own copy): flat penalty, whatever words it shares, larger than leaving a Chinese
             // unit without English, so it never fills an empty Chinese paragraph either.
             let g = match displaced[s0 + x] {
                 Some(_) => -(OWN_BONUS + SKIP_ZH),
-                None if eu.pair == zu.pair => m.gain(pred, *base, bag) + OWN_BONUS,
-                None => m.gain(pred, *base, bag),
+                None if eu.pair == zu.pair => gains.gain(x) + OWN_BONUS,
+                None => gains.gain(x),
             };
             row[x + 1] = row[x] + g;
         }
     }
     let w = ns + 1;
+    let ctx = Window {
+        prep,
+        length,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre: &pre,
+        clen: &clen,
+        starts: &starts,
+    };
+    // Cell pruning (exact, A*-style): `bound[u][s]` is at least the score any path from cell
+    // (u, s) can still add, so a cell whose score plus bound is below the score of some
+    // complete path cannot lie on the optimal path nor on the path the trace-back follows (all
+    // its cells score optimal totals), and the moves out of it change no cell that path uses.
+    // The optimal score is not known before the DP, so try thresholds below the bound of the
+    // whole window, widening the gap fourfold each time: a pass whose best path scores at least
+    // its threshold (plus rounding slack) has pruned nothing on an optimal path, so its
+    // trace-back is the unpruned DP's, cell for cell and tie for tie (the surviving moves are
+    // made in the same order with the same arithmetic). A failed pass's best score is that of
+    // a real path, hence a threshold that cannot fail.
+    let bound = upper_bounds(&ctx);
     let mut best = vec![f64::NEG_INFINITY; (nu + 1) * w];
     // back: 0 = skip en, 1 = skip zh, k+1 = took k sentences
     let mut back = vec![0u32; (nu + 1) * w];
+    match prep.cell_pruning {
+        CellPruning::Search => {
+            let mut found = f64::NEG_INFINITY;
+            let mut gap = FIRST_GAP;
+            loop {
+                let tried = bound[0] - gap;
+                let safe = found - BOUND_MARGIN;
+                let thr = if tried > safe && gap < LAST_GAP {
+                    tried
+                } else {
+                    safe
+                };
+                let score = forward(&ctx, &bound, thr, &mut best, &mut back);
+                if score >= thr + BOUND_MARGIN || thr == safe {
+                    break;
+                }
+                found = found.max(score);
+                gap *= 4.0;
+            }
+        }
+        CellPruning::Off => {
+            forward(&ctx, &bound, f64::NEG_INFINITY, &mut best, &mut back);
+        }
+        CellPruning::AtOptimum => {
+            let opt = forward(&ctx, &bound, f64::NEG_INFINITY, &mut best, &mut back);
+            forward(&ctx, &bound, opt - BOUND_MARGIN, &mut best, &mut back);
+        }
+    }
+    // Trace back.
+    let (mut u, mut s) = (nu, ns);
+    for o in &mut owner[s0..s1] {
+        *o = None;
+    }
+    while u > 0 || s > 0 {
+        match back[u * w + s] {
+            0 => s -= 1,
+            1 => u -= 1,
+            k => {
+                let k = k as usize - 1;
+                let pair = prep.zh_units[u0 + u - 1].0.pair;
+                for o in &mut owner[s0 + s - k..s0 + s] {
+                    *o = Some(pair);
+                }
+                s -= k;
+                u -= 1;
+            }
+        }
+    }
+}
+
+/// `Model::gain` of one unit with every sentence of a window, computed in full only for the
+/// sentences sharing a key with the unit's prediction (found through an index of the window's
+/// keys). A sentence sharing none scores no hit, and its gain depends only on its word and
+/// anchor counts (chance level by words, every anchor missed): it is computed once per unit and
+/// count, with `Model::gain` itself on the first such sentence, so every value is the one
+/// `Model::gain` returns (the tests compare all of them).
+struct Gains<'a, 'p> {
+    model: &'a Model<'p>,
+    units: &'a [(EnUnit, EnBag, f64)],
+    postings: HashMap<Key, Vec<u32>>,
+    /// Sentences sharing a key with the current unit: `mark[x] == stamp`.
+    mark: Vec<u32>,
+    stamp: u32,
+    pred: Option<(&'a ZhPred, f64)>,
+    /// Per sentence, the index of its (words, anchors) counts among the window's.
+    counts: Vec<usize>,
+    /// Gain without a shared key, by counts index, for the current unit (NaN: not yet).
+    no_hit: Vec<f64>,
+}
+
+impl<'a, 'p> Gains<'a, 'p> {
+    fn new(model: &'a Model<'p>, units: &'a [(EnUnit, EnBag, f64)]) -> Self {
+        let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
+        let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut counts = Vec::with_capacity(units.len());
+        for (x, u) in units.iter().enumerate() {
+            for k in &u.1.keys {
+                postings.entry(*k).or_default().push(x as u32);
+            }
+            let next = index.len();
+            counts.push(*index.entry((u.1.words, u.1.anchors.len())).or_insert(next));
+        }
+        Gains {
+            model,
+            units,
+            postings,
+            mark: vec![0; units.len()],
+            stamp: 0,
+            pred: None,
+            counts,
+            no_hit: vec![f64::NAN; index.len()],
+        }
+    }
+
+    /// Switch to another unit.
+    fn unit(&mut self, pred: &'a ZhPred, base: f64) {
+        self.stamp += 1;
+        self.pred = Some((pred, base));
+        self.no_hit.fill(f64::NAN);
+        for (k, _) in &pred.keys {
+            for &x in self.postings.get(k).into_iter().flatten() {
+                self.mark[x as usize] = self.stamp;
+            }
+        }
+    }
+
+    fn gain(&mut self, x: usize) -> f64 {
+        let (pred, base) = self.pred.expect("a unit");
+        let bag = &self.units[x].1;
+        if self.mark[x] == self.stamp {
+            return self.model.gain(pred, base, bag);
+        }
+        let slot = &mut self.no_hit[self.counts[x]];
+        if slot.is_nan() {
+            *slot = self.model.gain(pred, base, bag);
+        }
+        *slot
+    }
+}
+
+/// The inputs of one window's DP.
+struct Window<'a, 'p> {
+    prep: &'a Prepared<'p>,
+    length: &'a LengthModel,
+    displaced: &'a [Option<usize>],
+    u0: usize,
+    s0: usize,
+    nu: usize,
+    ns: usize,
+    /// Per unit, prefix sums of per-sentence gains (`ns + 1` each).
+    pre: &'a [f64],
+    /// Prefix sums of English lengths.
+    clen: &'a [f64],
+    /// starts[x]: block starts among the first x sentences.
+    starts: &'a [usize],
+}
+
+/// One forward pass of the window's DP over the cells whose score plus `bound` reaches `thr`
+/// (all of them when `thr` is −∞); fills `best` and `back` and returns the end cell's score.
+fn forward(ctx: &Window, bound: &[f64], thr: f64, best: &mut [f64], back: &mut [u32]) -> f64 {
+    let Window {
+        prep,
+        length,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre,
+        clen,
+        starts,
+    } = *ctx;
+    let w = ns + 1;
+    best.fill(f64::NEG_INFINITY);
+    back.fill(0);
     best[0] = 0.0;
     // Length z of the current unit by English length (lengths are whole numbers of
     // characters, so a run's length indexes this table; NaN = not computed yet). A unit meets
@@ -753,13 +1015,18 @@ fn dp_window(
     let max_run_len = (0..ns)
         .map(|s| clen[(s + MAX_RUN).min(ns)] - clen[s])
         .fold(0.0f64, f64::max);
-    let mut z_cache = vec![f64::NAN; max_run_len as usize + 1];
+    let mut z_cache = ZCache::new(max_run_len as usize + 1);
     let mut cache_unit = usize::MAX;
-    let mut reach = Reach::new(ns + 1);
+    let mut reach = RangeMax::new((ns + 1).min(REACH_SPAN + 1));
+    // Range maxima of row[t] − JOIN_COST·starts[t] + bound[u + 1][t]: with `base` below, the
+    // most a run of this unit ending at t can leave in cell (u + 1, t), plus that cell's bound.
+    let mut live = RangeMax::new((ns + 1).min(REACH_SPAN + 1));
+    let pruning = thr > f64::NEG_INFINITY;
     for u in 0..=nu {
         for s in 0..=ns {
             let cur = best[u * w + s];
-            if cur == f64::NEG_INFINITY {
+            // (−∞ never passes: thresholds are finite or −∞, and −∞ < −∞ is false.)
+            if cur == f64::NEG_INFINITY || cur + bound[u * w + s] < thr {
                 continue;
             }
             // skip en sentence s
@@ -791,29 +1058,63 @@ fn dp_window(
                 0.0
             };
             let row = &pre[u * (ns + 1)..(u + 1) * (ns + 1)];
-            if cache_unit != u {
-                cache_unit = u;
-                z_cache.fill(f64::NAN);
-                reach.fill(row, &starts);
-            }
             if s == ns {
                 continue;
             }
-            // Early stop (see `Reach`): a run ending at t' ≥ t scores at most
+            let mut end = (s + MAX_RUN).min(ns);
+            // Cells off the surviving band are never expanded, so the range maxima are built
+            // lazily over a span from the first cell that needs them, and rebuilt further on
+            // when a run could end past it.
+            if cache_unit != u || end > reach.hi {
+                if cache_unit != u {
+                    z_cache.clear();
+                }
+                cache_unit = u;
+                let (lo, hi) = (s + 1, (s + 1 + REACH_SPAN).min(ns));
+                reach.fill(lo, hi, |t| {
+                    row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64
+                });
+                if pruning {
+                    let next_bound = &bound[(u + 1) * w..(u + 2) * w];
+                    live.fill(lo, hi, |t| {
+                        row[t] - JOIN_COST * starts[t] as f64 + next_bound[t]
+                    });
+                }
+            }
+            // Early stop (see `RangeMax`): a run ending at t' ≥ t scores at most
             // base + reach(t') − t' − penalty(t'), and skipping to t then this unit reaches the
             // same cell with at least here[t] − (t' − t)·SKIP_EN − SKIP_ZH (`here` only grows),
             // so once the best reach ahead, less the penalty, is below
             // here[t] + t·SKIP_EN − SKIP_ZH − base, no longer run can win anywhere.
             let first = starts[s + 1];
             let base = cur - row[s] - cut + JOIN_COST * first as f64;
-            let mut end = (s + MAX_RUN).min(ns);
+            if pruning {
+                // A run whose end cell's score plus bound stays below the threshold is of no
+                // use either (the cell is pruned, or gets its score from a better move; an
+                // optimal path's moves score at least the threshold): end the range at the
+                // last run that could reach it (the maxima over t..=end fall as t grows).
+                let need = thr - base - BOUND_MARGIN;
+                if live.max(s + 1, end) < need {
+                    continue;
+                }
+                let (mut lo, mut hi) = (s + 1, end);
+                while lo < hi {
+                    let mid = (lo + hi).div_ceil(2);
+                    if live.max(mid, end) >= need {
+                        lo = mid
+                    } else {
+                        hi = mid - 1
+                    }
+                }
+                end = lo;
+            }
             if *zl >= 1.0 {
                 // Past the expected length (z ≥ 0) the penalty grows with the run, so the
                 // bound at t holds for every longer run: cut the range at the first such t
                 // (binary search; any t where the test holds is a valid cut).
                 let floor = best[u * w + s + 1] + (s + 1) as f64 * SKIP_EN - SKIP_ZH - base;
                 let mut cut_at = |t: usize| {
-                    let z = length_z(length, *zl, clen[t] - clen[s], &mut z_cache);
+                    let z = z_cache.z(length, *zl, clen[t] - clen[s]);
                     z >= 0.0
                         && reach.max(t, end) - LENGTH_WEIGHT * z * z / 2.0 < floor - REACH_MARGIN
                 };
@@ -835,6 +1136,7 @@ fn dp_window(
             let (row_s, row_t) = (row[s], &row[s + 1..end + 1]);
             let (clen_s, clen_t) = (clen[s], &clen[s + 1..end + 1]);
             let starts_t = &starts[s + 1..end + 1];
+            let bound_t = &bound[(u + 1) * w + s + 1..(u + 1) * w + end + 1];
             for k in 0..next.len() {
                 let t = s + 1 + k;
                 if reach.max(t, end) < here[k] + t as f64 * SKIP_EN - SKIP_ZH - base - REACH_MARGIN
@@ -855,9 +1157,13 @@ fn dp_window(
                 if before < here[k] - SKIP_ZH {
                     continue;
                 }
+                // Nor when it cannot leave its end cell on a path at the threshold (above).
+                if before + bound_t[k] < thr - BOUND_MARGIN {
+                    continue;
+                }
                 let el = clen_t[k] - clen_s;
                 let pen = if *zl >= 1.0 {
-                    let z = match cached_z(&z_cache, el) {
+                    let z = match z_cache.cached(el) {
                         Some(z) => z,
                         None => {
                             // Before paying for the logarithm, try a cheap lower bound of the
@@ -866,7 +1172,7 @@ fn dp_window(
                             if before - lb < next[k].max(here[k] - SKIP_ZH) - REACH_MARGIN {
                                 continue;
                             }
-                            length_z(length, *zl, el, &mut z_cache)
+                            z_cache.z(length, *zl, el)
                         }
                     };
                     LENGTH_WEIGHT * z * z / 2.0
@@ -881,78 +1187,189 @@ fn dp_window(
             }
         }
     }
-    // Trace back.
-    let (mut u, mut s) = (nu, ns);
-    for o in &mut owner[s0..s1] {
-        *o = None;
+    best[nu * w + ns]
+}
+
+/// Upper bound of the score still to come from each DP cell (u, s) (units u.., sentences s..):
+/// the same problem without the length penalty and the run length cap (gains, skips, cuts and
+/// joins kept), solved backwards in O(units × sentences). Dropping a penalty that is ≥ 0 and a
+/// constraint can only raise the optimum.
+fn upper_bounds(ctx: &Window) -> Vec<f64> {
+    let Window {
+        prep,
+        displaced,
+        u0,
+        s0,
+        nu,
+        ns,
+        pre,
+        starts,
+        ..
+    } = *ctx;
+    let w = ns + 1;
+    let mut v = vec![0.0f64; (nu + 1) * w];
+    let skip = |x: usize| {
+        if displaced[s0 + x].is_some() {
+            0.0
+        } else {
+            SKIP_EN
+        }
+    };
+    for s in (0..ns).rev() {
+        v[nu * w + s] = v[nu * w + s + 1] - skip(s);
     }
-    while u > 0 || s > 0 {
-        match back[u * w + s] {
-            0 => s -= 1,
-            1 => u -= 1,
-            k => {
-                let k = k as usize - 1;
-                let pair = prep.zh_units[u0 + u - 1].0.pair;
-                for o in &mut owner[s0 + s - k..s0 + s] {
-                    *o = Some(pair);
-                }
-                s -= k;
-                u -= 1;
-            }
+    // open[s]: best still to come when unit u has taken sentences up to s − 1 and may go on.
+    let mut open = vec![0.0f64; w];
+    for u in (0..nu).rev() {
+        let zu = &prep.zh_units[u0 + u].0;
+        let row = &pre[u * w..(u + 1) * w];
+        let (vu, vn) = v.split_at_mut((u + 1) * w);
+        let (vu, vn) = (&mut vu[u * w..], &vn[..w]);
+        vu[ns] = vn[ns] - SKIP_ZH;
+        open[ns] = vn[ns];
+        for s in (0..ns).rev() {
+            let g = row[s + 1] - row[s];
+            let eu = &prep.en_units[s0 + s].0;
+            let join = if starts[s + 1] > starts[s] {
+                JOIN_COST
+            } else {
+                0.0
+            };
+            let cut = if !eu.block_start && (eu.pair != zu.pair || zu.first_of_pair) {
+                CUT_COST
+            } else {
+                0.0
+            };
+            open[s] = (g - join + open[s + 1]).max(vn[s]);
+            vu[s] = (vu[s + 1] - skip(s))
+                .max(vn[s] - SKIP_ZH)
+                .max(g - cut + open[s + 1]);
         }
     }
+    v
 }
+
+/// First gap tried between the window's bound and the pruning threshold, and the gap from
+/// which the best complete path found so far is used instead.
+const FIRST_GAP: f64 = 32.0;
+const LAST_GAP: f64 = 1e5;
+/// Slack for rounding in the cell pruning: the bound and the DP add the same gains in a
+/// different order (differences of order 1e-9 at most in a window's scores).
+const BOUND_MARGIN: f64 = 1e-3;
 
 /// Slack for rounding in the DP's early stop: scores are sums of at most a few thousand terms
 /// of order 1, whose rounding errors are orders of magnitude below this.
 const REACH_MARGIN: f64 = 1e-6;
 
-/// Range maxima (sparse table) of reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] over
-/// one unit's row: a run's score to t with the cost of skipping to t added back, so runs can
-/// be compared with skipping whatever their start (the DP's early stop).
-struct Reach {
+/// Range maxima (sparse table) over `lo..=hi` of a function of positions in one unit's row.
+/// The DP keeps two: reach(t) = row[t] + t·SKIP_EN − JOIN_COST·starts[t] (a run's score to t
+/// with the cost of skipping to t added back, so runs can be compared with skipping whatever
+/// their start: the early stop), and `live` (see `forward`).
+struct RangeMax {
     levels: Vec<Vec<f64>>,
+    lo: usize,
+    hi: usize,
 }
 
-impl Reach {
-    fn new(len: usize) -> Reach {
+/// Sentences covered by one build of a `RangeMax` (at least `MAX_RUN`: a cell's runs fit).
+/// The surviving band of a row is a few dozen cells wide, so a little over one run's reach
+/// covers it with one build, and a wider band costs a rebuild every `REACH_SPAN − MAX_RUN`.
+const REACH_SPAN: usize = MAX_RUN + 64;
+
+impl RangeMax {
+    /// Room for spans of up to `len` positions; queries cover at most `MAX_RUN` positions
+    /// (a run), so no level spans more.
+    fn new(len: usize) -> RangeMax {
         let mut levels = Vec::new();
         let mut span = 1;
-        while span <= len {
+        while span <= len.min(MAX_RUN) {
             levels.push(vec![f64::NEG_INFINITY; len + 1 - span]);
             span *= 2;
         }
-        Reach { levels }
+        RangeMax {
+            levels,
+            lo: 0,
+            hi: 0,
+        }
     }
 
-    fn fill(&mut self, row: &[f64], starts: &[usize]) {
-        for (t, r) in self.levels[0].iter_mut().enumerate() {
-            *r = row[t] + t as f64 * SKIP_EN - JOIN_COST * starts[t] as f64;
+    fn fill(&mut self, lo: usize, hi: usize, f: impl Fn(usize) -> f64) {
+        (self.lo, self.hi) = (lo, hi);
+        let len = hi + 1 - lo;
+        for (k, r) in self.levels[0][..len].iter_mut().enumerate() {
+            *r = f(lo + k);
         }
+        let mut span = 2;
         for l in 1..self.levels.len() {
+            if span > len {
+                break;
+            }
             let (lower, upper) = self.levels.split_at_mut(l);
             let (prev, cur) = (&lower[l - 1], &mut upper[0]);
-            let half = 1 << (l - 1);
-            for (t, c) in cur.iter_mut().enumerate() {
-                *c = prev[t].max(prev[t + half]);
+            let half = span / 2;
+            for (k, c) in cur[..len + 1 - span].iter_mut().enumerate() {
+                *c = prev[k].max(prev[k + half]);
             }
+            span *= 2;
         }
     }
 
-    /// Largest reach over a..=b.
+    /// Largest value over a..=b (within the filled span).
     fn max(&self, a: usize, b: usize) -> f64 {
+        debug_assert!(self.lo <= a && a <= b && b <= self.hi && b - a < MAX_RUN);
         let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
         let lv = &self.levels[l];
-        lv[a].max(lv[b + 1 - (1 << l)])
+        lv[a - self.lo].max(lv[b + 1 - (1 << l) - self.lo])
     }
 }
 
-/// The memoised length z for `el`, if computed (see `length_z`).
-fn cached_z(cache: &[f64], el: f64) -> Option<f64> {
-    if el >= 0.0 && el as usize as f64 == el {
-        cache.get(el as usize).copied().filter(|z| !z.is_nan())
-    } else {
-        None
+/// The length z of the current unit by English length, memoised (lengths are whole numbers
+/// of characters, so a run's length indexes the table; NaN = not computed yet). A unit meets
+/// the same run length many times, and the logarithm dominated the DP's cost. `clear` resets
+/// only the entries set: a unit sets few of them.
+struct ZCache {
+    z: Vec<f64>,
+    set: Vec<usize>,
+}
+
+impl ZCache {
+    fn new(len: usize) -> ZCache {
+        ZCache {
+            z: vec![f64::NAN; len],
+            set: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        for i in self.set.drain(..) {
+            self.z[i] = f64::NAN;
+        }
+    }
+
+    fn slot(el: f64) -> Option<usize> {
+        // (A cast round trip, not `fract`, which is a library call in this hot path.)
+        (el >= 0.0 && el as usize as f64 == el).then_some(el as usize)
+    }
+
+    /// The memoised z for `el`, if computed.
+    fn cached(&self, el: f64) -> Option<f64> {
+        Self::slot(el)
+            .and_then(|i| self.z.get(i).copied())
+            .filter(|z| !z.is_nan())
+    }
+
+    /// `length.z(zl, el)`, memoised (lengths that are not whole or out of range are computed).
+    fn z(&mut self, length: &LengthModel, zl: f64, el: f64) -> f64 {
+        match Self::slot(el).filter(|&i| i < self.z.len()) {
+            Some(i) if !self.z[i].is_nan() => self.z[i],
+            Some(i) => {
+                let z = length.z(zl, el);
+                self.z[i] = z;
+                self.set.push(i);
+                z
+            }
+            None => length.z(zl, el),
+        }
     }
 }
 
@@ -982,27 +1399,6 @@ fn penalty_lower_bound(length: &LengthModel, zl: f64, el: f64) -> f64 {
         0.0
     };
     LENGTH_WEIGHT * z * z / 2.0
-}
-
-/// The length z of a run of `el` English characters under a Chinese unit of `zl`, memoised in
-/// `cache` (indexed by `el`, a whole number of characters; other values are computed).
-fn length_z(length: &LengthModel, zl: f64, el: f64, cache: &mut [f64]) -> f64 {
-    // (A cast round trip, not `fract`, which is a library call in this hot path.)
-    let slot = if el >= 0.0 && el as usize as f64 == el {
-        cache.get_mut(el as usize)
-    } else {
-        None
-    };
-    match slot {
-        Some(z) if !z.is_nan() => *z,
-        slot => {
-            let z = length.z(zl, el);
-            if let Some(c) = slot {
-                *c = z;
-            }
-            z
-        }
-    }
 }
 
 /// How a pair's pairing departs from the alignment.
@@ -1126,4 +1522,142 @@ impl Alignment {
 /// Chars of a text as the similarity model counts them (re-exported for checks).
 pub fn chars(text: &str) -> usize {
     visible_chars(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The alignment with cell pruning equals the one without, field for field.
+    fn assert_pruning_exact(doc: &Document, lexicon: Option<&Lexicon>) {
+        let length = LengthModel::fit(doc);
+        let full = align_with(doc, lexicon, &length, CellPruning::Off);
+        assert!(
+            !full.windows.is_empty(),
+            "{}: nothing for the DP to do",
+            doc.path
+        );
+        for mode in [CellPruning::Search, CellPruning::AtOptimum] {
+            let pruned = align_with(doc, lexicon, &length, mode);
+            assert_eq!(
+                format!("{pruned:?}"),
+                format!("{full:?}"),
+                "{} {mode:?}",
+                doc.path
+            );
+        }
+    }
+
+    fn parse(path: &str, text: &str) -> Document {
+        crate::reader::parse(path, text, None).expect("parses")
+    }
+
+    /// `text` with the English blocks of turns `from..to` rotated by `by` (a shifted stretch,
+    /// as in the interview's damaged part) and every seventh English turn in it dropped.
+    fn damage(text: &str, from: usize, to: usize, by: usize) -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        let en: Vec<usize> = (0..lines.len())
+            .filter(|&i| i > 0 && lines[i].starts_with("**") && lines[i - 1].starts_with("**"))
+            .collect();
+        let to = to.min(en.len());
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for k in from..to {
+            let src = from + (k - from + by) % (to - from);
+            out[en[k]] = if (k - from) % 7 == 6 {
+                String::new()
+            } else {
+                lines[en[src]].to_string()
+            };
+        }
+        out.join("\n")
+    }
+
+    /// `Gains` returns exactly `Model::gain` for every unit and sentence of `doc`.
+    fn assert_gains_exact(doc: &Document) {
+        let length = LengthModel::fit(doc);
+        let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+        let m = &prep.model;
+        let mut gains = Gains::new(m, &prep.en_units);
+        let mut shortcut = 0;
+        for (_, pred, base, _) in &prep.zh_units {
+            gains.unit(pred, *base);
+            for (x, (_, bag, _)) in prep.en_units.iter().enumerate() {
+                shortcut += (gains.mark[x] != gains.stamp) as usize;
+                assert_eq!(gains.gain(x).to_bits(), m.gain(pred, *base, bag).to_bits());
+            }
+        }
+        assert!(shortcut > 0, "{}: no gain took the shortcut", doc.path);
+    }
+
+    #[test]
+    fn near_same_is_the_levenshtein_test() {
+        let base = "我认为这是一股非常重要的力量——展示 AI。那是第一点。";
+        let mut texts: Vec<String> = vec![String::new(), base.to_string()];
+        let chars: Vec<char> = base.chars().collect();
+        // Edits of growing size around the 0.8 boundary, and unrelated texts.
+        for k in 0..chars.len() {
+            let mut c = chars.clone();
+            for x in c.iter_mut().take(k) {
+                *x = '字';
+            }
+            texts.push(c.iter().collect());
+            texts.push(chars[k..].iter().collect());
+            texts.push(chars[..k].iter().rev().collect());
+        }
+        texts.push("第二点,好吧,所以 AI 正在被构建。".to_string());
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(
+                    near_same(a, b),
+                    strsim::normalized_levenshtein(a, b) >= 0.8,
+                    "{a} / {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_gains_equal_model_gains() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in ["misaligned/swap.md", "sample/interview.zh-en.md"] {
+            let path = format!("{root}/tests/fixtures/{f}");
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_gains_exact(&parse(&path, &text));
+        }
+        let path = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            assert_gains_exact(&parse(&path, &text));
+        }
+    }
+
+    #[test]
+    fn cell_pruning_changes_nothing_on_fixtures() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in [
+            "misaligned/swap.md",
+            "misaligned/boundary.md",
+            "sample/interview.zh-en.md",
+        ] {
+            let path = format!("{root}/tests/fixtures/{f}");
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_pruning_exact(&parse(&path, &text), None);
+            for by in [1, 2, 5] {
+                assert_pruning_exact(&parse(&path, &damage(&text, 2, 40, by)), None);
+            }
+        }
+    }
+
+    #[test]
+    fn cell_pruning_changes_nothing_on_the_interview() {
+        let path = format!(
+            "{}/../shared/corpus/ai-interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {path} absent");
+            return;
+        };
+        assert_pruning_exact(&parse(&path, &text), None);
+        assert_pruning_exact(&parse(&path, &damage(&text, 10, 60, 3)), None);
+    }
 }
