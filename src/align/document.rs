@@ -25,11 +25,16 @@
 //! units × sentences × run length, and windows are at most `MAX_WINDOW` pairs, so the whole is
 //! linear in the document for a bounded damage density.
 
-use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_pred};
+use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_base};
 use crate::analysis::LengthModel;
 use crate::lexicon::{Key, Lexicon};
 use crate::model::{Document, Lang, LineRange};
 use std::collections::HashMap;
+
+/// Hash map with the cheap `KeyHasher` instead of SipHash. Every map in this module is either
+/// only looked up or has its contents sorted by a total order before use (or summed as
+/// integers), so the iteration order of the hasher never reaches the output.
+type FastMap<K, V> = HashMap<K, V, crate::lexicon::BuildKeyHasher>;
 
 pub const OWN_BONUS: f64 = 2.0;
 pub const CUT_COST: f64 = 4.0;
@@ -216,6 +221,15 @@ fn prepare<'a>(
         .collect();
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
 
+    // The model-free part of each Chinese block's prediction (its Latin words and numbers,
+    // reading the numbers is the costly part): the association filter below and the final
+    // block prediction (`zh_pred_on`, equal to `zh_pred`) both build on it.
+    let zh_bases: Vec<Option<ZhPred>> = doc
+        .pairs
+        .iter()
+        .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
+        .collect();
+
     // Without a lexicon, learn word associations from pairs the anchors and length confirm.
     let mut assoc = Assoc::default();
     if lexicon.is_none() && n >= 50 {
@@ -232,9 +246,9 @@ fn prepare<'a>(
                 continue;
             }
             plausible.push((&z.text, &e.text));
-            let pz = zh_pred(None, &Assoc::default(), &z.text);
-            if pz.items.iter().any(|x| x.2) && m0.sim(&pz, pair_en[i].as_ref().expect("en")) >= 0.3
-            {
+            // `zh_base(t)` is `zh_pred(None, &Assoc::default(), t)`.
+            let pz = zh_bases[i].as_ref().expect("zh");
+            if pz.items.iter().any(|x| x.2) && m0.sim(pz, pair_en[i].as_ref().expect("en")) >= 0.3 {
                 good.push((&z.text, &e.text));
             }
         }
@@ -249,11 +263,17 @@ fn prepare<'a>(
     let mut zh_units = Vec::new();
     let mut zh_unit_range = Vec::with_capacity(n);
     let mut pair_zh = Vec::with_capacity(n);
-    for p in &doc.pairs {
+    for (p, zb) in doc.pairs.iter().zip(&zh_bases) {
         let start = zh_units.len();
-        if let Some(z) = &p.zh {
+        if let (Some(z), Some(zb)) = (&p.zh, zb) {
+            let one_para = !z.text.contains('\n');
             for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
-                let pred = model.zh_pred(para);
+                // A one-paragraph block's paragraph is its whole text: its base applies.
+                let pred = if one_para {
+                    model.zh_pred_on(zb, para)
+                } else {
+                    model.zh_pred(para)
+                };
                 let base = model.baseline(&pred);
                 zh_units.push((
                     ZhUnit {
@@ -267,10 +287,10 @@ fn prepare<'a>(
                 ));
             }
             // A one-paragraph Chinese block is its unit's text: same prediction.
-            let whole = if zh_units.len() == start + 1 && !z.text.contains('\n') {
+            let whole = if zh_units.len() == start + 1 && one_para {
                 zh_units[start].1.clone()
             } else {
-                model.zh_pred(&z.text)
+                model.zh_pred_on(zb, &z.text)
             };
             pair_zh.push(Some(whole));
         } else {
@@ -293,7 +313,7 @@ fn prepare<'a>(
 
 /// Inverted index: rare key → blocks containing it.
 struct Index {
-    map: HashMap<Key, Vec<u32>>,
+    map: FastMap<Key, Vec<u32>>,
 }
 
 impl Index {
@@ -301,7 +321,7 @@ impl Index {
         // A constant cap keeps lookups O(1) per key whatever the document size.
         let _ = n;
         let cap = 8;
-        let mut map: HashMap<Key, Vec<u32>> = HashMap::new();
+        let mut map: FastMap<Key, Vec<u32>> = FastMap::default();
         for (i, b) in blocks.enumerate() {
             for k in b.into_iter().flatten() {
                 let v = map.entry(*k).or_default();
@@ -315,17 +335,45 @@ impl Index {
     }
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
     fn candidates(&self, keys: impl Iterator<Item = Key>, k: usize) -> Vec<usize> {
-        let mut count: HashMap<u32, u32> = HashMap::new();
+        let mut out = Vec::new();
+        self.candidates_into(keys, k, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// Appends to `out` the blocks sharing the most rare keys with `keys`, best first (at most
+    /// `k`). `count` is scratch space (left empty). The order (count desc, block asc) is total,
+    /// so the choice does not depend on the map's iteration order.
+    fn candidates_into(
+        &self,
+        keys: impl Iterator<Item = Key>,
+        k: usize,
+        count: &mut Vec<(u32, u32)>,
+        out: &mut Vec<usize>,
+    ) {
+        count.clear();
         for key in keys {
             if let Some(v) = self.map.get(&key) {
-                for b in v {
-                    *count.entry(*b).or_default() += 1;
-                }
+                count.extend(v.iter().map(|&b| (b, 1)));
             }
         }
-        let mut v: Vec<(u32, u32)> = count.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.into_iter().take(k).map(|x| x.0 as usize).collect()
+        if count.is_empty() {
+            return;
+        }
+        // Tally per block: sort by block, merge runs.
+        count.sort_unstable_by_key(|x| x.0);
+        let mut w = 0;
+        for r in 1..count.len() {
+            if count[r].0 == count[w].0 {
+                count[w].1 += 1;
+            } else {
+                w += 1;
+                count[w] = count[r];
+            }
+        }
+        count.truncate(w + 1);
+        count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.extend(count.iter().take(k).map(|x| x.0 as usize));
+        count.clear();
     }
 }
 
@@ -337,7 +385,7 @@ fn near_same(a: &str, b: &str) -> bool {
     if a.is_empty() && b.is_empty() {
         return true;
     }
-    let mut count: HashMap<char, i64> = HashMap::new();
+    let mut count: FastMap<char, i64> = FastMap::default();
     for c in a.chars() {
         *count.entry(c).or_default() += 1;
     }
@@ -380,7 +428,7 @@ fn run(
 
     // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
     // the crossing moves below ask again.
-    let sim_memo: std::cell::RefCell<HashMap<(usize, usize), f64>> = Default::default();
+    let sim_memo: std::cell::RefCell<FastMap<(usize, usize), f64>> = Default::default();
     let sim = |z: usize, e: usize| -> f64 {
         if let Some(v) = sim_memo.borrow().get(&(z, e)) {
             return *v;
@@ -399,18 +447,20 @@ fn run(
     let mut best_zh: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut best_en: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut suspicious = vec![false; n];
+    let (mut cands, mut scratch) = (Vec::new(), Vec::new());
     for (i, p) in doc.pairs.iter().enumerate() {
         own_sim[i] = sim(i, i);
-        let mut cands: Vec<usize> = (i.saturating_sub(3)..(i + 4).min(n)).collect();
+        cands.clear();
+        cands.extend(i.saturating_sub(3)..(i + 4).min(n));
         if let Some(z) = &prep.pair_zh[i] {
-            cands.extend(en_index.candidates(z.keys.iter().map(|k| k.0), 6));
+            en_index.candidates_into(z.keys.iter().map(|k| k.0), 6, &mut scratch, &mut cands);
         }
         if let Some(e) = &prep.pair_en[i] {
-            cands.extend(zh_index.candidates(e.keys.iter().copied(), 6));
+            zh_index.candidates_into(e.keys.iter().copied(), 6, &mut scratch, &mut cands);
         }
         cands.sort_unstable();
         cands.dedup();
-        for q in cands.into_iter().filter(|&q| q != i) {
+        for &q in cands.iter().filter(|&&q| q != i) {
             let (sz, se) = (sim(i, q), sim(q, i));
             if sz > best_zh[i].0 {
                 best_zh[i] = (sz, Some(q));
@@ -440,7 +490,7 @@ fn run(
     // DP, free to leave unplaced, and their far match is the home pair).
     let mut displaced: Vec<Option<usize>> = vec![None; prep.en_units.len()];
     {
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
         for (x, u) in prep.en_units.iter().enumerate() {
             let norm = crate::checks::duplicate::normalise(&u.0.text);
             if norm.len() >= 12 {
@@ -466,7 +516,7 @@ fn run(
         groups.sort();
         // Decide per set of blocks sharing sentences (a displaced copy is usually a whole
         // block), on all the text they share: sentence by sentence is too noisy.
-        let mut relations: HashMap<Vec<usize>, Vec<Vec<usize>>> = HashMap::new();
+        let mut relations: FastMap<Vec<usize>, Vec<Vec<usize>>> = FastMap::default();
         for g in groups {
             let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
             ps.sort_unstable();
@@ -912,7 +962,7 @@ fn dp_window(
 struct Gains<'a, 'p> {
     model: &'a Model<'p>,
     units: &'a [(EnUnit, EnBag, f64)],
-    postings: HashMap<Key, Vec<u32>>,
+    postings: FastMap<Key, Vec<u32>>,
     /// Sentences sharing a key with the current unit: `mark[x] == stamp`.
     mark: Vec<u32>,
     stamp: u32,
@@ -925,8 +975,8 @@ struct Gains<'a, 'p> {
 
 impl<'a, 'p> Gains<'a, 'p> {
     fn new(model: &'a Model<'p>, units: &'a [(EnUnit, EnBag, f64)]) -> Self {
-        let mut postings: HashMap<Key, Vec<u32>> = HashMap::new();
-        let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut postings: FastMap<Key, Vec<u32>> = FastMap::default();
+        let mut index: FastMap<(usize, usize), usize> = FastMap::default();
         let mut counts = Vec::with_capacity(units.len());
         for (x, u) in units.iter().enumerate() {
             for k in &u.1.keys {

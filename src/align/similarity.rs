@@ -567,6 +567,11 @@ pub fn zh_base(text: &str) -> ZhPred {
 /// `zh_pred(lexicon, assoc, text)` from `base = zh_base(text)`: the base's items are reused
 /// (in their order, first, as `zh_pred` puts them) and only the model's items are added.
 pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text: &str) -> ZhPred {
+    if lexicon.is_none() && assoc.is_empty() {
+        // No model items to add: `finish` would rebuild the base's own lists (same items,
+        // same sorted keys with the same best weights, same item indices).
+        return base.clone();
+    }
     let mut it = Items {
         items: base.items.clone(),
         raw: base
