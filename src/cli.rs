@@ -289,16 +289,41 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
             .num_threads(n.max(1))
             .build_global();
     }
-    let engine = match load_engine(
-        &args.config,
-        RawGate {
-            min_score: args.min_score,
-            fail_on: args.fail_on,
+    let fmt = args.input.input_format;
+    let mut inputs: Vec<(String, Option<String>)> =
+        args.files.iter().map(|f| (f.clone(), None)).collect();
+    if let (Some(z), Some(e)) = (&args.input.zh, &args.input.en) {
+        inputs.push((z.clone(), Some(e.clone())));
+    }
+    let read = |(path, en): &(String, Option<String>), opts: &ReadOptions| match en {
+        Some(en) => reader::read_pair_files(path, en, fmt, opts),
+        None => reader::read_document_with(path, fmt, opts),
+    };
+    // A single document is read while the engine loads (on another thread): neither needs the
+    // other, and both come before any check runs. Nothing is printed here, so errors keep their
+    // order (a bad configuration is reported, and the document dropped, exactly as before).
+    // Several documents are read in the parallel loop below, one at a time per thread.
+    let early_opts = args.input.read_options().ok();
+    let (engine, early_doc) = rayon::join(
+        || {
+            load_engine(
+                &args.config,
+                RawGate {
+                    min_score: args.min_score,
+                    fail_on: args.fail_on,
+                },
+            )
         },
-    ) {
+        || match (&early_opts, inputs.as_slice()) {
+            (Some(o), [one]) if !args.input.stream => Some(read(one, o)),
+            _ => None,
+        },
+    );
+    let engine = match engine {
         Ok(e) => e,
         Err(code) => return code,
     };
+    let early_doc = std::sync::Mutex::new(early_doc);
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
@@ -322,19 +347,13 @@ fn run(args: &RunArgs, gate: bool) -> i32 {
     }
     // Read and audit every document; a bad one is reported and the others still run.
     let progress = crate::stream_cli::documents_progress(args.files.len());
-    let fmt = args.input.input_format;
-    let mut inputs: Vec<(String, Option<String>)> =
-        args.files.iter().map(|f| (f.clone(), None)).collect();
-    if let (Some(z), Some(e)) = (&args.input.zh, &args.input.en) {
-        inputs.push((z.clone(), Some(e.clone())));
-    }
     let results: Vec<Result<report::DocumentReport, InputErrorEntry>> = inputs
         .par_iter()
-        .map(|(path, en)| {
-            let doc = match en {
-                Some(en) => reader::read_pair_files(path, en, fmt, &read_opts),
-                None => reader::read_document_with(path, fmt, &read_opts),
-            };
+        .map(|input| {
+            let path = &input.0;
+            // The document read early (only ever one, with the same options) or read now.
+            let early = early_doc.lock().map(|mut d| d.take()).unwrap_or(None);
+            let doc = early.unwrap_or_else(|| read(input, &read_opts));
             let entries = baseline
                 .as_ref()
                 .map(|b| b.entries_for(path, &args.files))

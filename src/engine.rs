@@ -219,14 +219,37 @@ impl Engine {
             resources: &self.resources,
             shared: &shared,
         };
-        let hits: Vec<(usize, Hit)> = self
-            .active
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, r)| r.check.run(&ctx).into_iter().map(move |h| (i, h)))
+        // Scheduling only (the result is the same): the document alignment (built by the
+        // `misaligned` check, or by `duplicate` when it needs it) is the longest single task, so
+        // it starts at once on one thread while the other rules run on the rest, `duplicate`
+        // last because it may wait for that alignment. Each rule's hits are put back in rule
+        // order before anything else, exactly as a plain parallel map over the rules gives.
+        let first = self.active.iter().position(|r| r.def.check == "misaligned");
+        let mut rest: Vec<usize> = (0..self.active.len())
+            .filter(|&i| Some(i) != first)
             .collect();
-        let mut findings: Vec<Finding> = hits
+        rest.sort_by_key(|&i| self.active[i].def.check == "duplicate");
+        let run = |i: usize| self.active[i].check.run(&ctx);
+        let (first_hits, rest_hits): (Option<Vec<Hit>>, Vec<Vec<Hit>>) = rayon::join(
+            || first.map(run),
+            || rest.par_iter().map(|&i| run(i)).collect(),
+        );
+        let mut per_rule: Vec<Vec<Hit>> = vec![Vec::new(); self.active.len()];
+        if let (Some(i), Some(h)) = (first, first_hits) {
+            per_rule[i] = h;
+        }
+        for (&i, h) in rest.iter().zip(rest_hits) {
+            per_rule[i] = h;
+        }
+        let hits: Vec<(usize, Hit)> = per_rule
             .into_iter()
+            .enumerate()
+            .flat_map(|(i, hs)| hs.into_iter().map(move |h| (i, h)))
+            .collect();
+        // Findings (message, fingerprint hash of the pair's text) are independent of one
+        // another: built in parallel, collected in order.
+        let mut findings: Vec<Finding> = hits
+            .into_par_iter()
             .map(|(i, h)| self.finding(&self.active[i], &doc, h))
             .collect();
         sort_findings(&mut findings);
@@ -415,20 +438,24 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());
     hasher.update([0]);
-    // Feeds the bytes of `split_whitespace().join(" ")` without building that string.
-    let norm = |hasher: &mut Sha256, s: &str| {
+    // The bytes of `split_whitespace().join(" ")`, gathered in one buffer and hashed with one
+    // `update`: a hasher update per word cost more than the hashing itself on long paragraphs.
+    let norm = |buf: &mut Vec<u8>, s: &str| {
         for (i, w) in s.split_whitespace().enumerate() {
             if i > 0 {
-                hasher.update(b" ");
+                buf.push(b' ');
             }
-            hasher.update(w.as_bytes());
+            buf.extend_from_slice(w.as_bytes());
         }
     };
     match h.pair.and_then(|i| doc.pairs.get(i)) {
         Some(p) => {
-            norm(&mut hasher, p.zh_text());
-            hasher.update([0]);
-            norm(&mut hasher, p.en_text());
+            let (zh, en) = (p.zh_text(), p.en_text());
+            let mut buf = Vec::with_capacity(zh.len() + en.len() + 1);
+            norm(&mut buf, zh);
+            buf.push(0);
+            norm(&mut buf, en);
+            hasher.update(&buf);
         }
         None => {
             // Document-level finding: key on its evidence (which names the text involved).

@@ -158,8 +158,10 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
     if !may_hold_numbers(text, lang) {
         return Vec::new();
     }
-    // Sized for the worst case (one character per byte) so that collecting never reallocates.
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    // Sized exactly (counting characters is a fast byte scan) so that collecting never
+    // reallocates; sizing by bytes reserved three times too much on Chinese text, and fresh
+    // pages for that cost more than the count.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
     chars.extend(text.char_indices().map(|(i, c)| (i, fold(c))));
     let mut s = Scanner {
         text,
@@ -366,6 +368,7 @@ fn fold(c: char) -> char {
     }
 }
 
+#[cfg(test)]
 fn first_char(s: &str) -> Option<char> {
     s.chars().next()
 }
@@ -442,6 +445,25 @@ const ZH_IDIOMS: &[&str] = &[
     "一致",
     "一百八十度",
 ];
+
+/// First character of each of [`ZH_IDIOMS`], decoded once: `scan_zh` compares it at every
+/// numeral character of the text before comparing a whole idiom.
+const ZH_IDIOM_FIRST: [char; ZH_IDIOMS.len()] = {
+    let mut t = ['\0'; ZH_IDIOMS.len()];
+    let mut k = 0;
+    while k < ZH_IDIOMS.len() {
+        let b = ZH_IDIOMS[k].as_bytes();
+        // Every idiom starts with a three-byte (CJK) character; the test
+        // `idiom_first_characters` checks the table against `first_char`.
+        let c = ((b[0] as u32 & 0x0F) << 12) | ((b[1] as u32 & 0x3F) << 6) | (b[2] as u32 & 0x3F);
+        t[k] = match char::from_u32(c) {
+            Some(c) => c,
+            None => panic!("idiom does not start with a character"),
+        };
+        k += 1;
+    }
+    t
+};
 
 /// Measure words and units after a Chinese numeral that mark a count (两个, 三种, 五年).
 /// Not 月 (三月 is March) nor 点 (三点 is three o'clock or three points).
@@ -746,12 +768,14 @@ impl Scanner<'_> {
             } else if self.starts_with(i, "百分百") {
                 self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 i + 3
-            } else if let Some(idiom) = ZH_IDIOMS.iter().find(|w| {
-                // First-character test first: this runs at every character of the text (and
-                // `str::starts_with(char)` goes through memcmp, several times slower here).
-                first_char(w) == Some(c) && self.starts_with(i, w) && !self.starts_with(i, "十分钟")
+            } else if let Some(k) = (0..ZH_IDIOMS.len()).find(|&k| {
+                // First-character test first (from a decoded table): this runs at every
+                // numeral character of the text.
+                ZH_IDIOM_FIRST[k] == c
+                    && self.starts_with(i, ZH_IDIOMS[k])
+                    && !self.starts_with(i, "十分钟")
             }) {
-                i + idiom.chars().count()
+                i + ZH_IDIOMS[k].chars().count()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
             } else {
@@ -1516,6 +1540,13 @@ mod tests {
         assert_eq!(v, vec![30.0, 12.0]);
         assert_eq!(extract("50%", Lang::En)[0].describe(), "50%");
         assert_eq!(extract("30亿", Lang::Zh)[0].describe(), "30亿 = 3000000000");
+    }
+
+    #[test]
+    fn idiom_first_characters() {
+        for (w, &c) in ZH_IDIOMS.iter().zip(&ZH_IDIOM_FIRST) {
+            assert_eq!(first_char(w), Some(c), "{w}");
+        }
     }
 
     #[test]
