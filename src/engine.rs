@@ -225,9 +225,25 @@ impl Engine {
             .enumerate()
             .flat_map_iter(|(i, r)| r.check.run(&ctx).into_iter().map(move |h| (i, h)))
             .collect();
+        // Hits come grouped by rule, and a rule's hits on one pair often follow each other
+        // (several untranslated terms in one Chinese block): their fingerprints are the same
+        // (rule and pair text), so the last one is reused rather than hashed again.
+        let mut last: Option<(usize, usize, String)> = None;
         let mut findings: Vec<Finding> = hits
             .into_iter()
-            .map(|(i, h)| self.finding(&self.active[i], &doc, h))
+            .map(|(i, h)| {
+                let fp = match (h.pair, &last) {
+                    (Some(p), Some((li, lp, fp))) if *li == i && *lp == p => fp.clone(),
+                    _ => {
+                        let fp = fingerprint(&self.active[i].def.name, &doc, &h);
+                        if let Some(p) = h.pair {
+                            last = Some((i, p, fp.clone()));
+                        }
+                        fp
+                    }
+                };
+                self.finding(&self.active[i], h, fp)
+            })
             .collect();
         sort_findings(&mut findings);
         findings.dedup_by(|a, b| {
@@ -239,7 +255,7 @@ impl Engine {
         findings
     }
 
-    fn finding(&self, rule: &ActiveRule, doc: &Document, h: Hit) -> Finding {
+    fn finding(&self, rule: &ActiveRule, h: Hit, fingerprint: String) -> Finding {
         let message = h
             .message
             .clone()
@@ -250,7 +266,6 @@ impl Engine {
             Some(s) if rule.severity == rule.def.severity => s,
             _ => rule.severity,
         };
-        let fingerprint = fingerprint(&rule.def.name, doc, &h);
         Finding {
             rule: rule.def.name.clone(),
             code: rule.def.code.clone(),
@@ -415,14 +430,43 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());
     hasher.update([0]);
-    // Feeds the bytes of `split_whitespace().join(" ")` without building that string.
+    // The bytes of `split_whitespace().join(" ")`, fed at once: many small `update` calls
+    // cost more than the copy. Text that is already normalised (no leading, trailing or
+    // repeated whitespace, no whitespace but single ASCII spaces) is fed as it is.
     let norm = |hasher: &mut Sha256, s: &str| {
+        let plain = {
+            // Folding changes nothing when every whitespace character is a single ASCII
+            // space with no space at either end.
+            let mut prev_space = true;
+            let mut ok = true;
+            for c in s.chars() {
+                if c == ' ' {
+                    if prev_space {
+                        ok = false;
+                        break;
+                    }
+                    prev_space = true;
+                } else if c.is_whitespace() {
+                    ok = false;
+                    break;
+                } else {
+                    prev_space = false;
+                }
+            }
+            ok && (s.is_empty() || !prev_space)
+        };
+        if plain {
+            hasher.update(s.as_bytes());
+            return;
+        }
+        let mut buf = String::with_capacity(s.len());
         for (i, w) in s.split_whitespace().enumerate() {
             if i > 0 {
-                hasher.update(b" ");
+                buf.push(' ');
             }
-            hasher.update(w.as_bytes());
+            buf.push_str(w);
         }
+        hasher.update(buf.as_bytes());
     };
     match h.pair.and_then(|i| doc.pairs.get(i)) {
         Some(p) => {

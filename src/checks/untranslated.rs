@@ -646,17 +646,31 @@ impl Untranslated {
         let g = &ctx.resources.glossary;
         let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
         let mut rendered: BTreeMap<usize, usize> = BTreeMap::new();
-        for pair in &ctx.doc.pairs {
-            let (zh, en) = (pair.zh_text(), pair.en_text());
-            let in_zh: BTreeSet<usize> = g
-                .find_en(zh)
-                .iter()
-                .map(|m| m.term)
-                .filter(|&t| !g.terms[t].keep && !g.terms[t].zh.is_empty())
-                .collect();
-            for t in &in_zh {
+        // Kept terms of each pair, counted first: when fewer than `house_style_min` are kept in
+        // all, no term can be house style (`whole` needs that many, and so does any one term),
+        // whatever is rendered, so the English need not be searched at all.
+        let in_zh_all: Vec<BTreeSet<usize>> = ctx
+            .doc
+            .pairs
+            .iter()
+            .map(|pair| {
+                g.find_en(pair.zh_text())
+                    .iter()
+                    .map(|m| m.term)
+                    .filter(|&t| !g.terms[t].keep && !g.terms[t].zh.is_empty())
+                    .collect()
+            })
+            .collect();
+        for in_zh in &in_zh_all {
+            for t in in_zh {
                 *kept.entry(*t).or_default() += 1;
             }
+        }
+        if kept.values().sum::<usize>() < self.p.house_style_min {
+            return BTreeSet::new();
+        }
+        for (pair, in_zh) in ctx.doc.pairs.iter().zip(&in_zh_all) {
+            let (zh, en) = (pair.zh_text(), pair.en_text());
             let in_en: BTreeSet<usize> = g.find_en(en).iter().map(|m| m.term).collect();
             // Only terms with renderings can be found in the Chinese: without one in the
             // English, nothing is rendered and the Chinese need not be searched.

@@ -34,6 +34,24 @@ pub fn zh_chars(text: &str) -> f64 {
 
 /// Character length of an English text, whitespace runs counted once.
 pub fn en_chars(text: &str) -> f64 {
+    if text.is_ascii() {
+        // ASCII: one byte per character, and the whitespace of `char::is_whitespace` is
+        // space, \t, \n, \x0B, \x0C, \r. Counts the same as the general loop below.
+        let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        let mut n = 0usize;
+        let mut in_space = false;
+        for &b in text.trim().as_bytes() {
+            let w = ws(b);
+            n += usize::from(!(w && in_space));
+            in_space = w;
+        }
+        return n as f64;
+    }
+    en_chars_general(text)
+}
+
+/// `en_chars` for any text, character by character.
+fn en_chars_general(text: &str) -> f64 {
     let mut n = 0usize;
     let mut in_space = false;
     for c in text.trim().chars() {
@@ -115,5 +133,18 @@ mod tests {
     fn english_whitespace_runs_count_once() {
         assert_eq!(en_chars("  Sure.  "), 5.0);
         assert_eq!(en_chars("a  b\n c"), 5.0);
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_loop() {
+        for t in [
+            "",
+            " ",
+            "\x0b a \x0b\x0c b\r\n",
+            "plain text, with  two spaces\t\tand tabs",
+            "\x1f\x7f odd controls ",
+        ] {
+            assert_eq!(en_chars(t), en_chars_general(t), "{t:?}");
+        }
     }
 }
