@@ -38,13 +38,10 @@ pub fn en_chars(text: &str) -> f64 {
         // ASCII: one byte per character, and the whitespace of `char::is_whitespace` is
         // space, \t, \n, \x0B, \x0C, \r. Counts the same as the general loop below.
         let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
-        let mut n = 0usize;
-        let mut in_space = false;
-        for &b in text.trim().as_bytes() {
-            let w = ws(b);
-            n += usize::from(!(w && in_space));
-            in_space = w;
-        }
+        // Every byte counts but a whitespace byte right after another one (the ends are
+        // trimmed, so no run is left out): a form the compiler vectorises.
+        let t = text.trim().as_bytes();
+        let n = t.len() - t.windows(2).filter(|w| ws(w[0]) && ws(w[1])).count();
         return n as f64;
     }
     en_chars_general(text)
