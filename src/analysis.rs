@@ -36,14 +36,22 @@ use std::sync::OnceLock;
 /// One per document audit; fields are `OnceLock`s filled by whichever check needs them first.
 #[derive(Default)]
 pub struct Shared {
+    lengths: OnceLock<Vec<Option<(f64, f64)>>>,
     length: OnceLock<LengthModel>,
     alignment: OnceLock<crate::align::Alignment>,
 }
 
 impl Shared {
+    /// Per pair, `(zh_chars, en_chars)` of its texts when it has both sides: computed once
+    /// for the length model and the checks that measure pairs (`length_ratio`).
+    pub fn lengths(&self, doc: &Document) -> &[Option<(f64, f64)>] {
+        self.lengths.get_or_init(|| pair_lengths(doc))
+    }
+
     /// The document's calibrated length model.
     pub fn length(&self, doc: &Document) -> &LengthModel {
-        self.length.get_or_init(|| LengthModel::fit(doc))
+        self.length
+            .get_or_init(|| LengthModel::from_samples_iter(self.lengths(doc).iter().flatten()))
     }
 
     /// The document's alignment (see `align::document`), computed once.
@@ -94,24 +102,30 @@ impl Default for LengthModel {
     }
 }
 
+/// `(zh_chars, en_chars)` of each pair with both sides.
+fn pair_lengths(doc: &Document) -> Vec<Option<(f64, f64)>> {
+    doc.pairs
+        .iter()
+        .map(|p| {
+            let (z, e) = (p.zh.as_ref()?, p.en.as_ref()?);
+            Some((zh_chars(&z.text), en_chars(&e.text)))
+        })
+        .collect()
+}
+
 impl LengthModel {
     pub fn fit(doc: &Document) -> LengthModel {
-        let samples: Vec<(f64, f64)> = doc
-            .pairs
-            .iter()
-            .filter_map(|p| {
-                let (z, e) = (p.zh.as_ref()?, p.en.as_ref()?);
-                Some((zh_chars(&z.text), en_chars(&e.text)))
-            })
-            .collect();
-        LengthModel::from_samples(&samples)
+        LengthModel::from_samples_iter(pair_lengths(doc).iter().flatten())
     }
 
     /// Calibrate on (zh_chars, en_chars) samples; those with too little Chinese or no English
     /// are ignored.
     pub fn from_samples(samples: &[(f64, f64)]) -> LengthModel {
+        LengthModel::from_samples_iter(samples.iter())
+    }
+
+    fn from_samples_iter<'a>(samples: impl Iterator<Item = &'a (f64, f64)>) -> LengthModel {
         let used: Vec<(f64, f64)> = samples
-            .iter()
             .filter(|&&(z, e)| z >= FIT_MIN_ZH && e > 0.0)
             .map(|&(z, e)| ((e / z).ln(), z))
             .collect();
@@ -167,22 +181,55 @@ impl LengthModel {
     }
 }
 
+/// The middle value (mean of the two middle ones for an even count) in `total_cmp` order.
+/// Selection rather than a full sort: after `select_nth_unstable_by(n / 2)` the element at
+/// `n / 2` is the one a sort puts there, and the largest of those before it is the sorted
+/// `v[n / 2 - 1]`.
 fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {
-        0.0
-    } else if n % 2 == 1 {
-        v[n / 2]
+        return 0.0;
+    }
+    let (lower, mid, _) = v.select_nth_unstable_by(n / 2, |a, b| a.total_cmp(b));
+    let mid = *mid;
+    if n % 2 == 1 {
+        mid
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let below = lower
+            .iter()
+            .copied()
+            .max_by(|a, b| a.total_cmp(b))
+            .unwrap_or(mid);
+        (below + mid) / 2.0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_by_selection_is_the_sorted_median() {
+        let empty: Vec<f64> = Vec::new();
+        for xs in [
+            empty,
+            vec![1.0],
+            vec![3.0, 1.0],
+            vec![0.5, -0.0, 0.0, 2.0, 2.0, -1.0],
+            vec![5.0, 4.0, 3.0, 2.0, 1.0, 9.0, 9.0, 0.1, 7.0],
+        ] {
+            let mut v = xs.clone();
+            v.sort_by(|a, b| a.total_cmp(b));
+            let n = v.len();
+            let sorted = match n {
+                0 => 0.0,
+                _ if n % 2 == 1 => v[n / 2],
+                _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+            };
+            assert_eq!(median(&xs).to_bits(), sorted.to_bits(), "{xs:?}");
+        }
+    }
 
     #[test]
     fn prior_alone_is_quiet_on_short_turns_and_loud_on_long_gaps() {

@@ -250,7 +250,10 @@ impl Engine {
         // another: built in parallel, collected in order.
         let mut findings: Vec<Finding> = hits
             .into_par_iter()
-            .map(|(i, h)| self.finding(&self.active[i], &doc, h))
+            .map(|(i, h)| {
+                let fp = fingerprint(&self.active[i].def.name, &doc, &h);
+                self.finding(&self.active[i], h, fp)
+            })
             .collect();
         sort_findings(&mut findings);
         findings.dedup_by(|a, b| {
@@ -262,7 +265,7 @@ impl Engine {
         findings
     }
 
-    fn finding(&self, rule: &ActiveRule, doc: &Document, h: Hit) -> Finding {
+    fn finding(&self, rule: &ActiveRule, h: Hit, fingerprint: String) -> Finding {
         let message = h
             .message
             .clone()
@@ -273,7 +276,6 @@ impl Engine {
             Some(s) if rule.severity == rule.def.severity => s,
             _ => rule.severity,
         };
-        let fingerprint = fingerprint(&rule.def.name, doc, &h);
         Finding {
             rule: rule.def.name.clone(),
             code: rule.def.code.clone(),
@@ -438,24 +440,49 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());
     hasher.update([0]);
-    // The bytes of `split_whitespace().join(" ")`, gathered in one buffer and hashed with one
-    // `update`: a hasher update per word cost more than the hashing itself on long paragraphs.
-    let norm = |buf: &mut Vec<u8>, s: &str| {
+    // The bytes of `split_whitespace().join(" ")`, fed at once: many small `update` calls
+    // cost more than the copy. Text that is already normalised (no leading, trailing or
+    // repeated whitespace, no whitespace but single ASCII spaces) is fed as it is.
+    let norm = |hasher: &mut Sha256, s: &str| {
+        let plain = {
+            // Folding changes nothing when every whitespace character is a single ASCII
+            // space with no space at either end.
+            let mut prev_space = true;
+            let mut ok = true;
+            for c in s.chars() {
+                if c == ' ' {
+                    if prev_space {
+                        ok = false;
+                        break;
+                    }
+                    prev_space = true;
+                } else if c.is_whitespace() {
+                    ok = false;
+                    break;
+                } else {
+                    prev_space = false;
+                }
+            }
+            ok && (s.is_empty() || !prev_space)
+        };
+        if plain {
+            hasher.update(s.as_bytes());
+            return;
+        }
+        let mut buf = String::with_capacity(s.len());
         for (i, w) in s.split_whitespace().enumerate() {
             if i > 0 {
-                buf.push(b' ');
+                buf.push(' ');
             }
-            buf.extend_from_slice(w.as_bytes());
+            buf.push_str(w);
         }
+        hasher.update(buf.as_bytes());
     };
     match h.pair.and_then(|i| doc.pairs.get(i)) {
         Some(p) => {
-            let (zh, en) = (p.zh_text(), p.en_text());
-            let mut buf = Vec::with_capacity(zh.len() + en.len() + 1);
-            norm(&mut buf, zh);
-            buf.push(0);
-            norm(&mut buf, en);
-            hasher.update(&buf);
+            norm(&mut hasher, p.zh_text());
+            hasher.update([0]);
+            norm(&mut hasher, p.en_text());
         }
         None => {
             // Document-level finding: key on its evidence (which names the text involved).

@@ -71,6 +71,9 @@ pub struct Glossary {
     zh: Option<AhoCorasick>,
     /// Pattern index of the zh automaton -> the terms with that rendering.
     zh_owner: Vec<Vec<usize>>,
+    /// Every English term is ASCII: a match then lies inside one run of ASCII bytes, so
+    /// `find_en` searches only those runs (Chinese text is mostly non-ASCII bytes).
+    en_ascii: bool,
 }
 
 impl std::fmt::Debug for Glossary {
@@ -150,6 +153,7 @@ impl Glossary {
             }
         }
         Ok(Glossary {
+            en_ascii: en_pats.iter().all(|p| p.is_ascii()),
             en: Some(build(&en_pats, true)?),
             zh: Some(build(&zh_pats, false)?),
             terms,
@@ -187,12 +191,13 @@ impl Glossary {
         }
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
-            let (s, mut e) = (m.start(), m.end());
+        // Word boundaries are checked on the whole text, whichever part was searched.
+        let mut take = |m: aho_corasick::Match, base: usize| {
+            let (s, mut e) = (base + m.start(), base + m.end());
             if s > 0
                 && (word(bytes[s - 1]) || (bytes[s - 1] == b'-' && s > 1 && word(bytes[s - 2])))
             {
-                continue;
+                return;
             }
             if bytes.get(e..e + 2) == Some(b"es") && !bytes.get(e + 2).is_some_and(|&b| word(b)) {
                 e += 2;
@@ -202,13 +207,40 @@ impl Glossary {
             if bytes.get(e).is_some_and(|&b| word(b))
                 || (bytes.get(e) == Some(&b'-') && bytes.get(e + 1).is_some_and(|&b| word(b)))
             {
-                continue;
+                return;
             }
             out.push(TermMatch {
                 term: m.pattern().as_usize(),
                 start: s,
                 end: e,
             });
+        };
+        if !self.en_ascii || text.is_ascii() {
+            for m in ac.find_iter(text) {
+                take(m, 0);
+            }
+            return out;
+        }
+        // ASCII patterns match only inside a run of ASCII bytes, and a leftmost-longest search
+        // resumed after a match finds, in the next run, what a search of that run alone
+        // finds: searching run by run gives the same matches. Runs without a letter or digit
+        // cannot hold one. Run ends are char boundaries (next to a non-ASCII lead byte).
+        let mut i = 0;
+        while i < bytes.len() {
+            let Some(a) = bytes[i..].iter().position(|b| b.is_ascii()) else {
+                break;
+            };
+            let s = i + a;
+            let e = bytes[s..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map_or(bytes.len(), |k| s + k);
+            if bytes[s..e].iter().any(|b| b.is_ascii_alphanumeric()) {
+                for m in ac.find_iter(&text[s..e]) {
+                    take(m, s);
+                }
+            }
+            i = e;
         }
         out
     }
@@ -253,6 +285,29 @@ zh = ["评估"]
 [terms."AI"]
 keep = true
 "#;
+
+    #[test]
+    fn searching_ascii_runs_finds_what_the_whole_text_search_finds() {
+        let g = Glossary::parse("g.toml", G).unwrap();
+        let mut whole = Glossary::parse("g.toml", G).unwrap();
+        whole.en_ascii = false;
+        for t in [
+            "强化学习(reinforcement learning)和 evals，还有evaluation。",
+            "不是 retrieval-learning 或 evaluations2，而是 AI的learning",
+            "中文reinforcement learning中文 eval-x evals中 “AIs”",
+            "“learning” — evals",
+            "纯中文",
+        ] {
+            let key = |g: &Glossary| -> Vec<(usize, usize, usize)> {
+                g.find_en(t)
+                    .iter()
+                    .map(|m| (m.term, m.start, m.end))
+                    .collect()
+            };
+            assert_eq!(key(&g), key(&whole), "{t}");
+        }
+        assert!(!g.find_en("强化学习(reinforcement learning)").is_empty());
+    }
 
     #[test]
     fn english_longest_first_at_word_boundaries() {

@@ -16,7 +16,7 @@
 
 use super::{Check, Context};
 use crate::finding::{Hit, Severity, round};
-use crate::text::length::{en_chars, without_translator_notes, zh_chars};
+use crate::text::length::{without_translator_notes, zh_chars};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -50,13 +50,19 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
 impl Check for LengthRatio {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let model = ctx.shared.length(ctx.doc);
+        let lengths = ctx.shared.lengths(ctx.doc);
         let mut hits = Vec::new();
-        for pair in &ctx.doc.pairs {
-            let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
+        for (pair, len) in ctx.doc.pairs.iter().zip(lengths) {
+            let (Some(zs), Some((zh_all, en))) = (&pair.zh, *len) else {
                 continue;
             };
-            let zh = zh_chars(&without_translator_notes(&zs.text));
-            let en = en_chars(&es.text);
+            // The shared lengths count the whole Chinese; translator's notes (which start with
+            // 译, as `without_translator_notes` checks first) are taken out here.
+            let zh = if zs.text.contains('译') {
+                zh_chars(&without_translator_notes(&zs.text))
+            } else {
+                zh_all
+            };
             if zh < self.p.min_zh_chars || en == 0.0 {
                 continue;
             }

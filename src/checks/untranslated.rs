@@ -126,7 +126,18 @@ fn is_alphabetic(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
+        // CJK and general punctuation (U+2000..=U+206F, U+3000..=U+3004, U+3008..=U+3011,
+        // U+FF01..=U+FF0F, U+FF1A..=U+FF20) is never Alphabetic: answered without the table
+        // too, as Chinese text is full of it (checked for every char in the tests).
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            return true;
+        }
+        if matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3011}'
+            | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
+        {
+            return false;
+        }
+        c.is_alphabetic()
     }
 }
 
@@ -180,11 +191,16 @@ pub fn is_code_like(s: &str) -> bool {
 /// Stretches of a Chinese block without Han characters, split at sentence ends (。!?; both
 /// widths, ". ", line breaks): the candidates for an English sentence left in the Chinese,
 /// whether it stands alone or is glued to the Chinese around it.
-fn zh_chunks(text: &str) -> Vec<&str> {
-    let mut ranges = Vec::new();
+/// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built).
+fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let mut start = 0;
     let b = text.as_bytes();
-    let mut push = |s: usize, e: usize| ranges.push((s, e));
+    let mut push = |s: usize, e: usize| {
+        let t = text[s..e].trim();
+        if !t.is_empty() {
+            f(t);
+        }
+    };
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
         if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {
@@ -198,11 +214,6 @@ fn zh_chunks(text: &str) -> Vec<&str> {
         }
     }
     push(start, text.len());
-    ranges
-        .into_iter()
-        .map(|(s, e)| text[s..e].trim())
-        .filter(|t| !t.is_empty())
-        .collect()
 }
 
 /// Plain lowercase words: an English sentence has many, a name, title, UI label or
@@ -270,39 +281,68 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
         return out;
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    let wordc = |c: char| {
-        c.is_ascii_alphanumeric() || matches!(c, '-' | '\'' | '’' | '+' | '#' | '_' | '.' | '/')
+    // Walks byte offsets rather than a vector of chars: every character the run logic looks
+    // at is ASCII except `’` (3 bytes), and non-ASCII lead bytes never equal an ASCII byte,
+    // so the char-by-char walk is reproduced by stepping whole characters.
+    let b = text.as_bytes();
+    const APOS: &[u8] = "’".as_bytes();
+    // Length of the word character at `j`, 0 if none.
+    let wordc = |j: usize| -> usize {
+        let c = b[j];
+        if c.is_ascii() {
+            usize::from(
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b'-' | b'\'' | b'+' | b'#' | b'_' | b'.' | b'/'),
+            )
+        } else if b[j..].starts_with(APOS) {
+            APOS.len()
+        } else {
+            0
+        }
     };
-    while i < chars.len() {
-        if !chars[i].1.is_ascii_alphabetic() {
-            i += 1;
+    let char_len = |j: usize| match b[j] {
+        x if x < 0x80 => 1,
+        x if x >= 0xF0 => 4,
+        x if x >= 0xE0 => 3,
+        _ => 2,
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += char_len(i);
             continue;
         }
         let start = i;
         let mut end = i;
         let mut j = i;
         loop {
-            while j < chars.len() && wordc(chars[j].1) {
-                j += 1;
+            while j < b.len() {
+                let l = wordc(j);
+                if l == 0 {
+                    break;
+                }
+                j += l;
             }
             // trailing punctuation is not part of the word
             let mut e = j;
-            while e > start && matches!(chars[e - 1].1, '.' | '-' | '\'' | '’') {
-                e -= 1;
+            while e > start {
+                if matches!(b[e - 1], b'.' | b'-' | b'\'') {
+                    e -= 1;
+                } else if b[..e].ends_with(APOS) {
+                    e -= APOS.len();
+                } else {
+                    break;
+                }
             }
             end = end.max(e);
-            if j + 1 < chars.len() && chars[j].1 == ' ' && chars[j + 1].1.is_ascii_alphabetic() {
+            if j + 1 < b.len() && b[j] == b' ' && b[j + 1].is_ascii_alphabetic() {
                 j += 1;
                 continue;
             }
             break;
         }
-        let b0 = chars[start].0;
-        let b1 = chars.get(end).map(|c| c.0).unwrap_or(text.len());
-        if b1 > b0 {
-            out.push((b0, b1));
+        if end > start {
+            out.push((start, end));
         }
         i = j.max(start + 1);
     }
@@ -419,8 +459,8 @@ impl Untranslated {
     ) -> Vec<(usize, usize)> {
         let mut covered = Vec::new();
         let mut sentences = Vec::new();
-        for chunk in zh_chunks(zh) {
-            // Chunks never hold Han characters (`zh_chunks` splits at every one).
+        for_each_zh_chunk(zh, |chunk| {
+            // Chunks never hold Han characters (`for_each_zh_chunk` splits at every one).
             if is_sentence(chunk, self.p.min_sentence_words)
                 && !quoted(chunk, self.p.min_sentence_words)
                 && !is_code_like(chunk)
@@ -429,7 +469,7 @@ impl Untranslated {
                 covered.push((s, s + chunk.len()));
                 sentences.push(chunk.to_string());
             }
-        }
+        });
         if !sentences.is_empty() {
             let first = crate::text::excerpt(&sentences[0], 60);
             hits.push(
@@ -646,17 +686,31 @@ impl Untranslated {
         let g = &ctx.resources.glossary;
         let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
         let mut rendered: BTreeMap<usize, usize> = BTreeMap::new();
-        for pair in &ctx.doc.pairs {
-            let (zh, en) = (pair.zh_text(), pair.en_text());
-            let in_zh: BTreeSet<usize> = g
-                .find_en(zh)
-                .iter()
-                .map(|m| m.term)
-                .filter(|&t| !g.terms[t].keep && !g.terms[t].zh.is_empty())
-                .collect();
-            for t in &in_zh {
+        // Kept terms of each pair, counted first: when fewer than `house_style_min` are kept in
+        // all, no term can be house style (`whole` needs that many, and so does any one term),
+        // whatever is rendered, so the English need not be searched at all.
+        let in_zh_all: Vec<BTreeSet<usize>> = ctx
+            .doc
+            .pairs
+            .iter()
+            .map(|pair| {
+                g.find_en(pair.zh_text())
+                    .iter()
+                    .map(|m| m.term)
+                    .filter(|&t| !g.terms[t].keep && !g.terms[t].zh.is_empty())
+                    .collect()
+            })
+            .collect();
+        for in_zh in &in_zh_all {
+            for t in in_zh {
                 *kept.entry(*t).or_default() += 1;
             }
+        }
+        if kept.values().sum::<usize>() < self.p.house_style_min {
+            return BTreeSet::new();
+        }
+        for (pair, in_zh) in ctx.doc.pairs.iter().zip(&in_zh_all) {
+            let (zh, en) = (pair.zh_text(), pair.en_text());
             let in_en: BTreeSet<usize> = g.find_en(en).iter().map(|m| m.term).collect();
             // Only terms with renderings can be found in the Chinese: without one in the
             // English, nothing is rendered and the Chinese need not be searched.
@@ -799,6 +853,73 @@ mod tests {
         assert!(!is_code_like("English 句子 with words"));
         assert!(is_code_like("www. GPU"));
         assert!(is_code_like("NASA"));
+    }
+
+    /// The char-vector form `latin_runs` had before it walked bytes: the reference.
+    fn latin_runs_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        // A run starts at an ASCII letter: most Chinese texts have none.
+        if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return out;
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        let wordc = |c: char| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '\'' | '’' | '+' | '#' | '_' | '.' | '/')
+        };
+        while i < chars.len() {
+            if !chars[i].1.is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut end = i;
+            let mut j = i;
+            loop {
+                while j < chars.len() && wordc(chars[j].1) {
+                    j += 1;
+                }
+                // trailing punctuation is not part of the word
+                let mut e = j;
+                while e > start && matches!(chars[e - 1].1, '.' | '-' | '\'' | '’') {
+                    e -= 1;
+                }
+                end = end.max(e);
+                if j + 1 < chars.len() && chars[j].1 == ' ' && chars[j + 1].1.is_ascii_alphabetic()
+                {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let b0 = chars[start].0;
+            let b1 = chars.get(end).map(|c| c.0).unwrap_or(text.len());
+            if b1 > b0 {
+                out.push((b0, b1));
+            }
+            i = j.max(start + 1);
+        }
+        out
+    }
+
+    #[test]
+    fn latin_runs_by_bytes_agree_with_the_char_walk() {
+        let mut texts = vec![
+            "慢速起飞(slow takeoff)感觉 pre-training 的 value function。".to_string(),
+            "it’s 用户’ don’t’ a’b ’x e.g. x-. --force a.b/c#d+e_f 中 A B  C".to_string(),
+            "éa bc 中a’’ 𠀀x y 末尾 z'".to_string(),
+            "".to_string(),
+            "纯中文".to_string(),
+            "a".to_string(),
+            "x ’".to_string(),
+        ];
+        // Chinese lines of the shared Debian corpus, when present.
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            texts.extend(t.lines().map(str::to_string));
+        }
+        for t in &texts {
+            assert_eq!(latin_runs(t), latin_runs_by_chars(t), "{t:?}");
+        }
     }
 
     #[test]
