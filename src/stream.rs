@@ -369,7 +369,11 @@ pub fn run<R: BufRead + Send, W: Write>(
             || rd.next_batch(batch),
             || audit_batch(engine, path, &mut current, &layout, base),
         );
-        for (c, r) in current.iter().zip(results?) {
+        // A chunk that failed to parse stops the stream, but only after the chunks before it
+        // (in this batch too) are written: the output must not depend on the batch size,
+        // i.e. on the thread count.
+        let (results, failed) = results;
+        for (c, r) in current.iter().zip(results) {
             out.write_all(&c.out).map_err(StreamError::Output)?;
             summary.pairs += r.pairs;
             summary.findings += r.findings;
@@ -379,6 +383,10 @@ pub fn run<R: BufRead + Send, W: Write>(
             for (k, v) in r.counts {
                 *summary.counts.entry(k).or_insert(0) += v;
             }
+        }
+        if let Some(e) = failed {
+            out.flush().map_err(StreamError::Output)?;
+            return Err(e.into());
         }
         progress(summary.pairs, rd.bytes);
         rd.spare.append(&mut current);
@@ -395,31 +403,42 @@ pub fn run<R: BufRead + Send, W: Write>(
 }
 
 /// Parse a batch's chunks in parallel, number their pairs in order from `base`, then audit
-/// them in parallel.
+/// them in parallel. When a chunk fails to parse, the chunks before it are still audited and
+/// returned with the error (the ones after it are not), so what reaches the output before
+/// the error is the same whatever the batch size.
 fn audit_batch(
     engine: &Engine,
     path: &str,
     chunks: &mut [Chunk],
     layout: &Layout,
     base: usize,
-) -> Result<Vec<ChunkResult>, InputError> {
+) -> (Vec<ChunkResult>, Option<InputError>) {
     let docs: Vec<Result<Document, InputError>> = chunks
         .par_iter_mut()
         .map(|c| parse_chunk(path, c, layout))
         .collect();
     let mut jobs = Vec::with_capacity(docs.len());
+    let mut failed = None;
     let mut next = base;
     for d in docs {
-        let d = d?;
-        let n = d.pairs.len();
-        jobs.push((d, next));
-        next += n;
+        match d {
+            Ok(d) => {
+                let n = d.pairs.len();
+                jobs.push((d, next));
+                next += n;
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
     }
-    Ok(chunks
+    let results = chunks
         .par_iter_mut()
         .zip(jobs)
         .map(|(c, (d, base))| audit_chunk(engine, d, base, c))
-        .collect())
+        .collect();
+    (results, failed)
 }
 
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {

@@ -121,6 +121,35 @@ fn a_bad_line_stops_with_its_line_number() {
 }
 
 #[test]
+fn what_is_written_before_a_bad_line_does_not_depend_on_threads() {
+    // The bad line sits in the second chunk of 10, with more chunks after it: at 2 or 4
+    // threads it shares a batch with the first chunk, whose pairs must still be written.
+    let good = corpus(40);
+    let mut rows: Vec<&str> = good.lines().collect();
+    rows.insert(14, "{\"zh\": \"坏\", \"en\": ");
+    let input = rows.join("\n") + "\n";
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2", "4"] {
+        let (code, out, err) = stream(&["--chunk", "10", "--jobs", jobs], &input, &[]);
+        assert_eq!(code, 2, "--jobs {jobs}");
+        assert!(
+            err.contains("<stdin>:15: not valid JSON"),
+            "--jobs {jobs}: {err}"
+        );
+        let pairs = lines(&out);
+        assert_eq!(
+            pairs.len(),
+            10,
+            "--jobs {jobs}: the first chunk only\n{out}"
+        );
+        assert_eq!(pairs[9]["index"], 9);
+        outputs.push(out);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
+#[test]
 fn gate_and_usage_errors() {
     let mut c = Command::cargo_bin("tqa").unwrap();
     c.args(["gate", "--stream"]).write_stdin(corpus(10));
