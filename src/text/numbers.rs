@@ -179,7 +179,7 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
 
 /// False only when `extract` would find nothing. Every number starts at a digit (ASCII or
 /// full-width, which `fold` turns into ASCII) or, in Chinese, at a numeral character or 双; in
-/// English, at a word of [`EN_WORDS`] (a bare "a"/"an" becomes a number only together with a
+/// English, at a word of [`EN_WORD_LISTS`] (a bare "a"/"an" becomes a number only together with a
 /// following scale, "hundred", "dozen", "decade" or "couple", which are in the list
 /// themselves). The scanners read words as maximal runs of ASCII letters, as done here.
 fn may_hold_numbers(text: &str, lang: Lang) -> bool {
@@ -223,10 +223,14 @@ fn may_hold_numbers(text: &str, lang: Lang) -> bool {
     }
 }
 
-/// Every English word `Scanner::en_words` can start a number with, or read as part of one
-/// (lowercase): plural scales, both/twice/..., a/an/one, decade/couple, hundred/dozen, scales,
-/// number words and ordinals. A word outside the list makes `en_words` return at its end.
-const EN_WORDS: &[&str] = &[
+/// The English words `Scanner::en_words` can start a number with, or read as part of one
+/// (lowercase): the number words and ordinals of the value tables ([`EN_SMALL`], [`EN_TENS`],
+/// [`EN_ORD`], [`EN_ORD_TENS`]) and the rest below: plural scales, both/twice/..., a/an,
+/// decade/couple, hundred/dozen, scales. A word outside them makes `en_words` return at its end.
+const EN_WORD_LISTS: [&[&str]; 5] = [&EN_SMALL, &EN_TENS, &EN_ORD, &EN_ORD_TENS, EN_OTHER_WORDS];
+
+/// The words of [`EN_WORD_LISTS`] that no value table holds.
+const EN_OTHER_WORDS: &[&str] = &[
     "hundreds",
     "thousands",
     "millions",
@@ -242,7 +246,6 @@ const EN_WORDS: &[&str] = &[
     "thrice",
     "a",
     "an",
-    "one",
     "decade",
     "couple",
     "hundred",
@@ -251,85 +254,35 @@ const EN_WORDS: &[&str] = &[
     "million",
     "billion",
     "trillion",
-    "zero",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-    "thirtieth",
-    "fortieth",
-    "fiftieth",
-    "sixtieth",
-    "seventieth",
-    "eightieth",
-    "ninetieth",
     "hundredth",
     "thousandth",
     "millionth",
 ];
 
-/// Longest word of [`EN_WORDS`].
+/// Longest word of [`EN_WORD_LISTS`].
 const EN_WORD_MAX: usize = 11;
 
-/// For each first letter and length, a bit per second letter of the words of [`EN_WORDS`]
+/// For each first letter and length, a bit per second letter of the words of [`EN_WORD_LISTS`]
 /// (bit 0 for one-letter words): most words are rejected by this table without a string
 /// comparison ("the" has no 3-letter entry starting "th").
 const EN_WORD_SHAPES: [[u32; EN_WORD_MAX + 1]; 26] = {
     let mut t = [[0u32; EN_WORD_MAX + 1]; 26];
-    let mut k = 0;
-    while k < EN_WORDS.len() {
-        let w = EN_WORDS[k].as_bytes();
-        let second = if w.len() > 1 { w[1] - b'a' } else { 0 };
-        t[(w[0] - b'a') as usize][w.len()] |= 1 << second;
-        k += 1;
+    let mut l = 0;
+    while l < EN_WORD_LISTS.len() {
+        let list = EN_WORD_LISTS[l];
+        let mut k = 0;
+        while k < list.len() {
+            let w = list[k].as_bytes();
+            let second = if w.len() > 1 { w[1] - b'a' } else { 0 };
+            t[(w[0] - b'a') as usize][w.len()] |= 1 << second;
+            k += 1;
+        }
+        l += 1;
     }
     t
 };
 
-/// `w` (ASCII letters, any case) is a word of [`EN_WORDS`].
+/// `w` (ASCII letters, any case) is a word of [`EN_WORD_LISTS`].
 fn en_number_word(w: &[u8]) -> bool {
     if w.is_empty() || w.len() > EN_WORD_MAX {
         return false;
@@ -346,8 +299,9 @@ fn en_number_word(w: &[u8]) -> bool {
     {
         return false;
     }
-    EN_WORDS
+    EN_WORD_LISTS
         .iter()
+        .flat_map(|list| list.iter())
         .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
 
@@ -1126,7 +1080,7 @@ impl Scanner<'_> {
     }
 
     fn en_words(&mut self, i: usize) -> usize {
-        // A word outside EN_WORDS reads as nothing (every branch below needs one): return its
+        // A word outside EN_WORD_LISTS reads as nothing (every branch below needs one): return its
         // end without building it.
         let mut e = i;
         while self.c(e).is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -1557,7 +1511,7 @@ mod tests {
             let c = first_char(w).unwrap();
             assert!(is_zh_numeral(c) || c == '不', "{w}");
         }
-        // en_words skips words outside EN_WORDS: every word it reads must be there.
+        // en_words skips words outside EN_WORD_LISTS: every word it reads must be there.
         for w in [
             "hundreds",
             "both",
