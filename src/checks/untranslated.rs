@@ -429,7 +429,7 @@ impl Untranslated {
             return false;
         }
         let letters = normalised(zh).filter(|c| c.is_alphabetic()).count();
-        let words = script::english_word_count(en) + script::counts(en).han;
+        let words = script::english_word_count(en) + script::han_count(en);
         if letters < self.p.min_identical_chars
             || words < self.p.min_identical_words
             || is_code_like(en)
@@ -754,7 +754,7 @@ impl Untranslated {
             let text = &a.text;
             let (na, nb) = (normalise(text), normalise(&b.text));
             let letters = na.chars().filter(|c| c.is_alphabetic()).count();
-            let words = script::english_word_count(text) + script::counts(text).han;
+            let words = script::english_word_count(text) + script::han_count(text);
             if na.is_empty()
                 || na != nb
                 || letters < self.p.min_identical_chars

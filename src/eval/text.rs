@@ -116,9 +116,7 @@ pub fn word_count(text: &str) -> usize {
 }
 
 pub fn han_count(text: &str) -> usize {
-    text.chars()
-        .filter(|&c| crate::text::script::is_han(c))
-        .count()
+    crate::text::script::han_count(text)
 }
 
 /// Remove the byte span `(s, e)` and tidy the whitespace left behind (double spaces, empty

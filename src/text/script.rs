@@ -65,6 +65,33 @@ pub fn counts(text: &str) -> ScriptCounts {
     c
 }
 
+/// `counts(text).han` without the other counts (the whitespace and numeric lookups are the
+/// slow part of `counts`; the score counts every pair's Han). Han characters are three- or
+/// four-byte sequences, so bytes under 0xE0 (ASCII, continuation bytes, two-byte leads) are
+/// skipped undecoded, and the Basic Multilingual Plane ranges of `is_han` are decoded in place.
+pub fn han_count(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut n, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] < 0xE0 {
+            i += 1;
+        } else if b[i] < 0xF0 {
+            let cp = (u32::from(b[i] & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            n += usize::from(
+                matches!(cp, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x3007),
+            );
+            i += 3;
+        } else {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            n += usize::from(is_han(ch));
+            i += ch.len_utf8();
+        }
+    }
+    n
+}
+
 /// Language of a block by script, or None when it has neither Han nor Latin letters
 /// (numbers, punctuation).
 pub fn detect(text: &str) -> Option<Lang> {
@@ -206,6 +233,31 @@ mod tests {
         }
         // Non-ASCII: diacritics and full-width letters are letters, ’ joins, Han separates.
         assert_eq!(english_word_count("café’s naïve－ＡＢ 中文word"), 4);
+        let texts = [
+            "",
+            "Hello, world.",
+            "don't stop-gap 42x 3.14 ’tis rock’n’roll -lead trail- a--b '' -",
+            "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ ｘｙｚ Café naïve Ærø ÿ×÷ ĀƏɏ ɐ",
+            "我们正在把 GDP 的 1% 投入 AI。〇一二三 豈︙兀 𠀀𪛟𪜀𫝀𮯯 丽 〇",
+            "第 1 章 GNU/Linux 教程\tChapter 1. GNU/Linux tutorials\n二行",
+            "emoji 😀 mixed😀word ü-ber ü’s 1–2 — x",
+            "\u{3006}\u{3007}\u{3008}\u{33FF}\u{3400}\u{4DBF}\u{4DC0}\u{4DFF}\u{4E00}\u{9FFF}\u{A000}\u{F8FF}\u{F900}\u{FAFF}\u{FB00}",
+            "\u{1FFFF}\u{20000}\u{2A6DF}\u{2A6E0}\u{2A700}\u{2EBEF}\u{2EBF0}\u{2F800}\u{2FA1F}\u{2FA20}\u{10FFFF}",
+            "\u{BF}\u{C0}\u{24F}\u{250}\u{FF20}\u{FF21}\u{FF3A}\u{FF3B}\u{FF40}\u{FF41}\u{FF5A}\u{FF5B}\u{7F}\u{80}",
+        ];
+        let plain_han = |t: &str| t.chars().filter(|&c| is_han(c)).count();
+        for t in texts {
+            assert_eq!(english_word_count(t), plain(t), "{t:?}");
+            assert_eq!(han_count(t), plain_han(t), "{t:?}");
+            assert_eq!(han_count(t), counts(t).han, "{t:?}");
+        }
+        // Every scalar value up to U+30000, alone and between letters.
+        for cp in (0..0x30000u32).filter_map(char::from_u32) {
+            for t in [format!("{cp}"), format!("a{cp}b"), format!("1{cp}{cp}x")] {
+                assert_eq!(english_word_count(&t), plain(&t), "{t:?}");
+                assert_eq!(han_count(&t), plain_han(&t), "{t:?}");
+            }
+        }
     }
 
     #[test]
