@@ -385,17 +385,8 @@ fn near_same(a: &str, b: &str) -> bool {
     if a.is_empty() && b.is_empty() {
         return true;
     }
-    let mut count: FastMap<char, i64> = FastMap::default();
-    for c in a.chars() {
-        *count.entry(c).or_default() += 1;
-    }
-    for c in b.chars() {
-        *count.entry(c).or_default() -= 1;
-    }
-    let only_a: i64 = count.values().filter(|&&v| v > 0).sum();
-    let only_b: i64 = -count.values().filter(|&&v| v < 0).sum::<i64>();
     let longest = a.chars().count().max(b.chars().count());
-    if 1.0 - (only_a.max(only_b) as f64) / (longest as f64) < 0.8 {
+    if 1.0 - (crate::text::edit::bag_distance(a, b) as f64) / (longest as f64) < 0.8 {
         return false;
     }
     strsim::normalized_levenshtein(a, b) >= 0.8

@@ -22,6 +22,7 @@ use super::{Check, Context};
 use crate::finding::{Hit, round};
 use crate::lexicon::hash_str;
 use crate::model::{Document, Lang};
+use crate::text::edit;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -327,49 +328,10 @@ fn cut_similarity(
         }
     };
     let (x, y) = (cut(short, short_chars), cut(long, long_chars));
-    if !contained && 1.0 - (bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
+    if !contained && 1.0 - (edit::bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
         return None;
     }
     Some(strsim::normalized_levenshtein(&x, &y))
-}
-
-/// A lower bound of the Levenshtein distance: each character of one text beyond its count in
-/// the other (as multisets) needs an edit of its own (a deletion or a substitution), so the
-/// distance is at least the larger of the two excesses.
-fn bag_distance(x: &str, y: &str) -> usize {
-    let (mut over, mut under) = (0usize, 0usize);
-    if x.is_ascii() && y.is_ascii() {
-        let mut d = [0i32; 128];
-        for b in x.bytes() {
-            d[b as usize] += 1;
-        }
-        for b in y.bytes() {
-            d[b as usize] -= 1;
-        }
-        for v in d {
-            if v > 0 {
-                over += v as usize;
-            } else {
-                under += (-v) as usize;
-            }
-        }
-    } else {
-        let mut d: HashMap<char, i32> = HashMap::new();
-        for c in x.chars() {
-            *d.entry(c).or_default() += 1;
-        }
-        for c in y.chars() {
-            *d.entry(c).or_default() -= 1;
-        }
-        for v in d.into_values() {
-            if v > 0 {
-                over += v as usize;
-            } else {
-                under += (-v) as usize;
-            }
-        }
-    }
-    over.max(under)
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -643,7 +605,9 @@ mod tests {
                 let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
                 let contained = long.contains(short.as_str());
                 let want = strsim::normalized_levenshtein(&cut(x), &cut(y));
-                assert!(bag_distance(&cut(x), &cut(y)) <= strsim::levenshtein(&cut(x), &cut(y)));
+                assert!(
+                    edit::bag_distance(&cut(x), &cut(y)) <= strsim::levenshtein(&cut(x), &cut(y))
+                );
                 let got = cut_similarity(
                     short,
                     char_count(short),

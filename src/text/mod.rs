@@ -1,6 +1,7 @@
 //! Pure text helpers shared by readers and checks: script detection, normalisation,
 //! sentence splitting, number reading. Nothing here knows about rules or reports.
 
+pub mod edit;
 pub mod length;
 pub mod numbers;
 pub mod script;
