@@ -123,37 +123,52 @@ pub fn english_word_count(text: &str) -> usize {
     english_word_count_up_to(text, usize::MAX)
 }
 
+/// Class of each ASCII byte for `english_word_count_up_to`: 1 a word character (letter or
+/// digit), 2 a joiner (`'` or `-`, which does not end a word), 0 anything else.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if c.is_ascii_alphanumeric() {
+            t[i] = 1;
+        } else if c == b'\'' || c == b'-' {
+            t[i] = 2;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// `english_word_count(text).min(limit)`, stopping at the `limit`-th word: enough to tell
-/// whether a text has at least `limit` words without reading all of it.
+/// whether a text has at least `limit` words without reading all of it. Every pair's English
+/// is counted for the score, so this is a hot loop: ASCII bytes are classed by a table, other
+/// characters decoded (Latin letters with diacritics and full-width letters are word
+/// characters, ’ continues a word), and the state update is branch-free but for word starts.
 pub fn english_word_count_up_to(text: &str, limit: usize) -> usize {
     let b = text.as_bytes();
-    let mut n = 0;
-    let mut in_word = false;
-    let mut i = 0;
+    let (mut n, mut in_word, mut i) = (0usize, 0u8, 0);
     while i < b.len() {
-        // ASCII bytes decide by themselves (a letter or digit is a word character; ' and -
-        // continue a word); other characters are decoded: Latin letters with diacritics and
-        // full-width letters are word characters, ’ continues a word.
-        let (word_char, joiner) = if b[i] < 0x80 {
-            let x = b[i];
+        let class = if b[i] < 0x80 {
             i += 1;
-            (x.is_ascii_alphanumeric(), x == b'\'' || x == b'-')
+            ASCII_CLASS[usize::from(b[i - 1])]
         } else {
             let ch = text[i..].chars().next().unwrap_or(' ');
             i += ch.len_utf8();
-            (is_latin(ch), ch == '’')
-        };
-        if word_char {
-            if !in_word {
-                if n == limit {
-                    break;
-                }
-                n += 1;
+            if is_latin(ch) {
+                1
+            } else {
+                2 * u8::from(ch == '’')
             }
-            in_word = true;
-        } else if !(in_word && joiner) {
-            in_word = false;
+        };
+        let word_char = class & 1;
+        if word_char & !in_word & 1 == 1 {
+            if n == limit {
+                break;
+            }
+            n += 1;
         }
+        in_word = word_char | (in_word & (class >> 1));
     }
     n
 }
