@@ -433,6 +433,39 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
+/// `s.split_whitespace().collect::<Vec<_>>().join(" ") == s`: every whitespace character is a
+/// single ASCII space, with none at either end. Walks bytes: ASCII is tested directly, and
+/// only the lead bytes of the non-ASCII White_Space characters (U+0085 and U+00A0 start with
+/// C2, U+1680 with E1, U+2000..=U+205F with E2, U+3000 with E3) are decoded. Continuation
+/// bytes are stepped over one by one; they are never a space.
+fn is_folded(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for (i, &x) in b.iter().enumerate() {
+        if x == b' ' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        if x < 0x80 {
+            if matches!(x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+                return false;
+            }
+        } else if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+            && s[i..].chars().next().is_some_and(char::is_whitespace)
+        {
+            return false;
+        }
+    }
+    true
+}
+
 /// Hash of the rule and the pair's normalised text (whitespace folded), not of line numbers,
 /// so a baseline entry survives edits elsewhere in the file.
 pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
@@ -444,27 +477,7 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
     // cost more than the copy. Text that is already normalised (no leading, trailing or
     // repeated whitespace, no whitespace but single ASCII spaces) is fed as it is.
     let norm = |hasher: &mut Sha256, s: &str| {
-        let plain = {
-            // Folding changes nothing when every whitespace character is a single ASCII
-            // space with no space at either end.
-            let mut prev_space = true;
-            let mut ok = true;
-            for c in s.chars() {
-                if c == ' ' {
-                    if prev_space {
-                        ok = false;
-                        break;
-                    }
-                    prev_space = true;
-                } else if c.is_whitespace() {
-                    ok = false;
-                    break;
-                } else {
-                    prev_space = false;
-                }
-            }
-            ok && (s.is_empty() || !prev_space)
-        };
+        let plain = is_folded(s);
         if plain {
             hasher.update(s.as_bytes());
             return;
@@ -515,6 +528,51 @@ mod tests {
             text: text.into(),
             lines: LineRange::single(1),
             paragraph_lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn folded_text_is_what_split_whitespace_gives() {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "a b",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "中 文",
+            "中\u{3000}文",
+            "x\u{85}y",
+            "x\u{a0}y",
+            "x\u{1680}y",
+            "x\u{2000}y",
+            "x\u{200b}y",
+            "x\u{2028}y",
+            "x\u{202f}y",
+            "x\u{205f}y",
+            "x\u{2060}y",
+            "x\u{3001}y",
+            "é ü",
+            "a\u{b}b",
+            "a\u{c}b",
+            "a\u{1c}b",
+            "“quoted” — text",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for c in ['\0'..='\u{3100}', '\u{fe00}'..='\u{ffff}']
+            .into_iter()
+            .flatten()
+        {
+            texts.push(format!("a{c}b"));
+        }
+        for t in &texts {
+            let plain = t.split_whitespace().collect::<Vec<_>>().join(" ") == *t;
+            assert_eq!(is_folded(t), plain, "{t:?}");
         }
     }
 
