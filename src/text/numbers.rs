@@ -158,11 +158,7 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
     if !may_hold_numbers(text, lang) {
         return Vec::new();
     }
-    // Sized exactly (counting characters is a fast byte scan) so that collecting never
-    // reallocates; sizing by bytes reserved three times too much on Chinese text, and fresh
-    // pages for that cost more than the count.
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
-    chars.extend(text.char_indices().map(|(i, c)| (i, fold(c))));
+    let chars = folded_chars(text);
     let mut s = Scanner {
         text,
         chars,
@@ -175,6 +171,47 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
     }
     s.link_ranges(lang);
     s.out
+}
+
+/// `text.char_indices()` with [`fold`] applied, sized exactly (counting characters is a fast
+/// byte scan) so that it never reallocates; sizing by bytes reserved three times too much on
+/// Chinese text, and fresh pages for that cost more than the count. Decoded in place: ASCII
+/// (most of the bytes, and never changed by `fold`) is pushed as it is.
+fn folded_chars(text: &str) -> Vec<(usize, char)> {
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            chars.push((i, x as char));
+            i += 1;
+            continue;
+        }
+        let (cp, len) = if x >= 0xF0 {
+            (
+                (u32::from(x & 0x07) << 18)
+                    | (u32::from(b[i + 1] & 0x3F) << 12)
+                    | (u32::from(b[i + 2] & 0x3F) << 6)
+                    | u32::from(b[i + 3] & 0x3F),
+                4,
+            )
+        } else if x >= 0xE0 {
+            (
+                (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F),
+                3,
+            )
+        } else {
+            ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
+        };
+        // Valid UTF-8 (a `str`) decodes to a char.
+        let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+        chars.push((i, fold(c)));
+        i += len;
+    }
+    chars
 }
 
 /// False only when `extract` would find nothing. Every number starts at a digit (ASCII or
@@ -299,11 +336,37 @@ fn en_number_word(w: &[u8]) -> bool {
     {
         return false;
     }
-    EN_WORD_LISTS
+    let (words, n) = &EN_WORD_BUCKETS[(first - b'a') as usize][w.len()];
+    words[..*n]
         .iter()
-        .flat_map(|list| list.iter())
         .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
+
+/// Most words of one first letter and length in [`EN_WORD_LISTS`] (checked when the table
+/// is built).
+const EN_BUCKET_MAX: usize = 8;
+
+/// The words of [`EN_WORD_LISTS`] by first letter and length (and how many there are), so
+/// that a word passing [`EN_WORD_SHAPES`] is compared with a few words rather than all.
+#[allow(clippy::type_complexity)]
+static EN_WORD_BUCKETS: [[([&str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26] = {
+    let mut t = [[([""; EN_BUCKET_MAX], 0usize); EN_WORD_MAX + 1]; 26];
+    let mut l = 0;
+    while l < EN_WORD_LISTS.len() {
+        let list = EN_WORD_LISTS[l];
+        let mut k = 0;
+        while k < list.len() {
+            let w = list[k];
+            let cell = &mut t[(w.as_bytes()[0] - b'a') as usize][w.len()];
+            assert!(cell.1 < EN_BUCKET_MAX, "EN_BUCKET_MAX is too small");
+            cell.0[cell.1] = w;
+            cell.1 += 1;
+            k += 1;
+        }
+        l += 1;
+    }
+    t
+};
 
 /// Full-width digits and number punctuation to ASCII (the NFKC mapping for these characters).
 fn fold(c: char) -> char {
@@ -1550,6 +1613,58 @@ mod tests {
         assert!(extract("没有数字的句子", Lang::Zh).is_empty());
         assert_eq!(vals("a hundred", Lang::En), vec![100.0]);
         assert_eq!(vals("ＦＦ１２", Lang::En), vec![12.0]);
+    }
+
+    #[test]
+    fn number_word_buckets_agree_with_the_lists() {
+        let plain = |w: &[u8]| {
+            EN_WORD_LISTS
+                .iter()
+                .flat_map(|list| list.iter())
+                .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
+        };
+        let mut words: Vec<String> = EN_WORD_LISTS
+            .iter()
+            .flat_map(|l| l.iter())
+            .flat_map(|w| {
+                [
+                    w.to_string(),
+                    w.to_uppercase(),
+                    format!("{w}s"),
+                    w[1..].to_string(),
+                ]
+            })
+            .collect();
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            words.extend(
+                t.split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        for w in &words {
+            assert_eq!(en_number_word(w.as_bytes()), plain(w.as_bytes()), "{w}");
+        }
+    }
+
+    #[test]
+    fn folded_chars_are_char_indices_folded() {
+        let mut t: String = ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
+            .into_iter()
+            .flatten()
+            .step_by(7)
+            .collect();
+        t.push_str("１２３．５％，－～：／ａ中文 x");
+        let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
+        assert_eq!(folded_chars(&t), want);
+        for c in ['０'..='９', '．'..='．', '，'..='，', '％'..='％']
+            .into_iter()
+            .flatten()
+        {
+            let s = format!("a{c}b");
+            let want: Vec<(usize, char)> = s.char_indices().map(|(i, c)| (i, fold(c))).collect();
+            assert_eq!(folded_chars(&s), want);
+        }
     }
 
     #[test]
