@@ -223,12 +223,75 @@ pub fn is_code_like(s: &str) -> bool {
 /// whether it stands alone or is glued to the Chinese around it.
 /// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built).
 fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    // Walks bytes: ASCII is tested as it is and other characters are decoded in place
+    // (every separator but the ASCII ones is a three-byte character, Han may take four).
+    // Between two neighbouring separators (Han text) the stretch is empty: not sliced.
+    let mut start = 0;
+    let b = text.as_bytes();
+    let mut push = |s: usize, e: usize| {
+        if s < e {
+            let t = text[s..e].trim();
+            if !t.is_empty() {
+                f(t);
+            }
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            let end = i + 1;
+            if matches!(x, b'\n' | b'!' | b'?')
+                || (x == b'.' && b.get(end).is_none_or(|&y| y == b' '))
+            {
+                push(start, end);
+                start = end;
+            }
+            i = end;
+            continue;
+        }
+        let (cp, len) = if x >= 0xF0 {
+            (
+                (u32::from(x & 0x07) << 18)
+                    | (u32::from(b[i + 1] & 0x3F) << 12)
+                    | (u32::from(b[i + 2] & 0x3F) << 6)
+                    | u32::from(b[i + 3] & 0x3F),
+                4,
+            )
+        } else if x >= 0xE0 {
+            (
+                (u32::from(x & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F),
+                3,
+            )
+        } else {
+            ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
+        };
+        let end = i + len;
+        let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+        if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {
+            push(start, i);
+            start = end;
+        } else if matches!(c, '！' | '？' | '；') {
+            push(start, end);
+            start = end;
+        }
+        i = end;
+    }
+    push(start, text.len());
+}
+
+#[cfg(test)]
+/// `for_each_zh_chunk` as it walked chars: the reference.
+fn zh_chunks_by_chars(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut start = 0;
     let b = text.as_bytes();
     let mut push = |s: usize, e: usize| {
         let t = text[s..e].trim();
         if !t.is_empty() {
-            f(t);
+            out.push(t);
         }
     };
     for (i, c) in text.char_indices() {
@@ -244,6 +307,7 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
         }
     }
     push(start, text.len());
+    out
 }
 
 /// Plain lowercase words: an English sentence has many, a name, title, UI label or
@@ -857,6 +921,11 @@ impl Check for Untranslated {
             if pair.en.is_some() && self.identical(pair, zh, en, &mut hits) {
                 continue;
             }
+            // Both tests below need ASCII letters in the Chinese: an English sentence needs
+            // function words, a term a Latin run. Most Chinese texts have none.
+            if !zh.bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
             if is_code_like(zh) {
                 continue;
             }
@@ -931,6 +1000,39 @@ mod tests {
         let words: Vec<&str> = t.split_whitespace().collect();
         let plain = words.iter().filter(|w| !word_kind(w)).count();
         plain * 2 <= words.len()
+    }
+
+    #[test]
+    fn zh_chunks_by_bytes_agree_with_the_char_walk() {
+        let mut texts: Vec<String> = [
+            "",
+            "a. b",
+            "a.",
+            "中文 English words. 更多！x？y；z!w?v\nu",
+            "𠀀x𠀀 y",
+            "é. ü",
+            "（注：see the manual）",
+            "x 。 ",
+            "\u{3000}a\u{3000}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for c in ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
+            .into_iter()
+            .flatten()
+            .step_by(3)
+        {
+            texts.push(format!("a {c}b. {c}"));
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            texts.extend(t.lines().map(str::to_string));
+        }
+        for t in &texts {
+            let mut got = Vec::new();
+            for_each_zh_chunk(t, |c| got.push(c));
+            assert_eq!(got, zh_chunks_by_chars(t), "{t:?}");
+        }
     }
 
     #[test]
