@@ -246,14 +246,24 @@ impl Engine {
             .enumerate()
             .flat_map(|(i, hs)| hs.into_iter().map(move |h| (i, h)))
             .collect();
-        // Findings (message, fingerprint hash of the pair's text) are independent of one
-        // another: built in parallel, collected in order.
+        // A finding's fingerprint hashes its rule and its pair's text only (when it has a
+        // pair): neighbouring hits of one rule on one pair (a pair's untranslated terms) share
+        // it, so it is computed once per such run. Findings (message, fingerprint) are
+        // independent of one another: built in parallel, collected in order.
+        let same_key = |a: &(usize, Hit), b: &(usize, Hit)| {
+            a.0 == b.0 && a.1.pair == b.1.pair && a.1.pair.is_some_and(|p| p < doc.pairs.len())
+        };
+        let fps: Vec<String> = hits
+            .par_chunk_by(same_key)
+            .flat_map_iter(|run| {
+                let (i, h) = &run[0];
+                std::iter::repeat_n(fingerprint(&self.active[*i].def.name, &doc, h), run.len())
+            })
+            .collect();
         let mut findings: Vec<Finding> = hits
             .into_par_iter()
-            .map(|(i, h)| {
-                let fp = fingerprint(&self.active[i].def.name, &doc, &h);
-                self.finding(&self.active[i], h, fp)
-            })
+            .zip(fps)
+            .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
             .collect();
         sort_findings(&mut findings);
         findings.dedup_by(|a, b| {
