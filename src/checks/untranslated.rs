@@ -912,7 +912,7 @@ impl Check for Untranslated {
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
             let (zh, en) = (pair.zh_text(), pair.en_text());
-            if pair.en.is_some() && script::han_count(en) > 0 {
+            if pair.en.is_some() && !en.is_ascii() && script::han_count(en) > 0 {
                 self.chinese_in_english(pair, en, &mut hits);
             }
             if pair.zh.is_none() {
