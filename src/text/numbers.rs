@@ -222,9 +222,34 @@ fn folded_chars(text: &str) -> Vec<(usize, char)> {
 fn may_hold_numbers(text: &str, lang: Lang) -> bool {
     let b = text.as_bytes();
     match lang {
-        Lang::Zh => text.chars().any(|c| {
-            c.is_ascii_digit() || ('０'..='９').contains(&c) || is_zh_numeral(c) || c == '双'
-        }),
+        Lang::Zh => {
+            // Every trigger is an ASCII digit or a three-byte character (full-width digits,
+            // numerals, 双): other characters are stepped over undecoded.
+            let mut i = 0;
+            while i < b.len() {
+                let x = b[i];
+                if x < 0x80 {
+                    if x.is_ascii_digit() {
+                        return true;
+                    }
+                    i += 1;
+                } else if x < 0xE0 {
+                    i += 2;
+                } else if x < 0xF0 {
+                    let cp = (u32::from(x & 0x0F) << 12)
+                        | (u32::from(b[i + 1] & 0x3F) << 6)
+                        | u32::from(b[i + 2] & 0x3F);
+                    if (0xFF10..=0xFF19).contains(&cp) || cp == '双' as u32 || is_zh_numeral_cp(cp)
+                    {
+                        return true;
+                    }
+                    i += 3;
+                } else {
+                    i += 4;
+                }
+            }
+            false
+        }
         Lang::En => {
             let mut i = 0;
             while i < b.len() {
@@ -418,7 +443,48 @@ fn zh_unit(c: char) -> Option<f64> {
 }
 
 fn is_zh_numeral(c: char) -> bool {
-    zh_digit(c).is_some() || zh_unit(c).is_some()
+    is_zh_numeral_cp(c as u32)
+}
+
+/// The numeral characters of [`zh_digit`] and [`zh_unit`]: 〇 and a bit per code point of
+/// U+4E00..=U+9FFF (built from those two functions), so that the test at every character of
+/// a Chinese text is one table lookup.
+fn is_zh_numeral_cp(cp: u32) -> bool {
+    if cp == '〇' as u32 {
+        return true;
+    }
+    let k = cp.wrapping_sub(0x4E00) as usize;
+    k < ZH_NUMERAL_BITS.len() * 64 && ZH_NUMERAL_BITS[k / 64] & (1 << (k % 64)) != 0
+}
+
+static ZH_NUMERAL_BITS: [u64; (0xA000 - 0x4E00) / 64] = {
+    let mut t = [0u64; (0xA000 - 0x4E00) / 64];
+    let mut cp = 0x4E00;
+    while cp < 0xA000 {
+        let c = match char::from_u32(cp) {
+            Some(c) => c,
+            None => panic!("not a char"),
+        };
+        if zh_digit_const(c) || zh_unit_const(c) {
+            let k = (cp - 0x4E00) as usize;
+            t[k / 64] |= 1 << (k % 64);
+        }
+        cp += 1;
+    }
+    t
+};
+
+/// `zh_digit(c).is_some()` in a const context.
+const fn zh_digit_const(c: char) -> bool {
+    matches!(
+        c,
+        '零' | '〇' | '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+    )
+}
+
+/// `zh_unit(c).is_some()` in a const context.
+const fn zh_unit_const(c: char) -> bool {
+    matches!(c, '十' | '百' | '千' | '万' | '亿')
 }
 
 /// Idioms and words made of numeral characters that are not numbers. Checked where a numeral
@@ -1613,6 +1679,34 @@ mod tests {
         assert!(extract("没有数字的句子", Lang::Zh).is_empty());
         assert_eq!(vals("a hundred", Lang::En), vec![100.0]);
         assert_eq!(vals("ＦＦ１２", Lang::En), vec![12.0]);
+    }
+
+    #[test]
+    fn numeral_table_agrees_with_the_value_functions() {
+        for c in '\0'..=char::MAX {
+            let plain = zh_digit(c).is_some() || zh_unit(c).is_some();
+            assert_eq!(is_zh_numeral(c), plain, "{c:?}");
+            assert_eq!(zh_digit_const(c), zh_digit(c).is_some(), "{c:?}");
+            assert_eq!(zh_unit_const(c), zh_unit(c).is_some(), "{c:?}");
+        }
+        let chars_form = |text: &str| {
+            text.chars().any(|c| {
+                c.is_ascii_digit() || ('０'..='９').contains(&c) || is_zh_numeral(c) || c == '双'
+            })
+        };
+        let mut texts: Vec<String> = ["", "无", "第３章", "双方", "é𠀀x", "十", "a1", "〇"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for c in ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
+            .into_iter()
+            .flatten()
+        {
+            texts.push(format!("中{c}"));
+        }
+        for t in &texts {
+            assert_eq!(may_hold_numbers(t, Lang::Zh), chars_form(t), "{t:?}");
+        }
     }
 
     #[test]
