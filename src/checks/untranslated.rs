@@ -178,12 +178,49 @@ pub fn is_code_like(s: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
-        let (c, len) = if x < 0x80 {
-            (x as char, 1)
-        } else {
-            let c = t[i..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        };
+        // ASCII, tested as bytes (the whitespace of `char::is_whitespace` below U+0080 is
+        // space, \t, \n, \x0B, \x0C, \r).
+        if x < 0x80 {
+            if matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+                if let Some(ws) = word.take() {
+                    end_word(&t[ws..i], special, digit, dot, letters, all_upper);
+                }
+            } else {
+                if word.is_none() {
+                    word = Some(i);
+                    (special, digit, dot, letters, all_upper) = (false, false, false, false, true);
+                }
+                match x {
+                    b'/' | b'_' | b'=' | b'$' | b'~' | b'\\' | b'{' | b'<' | b'|' | b'%' | b'&' => {
+                        special = true
+                    }
+                    b'.' => dot = true,
+                    b'0'..=b'9' => digit = true,
+                    b'a'..=b'z' => {
+                        letters = true;
+                        all_upper = false;
+                    }
+                    b'A'..=b'Z' => letters = true,
+                    _ => {}
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // U+4E00..=U+9FFF (E4 B8 80 to E9 BF BF): an ideograph, a letter never upper case,
+        // known from its first two bytes.
+        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+            if word.is_none() {
+                word = Some(i);
+                (special, digit, dot) = (false, false, false);
+            }
+            letters = true;
+            all_upper = false;
+            i += 3;
+            continue;
+        }
+        let c = t[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
         if c.is_whitespace() {
             if let Some(ws) = word.take() {
                 end_word(&t[ws..i], special, digit, dot, letters, all_upper);
@@ -195,19 +232,10 @@ pub fn is_code_like(s: &str) -> bool {
             word = Some(i);
             (special, digit, dot, letters, all_upper) = (false, false, false, false, true);
         }
-        match c {
-            '/' | '_' | '=' | '$' | '~' | '\\' | '{' | '<' | '|' | '%' | '&' => special = true,
-            '.' => dot = true,
-            '0'..='9' => digit = true,
-            '\u{4E00}'..='\u{9FFF}' => {
-                letters = true;
-                all_upper = false;
-            }
-            _ if is_alphabetic(c) => {
-                letters = true;
-                all_upper = all_upper && c.is_uppercase();
-            }
-            _ => {}
+        // Special characters, dots and ASCII digits are ASCII: only letters are left.
+        if is_alphabetic(c) {
+            letters = true;
+            all_upper = all_upper && c.is_uppercase();
         }
         i += len;
     }
