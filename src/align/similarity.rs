@@ -361,7 +361,15 @@ impl<'a> Model<'a> {
             .iter()
             .filter(|a| p.keys.binary_search_by(|x| x.0.cmp(a)).is_err())
             .count();
-        hit - base * en.words as f64 / self.avg_words - ANCHOR_MISS * missed as f64
+        self.gain_of(hit, base, en.words, missed)
+    }
+
+    /// `gain` from its parts: `hit`, the weighted idf of the shared keys summed in key order,
+    /// and `missed`, the English anchors the Chinese lacks. Callers that find the shared keys
+    /// another way (`align::document`'s window gains) end with this same arithmetic.
+    #[inline]
+    pub fn gain_of(&self, hit: f64, base: f64, words: usize, missed: usize) -> f64 {
+        hit - base * words as f64 / self.avg_words - ANCHOR_MISS * missed as f64
     }
 
     /// Share of the English keys (idf-weighted) that the Chinese predicts, in [0,1].
