@@ -29,6 +29,7 @@ use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_b
 use crate::analysis::LengthModel;
 use crate::lexicon::{Key, Lexicon};
 use crate::model::{Document, Lang, LineRange};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Hash map with the cheap `KeyHasher` instead of SipHash. Every map in this module is either
@@ -103,13 +104,35 @@ pub struct Alignment {
 pub fn zh_len(t: &str) -> f64 {
     let mut n = 0.0;
     for c in t.chars() {
-        if crate::text::script::is_han(c) {
+        // The same additions in the same order as testing `is_han` then `is_alphanumeric` on
+        // every char (the sum's bits depend on the order); ASCII and the common CJK and
+        // general punctuation, none of them Han or alphanumeric, are decided without the
+        // Unicode tables (checked on every char in the tests).
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                n += 1.0 / 3.0;
+            }
+        } else if crate::text::script::is_han(c) {
             n += 1.0;
-        } else if c.is_alphanumeric() {
+        } else if !is_cjk_punctuation(c) && c.is_alphanumeric() {
             n += 1.0 / 3.0;
         }
     }
     n
+}
+
+/// Punctuation blocks common in Chinese text, none of whose chars is alphanumeric: general
+/// punctuation (dashes, curly quotes, ellipsis), CJK symbols (、。 brackets) and full-width
+/// ASCII punctuation (，！？：；（）).
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2010}'..='\u{2027}'
+            | '\u{3000}'..='\u{3004}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+    )
 }
 
 /// English length: characters, whitespace runs counted once.
@@ -187,12 +210,18 @@ fn prepare<'a>(
     cell_pruning: CellPruning,
 ) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
-    // English units and bags first: the model's idf is fitted on them.
-    let mut en_units = Vec::new();
-    let mut en_range = Vec::with_capacity(n);
-    for p in &doc.pairs {
-        let start = en_units.len();
-        if let Some(e) = &p.en {
+    // English units and bags first: the model's idf is fitted on them. Each pair's units and
+    // bags depend on its own text only, so they are built in parallel and collected in pair
+    // order: the same values at any thread count.
+    let per_pair: Vec<(Vec<(EnUnit, EnBag, f64)>, Option<EnBag>)> = doc
+        .pairs
+        .par_iter()
+        .with_min_len(8)
+        .map(|p| {
+            let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
+            let Some(e) = &p.en else {
+                return (units, None);
+            };
             for (line, para) in e.numbered_paragraphs() {
                 for (k, s) in crate::text::sentences::split(para, Lang::En)
                     .iter()
@@ -200,12 +229,12 @@ fn prepare<'a>(
                 {
                     let bag = en_bag(s.text);
                     let len = en_len(s.text);
-                    en_units.push((
+                    units.push((
                         EnUnit {
                             pair: p.index,
                             line,
                             text: s.text.to_string(),
-                            block_start: en_units.len() == start && k == 0,
+                            block_start: units.is_empty() && k == 0,
                             len,
                         },
                         bag,
@@ -213,42 +242,44 @@ fn prepare<'a>(
                     ));
                 }
             }
-        }
-        en_range.push((start, en_units.len()));
-    }
-    let pair_en: Vec<Option<EnBag>> = doc
-        .pairs
-        .iter()
-        .zip(&en_range)
-        .map(|(p, &(a, b))| {
-            p.en.as_ref().map(|e| {
-                // A block that is one sentence, untrimmed, has that sentence's bag.
-                if b == a + 1 && en_units[a].0.text == e.text {
-                    en_units[a].1.clone()
-                } else {
-                    en_bag(&e.text)
-                }
-            })
+            // A block that is one sentence, untrimmed, has that sentence's bag.
+            let block = if units.len() == 1 && units[0].0.text == e.text {
+                units[0].1.clone()
+            } else {
+                en_bag(&e.text)
+            };
+            (units, Some(block))
         })
         .collect();
+    let mut en_units = Vec::new();
+    let mut en_range = Vec::with_capacity(n);
+    let mut pair_en: Vec<Option<EnBag>> = Vec::with_capacity(n);
+    for (units, block) in per_pair {
+        let start = en_units.len();
+        en_units.extend(units);
+        en_range.push((start, en_units.len()));
+        pair_en.push(block);
+    }
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
-    let zh_lens: Vec<Option<f64>> = doc
+    let (zh_lens, en_lens): (Vec<Option<f64>>, Vec<Option<f64>>) = doc
         .pairs
-        .iter()
-        .map(|p| p.zh.as_ref().map(|z| zh_len(&z.text)))
-        .collect();
-    let en_lens: Vec<Option<f64>> = doc
-        .pairs
-        .iter()
-        .map(|p| p.en.as_ref().map(|e| en_len(&e.text)))
-        .collect();
+        .par_iter()
+        .with_min_len(8)
+        .map(|p| {
+            (
+                p.zh.as_ref().map(|z| zh_len(&z.text)),
+                p.en.as_ref().map(|e| en_len(&e.text)),
+            )
+        })
+        .unzip();
 
     // The model-free part of each Chinese block's prediction (its Latin words and numbers,
     // reading the numbers is the costly part): the association filter below and the final
     // block prediction (`zh_pred_on`, equal to `zh_pred`) both build on it.
     let zh_bases: Vec<Option<ZhPred>> = doc
         .pairs
-        .iter()
+        .par_iter()
+        .with_min_len(8)
         .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
         .collect();
 
@@ -281,12 +312,20 @@ fn prepare<'a>(
     let learned = assoc.len();
     let model = Model::new(lexicon, &bags, assoc);
 
-    let mut zh_units = Vec::new();
-    let mut zh_unit_range = Vec::with_capacity(n);
-    let mut pair_zh = Vec::with_capacity(n);
-    for (p, zb) in doc.pairs.iter().zip(&zh_bases) {
-        let start = zh_units.len();
-        if let (Some(z), Some(zb)) = (&p.zh, zb) {
+    // Chinese units and predictions, per pair in parallel (pure functions of the pair's text
+    // and the model), collected in pair order.
+    type ZhOfPair = (Vec<(ZhUnit, ZhPred, f64, f64)>, Option<ZhPred>);
+    let per_pair: Vec<ZhOfPair> = doc
+        .pairs
+        .par_iter()
+        .zip(&zh_bases)
+        .zip(&zh_lens)
+        .with_min_len(8)
+        .map(|((p, zb), zl)| {
+            let mut units = Vec::new();
+            let (Some(z), Some(zb)) = (&p.zh, zb) else {
+                return (units, None);
+            };
             let one_para = !z.text.contains('\n');
             for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
                 // A one-paragraph block's paragraph is its whole text: its base applies.
@@ -296,7 +335,12 @@ fn prepare<'a>(
                     model.zh_pred(para)
                 };
                 let base = model.baseline(&pred);
-                zh_units.push((
+                // (The whole text's length is known already.)
+                let len = match zl {
+                    Some(l) if para == z.text => *l,
+                    _ => zh_len(para),
+                };
+                units.push((
                     ZhUnit {
                         pair: p.index,
                         line,
@@ -304,20 +348,26 @@ fn prepare<'a>(
                     },
                     pred,
                     base,
-                    zh_len(para),
+                    len,
                 ));
             }
             // A one-paragraph Chinese block is its unit's text: same prediction.
-            let whole = if zh_units.len() == start + 1 && one_para {
-                zh_units[start].1.clone()
+            let whole = if units.len() == 1 && one_para {
+                units[0].1.clone()
             } else {
                 model.zh_pred_on(zb, &z.text)
             };
-            pair_zh.push(Some(whole));
-        } else {
-            pair_zh.push(None);
-        }
+            (units, Some(whole))
+        })
+        .collect();
+    let mut zh_units = Vec::new();
+    let mut zh_unit_range = Vec::with_capacity(n);
+    let mut pair_zh = Vec::with_capacity(n);
+    for (units, whole) in per_pair {
+        let start = zh_units.len();
+        zh_units.extend(units);
         zh_unit_range.push((start, zh_units.len()));
+        pair_zh.push(whole);
     }
     let prep = Prepared {
         model,
@@ -1788,6 +1838,41 @@ mod tests {
         }
         // Both ways of computing a gain were exercised.
         assert!(shared > 0 && none > 0, "{}: {shared} / {none}", doc.path);
+    }
+
+    #[test]
+    fn zh_len_classifies_every_char_as_the_unicode_tables() {
+        let reference = |t: &str| -> f64 {
+            let mut n = 0.0;
+            for c in t.chars() {
+                if crate::text::script::is_han(c) {
+                    n += 1.0;
+                } else if c.is_alphanumeric() {
+                    n += 1.0 / 3.0;
+                }
+            }
+            n
+        };
+        let mut all = String::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            let one = c.encode_utf8(&mut b);
+            assert_eq!(zh_len(one).to_bits(), reference(one).to_bits(), "{c:?}");
+            assert!(!is_cjk_punctuation(c) || !c.is_alphanumeric(), "{c:?}");
+            if (c as u32) < 0x10000 {
+                all.push(c);
+            }
+        }
+        // Long mixed texts: the order of additions matters for the sum's bits.
+        assert_eq!(zh_len(&all).to_bits(), reference(&all).to_bits());
+        let path = format!(
+            "{}/tests/fixtures/sample/interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let sample = std::fs::read_to_string(&path).expect("fixture");
+        for t in sample.lines().chain([sample.as_str()]) {
+            assert_eq!(zh_len(t).to_bits(), reference(t).to_bits(), "{t}");
+        }
     }
 
     /// The char loop `en_len` replaced.
