@@ -213,7 +213,8 @@ fn prepare<'a>(
     // English units and bags first: the model's idf is fitted on them. Each pair's units and
     // bags depend on its own text only, so they are built in parallel and collected in pair
     // order: the same values at any thread count.
-    let per_pair: Vec<(Vec<(EnUnit, EnBag, f64)>, Option<EnBag>)> = doc
+    type EnOfPair = (Vec<(EnUnit, EnBag, f64)>, Option<EnBag>);
+    let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
         .with_min_len(8)
