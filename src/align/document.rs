@@ -471,6 +471,110 @@ fn starts_mid_sentence(t: &str) -> bool {
     t.starts_with('…') || t.starts_with("...") || t.chars().next().is_some_and(|c| c.is_lowercase())
 }
 
+/// English sentences that also appear, verbatim, in another pair's block: the copy under the
+/// Chinese it fits best is home; the others are displaced copies (no own-pair bonus in the DP,
+/// free to leave unplaced, and their far match is the home pair). Returns, per en unit, the
+/// home of a displaced copy, and the pairs holding displaced copies (to be screened as
+/// suspicious). Reads only Sync data, so it runs beside the screening.
+#[allow(clippy::too_many_arguments)]
+fn displaced_copies(
+    doc: &Document,
+    units: &[&EnUnit],
+    en_range: &[(usize, usize)],
+    pair_zh: &[Option<ZhPred>],
+    zh_lens: &[Option<f64>],
+    en_lens: &[Option<f64>],
+    m: &Model,
+    length: &LengthModel,
+) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut displaced: Vec<Option<usize>> = vec![None; units.len()];
+    let mut flagged = Vec::new();
+    let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
+    for (x, u) in units.iter().enumerate() {
+        let norm = crate::checks::duplicate::normalise(&u.text);
+        if norm.len() >= 12 {
+            groups.entry(norm).or_default().push(x);
+        }
+    }
+    // Short stock sentences ("That's number one.") legitimately recur: a short sentence
+    // signals displacement only when it is a whole block somewhere and occurs in exactly
+    // two blocks ("I think like 5 to 20." pasted under the wrong turn).
+    let whole = |x: usize| {
+        let p = units[x].pair;
+        en_range[p].1 - en_range[p].0 == 1
+    };
+    for (norm, g) in groups.iter_mut() {
+        let mut ps: Vec<usize> = g.iter().map(|&x| units[x].pair).collect();
+        ps.dedup();
+        // Boilerplate repeated in many blocks is not a displaced copy either.
+        if ps.len() > 3 || (norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x)))) {
+            g.truncate(1);
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    // Decide per set of blocks sharing sentences (a displaced copy is usually a whole
+    // block), on all the text they share: sentence by sentence is too noisy.
+    let mut relations: FastMap<Vec<usize>, Vec<Vec<usize>>> = FastMap::default();
+    for g in groups {
+        let mut ps: Vec<usize> = g.iter().map(|&x| units[x].pair).collect();
+        ps.sort_unstable();
+        ps.dedup();
+        if ps.len() > 1 {
+            relations.entry(ps).or_default().push(g);
+        }
+    }
+    let mut relations: Vec<(Vec<usize>, Vec<Vec<usize>>)> = relations.into_iter().collect();
+    relations.sort();
+    let zabs = |p: usize| -> f64 {
+        match (zh_lens[p], en_lens[p]) {
+            (Some(zl), Some(el)) => length.z(zl, el).abs(),
+            _ => f64::INFINITY,
+        }
+    };
+    let zh_norm = |p: usize| crate::checks::duplicate::normalise(doc.pairs[p].zh_text());
+    for (ps, gs) in relations {
+        // The same English under near-same Chinese is a repeated pair (a repeated row),
+        // not a displaced copy.
+        let z0 = zh_norm(ps[0]);
+        if ps[1..].iter().all(|&p| near_same(&z0, &zh_norm(p))) {
+            continue;
+        }
+        let text: String = gs
+            .iter()
+            .map(|g| units[g[0]].text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let bag = en_bag(&text);
+        // Home: a pair whose lengths are not grossly off (|z| ≤ 8: not a block holding
+        // many turns), then the best similarity of its Chinese with the shared text, then
+        // the later pair.
+        let mut home: Option<(usize, bool, f64)> = None;
+        for &p in &ps {
+            let Some(z) = pair_zh[p].as_ref() else {
+                continue;
+            };
+            let (fit, sc) = (zabs(p) <= 8.0, m.sim(z, &bag));
+            home = match home {
+                Some(h) if (h.1 && !fit) || (h.1 == fit && h.2 > sc + 0.02) => Some(h),
+                _ => Some((p, fit, sc)),
+            };
+        }
+        if let Some((h, _, _)) = home {
+            for g in &gs {
+                for &x in g {
+                    let p = units[x].pair;
+                    if p != h {
+                        displaced[x] = Some(h);
+                        flagged.push(p);
+                    }
+                }
+            }
+        }
+    }
+    (displaced, flagged)
+}
+
 fn run(
     doc: &Document,
     prep: &Prepared,
@@ -512,130 +616,58 @@ fn run(
     let mut best_zh: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut best_en: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut suspicious = vec![false; n];
-    let (mut cands, mut scratch) = (Vec::new(), Vec::new());
-    for (i, p) in doc.pairs.iter().enumerate() {
-        own_sim[i] = sim(i, i);
-        cands.clear();
-        cands.extend(i.saturating_sub(3)..(i + 4).min(n));
-        if let Some(z) = &prep.pair_zh[i] {
-            en_index.candidates_into(z.keys.iter().map(|k| k.0), 6, &mut scratch, &mut cands);
-        }
-        if let Some(e) = &prep.pair_en[i] {
-            zh_index.candidates_into(e.keys.iter().copied(), 6, &mut scratch, &mut cands);
-        }
-        cands.sort_unstable();
-        cands.dedup();
-        for &q in cands.iter().filter(|&&q| q != i) {
-            let (sz, se) = (sim(i, q), sim(q, i));
-            if sz > best_zh[i].0 {
-                best_zh[i] = (sz, Some(q));
+    // The displaced copies need none of the screening's results: found on another worker
+    // meanwhile (its results are the same whichever thread computes them).
+    let units: Vec<&EnUnit> = prep.en_units.iter().map(|u| &u.0).collect();
+    let mut displaced = None;
+    let (en_range, pair_zh) = (&prep.en_range, &prep.pair_zh);
+    let (zh_lens, en_lens) = (&prep.zh_lens, &prep.en_lens);
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| {
+            displaced = Some(displaced_copies(
+                doc, &units, en_range, pair_zh, zh_lens, en_lens, m, length,
+            ))
+        });
+        let (mut cands, mut scratch) = (Vec::new(), Vec::new());
+        for (i, p) in doc.pairs.iter().enumerate() {
+            own_sim[i] = sim(i, i);
+            cands.clear();
+            cands.extend(i.saturating_sub(3)..(i + 4).min(n));
+            if let Some(z) = &prep.pair_zh[i] {
+                en_index.candidates_into(z.keys.iter().map(|k| k.0), 6, &mut scratch, &mut cands);
             }
-            if se > best_en[i].0 {
-                best_en[i] = (se, Some(q));
+            if let Some(e) = &prep.pair_en[i] {
+                zh_index.candidates_into(e.keys.iter().copied(), 6, &mut scratch, &mut cands);
             }
-            let s = sz.max(se);
-            if s > best_other[i].0 {
-                best_other[i] = (s, Some(q));
-            }
-        }
-        let mut flag = best_other[i].0 > own_sim[i] + 0.08 && best_other[i].0 >= 0.15;
-        match (&p.en, prep.zh_lens[i], prep.en_lens[i]) {
-            (Some(e), Some(zl), Some(el)) => {
-                flag |= zl >= 4.0 && length.z(zl, el).abs() > 2.5;
-                flag |= starts_mid_sentence(&e.text);
-            }
-            _ => flag = true,
-        }
-        suspicious[i] = flag;
-    }
-    // English sentences that also appear, verbatim, in another pair's block: the copy under the
-    // Chinese it fits best is home; the others are displaced copies (no own-pair bonus in the
-    // DP, free to leave unplaced, and their far match is the home pair).
-    let mut displaced: Vec<Option<usize>> = vec![None; prep.en_units.len()];
-    {
-        let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
-        for (x, u) in prep.en_units.iter().enumerate() {
-            let norm = crate::checks::duplicate::normalise(&u.0.text);
-            if norm.len() >= 12 {
-                groups.entry(norm).or_default().push(x);
-            }
-        }
-        // Short stock sentences ("That's number one.") legitimately recur: a short sentence
-        // signals displacement only when it is a whole block somewhere and occurs in exactly
-        // two blocks ("I think like 5 to 20." pasted under the wrong turn).
-        let whole = |x: usize| {
-            let p = prep.en_units[x].0.pair;
-            prep.en_range[p].1 - prep.en_range[p].0 == 1
-        };
-        for (norm, g) in groups.iter_mut() {
-            let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
-            ps.dedup();
-            // Boilerplate repeated in many blocks is not a displaced copy either.
-            if ps.len() > 3 || (norm.len() < 30 && (ps.len() > 2 || !g.iter().any(|&x| whole(x)))) {
-                g.truncate(1);
-            }
-        }
-        let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
-        groups.sort();
-        // Decide per set of blocks sharing sentences (a displaced copy is usually a whole
-        // block), on all the text they share: sentence by sentence is too noisy.
-        let mut relations: FastMap<Vec<usize>, Vec<Vec<usize>>> = FastMap::default();
-        for g in groups {
-            let mut ps: Vec<usize> = g.iter().map(|&x| prep.en_units[x].0.pair).collect();
-            ps.sort_unstable();
-            ps.dedup();
-            if ps.len() > 1 {
-                relations.entry(ps).or_default().push(g);
-            }
-        }
-        let mut relations: Vec<(Vec<usize>, Vec<Vec<usize>>)> = relations.into_iter().collect();
-        relations.sort();
-        let zabs = |p: usize| -> f64 {
-            match (prep.zh_lens[p], prep.en_lens[p]) {
-                (Some(zl), Some(el)) => length.z(zl, el).abs(),
-                _ => f64::INFINITY,
-            }
-        };
-        let zh_norm = |p: usize| crate::checks::duplicate::normalise(doc.pairs[p].zh_text());
-        for (ps, gs) in relations {
-            // The same English under near-same Chinese is a repeated pair (a repeated row),
-            // not a displaced copy.
-            let z0 = zh_norm(ps[0]);
-            if ps[1..].iter().all(|&p| near_same(&z0, &zh_norm(p))) {
-                continue;
-            }
-            let text: String = gs
-                .iter()
-                .map(|g| prep.en_units[g[0]].0.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let bag = en_bag(&text);
-            // Home: a pair whose lengths are not grossly off (|z| ≤ 8: not a block holding
-            // many turns), then the best similarity of its Chinese with the shared text, then
-            // the later pair.
-            let mut home: Option<(usize, bool, f64)> = None;
-            for &p in &ps {
-                let Some(z) = prep.pair_zh[p].as_ref() else {
-                    continue;
-                };
-                let (fit, sc) = (zabs(p) <= 8.0, m.sim(z, &bag));
-                home = match home {
-                    Some(h) if (h.1 && !fit) || (h.1 == fit && h.2 > sc + 0.02) => Some(h),
-                    _ => Some((p, fit, sc)),
-                };
-            }
-            if let Some((h, _, _)) = home {
-                for g in &gs {
-                    for &x in g {
-                        let p = prep.en_units[x].0.pair;
-                        if p != h {
-                            displaced[x] = Some(h);
-                            suspicious[p] = true;
-                        }
-                    }
+            cands.sort_unstable();
+            cands.dedup();
+            for &q in cands.iter().filter(|&&q| q != i) {
+                let (sz, se) = (sim(i, q), sim(q, i));
+                if sz > best_zh[i].0 {
+                    best_zh[i] = (sz, Some(q));
+                }
+                if se > best_en[i].0 {
+                    best_en[i] = (se, Some(q));
+                }
+                let s = sz.max(se);
+                if s > best_other[i].0 {
+                    best_other[i] = (s, Some(q));
                 }
             }
+            let mut flag = best_other[i].0 > own_sim[i] + 0.08 && best_other[i].0 >= 0.15;
+            match (&p.en, prep.zh_lens[i], prep.en_lens[i]) {
+                (Some(e), Some(zl), Some(el)) => {
+                    flag |= zl >= 4.0 && length.z(zl, el).abs() > 2.5;
+                    flag |= starts_mid_sentence(&e.text);
+                }
+                _ => flag = true,
+            }
+            suspicious[i] = flag;
         }
+    });
+    let (displaced, flagged) = displaced.expect("computed in the scope");
+    for p in flagged {
+        suspicious[p] = true;
     }
     let mut owner: Vec<Option<usize>> = prep.en_units.iter().map(|u| Some(u.0.pair)).collect();
     // Units of a pair with no Chinese have no owner by default.
@@ -921,25 +953,39 @@ fn dp_window(
         clen[x + 1] = clen[x] + prep.en_units[s0 + x].2;
         starts[x + 1] = starts[x] + prep.en_units[s0 + x].0.block_start as usize;
     }
-    let mut gains = Gains::new(m, &prep.en_units[s0..s1]);
-    let mut g = vec![0.0f64; ns];
-    for u in 0..nu {
-        let (zu, pred, base, _) = &prep.zh_units[u0 + u];
-        let row = &mut pre[u * (ns + 1)..(u + 1) * (ns + 1)];
-        gains.row(pred, *base, &mut g);
-        for x in 0..ns {
-            let eu = &prep.en_units[s0 + x].0;
-            // A copy whose home is elsewhere is needed by no Chinese (its home pair keeps its
-            // own copy): flat penalty, whatever words it shares, larger than leaving a Chinese
-            // unit without English, so it never fills an empty Chinese paragraph either.
-            let g = match displaced[s0 + x] {
-                Some(_) => -(OWN_BONUS + SKIP_ZH),
-                None if eu.pair == zu.pair => g[x] + OWN_BONUS,
-                None => g[x],
-            };
-            row[x + 1] = row[x] + g;
-        }
-    }
+    // Rows are independent: computed in parallel, each by the same arithmetic as alone.
+    let gains = Gains::new(m, &prep.en_units[s0..s1]);
+    let en_pair: Vec<usize> = prep.en_units[s0..s1].iter().map(|u| u.0.pair).collect();
+    let (zh_units, displaced_w) = (&prep.zh_units[u0..u1], &displaced[s0..s1]);
+    pre.par_chunks_mut(ns + 1)
+        .zip(zh_units)
+        .with_min_len(16)
+        .for_each_init(
+            || (gains.scratch(), vec![0.0f64; ns]),
+            |(sc, g), (row, (zu, pred, base, _))| {
+                gains.row(sc, pred, *base, g);
+                // (Zipped slices: no bounds checks; `acc` is row[x] as the sum goes.)
+                let mut acc = row[0];
+                let cells = row[1..]
+                    .iter_mut()
+                    .zip(g.iter())
+                    .zip(displaced_w)
+                    .zip(&en_pair);
+                for (((r, &gx), d), &pair) in cells {
+                    // A copy whose home is elsewhere is needed by no Chinese (its home pair
+                    // keeps its own copy): flat penalty, whatever words it shares, larger than
+                    // leaving a Chinese unit without English, so it never fills an empty
+                    // Chinese paragraph either.
+                    let v = match d {
+                        Some(_) => -(OWN_BONUS + SKIP_ZH),
+                        None if pair == zu.pair => gx + OWN_BONUS,
+                        None => gx,
+                    };
+                    acc += v;
+                    *r = acc;
+                }
+            },
+        );
     let ctx = Window {
         prep,
         length,
@@ -1035,9 +1081,13 @@ struct Gains<'a, 'p> {
     counts: Vec<u32>,
     /// The distinct (words, anchors) pairs of the window.
     pairs: Vec<(usize, usize)>,
+}
+
+/// One worker's scratch space for `Gains::row` (the index itself is shared).
+struct GainScratch {
     /// Gain without a shared key, per `pairs` entry, for the current unit.
     no_hit: Vec<f64>,
-    /// Scratch per sentence, valid where `mark == stamp`: hit sum and anchors found.
+    /// Per sentence, valid where `mark == stamp`: hit sum and anchors found.
     hit: Vec<f64>,
     found: Vec<u32>,
     mark: Vec<u32>,
@@ -1111,8 +1161,14 @@ impl<'a, 'p> Gains<'a, 'p> {
             words,
             anchors,
             counts,
-            no_hit: vec![0.0; pairs.len()],
             pairs,
+        }
+    }
+
+    fn scratch(&self) -> GainScratch {
+        let n = self.words.len();
+        GainScratch {
+            no_hit: vec![0.0; self.pairs.len()],
             hit: vec![0.0; n],
             found: vec![0; n],
             mark: vec![0; n],
@@ -1122,10 +1178,10 @@ impl<'a, 'p> Gains<'a, 'p> {
     }
 
     /// `out[x] = Model::gain(pred, base, sentence x)` for every sentence of the window.
-    fn row(&mut self, pred: &ZhPred, base: f64, out: &mut [f64]) {
+    fn row(&self, sc: &mut GainScratch, pred: &ZhPred, base: f64, out: &mut [f64]) {
         let m = self.model;
-        self.stamp += 1;
-        self.touched.clear();
+        sc.stamp += 1;
+        sc.touched.clear();
         for (k, w) in &pred.keys {
             let Some(&(idf, a, b)) = self.index.get(k) else {
                 continue;
@@ -1133,29 +1189,29 @@ impl<'a, 'p> Gains<'a, 'p> {
             let t = *w as f64 * idf;
             for &(x, anchor) in &self.post[a as usize..b as usize] {
                 let x = x as usize;
-                if self.mark[x] != self.stamp {
-                    self.mark[x] = self.stamp;
-                    self.hit[x] = 0.0;
-                    self.found[x] = 0;
-                    self.touched.push(x as u32);
+                if sc.mark[x] != sc.stamp {
+                    sc.mark[x] = sc.stamp;
+                    sc.hit[x] = 0.0;
+                    sc.found[x] = 0;
+                    sc.touched.push(x as u32);
                 }
-                self.hit[x] += t;
-                self.found[x] += anchor as u32;
+                sc.hit[x] += t;
+                sc.found[x] += anchor as u32;
             }
         }
-        for (v, &(words, anchors)) in self.no_hit.iter_mut().zip(&self.pairs) {
+        for (v, &(words, anchors)) in sc.no_hit.iter_mut().zip(&self.pairs) {
             *v = m.gain_of(0.0, base, words, anchors);
         }
         for (o, &c) in out.iter_mut().zip(&self.counts) {
-            *o = self.no_hit[c as usize];
+            *o = sc.no_hit[c as usize];
         }
-        for &x in &self.touched {
+        for &x in &sc.touched {
             let x = x as usize;
             out[x] = m.gain_of(
-                self.hit[x],
+                sc.hit[x],
                 base,
                 self.words[x],
-                self.anchors[x] - self.found[x] as usize,
+                self.anchors[x] - sc.found[x] as usize,
             );
         }
     }
@@ -1461,15 +1517,23 @@ fn upper_bounds(ctx: &Window) -> Vec<f64> {
     } = *ctx;
     let w = ns + 1;
     let mut v = vec![0.0f64; (nu + 1) * w];
-    let skip = |x: usize| {
-        if displaced[s0 + x].is_some() {
-            0.0
-        } else {
-            SKIP_EN
-        }
-    };
+    // Per sentence, the costs that do not depend on the unit, in compact arrays (the cell
+    // loop below runs units × sentences times): skipping it, a run entering its block, and
+    // (pair, whether a run starting there cuts into a block).
+    let skip: Vec<f64> = displaced[s0..s0 + ns]
+        .iter()
+        .map(|d| if d.is_some() { 0.0 } else { SKIP_EN })
+        .collect();
+    let join: Vec<f64> = starts
+        .windows(2)
+        .map(|p| if p[1] > p[0] { JOIN_COST } else { 0.0 })
+        .collect();
+    let mid: Vec<(usize, bool)> = prep.en_units[s0..s0 + ns]
+        .iter()
+        .map(|u| (u.0.pair, !u.0.block_start))
+        .collect();
     for s in (0..ns).rev() {
-        v[nu * w + s] = v[nu * w + s + 1] - skip(s);
+        v[nu * w + s] = v[nu * w + s + 1] - skip[s];
     }
     // open[s]: best still to come when unit u has taken sentences up to s − 1 and may go on.
     let mut open = vec![0.0f64; w];
@@ -1477,24 +1541,19 @@ fn upper_bounds(ctx: &Window) -> Vec<f64> {
         let zu = &prep.zh_units[u0 + u].0;
         let row = &pre[u * w..(u + 1) * w];
         let (vu, vn) = v.split_at_mut((u + 1) * w);
-        let (vu, vn) = (&mut vu[u * w..], &vn[..w]);
+        let (vu, vn) = (&mut vu[u * w..(u + 1) * w], &vn[..w]);
         vu[ns] = vn[ns] - SKIP_ZH;
         open[ns] = vn[ns];
         for s in (0..ns).rev() {
             let g = row[s + 1] - row[s];
-            let eu = &prep.en_units[s0 + s].0;
-            let join = if starts[s + 1] > starts[s] {
-                JOIN_COST
-            } else {
-                0.0
-            };
-            let cut = if !eu.block_start && (eu.pair != zu.pair || zu.first_of_pair) {
+            let (pair, inside) = mid[s];
+            let cut = if inside && (pair != zu.pair || zu.first_of_pair) {
                 CUT_COST
             } else {
                 0.0
             };
-            open[s] = (g - join + open[s + 1]).max(vn[s]);
-            vu[s] = (vu[s + 1] - skip(s))
+            open[s] = (g - join[s] + open[s + 1]).max(vn[s]);
+            vu[s] = (vu[s + 1] - skip[s])
                 .max(vn[s] - SKIP_ZH)
                 .max(g - cut + open[s + 1]);
         }
@@ -1826,13 +1885,14 @@ mod tests {
         let length = LengthModel::fit(doc);
         let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
         let m = &prep.model;
-        let mut gains = Gains::new(m, &prep.en_units);
+        let gains = Gains::new(m, &prep.en_units);
+        let mut sc = gains.scratch();
         let mut out = vec![0.0; prep.en_units.len()];
         let (mut shared, mut none) = (0, 0);
         for (_, pred, base, _) in &prep.zh_units {
-            gains.row(pred, *base, &mut out);
-            shared += gains.touched.len();
-            none += out.len() - gains.touched.len();
+            gains.row(&mut sc, pred, *base, &mut out);
+            shared += sc.touched.len();
+            none += out.len() - sc.touched.len();
             for (x, (_, bag, _)) in prep.en_units.iter().enumerate() {
                 assert_eq!(out[x].to_bits(), m.gain(pred, *base, bag).to_bits());
             }
