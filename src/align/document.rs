@@ -1620,7 +1620,7 @@ impl RangeMax {
             let (prev, cur) = (&lower[l - 1], &mut upper[0]);
             let half = span / 2;
             for (k, c) in cur[..len + 1 - span].iter_mut().enumerate() {
-                *c = prev[k].max(prev[k + half]);
+                *c = max_of(prev[k], prev[k + half]);
             }
             span *= 2;
         }
@@ -1631,8 +1631,17 @@ impl RangeMax {
         debug_assert!(self.lo <= a && a <= b && b <= self.hi && b - a < MAX_RUN);
         let l = (usize::BITS - 1 - (b - a + 1).leading_zeros()) as usize;
         let lv = &self.levels[l];
-        lv[a - self.lo].max(lv[b + 1 - (1 << l) - self.lo])
+        max_of(lv[a - self.lo], lv[b + 1 - (1 << l) - self.lo])
     }
+}
+
+/// The larger of two numbers by one comparison (one `maxpd`, which vectorises), not
+/// `f64::max`'s NaN-aware sequence: the DP's values are never NaN (finite gains, costs and
+/// bounds), and where the two differ (−0.0 against 0.0) they compare equal anyway, so every
+/// comparison with the result comes out the same.
+#[inline]
+fn max_of(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
 }
 
 /// The length z of the current unit by English length, memoised (lengths are whole numbers
