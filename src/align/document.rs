@@ -23,7 +23,14 @@
 //!
 //! Cost: screening is linear with a bounded candidate list per pair; a window costs
 //! units × sentences × run length, and windows are at most `MAX_WINDOW` pairs, so the whole is
-//! linear in the document for a bounded damage density.
+//! linear in the document for a bounded damage density. The DP keeps two rows of scores and
+//! the back pointers only over each row's band of reached cells (`Back`), so its memory is
+//! the gains and bounds tables plus the band, not four units × sentences tables.
+//!
+//! Threads: the per-pair preparation (sentences, bags, predictions, lengths), a window's gain
+//! rows, and the displaced-copy search (beside the screening) run on rayon; each result is a
+//! pure function of its inputs collected in order, so the alignment is the same at any thread
+//! count (`--jobs 1` included).
 
 use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_base};
 use crate::analysis::LengthModel;
