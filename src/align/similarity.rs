@@ -361,7 +361,15 @@ impl<'a> Model<'a> {
             .iter()
             .filter(|a| p.keys.binary_search_by(|x| x.0.cmp(a)).is_err())
             .count();
-        hit - base * en.words as f64 / self.avg_words - ANCHOR_MISS * missed as f64
+        self.gain_of(hit, base, en.words, missed)
+    }
+
+    /// `gain` from its parts: `hit`, the weighted idf of the shared keys summed in key order,
+    /// and `missed`, the English anchors the Chinese lacks. Callers that find the shared keys
+    /// another way (`align::document`'s window gains) end with this same arithmetic.
+    #[inline]
+    pub fn gain_of(&self, hit: f64, base: f64, words: usize, missed: usize) -> f64 {
+        hit - base * words as f64 / self.avg_words - ANCHOR_MISS * missed as f64
     }
 
     /// Share of the English keys (idf-weighted) that the Chinese predicts, in [0,1].
@@ -378,6 +386,24 @@ impl<'a> Model<'a> {
     fn en_sums(&self, p: &ZhPred, en: &EnBag, mut hit: impl FnMut(usize)) -> (f64, f64) {
         let (cached_by, cached_et) = en.idf_sum.get();
         if cached_by == self.id {
+            if p.keys.len() > 8 * en.keys.len() {
+                // A long prediction against a short sentence: each English key is searched
+                // for in what is left of the Chinese keys. The same matches as the merge
+                // below, met in the same (English key) order, so the same sum.
+                let mut eg = 0.0;
+                let mut i = 0;
+                for &b in &en.keys {
+                    match p.keys[i..].binary_search_by(|x| x.0.cmp(&b)) {
+                        Ok(k) => {
+                            i += k;
+                            eg += self.idf(b);
+                            hit(i);
+                        }
+                        Err(k) => i += k,
+                    }
+                }
+                return (eg, cached_et);
+            }
             // Only the shared keys matter: a merge with computed steps (see `gain`); on a
             // match only `j` moves, as in the loop below.
             let mut eg = 0.0;
@@ -429,6 +455,11 @@ impl<'a> Model<'a> {
             &mut heap
         };
         let (eg, et) = self.en_sums(p, en, |i| found[i / 64] |= 1 << (i % 64));
+        if eg == 0.0 {
+            // No shared key (every idf is at least 0.1): both coverages are 0, and so is
+            // their product's root, 0.0 exactly as computed below.
+            return 0.0;
+        }
         let en_cov = if et > 0.0 { eg / et } else { 0.0 };
         // Item weights are 1 and 2, so these sums are small integers: exact in any order.
         let (mut got, mut tot) = (0.0, 0.0);
@@ -804,6 +835,48 @@ mod tests {
                 assert_eq!(g.to_bits(), gain_reference(&m, &p, base, b).to_bits());
             }
         }
+    }
+
+    #[test]
+    fn long_predictions_against_short_sentences_match_the_reference() {
+        // Many Latin words in the Chinese (many keys) against short English sentences: the
+        // search path of `en_sums` (taken once a bag's idf sum is cached).
+        let words: Vec<String> = (0..120).map(|i| format!("term{i}x")).collect();
+        let zh = format!("我们讨论 {} 这些。", words.join(" 和 "));
+        let en: Vec<EnBag> = [
+            "Term3x and term77x matter.",
+            "Nothing shared here at all.",
+            "We saw term119x, term0x and Term64x today.",
+            "Term5x",
+        ]
+        .iter()
+        .map(|t| en_bag(t))
+        .collect();
+        let refs: Vec<&EnBag> = en.iter().collect();
+        let m = Model::new(None, &refs, Assoc::default());
+        let p = m.zh_pred(&zh);
+        let mut searched = 0;
+        for b in &en {
+            searched += (p.keys.len() > 8 * b.keys.len()) as usize;
+            for _ in 0..2 {
+                assert_eq!(m.sim(&p, b).to_bits(), sim_reference(&m, &p, b).to_bits());
+                assert_eq!(
+                    m.en_cov(&p, b).to_bits(),
+                    {
+                        let (mut eg, mut et) = (0.0, 0.0);
+                        for k in &b.keys {
+                            et += m.idf(*k);
+                            if p.keys.binary_search_by(|x| x.0.cmp(k)).is_ok() {
+                                eg += m.idf(*k);
+                            }
+                        }
+                        if et > 0.0 { eg / et } else { 0.0 }
+                    }
+                    .to_bits()
+                );
+            }
+        }
+        assert!(searched >= 3, "{searched}");
     }
 
     #[test]
