@@ -4,8 +4,9 @@
 //! Texts are normalised (lowercase; only letters, digits and Han kept). Candidates come from a
 //! min-hash sketch (the 4 smallest hashes of word 3-grams for English, character 4-grams for
 //! Chinese), so the cost is linear; each candidate pair is then compared with strsim's
-//! normalised Levenshtein (`similarity`), or by containment of the shorter text in the longer
-//! (a displaced block that is part of another). A duplicate is reported when `similarity ≥
+//! normalised Levenshtein (`similarity`; the distance computed bit-parallel by
+//! `text::edit::levenshtein`), or by containment of the shorter text in the longer (a
+//! displaced block that is part of another). A duplicate is reported when `similarity ≥
 //! min_similarity` or containment holds, both texts have at least `min_chars` normalised
 //! characters (so stock replies like "Yeah." / 是的。 that legitimately repeat stay quiet), and
 //! the other side of the two pairs differs (a whole pair repeated is a repeated line, e.g. a
@@ -331,7 +332,7 @@ fn cut_similarity(
     if !contained && 1.0 - (edit::bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
         return None;
     }
-    Some(strsim::normalized_levenshtein(&x, &y))
+    Some(edit::normalized_levenshtein(&x, &y))
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -395,7 +396,7 @@ impl Check for Duplicate {
                     (Some(x), Some(y)) if x == y => 1.0,
                     (Some(x), Some(y)) => {
                         let cut = |t: &str| t.chars().take(600).collect::<String>();
-                        strsim::normalized_levenshtein(&cut(x), &cut(y))
+                        edit::normalized_levenshtein(&cut(x), &cut(y))
                     }
                     _ => 0.0,
                 };
