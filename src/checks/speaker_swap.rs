@@ -162,6 +162,9 @@ impl Check for SpeakerSwap {
             .filter(|l| near(l).is_none())
             .cloned()
             .collect();
+        // Per speaker (case folded): the names of its first label, and their patterns once
+        // a turn needs them.
+        let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut vocatives: BTreeMap<String, Vocatives> = BTreeMap::new();
         let mut hits = Vec::new();
         for (i, pair) in doc.pairs.iter().enumerate() {
@@ -209,13 +212,24 @@ impl Check for SpeakerSwap {
             }
             // Self-address, checked on the English first, then the Chinese.
             if let Some(sp) = speaker(pair) {
-                let voc = vocatives
-                    .entry(norm(sp))
-                    .or_insert_with(|| Vocatives::new(&names_of(sp)));
-                let found = [&pair.en, &pair.zh]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|seg| voc.find(&seg.text).map(|n| (n, seg)));
+                let key = norm(sp);
+                let names = names.entry(key.clone()).or_insert_with(|| names_of(sp));
+                // Every vocative pattern holds its name literally (escaped, case-sensitive),
+                // so a turn that contains none of the names addresses none of them: its
+                // patterns are neither compiled nor run.
+                let segs = [&pair.en, &pair.zh].into_iter().flatten();
+                let found = if segs
+                    .clone()
+                    .any(|seg| names.iter().any(|n| seg.text.contains(n.as_str())))
+                {
+                    let voc = vocatives
+                        .entry(key)
+                        .or_insert_with(|| Vocatives::new(names));
+                    segs.clone()
+                        .find_map(|seg| voc.find(&seg.text).map(|n| (n, seg)))
+                } else {
+                    None
+                };
                 if let Some((name, _)) = found {
                     let others: Vec<&String> =
                         real.iter().filter(|r| norm(r) != norm(sp)).collect();
