@@ -74,39 +74,57 @@ pub fn normalise(t: &str) -> String {
 
 /// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
 /// characters written other than the separating spaces (lower-casing may write several for
-/// one: İ → i̇). ASCII characters take a fast path with the same result: `char::is_alphanumeric`
-/// and `to_lowercase` agree with their ASCII forms on ASCII.
+/// one: İ → i̇). ASCII characters and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of
+/// Chinese text) take fast paths with the same result: `char::is_alphanumeric` and
+/// `to_lowercase` agree with their ASCII forms on ASCII, and every ideograph of that block is
+/// alphanumeric and its own lower case (checked for each one in the tests), so neither
+/// Unicode table is searched for them.
 fn normalise_into(t: &str, out: &mut String) -> usize {
     out.reserve(t.len());
     let mut count = 0usize;
     let mut space = false;
     for c in t.chars() {
-        let keep = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if keep {
-            // A separator only between kept characters of this text (`count` > 0 once one is
-            // written), never leading.
-            if space && count > 0 {
-                out.push(' ');
+        // A kept character writes its one-character lower case (`Some`) or its full lower
+        // case (`None`); any other is a separator.
+        let simple = if c.is_ascii() {
+            if !c.is_ascii_alphanumeric() {
+                space = true;
+                continue;
             }
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+            Some(c.to_ascii_lowercase())
+        } else if is_unified_ideograph(c) {
+            Some(c)
+        } else if c.is_alphanumeric() {
+            None
+        } else {
+            space = true;
+            continue;
+        };
+        // A separator only between kept characters of this text (`count` > 0 once one is
+        // written), never leading.
+        if space && count > 0 {
+            out.push(' ');
+        }
+        match simple {
+            Some(l) => {
+                out.push(l);
                 count += 1;
-            } else {
+            }
+            None => {
                 for l in c.to_lowercase() {
                     out.push(l);
                     count += 1;
                 }
             }
-            space = false;
-        } else {
-            space = true;
         }
+        space = false;
     }
     count
+}
+
+/// U+4E00..=U+9FFF: the CJK Unified Ideographs block.
+fn is_unified_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
@@ -546,6 +564,16 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn unified_ideographs_are_alphanumeric_and_their_own_lower_case() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(is_unified_ideograph(c));
+            assert!(c.is_alphanumeric(), "{c}");
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
+        assert!(!is_unified_ideograph('\u{4DFF}') && !is_unified_ideograph('\u{A000}'));
     }
 
     #[test]
