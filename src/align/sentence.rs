@@ -198,6 +198,7 @@ impl TermHits {
     }
 
     /// Terms of the Chinese sentences `zh` found / not found in the English sentences `en`.
+    #[inline]
     fn count(&self, zh: Range<usize>, en: Range<usize>) -> (usize, usize) {
         let (mut found, mut missing) = (0, 0);
         for i in zh {
@@ -206,12 +207,18 @@ impl TermHits {
                 continue;
             }
             let mut hit = 0;
-            for blk in 0..blocks {
-                let mut any = 0u64;
-                for j in en.clone() {
-                    any |= self.bits[off + j * blocks + blk];
+            if blocks == 1 {
+                // Up to 64 terms (nearly always): the rows of `en` are contiguous.
+                let rows = &self.bits[off + en.start..off + en.end];
+                hit = rows.iter().fold(0u64, |a, &r| a | r).count_ones() as usize;
+            } else {
+                for blk in 0..blocks {
+                    let mut any = 0u64;
+                    for j in en.clone() {
+                        any |= self.bits[off + j * blocks + blk];
+                    }
+                    hit += any.count_ones() as usize;
                 }
-                hit += any.count_ones() as usize;
             }
             found += hit;
             missing += n - hit;
@@ -308,6 +315,46 @@ impl<'m> Aligner<'m> {
         }
     }
 
+    /// The cost of every matching bead that fits in the table (`di <= i`, `dj <= j`), at
+    /// `(i * (m + 1) + j) * MATCH_BEADS.len() + bead`: with deletions allowed every cell is
+    /// reachable, so the alignment needs all of them; computing them in one pass, by run of
+    /// Chinese sentences, spares a check per cell and bead. Slots of beads that do not fit
+    /// stay NaN and are never read.
+    fn fill_memo(&mut self, params: &AlignParams) {
+        let (n, m) = (self.zu.len(), self.eu.len());
+        let w = m + 1;
+        let model = self.model;
+        self.memo = vec![f64::NAN; (n + 1) * w * MATCH_BEADS.len()];
+        for i in 1..=n {
+            for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
+                if di > i {
+                    continue;
+                }
+                let k = i * MAX_SIDE + di - 1;
+                let z = &self.zs[k];
+                let zu = &self.zu[i - di..i];
+                // The length cost's denominator depends on the Chinese side only: one square
+                // root per run of Chinese sentences, not one per bead.
+                let a = z.len;
+                let sigma = (model.s0 * model.s0 + params.k_scale * model.k / a.max(0.5)).sqrt();
+                for j in dj..=m {
+                    let found_missing = if z.terms == 0 {
+                        (0, 0)
+                    } else {
+                        self.terms.count(i - di..i, j - dj..j)
+                    };
+                    self.memo[(i * w + j) * MATCH_BEADS.len() + b] = bead_cost(
+                        (zu, z, sigma),
+                        (&self.eu[j - dj..j], &self.es[j * MAX_SIDE + dj - 1]),
+                        found_missing,
+                        model,
+                        params,
+                    ) + pen;
+                }
+            }
+        }
+    }
+
     pub fn align(&mut self, params: &AlignParams) -> Alignment {
         let (n, m) = (self.zu.len(), self.eu.len());
         // Without deletions every bead takes at most three sentences of a side for each one
@@ -327,28 +374,10 @@ impl<'m> Aligner<'m> {
             params.k_scale.to_bits(),
         ];
         if self.memo_key != Some(key) {
-            self.memo = vec![f64::NAN; (n + 1) * (m + 1) * MATCH_BEADS.len()];
+            self.fill_memo(params);
             self.memo_key = Some(key);
         }
-        let model = self.model;
-        // The length cost's denominator depends on the Chinese side only: one square root per
-        // run of Chinese sentences, not one per bead.
-        let sigma: Vec<f64> = self
-            .zs
-            .iter()
-            .map(|s| {
-                let a = s.len;
-                (model.s0 * model.s0 + params.k_scale * model.k / a.max(0.5)).sqrt()
-            })
-            .collect();
-        let (zu, eu, zs, es, terms, memo) = (
-            &self.zu,
-            &self.eu,
-            &self.zs,
-            &self.es,
-            &self.terms,
-            &mut self.memo,
-        );
+        let memo = &self.memo;
         let inf = f64::INFINITY;
         // cost[at(i, j)]: best cost aligning zh[..i] with en[..j]; back[at(i, j)]: the last
         // bead's sizes and cost. One flat table each (row-major), not a vector per row.
@@ -371,26 +400,12 @@ impl<'m> Aligner<'m> {
                         arg = (di, dj, c);
                     }
                 };
-                for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
-                    if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
-                        let slot = &mut memo[at(i, j) * MATCH_BEADS.len() + b];
-                        if slot.is_nan() {
-                            let k = i * MAX_SIDE + di - 1;
-                            let z = &zs[k];
-                            let found_missing = if z.terms == 0 {
-                                (0, 0)
-                            } else {
-                                terms.count(i - di..i, j - dj..j)
-                            };
-                            *slot = bead_cost(
-                                (&zu[i - di..i], z, sigma[k]),
-                                (&eu[j - dj..j], &es[j * MAX_SIDE + dj - 1]),
-                                found_missing,
-                                model,
-                                params,
-                            ) + pen;
+                if i >= 1 && j >= 1 {
+                    let slots = &memo[at(i, j) * MATCH_BEADS.len()..][..MATCH_BEADS.len()];
+                    for (&(di, dj, _), &c) in MATCH_BEADS.iter().zip(slots) {
+                        if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
+                            consider(di, dj, c);
                         }
-                        consider(di, dj, *slot);
                     }
                 }
                 if params.allow_deletions {
