@@ -94,6 +94,9 @@ fn normalise_into(t: &str, out: &mut String) -> usize {
             Some(c.to_ascii_lowercase())
         } else if is_unified_ideograph(c) {
             Some(c)
+        } else if is_common_cjk_punctuation(c) {
+            space = true;
+            continue;
         } else if c.is_alphanumeric() {
             None
         } else {
@@ -120,6 +123,32 @@ fn normalise_into(t: &str, out: &mut String) -> usize {
         space = false;
     }
     count
+}
+
+/// The punctuation of Chinese text (none of it alphanumeric, checked in the tests): a
+/// separator without a search of the Unicode tables.
+fn is_common_cjk_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '？'
+            | '！'
+            | '：'
+            | '；'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '…'
+            | '—'
+    )
 }
 
 /// U+4E00..=U+9FFF: the CJK Unified Ideographs block.
@@ -574,6 +603,9 @@ mod tests {
             assert!(c.to_lowercase().eq([c]), "{c}");
         }
         assert!(!is_unified_ideograph('\u{4DFF}') && !is_unified_ideograph('\u{A000}'));
+        for c in "，。、？！：；“”‘’（）《》「」…—".chars() {
+            assert!(is_common_cjk_punctuation(c) && !c.is_alphanumeric(), "{c}");
+        }
     }
 
     #[test]
