@@ -98,9 +98,11 @@ struct Unit {
     brackets: usize,
 }
 
-/// The sentence's features and its lower-case Latin words (Chinese side: the terms; English
-/// side: every word), words of two or more ASCII letters, in text order.
-fn unit(text: &str, lang: Lang) -> (Unit, Vec<String>) {
+/// The sentence's features and, when `want_words`, its Latin words (Chinese side: the terms;
+/// English side: every word): runs of two or more ASCII letters, in text order, as written
+/// (compared ignoring ASCII case, which is what lower-casing both sides did, without a
+/// `String` per word).
+fn unit(text: &str, lang: Lang, want_words: bool) -> (Unit, Vec<&str>) {
     let len = match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
@@ -123,8 +125,9 @@ fn unit(text: &str, lang: Lang) -> (Unit, Vec<String>) {
         }
         if let Some(s) = start.take()
             && k - s >= 2
+            && want_words
         {
-            words.push(text[s..k].to_ascii_lowercase());
+            words.push(&text[s..k]);
         }
         match b {
             b'?' => questions += 1,
@@ -134,8 +137,9 @@ fn unit(text: &str, lang: Lang) -> (Unit, Vec<String>) {
     }
     if let Some(s) = start
         && bytes.len() - s >= 2
+        && want_words
     {
-        words.push(text[s..].to_ascii_lowercase());
+        words.push(&text[s..]);
     }
     if !text.is_ascii() {
         questions += text.matches('？').count();
@@ -152,6 +156,12 @@ fn unit(text: &str, lang: Lang) -> (Unit, Vec<String>) {
     )
 }
 
+/// Whether the lower-cased `word` starts with the lower-cased `term` (both runs of ASCII
+/// letters).
+fn starts_with_ignore_case(word: &str, term: &str) -> bool {
+    word.len() >= term.len() && word.as_bytes()[..term.len()].eq_ignore_ascii_case(term.as_bytes())
+}
+
 /// For each Chinese sentence, which of its Latin terms each English sentence contains (as a
 /// word prefix: eval ↔ evals), as bit sets: the term test of every bead is then a few ORs
 /// and popcounts instead of string comparisons repeated for each bead a pair of sentences
@@ -165,16 +175,20 @@ struct TermHits {
 }
 
 impl TermHits {
-    fn new(zh_terms: &[Vec<String>], en_words: &[Vec<String>]) -> TermHits {
+    /// `en_words` may be empty when no Chinese sentence has a term (no row is read then).
+    fn new(zh_terms: &[Vec<&str>], en_words: &[Vec<&str>]) -> TermHits {
         let mut t = TermHits::default();
         for terms in zh_terms {
             let blocks = terms.len().div_ceil(64);
             t.zh.push((terms.len(), blocks, t.bits.len()));
+            if blocks == 0 {
+                continue;
+            }
             for words in en_words {
                 let row = t.bits.len();
                 t.bits.resize(row + blocks, 0);
                 for (k, term) in terms.iter().enumerate() {
-                    if words.iter().any(|w| w.starts_with(term.as_str())) {
+                    if words.iter().any(|w| starts_with_ignore_case(w, term)) {
                         t.bits[row + k / 64] |= 1 << (k % 64);
                     }
                 }
@@ -184,6 +198,7 @@ impl TermHits {
     }
 
     /// Terms of the Chinese sentences `zh` found / not found in the English sentences `en`.
+    #[inline]
     fn count(&self, zh: Range<usize>, en: Range<usize>) -> (usize, usize) {
         let (mut found, mut missing) = (0, 0);
         for i in zh {
@@ -192,12 +207,18 @@ impl TermHits {
                 continue;
             }
             let mut hit = 0;
-            for blk in 0..blocks {
-                let mut any = 0u64;
-                for j in en.clone() {
-                    any |= self.bits[off + j * blocks + blk];
+            if blocks == 1 {
+                // Up to 64 terms (nearly always): the rows of `en` are contiguous.
+                let rows = &self.bits[off + en.start..off + en.end];
+                hit = rows.iter().fold(0u64, |a, &r| a | r).count_ones() as usize;
+            } else {
+                for blk in 0..blocks {
+                    let mut any = 0u64;
+                    for j in en.clone() {
+                        any |= self.bits[off + j * blocks + blk];
+                    }
+                    hit += any.count_ones() as usize;
                 }
-                hit += any.count_ones() as usize;
             }
             found += hit;
             missing += n - hit;
@@ -216,9 +237,44 @@ const MATCH_BEADS: &[(usize, usize, f64)] = &[
     (3, 1, 4.5),
 ];
 
+/// Most sentences on one side of a matching bead.
+const MAX_SIDE: usize = 3;
+
 /// Align two sentence lists. Deterministic: ties keep the first bead in the order above.
 pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams) -> Alignment {
     Aligner::new(zh, en, model).align(params)
+}
+
+/// The sums over the 1 to `MAX_SIDE` consecutive sentences on one side of a bead, computed
+/// once per run of sentences rather than for each bead that run takes part in.
+#[derive(Debug, Clone, Copy, Default)]
+struct Side {
+    /// Sum of the lengths, added in sentence order (as `Iterator::sum` does).
+    len: f64,
+    numbers: usize,
+    questions: usize,
+    brackets: usize,
+    /// Chinese side: the sentences' Latin terms (a bead without any skips the term count).
+    terms: usize,
+}
+
+/// `Side` of every run of 1..=MAX_SIDE sentences, at `end * MAX_SIDE + (count - 1)` for the
+/// run `end - count..end` (entries for runs that would start before 0 stay default).
+fn sides(units: &[Unit], terms: Option<&TermHits>) -> Vec<Side> {
+    let mut out = vec![Side::default(); (units.len() + 1) * MAX_SIDE];
+    for end in 1..=units.len() {
+        for d in 1..=MAX_SIDE.min(end) {
+            let us = &units[end - d..end];
+            out[end * MAX_SIDE + d - 1] = Side {
+                len: us.iter().map(|u| u.len).sum(),
+                numbers: us.iter().map(|u| u.numbers.len()).sum(),
+                questions: us.iter().map(|u| u.questions).sum(),
+                brackets: us.iter().map(|u| u.brackets).sum(),
+                terms: terms.map_or(0, |t| (end - d..end).map(|i| t.zh[i].0).sum()),
+            };
+        }
+    }
+    out
 }
 
 /// Aligns one pair of sentence lists several times (e.g. with and without deletions): the
@@ -227,6 +283,8 @@ pub fn align(zh: &[&str], en: &[&str], model: &LengthModel, params: &AlignParams
 pub struct Aligner<'m> {
     zu: Vec<Unit>,
     eu: Vec<Unit>,
+    zs: Vec<Side>,
+    es: Vec<Side>,
     terms: TermHits,
     model: &'m LengthModel,
     /// Cost of each matching bead ending at each cell, NaN until computed; valid for the
@@ -237,22 +295,77 @@ pub struct Aligner<'m> {
 
 impl<'m> Aligner<'m> {
     pub fn new(zh: &[&str], en: &[&str], model: &'m LengthModel) -> Aligner<'m> {
-        let (zu, zh_terms): (Vec<Unit>, Vec<Vec<String>>) =
-            zh.iter().map(|t| unit(t, Lang::Zh)).unzip();
-        let (eu, en_words): (Vec<Unit>, Vec<Vec<String>>) =
-            en.iter().map(|t| unit(t, Lang::En)).unzip();
+        let (zu, zh_terms): (Vec<Unit>, Vec<Vec<&str>>) =
+            zh.iter().map(|t| unit(t, Lang::Zh, true)).unzip();
+        // The English words are only compared with the Chinese terms: without any, they are
+        // not collected.
+        let want_words = zh_terms.iter().any(|t| !t.is_empty());
+        let (eu, en_words): (Vec<Unit>, Vec<Vec<&str>>) =
+            en.iter().map(|t| unit(t, Lang::En, want_words)).unzip();
+        let terms = TermHits::new(&zh_terms, &en_words);
         Aligner {
+            zs: sides(&zu, Some(&terms)),
+            es: sides(&eu, None),
             zu,
             eu,
-            terms: TermHits::new(&zh_terms, &en_words),
+            terms,
             model,
             memo: Vec::new(),
             memo_key: None,
         }
     }
 
+    /// The cost of every matching bead that fits in the table (`di <= i`, `dj <= j`), at
+    /// `(i * (m + 1) + j) * MATCH_BEADS.len() + bead`: with deletions allowed every cell is
+    /// reachable, so the alignment needs all of them; computing them in one pass, by run of
+    /// Chinese sentences, spares a check per cell and bead. Slots of beads that do not fit
+    /// stay NaN and are never read.
+    fn fill_memo(&mut self, params: &AlignParams) {
+        let (n, m) = (self.zu.len(), self.eu.len());
+        let w = m + 1;
+        let model = self.model;
+        self.memo = vec![f64::NAN; (n + 1) * w * MATCH_BEADS.len()];
+        for i in 1..=n {
+            for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
+                if di > i {
+                    continue;
+                }
+                let k = i * MAX_SIDE + di - 1;
+                let z = &self.zs[k];
+                let zu = &self.zu[i - di..i];
+                // The length cost's denominator depends on the Chinese side only: one square
+                // root per run of Chinese sentences, not one per bead.
+                let a = z.len;
+                let sigma = (model.s0 * model.s0 + params.k_scale * model.k / a.max(0.5)).sqrt();
+                for j in dj..=m {
+                    let found_missing = if z.terms == 0 {
+                        (0, 0)
+                    } else {
+                        self.terms.count(i - di..i, j - dj..j)
+                    };
+                    self.memo[(i * w + j) * MATCH_BEADS.len() + b] = bead_cost(
+                        (zu, z, sigma),
+                        (&self.eu[j - dj..j], &self.es[j * MAX_SIDE + dj - 1]),
+                        found_missing,
+                        model,
+                        params,
+                    ) + pen;
+                }
+            }
+        }
+    }
+
     pub fn align(&mut self, params: &AlignParams) -> Alignment {
         let (n, m) = (self.zu.len(), self.eu.len());
+        // Without deletions every bead takes at most three sentences of a side for each one
+        // of the other (1-3, 3-1), so more than three times as many sentences on one side
+        // leave no alignment at all: the table would end infinite, with no beads.
+        if !params.allow_deletions && (m > 3 * n || n > 3 * m) {
+            return Alignment {
+                beads: Vec::new(),
+                cost: f64::INFINITY,
+            };
+        }
         let key = [
             params.number_weight.to_bits(),
             params.term_weight.to_bits(),
@@ -261,11 +374,10 @@ impl<'m> Aligner<'m> {
             params.k_scale.to_bits(),
         ];
         if self.memo_key != Some(key) {
-            self.memo = vec![f64::NAN; (n + 1) * (m + 1) * MATCH_BEADS.len()];
+            self.fill_memo(params);
             self.memo_key = Some(key);
         }
-        let (zu, eu, terms, model, memo) =
-            (&self.zu, &self.eu, &self.terms, self.model, &mut self.memo);
+        let memo = &self.memo;
         let inf = f64::INFINITY;
         // cost[at(i, j)]: best cost aligning zh[..i] with en[..j]; back[at(i, j)]: the last
         // bead's sizes and cost. One flat table each (row-major), not a vector per row.
@@ -288,20 +400,12 @@ impl<'m> Aligner<'m> {
                         arg = (di, dj, c);
                     }
                 };
-                for (b, &(di, dj, pen)) in MATCH_BEADS.iter().enumerate() {
-                    if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
-                        let slot = &mut memo[at(i, j) * MATCH_BEADS.len() + b];
-                        if slot.is_nan() {
-                            let found_missing = terms.count(i - di..i, j - dj..j);
-                            *slot = bead_cost(
-                                &zu[i - di..i],
-                                &eu[j - dj..j],
-                                found_missing,
-                                model,
-                                params,
-                            ) + pen;
+                if i >= 1 && j >= 1 {
+                    let slots = &memo[at(i, j) * MATCH_BEADS.len()..][..MATCH_BEADS.len()];
+                    for (&(di, dj, _), &c) in MATCH_BEADS.iter().zip(slots) {
+                        if di <= i && dj <= j && cost[at(i - di, j - dj)].is_finite() {
+                            consider(di, dj, c);
                         }
-                        consider(di, dj, *slot);
                     }
                 }
                 if params.allow_deletions {
@@ -338,23 +442,21 @@ impl<'m> Aligner<'m> {
     }
 }
 
-/// The cost of a matching bead; `(found, missing)`: the Chinese terms found in / missing
-/// from the bead's English (`TermHits::count`).
+/// The cost of a matching bead: its Chinese sentences with their `Side` and the length
+/// cost's `sigma` for them, its English sentences with their `Side`, and `(found, missing)`:
+/// the Chinese terms found in / missing from the bead's English (`TermHits::count`).
 fn bead_cost(
-    zh: &[Unit],
-    en: &[Unit],
+    (zh, zs, sigma): (&[Unit], &Side, f64),
+    (en, es): (&[Unit], &Side),
     (found, missing): (usize, usize),
     model: &LengthModel,
     p: &AlignParams,
 ) -> f64 {
-    let a: f64 = zh.iter().map(|u| u.len).sum();
-    let b: f64 = en.iter().map(|u| u.len).sum();
-    let delta = ((b.max(0.5) / a.max(0.5)).ln() - model.mu)
-        / (model.s0 * model.s0 + p.k_scale * model.k / a.max(0.5)).sqrt();
+    let (a, b) = (zs.len, es.len);
+    let delta = ((b.max(0.5) / a.max(0.5)).ln() - model.mu) / sigma;
     let mut c = delta * delta / 2.0;
     // Numbers: matched ones attract, unmatched ones repel.
-    let count_nums = |us: &[Unit]| us.iter().map(|u| u.numbers.len()).sum::<usize>();
-    let (zn, en_n) = (count_nums(zh), count_nums(en));
+    let (zn, en_n) = (zs.numbers, es.numbers);
     let (mut unmatched, mut matched) = (0usize, 0usize);
     if zn == 0 || en_n == 0 {
         // Nothing to pair: every number is unmatched (no list of the English ones needed).
@@ -375,9 +477,8 @@ fn bead_cost(
     // Latin terms of the Chinese found in the English.
     c -= found.min(4) as f64 * p.term_weight;
     // Shapes: a question stays a question, a parenthesis stays a parenthesis.
-    let count = |us: &[Unit], f: fn(&Unit) -> usize| us.iter().map(f).sum::<usize>();
-    let q = count(zh, |u| u.questions).abs_diff(count(en, |u| u.questions));
-    let br = count(zh, |u| u.brackets).abs_diff(count(en, |u| u.brackets));
+    let q = zs.questions.abs_diff(es.questions);
+    let br = zs.brackets.abs_diff(es.brackets);
     c += (q + br).min(4) as f64 * p.shape_weight;
     c += missing.min(4) as f64 * p.term_weight * p.missing_term_scale;
     c
@@ -448,11 +549,16 @@ mod tests {
     #[test]
     fn term_hits_count_terms_found_as_word_prefixes() {
         // The direct count: each term of the Chinese sentences, found when a word of one of
-        // the English sentences starts with it.
-        fn direct(zh: &[Vec<String>], en: &[Vec<String>]) -> (usize, usize) {
+        // the English sentences starts with it, both lower-cased.
+        fn direct(zh: &[Vec<&str>], en: &[Vec<&str>]) -> (usize, usize) {
             let (mut found, mut missing) = (0, 0);
             for t in zh.iter().flatten() {
-                if en.iter().flatten().any(|w| w.starts_with(t.as_str())) {
+                let t = t.to_ascii_lowercase();
+                if en
+                    .iter()
+                    .flatten()
+                    .any(|w| w.to_ascii_lowercase().starts_with(t.as_str()))
+                {
                     found += 1;
                 } else {
                     missing += 1;
@@ -467,16 +573,16 @@ mod tests {
         let zh = [
             format!("第一句 {many} 以及 eval 和 AI。"),
             "没有术语。".to_string(),
-            "关于 RL 和 GPT 的 eval。".to_string(),
+            "关于 RL 和 GPT 的 Eval。".to_string(),
         ];
         let en = [
-            "The evals of tb and tz, with AI.".to_string(),
+            "The EVALS of tb and tz, with Ai.".to_string(),
             "Nothing here but ta.".to_string(),
             "RL training.".to_string(),
         ];
         let (zw, ew): (Vec<_>, Vec<_>) = (
-            zh.iter().map(|t| unit(t, Lang::Zh).1).collect(),
-            en.iter().map(|t| unit(t, Lang::En).1).collect(),
+            zh.iter().map(|t| unit(t, Lang::Zh, true).1).collect(),
+            en.iter().map(|t| unit(t, Lang::En, true).1).collect(),
         );
         assert_eq!(zw[0].len(), 72);
         let hits = TermHits::new(&zw, &ew);
@@ -508,5 +614,17 @@ mod tests {
         assert!(a.beads.is_empty());
         let empty = align(&[], &[], &m, &p);
         assert_eq!(empty.cost, 0.0);
+        // At three sentences to one an alignment exists (1-3, 1-3); one more and none does.
+        let zh = ["一。", "二。"];
+        let en = ["One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven."];
+        let fits = align(&zh, &en[..6], &m, &p);
+        assert!(fits.cost.is_finite());
+        assert_eq!(shape(&fits), vec![(1, 3), (1, 3)]);
+        let fits = align(&en[..6], &zh, &m, &p);
+        assert_eq!(shape(&fits), vec![(3, 1), (3, 1)]);
+        for a in [align(&zh, &en, &m, &p), align(&en, &zh, &m, &p)] {
+            assert!(a.cost.is_infinite());
+            assert!(a.beads.is_empty());
+        }
     }
 }

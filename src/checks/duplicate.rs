@@ -4,8 +4,9 @@
 //! Texts are normalised (lowercase; only letters, digits and Han kept). Candidates come from a
 //! min-hash sketch (the 4 smallest hashes of word 3-grams for English, character 4-grams for
 //! Chinese), so the cost is linear; each candidate pair is then compared with strsim's
-//! normalised Levenshtein (`similarity`), or by containment of the shorter text in the longer
-//! (a displaced block that is part of another). A duplicate is reported when `similarity ≥
+//! normalised Levenshtein (`similarity`; the distance computed bit-parallel by
+//! `text::edit::levenshtein`), or by containment of the shorter text in the longer (a
+//! displaced block that is part of another). A duplicate is reported when `similarity ≥
 //! min_similarity` or containment holds, both texts have at least `min_chars` normalised
 //! characters (so stock replies like "Yeah." / 是的。 that legitimately repeat stay quiet), and
 //! the other side of the two pairs differs (a whole pair repeated is a repeated line, e.g. a
@@ -73,39 +74,86 @@ pub fn normalise(t: &str) -> String {
 
 /// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
 /// characters written other than the separating spaces (lower-casing may write several for
-/// one: İ → i̇). ASCII characters take a fast path with the same result: `char::is_alphanumeric`
-/// and `to_lowercase` agree with their ASCII forms on ASCII.
+/// one: İ → i̇). ASCII characters and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of
+/// Chinese text) take fast paths with the same result: `char::is_alphanumeric` and
+/// `to_lowercase` agree with their ASCII forms on ASCII, and every ideograph of that block is
+/// alphanumeric and its own lower case (checked for each one in the tests), so neither
+/// Unicode table is searched for them.
 fn normalise_into(t: &str, out: &mut String) -> usize {
     out.reserve(t.len());
     let mut count = 0usize;
     let mut space = false;
     for c in t.chars() {
-        let keep = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if keep {
-            // A separator only between kept characters of this text (`count` > 0 once one is
-            // written), never leading.
-            if space && count > 0 {
-                out.push(' ');
+        // A kept character writes its one-character lower case (`Some`) or its full lower
+        // case (`None`); any other is a separator.
+        let simple = if c.is_ascii() {
+            if !c.is_ascii_alphanumeric() {
+                space = true;
+                continue;
             }
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+            Some(c.to_ascii_lowercase())
+        } else if is_unified_ideograph(c) {
+            Some(c)
+        } else if is_common_cjk_punctuation(c) {
+            space = true;
+            continue;
+        } else if c.is_alphanumeric() {
+            None
+        } else {
+            space = true;
+            continue;
+        };
+        // A separator only between kept characters of this text (`count` > 0 once one is
+        // written), never leading.
+        if space && count > 0 {
+            out.push(' ');
+        }
+        match simple {
+            Some(l) => {
+                out.push(l);
                 count += 1;
-            } else {
+            }
+            None => {
                 for l in c.to_lowercase() {
                     out.push(l);
                     count += 1;
                 }
             }
-            space = false;
-        } else {
-            space = true;
         }
+        space = false;
     }
     count
+}
+
+/// The punctuation of Chinese text (none of it alphanumeric, checked in the tests): a
+/// separator without a search of the Unicode tables.
+fn is_common_cjk_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '？'
+            | '！'
+            | '：'
+            | '；'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '…'
+            | '—'
+    )
+}
+
+/// U+4E00..=U+9FFF: the CJK Unified Ideographs block.
+fn is_unified_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
@@ -331,7 +379,7 @@ fn cut_similarity(
     if !contained && 1.0 - (edit::bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
         return None;
     }
-    Some(strsim::normalized_levenshtein(&x, &y))
+    Some(edit::normalized_levenshtein(&x, &y))
 }
 
 /// Share of the other side that must mirror the relation for two rows to count as parallel.
@@ -395,7 +443,7 @@ impl Check for Duplicate {
                     (Some(x), Some(y)) if x == y => 1.0,
                     (Some(x), Some(y)) => {
                         let cut = |t: &str| t.chars().take(600).collect::<String>();
-                        strsim::normalized_levenshtein(&cut(x), &cut(y))
+                        edit::normalized_levenshtein(&cut(x), &cut(y))
                     }
                     _ => 0.0,
                 };
@@ -545,6 +593,19 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn unified_ideographs_are_alphanumeric_and_their_own_lower_case() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(is_unified_ideograph(c));
+            assert!(c.is_alphanumeric(), "{c}");
+            assert!(c.to_lowercase().eq([c]), "{c}");
+        }
+        assert!(!is_unified_ideograph('\u{4DFF}') && !is_unified_ideograph('\u{A000}'));
+        for c in "，。、？！：；“”‘’（）《》「」…—".chars() {
+            assert!(is_common_cjk_punctuation(c) && !c.is_alphanumeric(), "{c}");
+        }
     }
 
     #[test]

@@ -102,8 +102,10 @@ impl Check for MissingSentences {
             allow_deletions: false,
             ..base.clone()
         };
+        // Per pair, the lengths of its two texts (computed once for the length model).
+        let lengths = ctx.shared.lengths(ctx.doc);
         let mut hits = Vec::new();
-        for pair in &ctx.doc.pairs {
+        for (pair, len) in ctx.doc.pairs.iter().zip(lengths) {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
@@ -121,7 +123,8 @@ impl Check for MissingSentences {
             let et: Vec<&str> = esent.iter().map(|s| s.text).collect();
             // The pair's overall length is evidence of which side lost text: each standard
             // deviation beyond the first makes an omission on that side cheaper.
-            let pair_z = model.z(zh_chars(&zs.text), en_chars(&es.text));
+            let (zh_len, en_len) = len.expect("a pair with both sides has lengths");
+            let pair_z = model.z(zh_len, en_len);
             // Whether a sentence of each side could be listed at all, decided before the
             // (costly) sentence features and alignments. A side with a single sentence never
             // is: were it unmatched, no matching bead could exist and the pair is skipped

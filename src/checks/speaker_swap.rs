@@ -162,6 +162,9 @@ impl Check for SpeakerSwap {
             .filter(|l| near(l).is_none())
             .cloned()
             .collect();
+        // Per speaker (case folded): the names of its first label; per name: its patterns,
+        // once a turn needs them.
+        let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut vocatives: BTreeMap<String, Vocatives> = BTreeMap::new();
         let mut hits = Vec::new();
         for (i, pair) in doc.pairs.iter().enumerate() {
@@ -209,13 +212,24 @@ impl Check for SpeakerSwap {
             }
             // Self-address, checked on the English first, then the Chinese.
             if let Some(sp) = speaker(pair) {
-                let voc = vocatives
-                    .entry(norm(sp))
-                    .or_insert_with(|| Vocatives::new(&names_of(sp)));
-                let found = [&pair.en, &pair.zh]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|seg| voc.find(&seg.text).map(|n| (n, seg)));
+                let names = names.entry(norm(sp)).or_insert_with(|| names_of(sp));
+                // The first name (in `names` order) addressed in the English, else in the
+                // Chinese. Every vocative pattern holds its name literally (escaped,
+                // case-sensitive), so a text that does not contain a name cannot address it:
+                // that name's patterns are neither compiled nor run. Patterns depend on the
+                // name alone, so they are kept per name.
+                let found = [&pair.en, &pair.zh].into_iter().flatten().find_map(|seg| {
+                    names
+                        .iter()
+                        .filter(|n| seg.text.contains(n.as_str()))
+                        .find_map(|n| {
+                            vocatives
+                                .entry(n.clone())
+                                .or_insert_with(|| Vocatives::new(std::slice::from_ref(n)))
+                                .find(&seg.text)
+                        })
+                        .map(|n| (n, seg))
+                });
                 if let Some((name, _)) = found {
                     let others: Vec<&String> =
                         real.iter().filter(|r| norm(r) != norm(sp)).collect();
@@ -282,5 +296,37 @@ mod tests {
         );
         assert_eq!(addressed("I asked Ilya about it.", &n), None);
         assert_eq!(addressed("That's what Sutskever argued", &n), None);
+    }
+
+    /// `run` skips a name's patterns for a text that does not contain the name: every
+    /// pattern that matches must match a text holding the name as written.
+    #[test]
+    fn a_vocative_match_contains_the_name_as_written() {
+        let texts = [
+            "Ilya, thank you so much.",
+            "ilya, thank you so much.",
+            "ILYA, thanks!",
+            "Thank you so much, ilya.",
+            "Thanks, Ilya Sutskever.",
+            "谢谢你，ilya",
+            "谢谢你，Ilya",
+            "Hey Dwarkesh, welcome.",
+            "So, sutskever.",
+        ];
+        let mut matched = 0;
+        for name in ["Ilya", "Sutskever", "Ilya Sutskever", "Dwarkesh"] {
+            let voc = Vocatives::new(&[name.to_string()]);
+            assert_eq!(voc.0[0].1.len(), 5, "every pattern compiles");
+            for t in texts {
+                if voc.find(t).is_some() {
+                    matched += 1;
+                    assert!(t.contains(name), "{name} in {t}");
+                }
+                for r in &voc.0[0].1 {
+                    assert!(!r.is_match(t) || t.contains(name), "{r} on {t}");
+                }
+            }
+        }
+        assert!(matched >= 4);
     }
 }
