@@ -458,7 +458,8 @@ impl Index {
     }
 }
 
-/// `strsim::normalized_levenshtein(a, b) >= 0.8`, without the quadratic distance when the
+/// `strsim::normalized_levenshtein(a, b) >= 0.8` (computed with the bit-parallel
+/// `text::edit::normalized_levenshtein`, tested equal to strsim's), without any distance when the
 /// character multisets already differ too much: the bag distance (characters of one text not
 /// matched in the other, the larger side) never exceeds the edit distance, and 1 − d/max_len
 /// only falls as d grows, so a bag distance failing the test means the distance fails it too.
@@ -470,7 +471,7 @@ fn near_same(a: &str, b: &str) -> bool {
     if 1.0 - (crate::text::edit::bag_distance(a, b) as f64) / (longest as f64) < 0.8 {
         return false;
     }
-    strsim::normalized_levenshtein(a, b) >= 0.8
+    crate::text::edit::normalized_levenshtein(a, b) >= 0.8
 }
 
 fn starts_mid_sentence(t: &str) -> bool {
