@@ -95,7 +95,12 @@ pub fn han_count(text: &str) -> usize {
 /// Language of a block by script, or None when it has neither Han nor Latin letters
 /// (numbers, punctuation).
 pub fn detect(text: &str) -> Option<Lang> {
-    let c = counts(text);
+    detect_counts(&counts(text))
+}
+
+/// `detect` from a text's counts. Counts add up over concatenation (whitespace counts for
+/// nothing), so the language of joined paragraphs is that of their summed counts.
+pub fn detect_counts(c: &ScriptCounts) -> Option<Lang> {
     if c.han > 0 && c.han * 4 >= c.latin {
         Some(Lang::Zh)
     } else if c.latin > 0 {
