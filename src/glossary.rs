@@ -93,26 +93,27 @@ impl Glossary {
         let mut terms = Vec::new();
         let mut by_en = BTreeMap::new();
         for (en, t) in raw.terms {
-            let line = term_line(text, &en);
+            // Only an error needs the line: finding it scans the file.
+            let line = || term_line(text, &en);
             let en_trim = en.trim();
             if en_trim.is_empty() || !en_trim.chars().any(|c| c.is_ascii_alphanumeric()) {
                 return Err(ConfigError::new(
                     file,
-                    line,
+                    line(),
                     format!("term `{en}`: the English term must contain Latin letters or digits"),
                 ));
             }
             if t.zh.is_empty() && !t.keep {
                 return Err(ConfigError::new(
                     file,
-                    line,
+                    line(),
                     format!("term `{en}`: give `zh = [...]` renderings or `keep = true`"),
                 ));
             }
             if let Some(bad) = t.zh.iter().find(|z| z.trim().is_empty()) {
                 return Err(ConfigError::new(
                     file,
-                    line,
+                    line(),
                     format!("term `{en}`: empty Chinese rendering {bad:?}"),
                 ));
             }
@@ -120,7 +121,7 @@ impl Glossary {
             if by_en.contains_key(&key) {
                 return Err(ConfigError::new(
                     file,
-                    line,
+                    line(),
                     format!("term `{en}` is listed twice (terms match case-insensitively)"),
                 ));
             }
