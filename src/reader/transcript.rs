@@ -23,8 +23,9 @@ struct Block {
     speaker: Option<String>,
     paragraphs: Vec<(usize, String)>,
     lang: Option<Lang>,
-    /// Script counts of the paragraphs together (their sum: see `script::detect_counts`),
-    /// so that a continuation line does not rejoin and rescan the whole block.
+    /// Han and Latin counts of the paragraphs together (their sum: see
+    /// `script::detect_counts`), so that a continuation line does not rejoin and rescan the
+    /// whole block.
     counts: ScriptCounts,
 }
 
@@ -48,8 +49,6 @@ impl Block {
         self.paragraphs.push((no, text));
         self.counts.han += counts.han;
         self.counts.latin += counts.latin;
-        self.counts.digits += counts.digits;
-        self.counts.visible += counts.visible;
     }
     /// `script::detect` of `text()`.
     fn detect(&self) -> Option<Lang> {
@@ -168,11 +167,11 @@ pub fn parse(path: &str, text: &str) -> Result<Document, InputError> {
                     Some(speaker),
                     no,
                     rest.to_string(),
-                    script::counts(rest),
+                    script::han_latin_counts(rest),
                 ))
             }
             None => {
-                let counts = script::counts(trimmed);
+                let counts = script::han_latin_counts(trimmed);
                 let line_lang = script::detect_counts(&counts);
                 let continues = blocks.last().is_some_and(|b| {
                     let bl = b.detect();
