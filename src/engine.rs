@@ -13,6 +13,7 @@ use crate::rules::{self, ConfigError, RuleDef, builtin};
 use crate::score;
 use crate::waivers::{self, BaselineEntry, RuleIds};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,13 +58,17 @@ impl Engine {
     pub fn load(opts: &LoadOptions) -> Result<Engine, ConfigError> {
         // Rules: built-in, then the user's directory by name.
         let mut defs: BTreeMap<String, RuleDef> = BTreeMap::new();
-        let mut sources: Vec<(String, String)> = builtin::RULES
+        let mut sources: Vec<(Cow<'static, str>, Cow<'static, str>)> = builtin::RULES
             .iter()
-            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .map(|&(f, t)| (Cow::Borrowed(f), Cow::Borrowed(t)))
             .collect();
         let mut raw = RawSettings::parse(builtin::SETTINGS.0, builtin::SETTINGS.1)?;
         if let Some(dir) = &opts.rules_dir {
-            sources.extend(rules::read_rules_dir(dir)?);
+            sources.extend(
+                rules::read_rules_dir(dir)?
+                    .into_iter()
+                    .map(|(f, t)| (Cow::Owned(f), Cow::Owned(t))),
+            );
             let s = dir.join("settings.toml");
             if s.exists() {
                 raw = raw.merge(RawSettings::parse(
@@ -83,16 +88,38 @@ impl Engine {
                 res.glossary = Some(g.display().to_string());
             }
         }
-        let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        for (file, text) in &sources {
-            let def = rules::parse_rule(file, text)?;
-            texts.insert(file.clone(), text.clone());
-            defs.insert(def.name.clone(), def);
-        }
-        if let Some(cfg) = &opts.config {
+        // The settings file is read and parsed before the rule files, so that the resources
+        // (glossary, lexicon) load while the rules are parsed; its errors are still reported
+        // after theirs, and every error is the same as when they were loaded one after another.
+        let config = opts.config.as_ref().map(|cfg| {
             let file = cfg.display().to_string();
             let text = read_file(cfg)?;
             let layer = RawSettings::parse(&file, &text)?;
+            Ok::<_, ConfigError>((file, text, layer))
+        });
+        let settings = match &config {
+            Some(Err(_)) => None,
+            Some(Ok((_, _, layer))) => Some(raw.merge(layer.clone())),
+            None => Some(raw),
+        }
+        .map(|raw| raw.merge(opts.flags.clone()).resolve());
+        let (parsed, resources) = rayon::join(
+            || {
+                sources
+                    .par_iter()
+                    .map(|(file, text)| rules::parse_rule(file, text))
+                    .collect::<Vec<_>>()
+            },
+            || settings.as_ref().map(Resources::load),
+        );
+        let mut texts: BTreeMap<&str, &str> = BTreeMap::new();
+        for ((file, text), def) in sources.iter().zip(parsed) {
+            let def = def?;
+            texts.insert(file, text);
+            defs.insert(def.name.clone(), def);
+        }
+        if let Some(config) = config {
+            let (file, text, layer) = config?;
             // Name the file and line of a `[rules.NAME]` table that names no rule.
             for name in layer.rules.iter().flat_map(|r| r.keys()) {
                 if !defs.contains_key(name) {
@@ -105,10 +132,8 @@ impl Engine {
                     ));
                 }
             }
-            raw = raw.merge(layer);
         }
-        raw = raw.merge(opts.flags.clone());
-        let settings = raw.resolve();
+        let settings = settings.expect("the settings file parsed");
 
         // Codes must be unique: they are public API.
         let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
@@ -116,7 +141,7 @@ impl Engine {
             if let Some(other) = codes.insert(&d.code, &d.name) {
                 return Err(ConfigError::new(
                     &d.source,
-                    rules::find_key_line(&texts[&d.source], "code"),
+                    rules::find_key_line(texts[d.source.as_str()], "code"),
                     format!("code {} is used by both `{other}` and `{}`", d.code, d.name),
                 ));
             }
@@ -151,7 +176,7 @@ impl Engine {
             }
             // Build even disabled rules, so a bad parameter fails at load time.
             let check = checks::build(&def.check, &params).map_err(|m| {
-                let text = &texts[&def.source];
+                let text = texts[def.source.as_str()];
                 let key = m.split('`').nth(1).unwrap_or("check");
                 ConfigError::new(&def.source, rules::find_key_line(text, key), m)
             })?;
@@ -176,7 +201,7 @@ impl Engine {
                 });
             }
         }
-        let resources = Resources::load(&settings)?;
+        let resources = resources.expect("loaded with the settings")?;
         Ok(Engine {
             all_rules,
             active,

@@ -18,18 +18,24 @@ pub struct Resources {
 }
 
 impl Resources {
+    /// The glossary and the lexicon load in parallel; a glossary error is reported first.
     pub fn load(settings: &Settings) -> Result<Resources, ConfigError> {
-        let glossary = match settings.glossary.as_deref() {
-            None => Glossary::default(),
-            Some(spec) => load_glossary(spec)?,
-        };
-        let lexicon = match &settings.lexicon {
-            Some(p) => Some(Arc::new(Lexicon::load(p).map_err(|m| {
-                ConfigError::new(&p.display().to_string(), None, format!("lexicon: {m}"))
-            })?)),
-            None => None,
-        };
-        Ok(Resources { glossary, lexicon })
+        let (glossary, lexicon) = rayon::join(
+            || match settings.glossary.as_deref() {
+                None => Ok(Glossary::default()),
+                Some(spec) => load_glossary(spec),
+            },
+            || match &settings.lexicon {
+                Some(p) => Lexicon::load(p).map(|l| Some(Arc::new(l))).map_err(|m| {
+                    ConfigError::new(&p.display().to_string(), None, format!("lexicon: {m}"))
+                }),
+                None => Ok(None),
+            },
+        );
+        Ok(Resources {
+            glossary: glossary?,
+            lexicon: lexicon?,
+        })
     }
 }
 

@@ -170,6 +170,62 @@ fn unknown_rule_key_in_settings_names_file_and_line() {
         );
 }
 
+/// The rule files, the settings file and the resources load concurrently; the error reported
+/// is still the first in load order: a rule file's before the settings file's, the settings
+/// file's before a missing glossary's, the glossary's before the lexicon's.
+#[test]
+fn configuration_errors_are_reported_in_load_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("bad.toml"),
+        "name = \"Bad Name\"\ncode = \"TQA999\"\ncheck = \"length_ratio\"\nseverity = \"minor\"\nmqm = \"x\"\nsummary = \"s\"\nmessage = \"m\"\ndocs = \"d\"\n",
+    )
+    .unwrap();
+    let syntax = dir.path().join("syntax.toml");
+    std::fs::write(&syntax, "x = [\n").unwrap();
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(&unknown, "[rules.nonexistent]\nenabled = false\n").unwrap();
+    let missing = dir.path().join("missing");
+    let both = dir.path().join("both.toml");
+    std::fs::write(
+        &both,
+        format!(
+            "[resources]\nglossary = \"{0}/g.toml\"\nlexicon = \"{0}/lex.gz\"\n",
+            missing.display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["audit"];
+        all.extend_from_slice(args);
+        let doc = fixture("clean.zh-en.md");
+        all.push(&doc);
+        let out = tqa().args(&all).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let (r, s, u, b) = (
+        rules.to_str().unwrap(),
+        syntax.to_str().unwrap(),
+        unknown.to_str().unwrap(),
+        both.to_str().unwrap(),
+    );
+    for cfg in [s, u, b] {
+        let e = run(&["--rules", r, "--config", cfg]);
+        assert!(e.contains("bad.toml:1: rule name `Bad Name`"), "{e}");
+    }
+    let e = run(&["--config", s]);
+    assert!(e.contains("syntax.toml:1:"), "{e}");
+    let e = run(&["--config", u]);
+    assert!(e.contains("no rule named `nonexistent`"), "{e}");
+    let e = run(&["--config", b]);
+    assert!(e.contains("g.toml: cannot read glossary"), "{e}");
+    let e = run(&["--config", b, "--select", "nosuch"]);
+    assert!(e.contains("`nosuch` names no rule"), "{e}");
+}
+
 #[test]
 fn unknown_parameter_in_a_rule_override_exits_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -70,32 +70,33 @@ fn names_of(label: &str) -> Vec<String> {
     v
 }
 
-/// Vocative patterns for a speaker's names, compiled once per label.
-struct Vocatives(Vec<(String, Vec<Regex>)>);
+/// Vocative patterns for a speaker's names, compiled once per label, and only for a name that
+/// occurs in a text: every pattern contains the name literally (case kept), so a text without
+/// it matches none, and most names never occur in their own speaker's turns (compiling the
+/// patterns of every name cost more than reading the document).
+struct Vocatives(Vec<(String, Option<Vec<Regex>>)>);
 
 impl Vocatives {
     fn new(names: &[String]) -> Vocatives {
-        Vocatives(
-            names
-                .iter()
-                .map(|n| {
-                    (
-                        n.clone(),
-                        patterns(n)
-                            .iter()
-                            .filter_map(|p| Regex::new(p).ok())
-                            .collect(),
-                    )
-                })
-                .collect(),
-        )
+        Vocatives(names.iter().map(|n| (n.clone(), None)).collect())
     }
     /// The name the text addresses in a vocative position.
-    fn find(&self, text: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(_, rs)| rs.iter().any(|r| r.is_match(text)))
-            .map(|(n, _)| n.clone())
+    fn find(&mut self, text: &str) -> Option<String> {
+        for (name, regexes) in &mut self.0 {
+            if !text.contains(name.as_str()) {
+                continue;
+            }
+            let regexes = regexes.get_or_insert_with(|| {
+                patterns(name)
+                    .iter()
+                    .filter_map(|p| Regex::new(p).ok())
+                    .collect()
+            });
+            if regexes.iter().any(|r| r.is_match(text)) {
+                return Some(name.clone());
+            }
+        }
+        None
     }
 }
 

@@ -2,6 +2,7 @@
 //! naming the file and, where it applies, the line or byte; never a panic.
 
 pub mod jsonl;
+mod label;
 pub mod plain;
 pub mod po;
 pub mod subtitle;

@@ -6,25 +6,14 @@
 //! has no English; an English block with no Chinese is an orphan. Headings, front matter,
 //! comments and rules are kept as `Skipped` so they are reported, not dropped.
 
+use super::label::{bold_label, is_heading, is_rule_line, plain_label};
 use super::{InputError, split_lines};
 use crate::model::{Document, InlineWaiver, Lang, LineRange, Pair, Segment, Skipped};
-use crate::text::script;
+use crate::text::script::{self, ScriptCounts};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    // **Name:** text | **Name**: text | full-width colon variants
-    Regex::new(r"^\*\*\s*([^*]{1,80}?)\s*(?:[:：]\s*\*\*|\*\*\s*[:：])\s*(.*)$").unwrap()
-});
-static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    // Name: text — capitalised words (up to four) or 2-6 Han characters
-    Regex::new(r"^((?:[A-Z][\w.'\-]*)(?: [A-Z][\w.'\-]*){0,3}|[\p{Han}·]{2,6})\s*[:：]\s*(.*)$")
-        .unwrap()
-});
-static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^#{1,6}(\s|$)").unwrap());
-static RULE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\*\s*){3,}$|^(-\s*){3,}$|^(_\s*){3,}$").unwrap());
 static WAIVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^<!--\s*tqa-waive\s+([a-z_]+|TQA\d+)\s*(?::\s*(.*?))?\s*-->$").unwrap()
 });
@@ -34,6 +23,10 @@ struct Block {
     speaker: Option<String>,
     paragraphs: Vec<(usize, String)>,
     lang: Option<Lang>,
+    /// Han and Latin counts of the paragraphs together (their sum: see
+    /// `script::detect_counts`), so that a continuation line does not rejoin and rescan the
+    /// whole block.
+    counts: ScriptCounts,
 }
 
 impl Block {
@@ -44,22 +37,33 @@ impl Block {
             .collect::<Vec<_>>()
             .join("\n")
     }
+    fn new(speaker: Option<String>, no: usize, text: String, counts: ScriptCounts) -> Block {
+        Block {
+            speaker,
+            paragraphs: vec![(no, text)],
+            lang: None,
+            counts,
+        }
+    }
+    fn push(&mut self, no: usize, text: String, counts: ScriptCounts) {
+        self.paragraphs.push((no, text));
+        self.counts.han += counts.han;
+        self.counts.latin += counts.latin;
+    }
+    /// `script::detect` of `text()`.
     fn detect(&self) -> Option<Lang> {
-        script::detect(&self.text())
+        script::detect_counts(&self.counts)
     }
 }
 
 /// Split a line into (speaker, text) when it starts with a label.
 fn label<'a>(line: &'a str, plain_names: &HashSet<String>) -> Option<(String, &'a str)> {
-    if let Some(c) = BOLD_LABEL.captures(line) {
-        let name = c.get(1)?.as_str().trim().to_string();
-        return Some((name, c.get(2).map_or("", |m| m.as_str())));
+    if let Some((name, rest)) = bold_label(line) {
+        return Some((name.trim().to_string(), rest));
     }
-    let c = PLAIN_LABEL.captures(line)?;
-    let name = c.get(1)?.as_str().trim();
-    plain_names
-        .contains(name)
-        .then(|| (name.to_string(), c.get(2).map_or("", |m| m.as_str())))
+    let (name, rest) = plain_label(line)?;
+    let name = name.trim();
+    plain_names.contains(name).then(|| (name.to_string(), rest))
 }
 
 /// Plain `Name:` labels count only for names used as a label at least twice, or also written
@@ -69,10 +73,10 @@ fn plain_label_names(lines: &[&str]) -> HashSet<String> {
     let mut plain: HashMap<String, usize> = HashMap::new();
     for l in lines {
         let l = l.trim();
-        if let Some(c) = BOLD_LABEL.captures(l) {
-            bold.insert(c[1].trim().to_string());
-        } else if let Some(c) = PLAIN_LABEL.captures(l) {
-            *plain.entry(c[1].trim().to_string()).or_insert(0) += 1;
+        if let Some((name, _)) = bold_label(l) {
+            bold.insert(name.trim().to_string());
+        } else if let Some((name, _)) = plain_label(l) {
+            *plain.entry(name.trim().to_string()).or_insert(0) += 1;
         }
     }
     plain
@@ -139,8 +143,8 @@ pub fn parse(path: &str, text: &str) -> Result<Document, InputError> {
             i = j + 1;
             continue;
         }
-        if HEADING.is_match(trimmed) || RULE_LINE.is_match(trimmed) {
-            let reason = if HEADING.is_match(trimmed) {
+        if is_heading(trimmed) || is_rule_line(trimmed) {
+            let reason = if is_heading(trimmed) {
                 "Markdown heading"
             } else {
                 "horizontal rule"
@@ -157,26 +161,27 @@ pub fn parse(path: &str, text: &str) -> Result<Document, InputError> {
             waiver_targets.push((w, no));
         }
         match label(trimmed, &plain_names) {
-            Some((speaker, rest)) => blocks.push(Block {
-                speaker: Some(speaker),
-                paragraphs: vec![(no, rest.trim().to_string())],
-                lang: None,
-            }),
+            Some((speaker, rest)) => {
+                let rest = rest.trim();
+                blocks.push(Block::new(
+                    Some(speaker),
+                    no,
+                    rest.to_string(),
+                    script::han_latin_counts(rest),
+                ))
+            }
             None => {
-                let line_lang = script::detect(trimmed);
+                let counts = script::han_latin_counts(trimmed);
+                let line_lang = script::detect_counts(&counts);
                 let continues = blocks.last().is_some_and(|b| {
                     let bl = b.detect();
                     line_lang.is_none() || bl.is_none() || bl == line_lang
                 });
                 if continues {
                     let b = blocks.last_mut().expect("checked");
-                    b.paragraphs.push((no, trimmed.to_string()));
+                    b.push(no, trimmed.to_string(), counts);
                 } else {
-                    blocks.push(Block {
-                        speaker: None,
-                        paragraphs: vec![(no, trimmed.to_string())],
-                        lang: None,
-                    });
+                    blocks.push(Block::new(None, no, trimmed.to_string(), counts));
                 }
             }
         }
