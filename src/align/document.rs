@@ -604,17 +604,35 @@ fn run(
     let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
 
     // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
-    // the crossing moves below ask again.
-    let sim_memo: std::cell::RefCell<FastMap<(usize, usize), f64>> = Default::default();
-    let sim = |z: usize, e: usize| -> f64 {
-        if let Some(v) = sim_memo.borrow().get(&(z, e)) {
-            return *v;
-        }
-        let v = match (&prep.pair_zh[z], &prep.pair_en[e]) {
+    // the crossing moves below ask again. Most questions are about neighbours (|z − e| ≤
+    // NEAR): those live in a dense table (NaN: not yet computed; a NaN result would only be
+    // computed again, to the same value), the few far ones (index candidates) in a map.
+    const NEAR: usize = 3;
+    let sim_near: Vec<std::cell::Cell<f64>> =
+        vec![std::cell::Cell::new(f64::NAN); n * (2 * NEAR + 1)];
+    let sim_far: std::cell::RefCell<FastMap<(usize, usize), f64>> = Default::default();
+    let sim_of = |z: usize, e: usize| -> f64 {
+        match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
             _ => 0.0,
-        };
-        sim_memo.borrow_mut().insert((z, e), v);
+        }
+    };
+    let sim = |z: usize, e: usize| -> f64 {
+        if e + NEAR >= z && e <= z + NEAR {
+            let cell = &sim_near[z * (2 * NEAR + 1) + (e + NEAR - z)];
+            let v = cell.get();
+            if !v.is_nan() {
+                return v;
+            }
+            let v = sim_of(z, e);
+            cell.set(v);
+            return v;
+        }
+        if let Some(v) = sim_far.borrow().get(&(z, e)) {
+            return *v;
+        }
+        let v = sim_of(z, e);
+        sim_far.borrow_mut().insert((z, e), v);
         v
     };
     // 1. Screen.

@@ -50,10 +50,17 @@ pub struct ZhPred {
     pub item_keys: Vec<u32>,
     /// All predicted keys with their best weight, sorted by key.
     pub keys: Vec<(Key, f32)>,
+    /// What `Model::sim` needs of the items, derived from them by `finish`: per key (index
+    /// into `keys`), the total weight of the one-key items holding it; the other items
+    /// (several keys, or none); the total weight of all items.
+    single_w: Vec<f64>,
+    multi: Vec<((u32, u32), f32)>,
+    weight: f64,
 }
 
 impl ZhPred {
-    /// The keys of item `i`, as indices into `keys`.
+    /// The keys of item `i`, as indices into `keys` (the reference similarity's view).
+    #[cfg(test)]
     fn item(&self, i: usize) -> &[u32] {
         let (a, b) = self.items[i].0;
         &self.item_keys[a as usize..b as usize]
@@ -454,25 +461,32 @@ impl<'a> Model<'a> {
             heap.resize(nw, 0);
             &mut heap
         };
-        let (eg, et) = self.en_sums(p, en, |i| found[i / 64] |= 1 << (i % 64));
+        // Item weights are 1 and 2, so these sums are small integers: exact in any order.
+        // The one-key items are counted as their keys are found (each key once, by its bit),
+        // the others after.
+        let mut got = 0.0;
+        let (eg, et) = self.en_sums(p, en, |i| {
+            let bit = 1 << (i % 64);
+            if found[i / 64] & bit == 0 {
+                found[i / 64] |= bit;
+                got += p.single_w[i];
+            }
+        });
         if eg == 0.0 {
             // No shared key (every idf is at least 0.1): both coverages are 0, and so is
             // their product's root, 0.0 exactly as computed below.
             return 0.0;
         }
         let en_cov = if et > 0.0 { eg / et } else { 0.0 };
-        // Item weights are 1 and 2, so these sums are small integers: exact in any order.
-        let (mut got, mut tot) = (0.0, 0.0);
-        for (i, (_, w, _)) in p.items.iter().enumerate() {
-            tot += *w as f64;
-            if p.item(i)
+        for &((a, b), w) in &p.multi {
+            if p.item_keys[a as usize..b as usize]
                 .iter()
                 .any(|&k| found[k as usize / 64] & (1 << (k % 64)) != 0)
             {
-                got += *w as f64;
+                got += w as f64;
             }
         }
-        let zh_cov = got / tot;
+        let zh_cov = got / p.weight;
         (zh_cov * en_cov).sqrt()
     }
 }
@@ -561,17 +575,31 @@ impl Items {
         // unstable sort leaves the same list after the dedup.
         keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         keys.dedup_by_key(|x| x.0);
-        let item_keys = raw
+        let item_keys: Vec<u32> = raw
             .iter()
             .map(|k| {
                 keys.binary_search_by(|x| x.0.cmp(k))
                     .expect("item key is in keys") as u32
             })
             .collect();
+        let mut single_w = vec![0.0; keys.len()];
+        let mut multi = Vec::new();
+        let mut weight = 0.0;
+        for &((a, b), w, _) in &items {
+            weight += w as f64;
+            if b - a == 1 {
+                single_w[item_keys[a as usize] as usize] += w as f64;
+            } else {
+                multi.push(((a, b), w));
+            }
+        }
         ZhPred {
             items,
             item_keys,
             keys,
+            single_w,
+            multi,
+            weight,
         }
     }
 }
@@ -835,6 +863,43 @@ mod tests {
                 assert_eq!(g.to_bits(), gain_reference(&m, &p, base, b).to_bits());
             }
         }
+        // One-key items sharing a key (a repeated Latin word), several-key items (lexicon
+        // glosses, learned associations) sharing keys with one-key ones, items with no key
+        // found: `sim` counts one-key items by key and the others by item.
+        let lex = Lexicon::parse(
+            "模型 模型 [mo2 xing2] /model/pattern/\n數據 数据 [shu4 ju4] /data/\n訓練 训练 [xun4 lian4] /train/\n",
+        )
+        .unwrap();
+        let m3 = Model::new(Some(&lex), &refs, Assoc::learn(pairs.iter().copied()));
+        let texts = [
+            "model 模型 model 数据 data data 训练 2 个 train",
+            "模型模型数据，网络 network file 文件",
+            "SSI 的 42 个 noise",
+            "没有",
+        ];
+        let mut multi = 0;
+        for z in texts
+            .iter()
+            .copied()
+            .chain(owned.iter().take(40).map(|p| &p.0[..]))
+        {
+            for mm in [&m, &m3] {
+                let p = mm.zh_pred(z);
+                multi += p.multi.len();
+                for b in bags
+                    .iter()
+                    .take(40)
+                    .chain([&en_bag("model data train 42 network")])
+                {
+                    assert_eq!(
+                        mm.sim(&p, b).to_bits(),
+                        sim_reference(mm, &p, b).to_bits(),
+                        "{z}"
+                    );
+                }
+            }
+        }
+        assert!(multi > 0, "the fixture must have items of several keys");
     }
 
     #[test]
