@@ -126,6 +126,17 @@ impl Assoc {
     /// by (Dice desc, key asc), a total order, so the result does not depend on the order the
     /// bigrams are visited in.
     pub fn learn<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Assoc {
+        Assoc::learn_keyed(pairs.map(|(zh, en)| {
+            let mut keys = Vec::new();
+            for_each_en_key(en, |k| keys.push(k));
+            (zh, keys)
+        }))
+    }
+
+    /// `learn` from each pair's Chinese and the keys `for_each_en_key` gives for its English
+    /// (in any order, repeats allowed: they are sorted and deduplicated here), for a caller
+    /// that has them already (`en_bag_and_words`).
+    pub fn learn_keyed<'a, K: AsRef<[Key]>>(pairs: impl Iterator<Item = (&'a str, K)>) -> Assoc {
         // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
         let mut zs: Vec<Key> = Vec::new();
         let mut es: Vec<Key> = Vec::new();
@@ -135,7 +146,7 @@ impl Assoc {
         for (zh, en) in pairs {
             let (z0, e0) = (zs.len(), es.len());
             for_each_bigram(zh, |k| zs.push(k));
-            for_each_en_key(en, |k| es.push(k));
+            es.extend_from_slice(en.as_ref());
             zs[z0..].sort_unstable();
             let zl = z0 + dedup_tail(&mut zs[z0..]);
             zs.truncate(zl);
@@ -647,6 +658,19 @@ pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text:
 pub fn en_bag(text: &str) -> EnBag {
     let mut keys = Vec::new();
     for_each_en_key(text, |k| keys.push(k));
+    en_bag_of(text, keys)
+}
+
+/// `en_bag(text)` and the keys `for_each_en_key` gives for `text`, in its order (what
+/// `Assoc::learn_keyed` takes): the bag is built on them, so they are not found twice.
+pub fn en_bag_and_words(text: &str) -> (EnBag, Vec<Key>) {
+    let mut keys = Vec::new();
+    for_each_en_key(text, |k| keys.push(k));
+    (en_bag_of(text, keys.clone()), keys)
+}
+
+/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order.
+fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
     let words = keys.len();
     let mut anchors = Vec::new();
     for n in crate::text::numbers::extract(text, Lang::En) {
@@ -786,6 +810,20 @@ mod tests {
         assert_eq!(fast.len(), want.len());
         for (k, v) in &want {
             assert_eq!(fast.get(*k), Some(&v[..]));
+        }
+        // From the keys `en_bag_and_words` hands over (the alignment's path): the same.
+        let words: Vec<Vec<Key>> = owned
+            .iter()
+            .map(|(_, e)| {
+                let (bag, words) = en_bag_and_words(e);
+                assert_eq!(format!("{bag:?}"), format!("{:?}", en_bag(e)));
+                words
+            })
+            .collect();
+        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (*z, w)));
+        assert_eq!(keyed.len(), want.len());
+        for (k, v) in &want {
+            assert_eq!(keyed.get(*k), Some(&v[..]));
         }
     }
 
