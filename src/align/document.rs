@@ -626,7 +626,9 @@ fn run(
     const NEAR: usize = 3;
     let sim_near: Vec<std::cell::Cell<f64>> =
         vec![std::cell::Cell::new(f64::NAN); n * (2 * NEAR + 1)];
-    let sim_far: std::cell::RefCell<FastMap<(usize, usize), f64>> = Default::default();
+    // (Sized for the screening's index candidates, ≤ 12 per pair each way: no regrowth.)
+    let sim_far: std::cell::RefCell<FastMap<(usize, usize), f64>> =
+        std::cell::RefCell::new(FastMap::with_capacity_and_hasher(n * 8, Default::default()));
     let sim_of = |z: usize, e: usize| -> f64 {
         match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
