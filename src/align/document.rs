@@ -32,7 +32,9 @@
 //! pure function of its inputs collected in order, so the alignment is the same at any thread
 //! count (`--jobs 1` included).
 
-use super::similarity::{Assoc, EnBag, Model, ZhPred, en_bag, visible_chars, zh_base};
+use super::similarity::{
+    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, visible_chars, zh_base,
+};
 use crate::analysis::LengthModel;
 use crate::lexicon::{Key, Lexicon};
 use crate::model::{Document, Lang, LineRange};
@@ -220,7 +222,9 @@ fn prepare<'a>(
     // English units and bags first: the model's idf is fitted on them. Each pair's units and
     // bags depend on its own text only, so they are built in parallel and collected in pair
     // order: the same values at any thread count.
-    type EnOfPair = (Vec<(EnUnit, EnBag, f64)>, Option<EnBag>);
+    // With each block's bag, its English keys as `for_each_en_key` gives them (the
+    // association learning below reads them instead of finding them again).
+    type EnOfPair = (Vec<(EnUnit, EnBag, f64)>, Option<(EnBag, Vec<Key>)>);
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
@@ -230,12 +234,20 @@ fn prepare<'a>(
             let Some(e) = &p.en else {
                 return (units, None);
             };
+            // The first sentence's keys: its bag is the block's when it is the whole block.
+            let mut first_words = Vec::new();
             for (line, para) in e.numbered_paragraphs() {
                 for (k, s) in crate::text::sentences::split(para, Lang::En)
                     .iter()
                     .enumerate()
                 {
-                    let bag = en_bag(s.text);
+                    let bag = if units.is_empty() {
+                        let (bag, words) = en_bag_and_words(s.text);
+                        first_words = words;
+                        bag
+                    } else {
+                        en_bag(s.text)
+                    };
                     let len = en_len(s.text);
                     units.push((
                         EnUnit {
@@ -252,9 +264,9 @@ fn prepare<'a>(
             }
             // A block that is one sentence, untrimmed, has that sentence's bag.
             let block = if units.len() == 1 && units[0].0.text == e.text {
-                units[0].1.clone()
+                (units[0].1.clone(), first_words)
             } else {
-                en_bag(&e.text)
+                en_bag_and_words(&e.text)
             };
             (units, Some(block))
         })
@@ -262,11 +274,14 @@ fn prepare<'a>(
     let mut en_units = Vec::new();
     let mut en_range = Vec::with_capacity(n);
     let mut pair_en: Vec<Option<EnBag>> = Vec::with_capacity(n);
+    let mut pair_en_words: Vec<Vec<Key>> = Vec::with_capacity(n);
     for (units, block) in per_pair {
         let start = en_units.len();
         en_units.extend(units);
         en_range.push((start, en_units.len()));
-        pair_en.push(block);
+        let (bag, words) = block.unzip();
+        pair_en.push(bag);
+        pair_en_words.push(words.unwrap_or_default());
     }
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
     let (zh_lens, en_lens): (Vec<Option<f64>>, Vec<Option<f64>>) = doc
@@ -295,27 +310,28 @@ fn prepare<'a>(
     let mut assoc = Assoc::default();
     if lexicon.is_none() && n >= 50 {
         let m0 = Model::new(None, &bags, Assoc::default());
-        let mut good: Vec<(&str, &str)> = Vec::new();
-        let mut plausible: Vec<(&str, &str)> = Vec::new();
+        let mut good: Vec<(&str, &[Key])> = Vec::new();
+        let mut plausible: Vec<(&str, &[Key])> = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
-            let (Some(z), Some(e), Some(zl), Some(el)) = (&p.zh, &p.en, zh_lens[i], en_lens[i])
+            let (Some(z), Some(_), Some(zl), Some(el)) = (&p.zh, &p.en, zh_lens[i], en_lens[i])
             else {
                 continue;
             };
             if zl < 2.0 || length.z(zl, el).abs() > 2.0 {
                 continue;
             }
-            plausible.push((&z.text, &e.text));
+            // (`pair_en_words[i]`: the keys `Assoc::learn` would find in the English.)
+            plausible.push((&z.text, &pair_en_words[i]));
             // `zh_base(t)` is `zh_pred(None, &Assoc::default(), t)`.
             let pz = zh_bases[i].as_ref().expect("zh");
             if pz.items.iter().any(|x| x.2) && m0.sim(pz, pair_en[i].as_ref().expect("en")) >= 0.3 {
-                good.push((&z.text, &e.text));
+                good.push((&z.text, &pair_en_words[i]));
             }
         }
         let src = if good.len() >= 100 { good } else { plausible };
         // A bounded, evenly spread sample keeps learning O(1) per document size.
         let step = (src.len() / 5000).max(1);
-        assoc = Assoc::learn(src.into_iter().step_by(step));
+        assoc = Assoc::learn_keyed(src.into_iter().step_by(step));
     }
     let learned = assoc.len();
     let model = Model::new(lexicon, &bags, assoc);
@@ -604,17 +620,37 @@ fn run(
     let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
 
     // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
-    // the crossing moves below ask again.
-    let sim_memo: std::cell::RefCell<FastMap<(usize, usize), f64>> = Default::default();
-    let sim = |z: usize, e: usize| -> f64 {
-        if let Some(v) = sim_memo.borrow().get(&(z, e)) {
-            return *v;
-        }
-        let v = match (&prep.pair_zh[z], &prep.pair_en[e]) {
+    // the crossing moves below ask again. Most questions are about neighbours (|z − e| ≤
+    // NEAR): those live in a dense table (NaN: not yet computed; a NaN result would only be
+    // computed again, to the same value), the few far ones (index candidates) in a map.
+    const NEAR: usize = 3;
+    let sim_near: Vec<std::cell::Cell<f64>> =
+        vec![std::cell::Cell::new(f64::NAN); n * (2 * NEAR + 1)];
+    // (Sized for the screening's index candidates, ≤ 12 per pair each way: no regrowth.)
+    let sim_far: std::cell::RefCell<FastMap<(usize, usize), f64>> =
+        std::cell::RefCell::new(FastMap::with_capacity_and_hasher(n * 8, Default::default()));
+    let sim_of = |z: usize, e: usize| -> f64 {
+        match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
             _ => 0.0,
-        };
-        sim_memo.borrow_mut().insert((z, e), v);
+        }
+    };
+    let sim = |z: usize, e: usize| -> f64 {
+        if e + NEAR >= z && e <= z + NEAR {
+            let cell = &sim_near[z * (2 * NEAR + 1) + (e + NEAR - z)];
+            let v = cell.get();
+            if !v.is_nan() {
+                return v;
+            }
+            let v = sim_of(z, e);
+            cell.set(v);
+            return v;
+        }
+        if let Some(v) = sim_far.borrow().get(&(z, e)) {
+            return *v;
+        }
+        let v = sim_of(z, e);
+        sim_far.borrow_mut().insert((z, e), v);
         v
     };
     // 1. Screen.

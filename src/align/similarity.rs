@@ -50,10 +50,17 @@ pub struct ZhPred {
     pub item_keys: Vec<u32>,
     /// All predicted keys with their best weight, sorted by key.
     pub keys: Vec<(Key, f32)>,
+    /// What `Model::sim` needs of the items, derived from them by `finish`: per key (index
+    /// into `keys`), the total weight of the one-key items holding it; the other items
+    /// (several keys, or none); the total weight of all items.
+    single_w: Vec<f64>,
+    multi: Vec<((u32, u32), f32)>,
+    weight: f64,
 }
 
 impl ZhPred {
-    /// The keys of item `i`, as indices into `keys`.
+    /// The keys of item `i`, as indices into `keys` (the reference similarity's view).
+    #[cfg(test)]
     fn item(&self, i: usize) -> &[u32] {
         let (a, b) = self.items[i].0;
         &self.item_keys[a as usize..b as usize]
@@ -119,6 +126,17 @@ impl Assoc {
     /// by (Dice desc, key asc), a total order, so the result does not depend on the order the
     /// bigrams are visited in.
     pub fn learn<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Assoc {
+        Assoc::learn_keyed(pairs.map(|(zh, en)| {
+            let mut keys = Vec::new();
+            for_each_en_key(en, |k| keys.push(k));
+            (zh, keys)
+        }))
+    }
+
+    /// `learn` from each pair's Chinese and the keys `for_each_en_key` gives for its English
+    /// (in any order, repeats allowed: they are sorted and deduplicated here), for a caller
+    /// that has them already (`en_bag_and_words`).
+    pub fn learn_keyed<'a, K: AsRef<[Key]>>(pairs: impl Iterator<Item = (&'a str, K)>) -> Assoc {
         // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
         let mut zs: Vec<Key> = Vec::new();
         let mut es: Vec<Key> = Vec::new();
@@ -128,7 +146,7 @@ impl Assoc {
         for (zh, en) in pairs {
             let (z0, e0) = (zs.len(), es.len());
             for_each_bigram(zh, |k| zs.push(k));
-            for_each_en_key(en, |k| es.push(k));
+            es.extend_from_slice(en.as_ref());
             zs[z0..].sort_unstable();
             let zl = z0 + dedup_tail(&mut zs[z0..]);
             zs.truncate(zl);
@@ -454,25 +472,32 @@ impl<'a> Model<'a> {
             heap.resize(nw, 0);
             &mut heap
         };
-        let (eg, et) = self.en_sums(p, en, |i| found[i / 64] |= 1 << (i % 64));
+        // Item weights are 1 and 2, so these sums are small integers: exact in any order.
+        // The one-key items are counted as their keys are found (each key once, by its bit),
+        // the others after.
+        let mut got = 0.0;
+        let (eg, et) = self.en_sums(p, en, |i| {
+            let bit = 1 << (i % 64);
+            if found[i / 64] & bit == 0 {
+                found[i / 64] |= bit;
+                got += p.single_w[i];
+            }
+        });
         if eg == 0.0 {
             // No shared key (every idf is at least 0.1): both coverages are 0, and so is
             // their product's root, 0.0 exactly as computed below.
             return 0.0;
         }
         let en_cov = if et > 0.0 { eg / et } else { 0.0 };
-        // Item weights are 1 and 2, so these sums are small integers: exact in any order.
-        let (mut got, mut tot) = (0.0, 0.0);
-        for (i, (_, w, _)) in p.items.iter().enumerate() {
-            tot += *w as f64;
-            if p.item(i)
+        for &((a, b), w) in &p.multi {
+            if p.item_keys[a as usize..b as usize]
                 .iter()
                 .any(|&k| found[k as usize / 64] & (1 << (k % 64)) != 0)
             {
-                got += *w as f64;
+                got += w as f64;
             }
         }
-        let zh_cov = got / tot;
+        let zh_cov = got / p.weight;
         (zh_cov * en_cov).sqrt()
     }
 }
@@ -561,17 +586,31 @@ impl Items {
         // unstable sort leaves the same list after the dedup.
         keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         keys.dedup_by_key(|x| x.0);
-        let item_keys = raw
+        let item_keys: Vec<u32> = raw
             .iter()
             .map(|k| {
                 keys.binary_search_by(|x| x.0.cmp(k))
                     .expect("item key is in keys") as u32
             })
             .collect();
+        let mut single_w = vec![0.0; keys.len()];
+        let mut multi = Vec::new();
+        let mut weight = 0.0;
+        for &((a, b), w, _) in &items {
+            weight += w as f64;
+            if b - a == 1 {
+                single_w[item_keys[a as usize] as usize] += w as f64;
+            } else {
+                multi.push(((a, b), w));
+            }
+        }
         ZhPred {
             items,
             item_keys,
             keys,
+            single_w,
+            multi,
+            weight,
         }
     }
 }
@@ -619,6 +658,19 @@ pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text:
 pub fn en_bag(text: &str) -> EnBag {
     let mut keys = Vec::new();
     for_each_en_key(text, |k| keys.push(k));
+    en_bag_of(text, keys)
+}
+
+/// `en_bag(text)` and the keys `for_each_en_key` gives for `text`, in its order (what
+/// `Assoc::learn_keyed` takes): the bag is built on them, so they are not found twice.
+pub fn en_bag_and_words(text: &str) -> (EnBag, Vec<Key>) {
+    let mut keys = Vec::new();
+    for_each_en_key(text, |k| keys.push(k));
+    (en_bag_of(text, keys.clone()), keys)
+}
+
+/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order.
+fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
     let words = keys.len();
     let mut anchors = Vec::new();
     for n in crate::text::numbers::extract(text, Lang::En) {
@@ -759,6 +811,20 @@ mod tests {
         for (k, v) in &want {
             assert_eq!(fast.get(*k), Some(&v[..]));
         }
+        // From the keys `en_bag_and_words` hands over (the alignment's path): the same.
+        let words: Vec<Vec<Key>> = owned
+            .iter()
+            .map(|(_, e)| {
+                let (bag, words) = en_bag_and_words(e);
+                assert_eq!(format!("{bag:?}"), format!("{:?}", en_bag(e)));
+                words
+            })
+            .collect();
+        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (*z, w)));
+        assert_eq!(keyed.len(), want.len());
+        for (k, v) in &want {
+            assert_eq!(keyed.get(*k), Some(&v[..]));
+        }
     }
 
     /// The binary-search similarity `Model::sim` replaced.
@@ -835,6 +901,43 @@ mod tests {
                 assert_eq!(g.to_bits(), gain_reference(&m, &p, base, b).to_bits());
             }
         }
+        // One-key items sharing a key (a repeated Latin word), several-key items (lexicon
+        // glosses, learned associations) sharing keys with one-key ones, items with no key
+        // found: `sim` counts one-key items by key and the others by item.
+        let lex = Lexicon::parse(
+            "模型 模型 [mo2 xing2] /model/pattern/\n數據 数据 [shu4 ju4] /data/\n訓練 训练 [xun4 lian4] /train/\n",
+        )
+        .unwrap();
+        let m3 = Model::new(Some(&lex), &refs, Assoc::learn(pairs.iter().copied()));
+        let texts = [
+            "model 模型 model 数据 data data 训练 2 个 train",
+            "模型模型数据，网络 network file 文件",
+            "SSI 的 42 个 noise",
+            "没有",
+        ];
+        let mut multi = 0;
+        for z in texts
+            .iter()
+            .copied()
+            .chain(owned.iter().take(40).map(|p| &p.0[..]))
+        {
+            for mm in [&m, &m3] {
+                let p = mm.zh_pred(z);
+                multi += p.multi.len();
+                for b in bags
+                    .iter()
+                    .take(40)
+                    .chain([&en_bag("model data train 42 network")])
+                {
+                    assert_eq!(
+                        mm.sim(&p, b).to_bits(),
+                        sim_reference(mm, &p, b).to_bits(),
+                        "{z}"
+                    );
+                }
+            }
+        }
+        assert!(multi > 0, "the fixture must have items of several keys");
     }
 
     #[test]
