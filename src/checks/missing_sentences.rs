@@ -117,9 +117,9 @@ impl Check for MissingSentences {
             // (both lengths only add per character, a whitespace run counting once): when
             // neither side is long enough, or leans the right way, to list one (the tests
             // below), the pair cannot be reported and is not even split.
-            if !(pair_z <= self.p.max_pair_z && zh_len >= self.p.min_zh_chars)
-                && !(pair_z >= -self.p.max_pair_z && en_len >= self.p.min_en_chars)
-            {
+            let zh_may_list = pair_z <= self.p.max_pair_z && zh_len >= self.p.min_zh_chars;
+            let en_may_list = pair_z >= -self.p.max_pair_z && en_len >= self.p.min_en_chars;
+            if !zh_may_list && !en_may_list {
                 continue;
             }
             let zsent = split(&zs.text, Lang::Zh);
