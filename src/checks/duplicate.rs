@@ -262,22 +262,25 @@ fn near_same(
         .iter()
         .map(|sp| sp.map(|(s, e)| &arena[s..e]))
         .collect();
-    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+    // The blocks sharing each sketch hash: (hash, block) sorted, so each hash's blocks are one
+    // run in ascending order (a block's sketch hashes are distinct), as pushing them into
+    // per-hash lists would give, without a list per hash. The order of the hashes does not
+    // matter: the candidates are sorted below.
+    let mut keyed: Vec<(u64, usize)> = Vec::with_capacity(4 * norms.len());
     for (i, n) in norms.iter().enumerate() {
         if let Some(n) = n {
-            for &h in sketch(n, lang).as_slice() {
-                buckets.entry(h).or_default().push(i);
-            }
+            keyed.extend(sketch(n, lang).as_slice().iter().map(|&h| (h, i)));
         }
     }
+    keyed.sort_unstable();
     let mut cand: Vec<(usize, usize)> = Vec::new();
-    for v in buckets.values() {
+    for run in keyed.chunk_by(|x, y| x.0 == y.0) {
         // A sketch hash shared by very many blocks is boilerplate, not a duplicate signal.
-        if v.len() > 50 {
+        if run.len() > 50 {
             continue;
         }
-        for (k, &a) in v.iter().enumerate() {
-            for &b in &v[k + 1..] {
+        for (k, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[k + 1..] {
                 cand.push((a.min(b), a.max(b)));
             }
         }
@@ -299,7 +302,12 @@ fn near_same(
     for (a, b) in cand {
         let (x, y) = (norms[a].expect("norm"), norms[b].expect("norm"));
         let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        let contained = long.contains(short);
+        // Equal lengths: contained only when equal (no substring search to set up).
+        let contained = if x.len() == y.len() {
+            x == y
+        } else {
+            long.contains(short)
+        };
         let (short_chars, long_chars) = (char_count(short), char_count(long));
         let ratio = short_chars as f64 / long_chars as f64;
         let sim = if x == y {

@@ -109,6 +109,19 @@ impl Check for MissingSentences {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
+            // The pair's overall length is evidence of which side lost text: each standard
+            // deviation beyond the first makes an omission on that side cheaper.
+            let (zh_len, en_len) = len.expect("a pair with both sides has lengths");
+            let pair_z = model.z(zh_len, en_len);
+            // A sentence is a slice of its side's text, so it is no longer than the whole
+            // (both lengths only add per character, a whitespace run counting once): when
+            // neither side is long enough, or leans the right way, to list one (the tests
+            // below), the pair cannot be reported and is not even split.
+            let zh_may_list = pair_z <= self.p.max_pair_z && zh_len >= self.p.min_zh_chars;
+            let en_may_list = pair_z >= -self.p.max_pair_z && en_len >= self.p.min_en_chars;
+            if !zh_may_list && !en_may_list {
+                continue;
+            }
             let zsent = split(&zs.text, Lang::Zh);
             let esent = split(&es.text, Lang::En);
             // The aligner's table has (zh+1)*(en+1) cells; a pair beyond MAX_CELLS (thousands
@@ -121,10 +134,6 @@ impl Check for MissingSentences {
             }
             let zt: Vec<&str> = zsent.iter().map(|s| s.text).collect();
             let et: Vec<&str> = esent.iter().map(|s| s.text).collect();
-            // The pair's overall length is evidence of which side lost text: each standard
-            // deviation beyond the first makes an omission on that side cheaper.
-            let (zh_len, en_len) = len.expect("a pair with both sides has lengths");
-            let pair_z = model.z(zh_len, en_len);
             // Whether a sentence of each side could be listed at all, decided before the
             // (costly) sentence features and alignments. A side with a single sentence never
             // is: were it unmatched, no matching bead could exist and the pair is skipped
