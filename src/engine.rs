@@ -244,26 +244,41 @@ impl Engine {
             resources: &self.resources,
             shared: &shared,
         };
-        // Scheduling only (the result is the same): the document alignment (built by the
-        // `misaligned` check, or by `duplicate` when it needs it) is the longest single task, so
-        // it starts at once on one thread while the other rules run on the rest, `duplicate`
-        // last because it may wait for that alignment. Each rule's hits are put back in rule
-        // order before anything else, exactly as a plain parallel map over the rules gives.
-        let first = self.active.iter().position(|r| r.def.check == "misaligned");
-        let mut rest: Vec<usize> = (0..self.active.len())
-            .filter(|&i| Some(i) != first)
-            .collect();
-        rest.sort_by_key(|&i| self.active[i].def.check == "duplicate");
+        // Scheduling only (the result is the same): the document alignment is the longest
+        // single task, so when `misaligned` is active it is built at once on one thread while
+        // the rules that never read it run on the rest; `misaligned` and `duplicate` (which
+        // may read it) run after it is built. They must not run beside the build: the
+        // alignment is itself parallel (rayon), and a rule blocked in `get_or_init` on a
+        // worker thread (or the building thread itself, stealing that rule's job while it
+        // waits for its own parallel parts) waits for work only it can do — a deadlock, seen
+        // with `--stream --jobs 4`. With `misaligned` inactive, `duplicate` is the only reader
+        // and builds it itself if it needs it. Each rule's hits are put back in rule order.
+        let reads_alignment = |i: &usize| {
+            matches!(
+                self.active[*i].def.check.as_str(),
+                "misaligned" | "duplicate"
+            )
+        };
+        let builds_first = self.active.iter().any(|r| r.def.check == "misaligned");
+        let (independent, dependent): (Vec<usize>, Vec<usize>) =
+            (0..self.active.len()).partition(|i| !(builds_first && reads_alignment(i)));
         let run = |i: usize| self.active[i].check.run(&ctx);
-        let (first_hits, rest_hits): (Option<Vec<Hit>>, Vec<Vec<Hit>>) = rayon::join(
-            || first.map(run),
-            || rest.par_iter().map(|&i| run(i)).collect(),
+        let lexicon = self.resources.lexicon.as_deref();
+        let ((), independent_hits): ((), Vec<Vec<Hit>>) = rayon::join(
+            || {
+                if builds_first {
+                    shared.alignment(&doc, lexicon);
+                }
+            },
+            || independent.par_iter().map(|&i| run(i)).collect(),
         );
+        let dependent_hits: Vec<Vec<Hit>> = dependent.par_iter().map(|&i| run(i)).collect();
         let mut per_rule: Vec<Vec<Hit>> = vec![Vec::new(); self.active.len()];
-        if let (Some(i), Some(h)) = (first, first_hits) {
-            per_rule[i] = h;
-        }
-        for (&i, h) in rest.iter().zip(rest_hits) {
+        for (&i, h) in independent
+            .iter()
+            .chain(&dependent)
+            .zip(independent_hits.into_iter().chain(dependent_hits))
+        {
             per_rule[i] = h;
         }
         let hits: Vec<(usize, Hit)> = per_rule

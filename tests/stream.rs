@@ -223,3 +223,58 @@ fn bad_bytes_name_their_line_at_any_chunk_size() {
         );
     }
 }
+
+/// A JSONL corpus on which every chunk's document alignment runs (swapped neighbours) and
+/// `duplicate` asks for it (an English repeated under another Chinese every 9th pair).
+fn aligned_corpus(n: usize) -> String {
+    let mut rows: Vec<(String, String)> = (0..n)
+        .map(|i| {
+            (
+                format!(
+                    "第{i}条：请在{}号服务器上运行 make 命令，然后检查日志里的第{}行。",
+                    i % 97,
+                    i % 31
+                ),
+                format!(
+                    "Step {i}: run make on server {}, then check line {} of the log.",
+                    i % 97,
+                    i % 31
+                ),
+            )
+        })
+        .collect();
+    for i in (8..n).step_by(9) {
+        rows[i].1 = rows[i - 5].1.clone();
+    }
+    for i in (12..n).step_by(13) {
+        let prev = rows[i - 1].1.clone();
+        rows[i - 1].1 = std::mem::replace(&mut rows[i].1, prev);
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(i, (zh, en))| format!("{{\"id\":\"p{i}\",\"zh\":\"{zh}\",\"en\":\"{en}\"}}\n"))
+        .collect()
+}
+
+#[test]
+fn all_rules_finish_at_many_threads_with_the_same_bytes() {
+    // Regression: the alignment is itself parallel; `duplicate` blocked on it beside its build
+    // could hold work the build waited for, and the stream hung (about 2 runs in 5 at
+    // `--jobs 16` on this corpus before the fix). A hang fails here through the timeout.
+    let input = aligned_corpus(4096);
+    let run = |jobs: &str| {
+        let mut c = Command::cargo_bin("tqa").unwrap();
+        c.args(["audit", "--stream", "--jobs", jobs])
+            .write_stdin(input.clone())
+            .timeout(std::time::Duration::from_secs(120));
+        c.env_remove("RAYON_NUM_THREADS");
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "--jobs {jobs}: hung or failed");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one.contains("\"rule\":\"duplicate\"") && one.contains("\"rule\":\"misaligned\""));
+    for _ in 0..6 {
+        assert_eq!(run("16"), one);
+    }
+}
