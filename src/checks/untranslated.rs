@@ -278,24 +278,7 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             i = end;
             continue;
         }
-        let (cp, len) = if x >= 0xF0 {
-            (
-                (u32::from(x & 0x07) << 18)
-                    | (u32::from(b[i + 1] & 0x3F) << 12)
-                    | (u32::from(b[i + 2] & 0x3F) << 6)
-                    | u32::from(b[i + 3] & 0x3F),
-                4,
-            )
-        } else if x >= 0xE0 {
-            (
-                (u32::from(x & 0x0F) << 12)
-                    | (u32::from(b[i + 1] & 0x3F) << 6)
-                    | u32::from(b[i + 2] & 0x3F),
-                3,
-            )
-        } else {
-            ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
-        };
+        let (cp, len) = crate::text::decode_multibyte(b, i);
         let end = i + len;
         let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
         if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {

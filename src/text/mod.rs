@@ -19,3 +19,45 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
     out
 }
+
+/// Code point and byte length of the multi-byte UTF-8 sequence whose lead byte is `b[i]` (a
+/// byte >= 0x80 starting a character of valid UTF-8, as in any `str`). The byte-level scanners
+/// (lengths, numbers, the untranslated check) decode in place with this instead of `chars()`,
+/// so that ASCII, most of their input, costs one comparison.
+#[inline(always)]
+pub fn decode_multibyte(b: &[u8], i: usize) -> (u32, usize) {
+    let x = b[i];
+    if x >= 0xF0 {
+        (
+            (u32::from(x & 0x07) << 18)
+                | (u32::from(b[i + 1] & 0x3F) << 12)
+                | (u32::from(b[i + 2] & 0x3F) << 6)
+                | u32::from(b[i + 3] & 0x3F),
+            4,
+        )
+    } else if x >= 0xE0 {
+        (
+            (u32::from(x & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F),
+            3,
+        )
+    } else {
+        ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decode_multibyte_agrees_with_chars_on_every_non_ascii_char() {
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            assert_eq!(
+                super::decode_multibyte(s.as_bytes(), 0),
+                (c as u32, s.len())
+            );
+        }
+    }
+}

@@ -188,24 +188,7 @@ fn folded_chars(text: &str) -> Vec<(usize, char)> {
             i += 1;
             continue;
         }
-        let (cp, len) = if x >= 0xF0 {
-            (
-                (u32::from(x & 0x07) << 18)
-                    | (u32::from(b[i + 1] & 0x3F) << 12)
-                    | (u32::from(b[i + 2] & 0x3F) << 6)
-                    | u32::from(b[i + 3] & 0x3F),
-                4,
-            )
-        } else if x >= 0xE0 {
-            (
-                (u32::from(x & 0x0F) << 12)
-                    | (u32::from(b[i + 1] & 0x3F) << 6)
-                    | u32::from(b[i + 2] & 0x3F),
-                3,
-            )
-        } else {
-            ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
-        };
+        let (cp, len) = crate::text::decode_multibyte(b, i);
         // Valid UTF-8 (a `str`) decodes to a char.
         let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
         chars.push((i, fold(c)));
