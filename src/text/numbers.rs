@@ -398,7 +398,7 @@ fn first_char(s: &str) -> Option<char> {
     s.chars().next()
 }
 
-fn zh_digit(c: char) -> Option<f64> {
+const fn zh_digit(c: char) -> Option<f64> {
     Some(match c {
         '零' | '〇' => 0.0,
         '一' => 1.0,
@@ -414,7 +414,7 @@ fn zh_digit(c: char) -> Option<f64> {
     })
 }
 
-fn zh_unit(c: char) -> Option<f64> {
+const fn zh_unit(c: char) -> Option<f64> {
     Some(match c {
         '十' => 10.0,
         '百' => 100.0,
@@ -448,7 +448,7 @@ static ZH_NUMERAL_BITS: [u64; (0xA000 - 0x4E00) / 64] = {
             Some(c) => c,
             None => panic!("not a char"),
         };
-        if zh_digit_const(c) || zh_unit_const(c) {
+        if zh_digit(c).is_some() || zh_unit(c).is_some() {
             let k = (cp - 0x4E00) as usize;
             t[k / 64] |= 1 << (k % 64);
         }
@@ -456,19 +456,6 @@ static ZH_NUMERAL_BITS: [u64; (0xA000 - 0x4E00) / 64] = {
     }
     t
 };
-
-/// `zh_digit(c).is_some()` in a const context.
-const fn zh_digit_const(c: char) -> bool {
-    matches!(
-        c,
-        '零' | '〇' | '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
-    )
-}
-
-/// `zh_unit(c).is_some()` in a const context.
-const fn zh_unit_const(c: char) -> bool {
-    matches!(c, '十' | '百' | '千' | '万' | '亿')
-}
 
 /// Idioms and words made of numeral characters that are not numbers. Checked where a numeral
 /// run would start; value-1 words (一直, 一些, 一样) need no entry because they are never
@@ -1669,8 +1656,6 @@ mod tests {
         for c in '\0'..=char::MAX {
             let plain = zh_digit(c).is_some() || zh_unit(c).is_some();
             assert_eq!(is_zh_numeral(c), plain, "{c:?}");
-            assert_eq!(zh_digit_const(c), zh_digit(c).is_some(), "{c:?}");
-            assert_eq!(zh_unit_const(c), zh_unit(c).is_some(), "{c:?}");
         }
         let chars_form = |text: &str| {
             text.chars().any(|c| {
