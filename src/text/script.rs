@@ -95,7 +95,7 @@ pub fn han_count(text: &str) -> usize {
 /// Language of a block by script, or None when it has neither Han nor Latin letters
 /// (numbers, punctuation).
 pub fn detect(text: &str) -> Option<Lang> {
-    detect_counts(&counts(text))
+    detect_counts(&han_latin_counts(text))
 }
 
 /// `counts(text)` with only the Han and Latin counts filled in (the ones `detect_counts`
