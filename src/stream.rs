@@ -3,11 +3,16 @@
 //! summary line, so the tool can run as a stage of a pipeline (Spark `RDD.pipe`, Hadoop
 //! streaming, GNU parallel).
 //!
-//! Input is cut into chunks of `chunk` non-blank lines (default 1024). Chunks are handled in
-//! batches of as many chunks as there are worker threads: each chunk is parsed and audited as
-//! one document on its own thread (rayon) while the next batch is being read, and a batch's
-//! output is written in chunk order before the one after it. Memory is therefore bounded by
-//! 2 × threads × chunk lines (plus their findings), whatever the input size.
+//! Input is cut into chunks of `chunk` non-blank lines (default 1024), handled as a pipeline
+//! without barriers. The calling thread (the CLI's main thread, not one of rayon's) reads the
+//! chunks and hands each to the rayon pool as a job of its own (parse, then audit as one
+//! document, with the audit's own parallelism inside); it then waits for the oldest chunk
+//! and writes its lines, so output stays in input order while the workers go on with the
+//! chunks after it. At most 2 × threads chunks are read and not yet written, so memory is
+//! bounded whatever the input size. Only the calling thread ever blocks (on a channel of
+//! finished chunks); pool threads never wait on anything but rayon's own joins. A pair's
+//! global index depends on the chunks before it, so a chunk's lines are made without it
+//! and the writing thread fills it in.
 //!
 //! Document-level analyses (length calibration, duplicate detection, alignment) see one
 //! chunk: a window of `chunk` consecutive pairs, not the whole corpus. Chunk boundaries
@@ -19,17 +24,19 @@
 //! `{"type":"pair","index":0,"line":2,"id":"..","score":100.0,"findings":[...]}` and, last,
 //! `{"type":"summary","pairs":N,"findings":M,"counts":{..},"score":..,"penalty":..,"words":..,"chunk":1024}`.
 //! A line that cannot be read (bad JSON, not UTF-8) stops the stream with an `InputError`
-//! naming the file and line, after everything before its chunk has been written.
+//! naming the file and line, after every chunk before its chunk has been written (and
+//! nothing after it), at any thread count.
 
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::model::{Document, LineRange, Pair};
 use crate::reader::{self, InputError, InputFormat, ReadOptions, jsonl, tsv};
-use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// Pairs per chunk. 1024 rather than 4096: on 100k Debian pairs with every rule, 4096-pair
 /// windows cost 45 % more CPU (document-level alignment grows faster than linearly with the
@@ -76,23 +83,24 @@ pub struct Summary {
     pub passed: bool,
 }
 
-/// Write `{"type":"pair","index":..,"line":..,"id":..,"score":..,"findings":[..]}` and a
-/// newline: the bytes `serde_json::to_writer` gives for a struct with those fields in that
-/// order (`id` skipped when absent), without going through serde for the fixed parts. Most
-/// pairs have no finding, so this line is most of the output. The id and the score are
-/// still written by serde_json (string escaping, shortest float form), except the score
-/// 100.0 of every pair without a scored finding, which serde_json writes as `100.0`.
-fn write_pair_line(
+/// A pair line is `{"type":"pair","index":..,"line":..,"id":..,"score":..,"findings":[..]}`
+/// and a newline: the bytes `serde_json::to_writer` gives for a struct with those fields in
+/// that order (`id` skipped when absent), written without going through serde for the fixed
+/// parts. Most pairs have no finding, so this line is most of the output. The id and the
+/// score are still written by serde_json (string escaping, shortest float form), except the
+/// score 100.0 of every pair without a scored finding, which serde_json writes as `100.0`.
+/// The line is written in two parts around the index, which the writing thread fills in.
+const PAIR_HEAD: &[u8] = b"{\"type\":\"pair\",\"index\":";
+
+/// The pair line after its index: from `,"line":` to the newline.
+fn write_pair_tail(
     out: &mut Vec<u8>,
-    index: usize,
     line: usize,
     id: Option<&str>,
     score: f64,
     findings: &[&Finding],
 ) {
     let mut n = itoa::Buffer::new();
-    out.extend_from_slice(b"{\"type\":\"pair\",\"index\":");
-    out.extend_from_slice(n.format(index).as_bytes());
     out.extend_from_slice(b",\"line\":");
     out.extend_from_slice(n.format(line).as_bytes());
     if let Some(id) = id {
@@ -141,8 +149,11 @@ struct Chunk {
     lines: Vec<(usize, std::ops::Range<usize>)>,
     /// Empty; its capacity is reused for the next document's pairs.
     pairs: Vec<Pair>,
-    /// This chunk's output lines, once audited.
+    /// This chunk's output lines, once audited, without the pairs' global indices (which
+    /// depend on the chunks before it)...
     out: Vec<u8>,
+    /// ...which go at these offsets in `out`, one per pair in order.
+    marks: Vec<usize>,
 }
 
 impl Chunk {
@@ -262,20 +273,6 @@ impl<R: BufRead> ChunkReader<'_, R> {
             lines.push((self.line_no, begin..end));
         }
     }
-
-    /// Up to `n` chunks; fewer (or none) at the end of the input.
-    fn next_batch(&mut self, n: usize) -> Result<Vec<Chunk>, InputError> {
-        let mut v = Vec::with_capacity(n);
-        while v.len() < n && !self.eof {
-            let c = self.next_chunk()?;
-            if c.lines.is_empty() {
-                self.spare.push(c);
-            } else {
-                v.push(c);
-            }
-        }
-        Ok(v)
-    }
 }
 
 /// What a chunk's audit adds to the summary (its output lines are in `Chunk::out`).
@@ -288,8 +285,12 @@ struct ChunkResult {
     blocking: usize,
 }
 
-/// Run the stream. `progress` is called after each batch with the pairs done so far and
-/// the input bytes consumed.
+/// Up to this many chunks per worker thread are read and not yet written (being audited,
+/// queued, or done and waiting for an older chunk).
+const IN_FLIGHT_PER_THREAD: usize = 2;
+
+/// Run the stream. `progress` is called after each chunk is written with the pairs done so
+/// far and the input bytes consumed.
 pub fn run<R: BufRead + Send, W: Write>(
     engine: &Engine,
     path: &str,
@@ -299,7 +300,6 @@ pub fn run<R: BufRead + Send, W: Write>(
     progress: &mut dyn FnMut(usize, u64),
 ) -> Result<Summary, StreamError> {
     let chunk_size = opts.chunk.max(1);
-    let batch = rayon::current_num_threads().max(1);
     let mut rd = ChunkReader {
         input,
         path,
@@ -360,21 +360,85 @@ pub fn run<R: BufRead + Send, W: Write>(
         chunk: chunk_size,
         ..Summary::default()
     };
-    let mut current = vec![first];
-    current.extend(rd.next_batch(batch - 1)?);
-    while !current.is_empty() {
-        // Read the next batch while this one is audited; output stays in input order.
-        let base = summary.pairs;
-        let (next, results) = rayon::join(
-            || rd.next_batch(batch),
-            || audit_batch(engine, path, &mut current, &layout, base),
-        );
-        // A chunk that failed to parse stops the stream, but only after the chunks before it
-        // (in this batch too) are written: the output must not depend on the batch size,
-        // i.e. on the thread count.
-        let (results, failed) = results;
-        for (c, r) in current.iter().zip(results) {
-            out.write_all(&c.out).map_err(StreamError::Output)?;
+    // Called from a pool thread (never the case of the CLI, which runs this on its main
+    // thread), waiting on the channel below could wait for jobs queued behind the waiting
+    // thread itself: there each chunk is audited in place, one at a time.
+    let inline = rayon::current_thread_index().is_some();
+    let window = if inline {
+        1
+    } else {
+        IN_FLIGHT_PER_THREAD * rayon::current_num_threads().max(1)
+    };
+    // Chunks after this sequence number are not audited: one before them failed to parse,
+    // or the output failed, so they will never be written. (The scope below returns only
+    // once every job has, so it is set before returning from inside it.)
+    let stop = AtomicUsize::new(usize::MAX);
+    let layout = &layout;
+    let stop = &stop;
+    let (tx, rx) = mpsc::channel::<Done>();
+    rayon::in_place_scope(|scope| {
+        // Chunks handed out and not yet written, oldest first: `None` until its audit is done.
+        let mut pending: VecDeque<Option<Done>> = VecDeque::with_capacity(window);
+        let mut seq = 0;
+        let mut next = Some(first);
+        let mut read_error = None;
+        loop {
+            while pending.len() < window && read_error.is_none() {
+                let chunk = match next.take() {
+                    Some(c) => c,
+                    None if rd.eof => break,
+                    None => match rd.next_chunk() {
+                        Ok(c) if c.lines.is_empty() => {
+                            rd.spare.push(c);
+                            continue;
+                        }
+                        Ok(c) => c,
+                        Err(e) => {
+                            read_error = Some(e);
+                            break;
+                        }
+                    },
+                };
+                pending.push_back(None);
+                let tx = tx.clone();
+                let job = move || {
+                    let _ = tx.send(process(engine, path, layout, stop, seq, chunk));
+                };
+                if inline {
+                    job();
+                } else {
+                    scope.spawn(move |_| job());
+                }
+                seq += 1;
+            }
+            if pending.is_empty() {
+                break;
+            }
+            // Wait for the oldest chunk (the others go on meanwhile); only this thread, which
+            // is not one of the pool's, ever blocks.
+            let first_seq = seq - pending.len();
+            while pending[0].is_none() {
+                let d = rx.recv().expect("every job sends its chunk back");
+                let at = d.seq - first_seq;
+                pending[at] = Some(d);
+            }
+            let Done { chunk, outcome, .. } = pending.pop_front().flatten().expect("just filled");
+            let r = match outcome {
+                Outcome::Audited(r) => r,
+                Outcome::Failed(e) => {
+                    out.flush().map_err(StreamError::Output)?;
+                    return Err(e.into());
+                }
+                Outcome::Skipped => unreachable!("only chunks after a failed one are skipped"),
+                Outcome::Panicked(p) => {
+                    stop.store(0, Ordering::Relaxed);
+                    std::panic::resume_unwind(p)
+                }
+            };
+            write_chunk(out, &chunk, summary.pairs).map_err(|e| {
+                stop.store(0, Ordering::Relaxed);
+                StreamError::Output(e)
+            })?;
             summary.pairs += r.pairs;
             summary.findings += r.findings;
             summary.penalty += r.penalty;
@@ -383,15 +447,18 @@ pub fn run<R: BufRead + Send, W: Write>(
             for (k, v) in r.counts {
                 *summary.counts.entry(k).or_insert(0) += v;
             }
+            progress(summary.pairs, rd.bytes);
+            rd.spare.push(chunk);
         }
-        if let Some(e) = failed {
-            out.flush().map_err(StreamError::Output)?;
-            return Err(e.into());
+        // A line that could not be read stops the stream after every chunk before it.
+        match read_error {
+            Some(e) => {
+                out.flush().map_err(StreamError::Output)?;
+                Err(StreamError::from(e))
+            }
+            None => Ok(()),
         }
-        progress(summary.pairs, rd.bytes);
-        rd.spare.append(&mut current);
-        current = next?;
-    }
+    })?;
     summary.penalty = crate::finding::round(summary.penalty, 3);
     summary.score = crate::score::score(summary.penalty, summary.words);
     summary.words = crate::finding::round(summary.words, 1);
@@ -402,43 +469,62 @@ pub fn run<R: BufRead + Send, W: Write>(
     Ok(summary)
 }
 
-/// Parse a batch's chunks in parallel, number their pairs in order from `base`, then audit
-/// them in parallel. When a chunk fails to parse, the chunks before it are still audited and
-/// returned with the error (the ones after it are not), so what reaches the output before
-/// the error is the same whatever the batch size.
-fn audit_batch(
+/// A chunk back from its job, with its sequence number in the input.
+struct Done {
+    seq: usize,
+    chunk: Chunk,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    Audited(ChunkResult),
+    /// It failed to parse: the stream stops there.
+    Failed(InputError),
+    /// Not audited: a chunk before it failed, or the output did.
+    Skipped,
+    /// The audit panicked; the panic goes on on the writing thread.
+    Panicked(Box<dyn std::any::Any + Send>),
+}
+
+/// Parse and audit one chunk (on a pool thread). Every job ends here, panics included, so
+/// the writing thread always gets its chunk back.
+fn process(
     engine: &Engine,
     path: &str,
-    chunks: &mut [Chunk],
     layout: &Layout,
-    base: usize,
-) -> (Vec<ChunkResult>, Option<InputError>) {
-    let docs: Vec<Result<Document, InputError>> = chunks
-        .par_iter_mut()
-        .map(|c| parse_chunk(path, c, layout))
-        .collect();
-    let mut jobs = Vec::with_capacity(docs.len());
-    let mut failed = None;
-    let mut next = base;
-    for d in docs {
-        match d {
-            Ok(d) => {
-                let n = d.pairs.len();
-                jobs.push((d, next));
-                next += n;
-            }
+    stop: &AtomicUsize,
+    seq: usize,
+    mut chunk: Chunk,
+) -> Done {
+    let outcome = if seq > stop.load(Ordering::Relaxed) {
+        Outcome::Skipped
+    } else {
+        let run = std::panic::AssertUnwindSafe(|| match parse_chunk(path, &mut chunk, layout) {
+            Ok(doc) => Outcome::Audited(audit_chunk(engine, doc, &mut chunk)),
             Err(e) => {
-                failed = Some(e);
-                break;
+                stop.fetch_min(seq, Ordering::Relaxed);
+                Outcome::Failed(e)
             }
-        }
+        });
+        std::panic::catch_unwind(run).unwrap_or_else(Outcome::Panicked)
+    };
+    Done {
+        seq,
+        chunk,
+        outcome,
     }
-    let results = chunks
-        .par_iter_mut()
-        .zip(jobs)
-        .map(|(c, (d, base))| audit_chunk(engine, d, base, c))
-        .collect();
-    (results, failed)
+}
+
+/// Write an audited chunk's lines, numbering its pairs from `base` (the pairs before it).
+fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Result<()> {
+    let mut n = itoa::Buffer::new();
+    let mut at = 0;
+    for (i, &mark) in chunk.marks.iter().enumerate() {
+        out.write_all(&chunk.out[at..mark])?;
+        out.write_all(n.format(base + i).as_bytes())?;
+        at = mark;
+    }
+    out.write_all(&chunk.out[at..])
 }
 
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {
@@ -482,7 +568,7 @@ fn split_cells<'a>(line: &'a str, delim: char, cells: &mut Vec<&'a str>) {
 
 /// Audit one chunk as a document into `chunk.out`; `base` is the global index of its first
 /// pair.
-fn audit_chunk(engine: &Engine, doc: Document, base: usize, chunk: &mut Chunk) -> ChunkResult {
+fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk) -> ChunkResult {
     let first = doc.pairs.first().map_or(1, |p| p.first_line());
     let last = doc.line_count.max(first);
     let doc = Arc::new(doc);
@@ -498,10 +584,12 @@ fn audit_chunk(engine: &Engine, doc: Document, base: usize, chunk: &mut Chunk) -
     let mut out = std::mem::take(&mut chunk.out);
     out.clear();
     out.reserve(doc.pairs.len() * 72);
+    chunk.marks.clear();
     for (p, findings) in doc.pairs.iter().zip(by_pair) {
-        write_pair_line(
+        out.extend_from_slice(PAIR_HEAD);
+        chunk.marks.push(out.len());
+        write_pair_tail(
             &mut out,
-            base + p.index,
             p.first_line(),
             p.id.as_deref(),
             report.pair_scores[p.index].score,
@@ -601,8 +689,9 @@ mod tests {
         for id in ids {
             for score in scores {
                 for findings in &lists {
-                    let mut fast = Vec::new();
-                    write_pair_line(&mut fast, 12345, 67890, id, score, findings);
+                    let mut fast = PAIR_HEAD.to_vec();
+                    fast.extend_from_slice(b"12345");
+                    write_pair_tail(&mut fast, 67890, id, score, findings);
                     let mut want = serde_json::to_vec(&PairLine {
                         kind: "pair",
                         index: 12345,

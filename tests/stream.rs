@@ -278,3 +278,109 @@ fn all_rules_finish_at_many_threads_with_the_same_bytes() {
         assert_eq!(run("16"), one);
     }
 }
+
+/// `tqa audit --stream` with all rules and `args`, at `jobs` threads, under a timeout.
+fn stream_jobs(jobs: &str, args: &[&str], input: &[u8]) -> (i32, String, String) {
+    let mut c = Command::cargo_bin("tqa").unwrap();
+    c.args(["audit", "--stream", "--jobs", jobs])
+        .args(args)
+        .write_stdin(input.to_vec())
+        .timeout(std::time::Duration::from_secs(120));
+    c.env_remove("RAYON_NUM_THREADS");
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn an_error_mid_stream_leaves_the_same_bytes_before_it_at_any_thread_count() {
+    // 40 chunks of 8 pairs, more than 2 × 16 threads' worth in flight. A line that does not
+    // parse (found by the worker auditing its chunk) and a line that is not UTF-8 (found by
+    // the reading thread) both sit in chunk 17 (pairs 136..144): every chunk before it is
+    // written, whole and in order, and nothing after it, at any thread count.
+    let good = aligned_corpus(320);
+    let (code, full, err) = stream_jobs("1", &["--chunk", "8"], good.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = good.lines().collect();
+    let mut bad_json = rows.clone();
+    bad_json[138] = "{\"zh\": \"坏\", \"en\": ";
+    let bad_json = (bad_json.join("\n") + "\n").into_bytes();
+    let mut bad_utf8 = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if i == 138 {
+            bad_utf8.extend_from_slice(b"{\"zh\": \"\xff\", \"en\": \"x\"}\n");
+        } else {
+            bad_utf8.extend_from_slice(r.as_bytes());
+            bad_utf8.push(b'\n');
+        }
+    }
+    for (input, message) in [
+        (&bad_json, "<stdin>:139: not valid JSON"),
+        (&bad_utf8, "<stdin>:139: not valid UTF-8"),
+    ] {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "3", "16"] {
+            let (code, out, err) = stream_jobs(jobs, &["--chunk", "8"], input);
+            assert_eq!(code, 2, "--jobs {jobs}");
+            assert!(err.contains(message), "--jobs {jobs}: {err}");
+            outputs.push(out);
+        }
+        assert_eq!(outputs[0], outputs[1], "{message}: --jobs 1 vs 3");
+        assert_eq!(outputs[0], outputs[2], "{message}: --jobs 1 vs 16");
+        let out = &outputs[0];
+        assert!(full.starts_with(out.as_str()), "{message}: not a prefix");
+        let v = lines(out);
+        let last_pair = v.iter().rev().find(|l| l["type"] == "pair").unwrap();
+        assert_eq!(last_pair["index"], 135, "{message}: chunks 0..17, whole");
+        assert!(!out.contains("\"summary\""));
+    }
+}
+
+#[test]
+fn chunks_without_pairs_and_inputs_shorter_than_a_chunk() {
+    // CSV rows of empty cells make no pair: chunks 2 and 3 (of 4 rows) have none, chunk 4
+    // has one. Then an input of three pairs at the default chunk size, and a lone header.
+    let mut csv = String::from("zh,en\n");
+    for i in 0..24 {
+        if (4..15).contains(&i) {
+            csv.push_str(",,\n");
+        } else {
+            csv.push_str(&format!("第{i}句话。,Sentence {i}.\n"));
+        }
+    }
+    let args = ["--input-format", "csv", "--quoting", "off", "--chunk", "4"];
+    let (code, one, err) = stream_jobs("1", &args, csv.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let v = lines(&one);
+    let pairs: Vec<(u64, u64)> = v
+        .iter()
+        .filter(|l| l["type"] == "pair")
+        .map(|l| (l["index"].as_u64().unwrap(), l["line"].as_u64().unwrap()))
+        .collect();
+    let want: Vec<(u64, u64)> = (0..24u64)
+        .filter(|i| !(4..15).contains(i))
+        .enumerate()
+        .map(|(k, i)| (k as u64, i + 2))
+        .collect();
+    assert_eq!(pairs, want);
+    assert_eq!(v.last().unwrap()["pairs"], 13);
+    let short = corpus(3);
+    let (_, short_one, _) = stream_jobs("1", &[], short.as_bytes());
+    assert_eq!(lines(&short_one).len(), 4, "{short_one}");
+    let (_, header_one, _) = stream_jobs("1", &["--input-format", "tsv"], b"zh\ten\n");
+    assert_eq!(lines(&header_one).len(), 1, "{header_one}");
+    assert_eq!(lines(&header_one)[0]["pairs"], 0);
+    for jobs in ["3", "16"] {
+        assert_eq!(
+            stream_jobs(jobs, &args, csv.as_bytes()).1,
+            one,
+            "--jobs {jobs}"
+        );
+        assert_eq!(stream_jobs(jobs, &[], short.as_bytes()).1, short_one);
+        let header = stream_jobs(jobs, &["--input-format", "tsv"], b"zh\ten\n");
+        assert_eq!(header.1, header_one);
+    }
+}
