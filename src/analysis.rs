@@ -63,6 +63,12 @@ impl Shared {
         self.alignment
             .get_or_init(|| crate::align::align(doc, lexicon, self.length(doc)))
     }
+
+    /// Whether the alignment has been built (for the test that checks `reads_alignment`).
+    #[cfg(test)]
+    pub fn alignment_built(&self) -> bool {
+        self.alignment.get().is_some()
+    }
 }
 
 /// Prior English characters per Han-equivalent character.

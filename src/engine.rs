@@ -3,7 +3,7 @@
 //! in parallel but findings are sorted on a total order before anything is reported.
 
 use crate::analysis::Shared;
-use crate::checks::{self, Check, Context};
+use crate::checks::{self, AlignmentUse, Check, Context};
 use crate::finding::{Finding, Hit, Severity, render_template};
 use crate::model::Document;
 use crate::report::{DocumentReport, GateResult, PairScore};
@@ -245,23 +245,19 @@ impl Engine {
             shared: &shared,
         };
         // Scheduling only (the result is the same): the document alignment is the longest
-        // single task, so when `misaligned` is active it is built at once on one thread while
-        // the rules that never read it run on the rest; `misaligned` and `duplicate` (which
-        // may read it) run after it is built. They must not run beside the build: the
-        // alignment is itself parallel (rayon), and a rule blocked in `get_or_init` on a
-        // worker thread (or the building thread itself, stealing that rule's job while it
-        // waits for its own parallel parts) waits for work only it can do — a deadlock, seen
-        // with `--stream --jobs 4`. With `misaligned` inactive, `duplicate` is the only reader
-        // and builds it itself if it needs it. Each rule's hits are put back in rule order.
-        let reads_alignment = |i: &usize| {
-            matches!(
-                self.active[*i].def.check.as_str(),
-                "misaligned" | "duplicate"
-            )
-        };
-        let builds_first = self.active.iter().any(|r| r.def.check == "misaligned");
-        let (independent, dependent): (Vec<usize>, Vec<usize>) =
-            (0..self.active.len()).partition(|i| !(builds_first && reads_alignment(i)));
+        // single task, so when a check that always reads it (`misaligned`) is active it is
+        // built at once on one thread while the checks that never read it run on the rest;
+        // the checks that read it (`Check::reads_alignment`: `misaligned`, `duplicate`) run
+        // after it is built. They must not run beside the build: the alignment is itself
+        // parallel (rayon), and a check blocked in `get_or_init` on a worker thread (or the
+        // building thread itself, stealing that check's job while it waits for its own
+        // parallel parts) waits for work only it can do — a deadlock, seen with
+        // `--stream --jobs 4`. When no active check always reads it, a check that sometimes
+        // does builds it itself if it needs it. Each rule's hits are put back in rule order.
+        let uses = |i: usize| self.active[i].check.reads_alignment();
+        let builds_first = (0..self.active.len()).any(|i| uses(i) == AlignmentUse::Always);
+        let (independent, dependent): (Vec<usize>, Vec<usize>) = (0..self.active.len())
+            .partition(|&i| !(builds_first && uses(i) != AlignmentUse::Never));
         let run = |i: usize| self.active[i].check.run(&ctx);
         let lexicon = self.resources.lexicon.as_deref();
         let ((), independent_hits): ((), Vec<Vec<Hit>>) = rayon::join(
@@ -579,6 +575,48 @@ mod tests {
             lines: LineRange::single(1),
             paragraph_lines: Vec::new(),
         }
+    }
+
+    /// The engine schedules the alignment by what each check declares: a check that reads
+    /// it without saying so could run beside its build (the deadlock `findings` avoids). Run
+    /// every built-in check alone on the sample (it has displaced and duplicated turns) and
+    /// on the real interview when `../shared` is there.
+    #[test]
+    fn checks_that_read_the_alignment_declare_it() {
+        let engine = Engine::load(&LoadOptions::default()).unwrap();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut docs = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
+        let shared_doc = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
+        if std::path::Path::new(&shared_doc).exists() {
+            docs.push(shared_doc);
+        }
+        let mut readers = std::collections::BTreeSet::new();
+        for path in docs {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = crate::reader::parse(&path, &text, None).unwrap();
+            for rule in &engine.active {
+                let shared = Shared::default();
+                let ctx = Context {
+                    doc: &doc,
+                    settings: &engine.settings,
+                    resources: &engine.resources,
+                    shared: &shared,
+                };
+                rule.check.run(&ctx);
+                let declared = rule.check.reads_alignment();
+                if shared.alignment_built() {
+                    assert_ne!(declared, AlignmentUse::Never, "{} reads it", rule.def.name);
+                    readers.insert(rule.def.name.clone());
+                } else {
+                    assert_ne!(declared, AlignmentUse::Always, "{}", rule.def.name);
+                }
+            }
+        }
+        // Both readers did read it on these documents, so the assertions above were tested.
+        assert_eq!(
+            readers.into_iter().collect::<Vec<_>>(),
+            ["duplicate", "misaligned"]
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! Known false positives: a refrain or boilerplate sentence translated identically under two
 //! differently worded Chinese blocks.
 
-use super::{Check, Context};
+use super::{AlignmentUse, Check, Context};
 use crate::finding::{Hit, round};
 use crate::lexicon::hash_str;
 use crate::model::{Document, Lang};
@@ -434,6 +434,11 @@ fn coverage(short: &str, long: &str, lang: Lang) -> f64 {
 }
 
 impl Check for Duplicate {
+    /// Only to judge which copy of a repeated text is the displaced one.
+    fn reads_alignment(&self) -> AlignmentUse {
+        AlignmentUse::Sometimes
+    }
+
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let doc = ctx.doc;
         let mut hits = Vec::new();

@@ -17,7 +17,7 @@
 //! translation that shares no vocabulary with the lexicon glosses may lose a sentence to a
 //! neighbour that happens to share more words.
 
-use super::{Check, Context};
+use super::{AlignmentUse, Check, Context};
 use crate::finding::{Hit, round};
 use crate::model::LineRange;
 use serde::Deserialize;
@@ -101,6 +101,10 @@ fn line_list(lines: &[usize], far: Option<LineRange>) -> String {
 }
 
 impl Check for Misaligned {
+    fn reads_alignment(&self) -> AlignmentUse {
+        AlignmentUse::Always
+    }
+
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let doc = ctx.doc;
         let lex = ctx.resources.lexicon.as_deref();

@@ -35,6 +35,22 @@ pub struct Context<'a> {
 
 pub trait Check: Send + Sync {
     fn run(&self, ctx: &Context) -> Vec<Hit>;
+
+    /// Whether `run` reads the document alignment (`Shared::alignment`). The engine builds
+    /// the alignment before running such checks, never beside them (see `Engine::findings`).
+    fn reads_alignment(&self) -> AlignmentUse {
+        AlignmentUse::Never
+    }
+}
+
+/// How a check uses the document alignment, for the engine's scheduling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlignmentUse {
+    Never,
+    /// On some documents (it builds it itself when no other active check needs it).
+    Sometimes,
+    /// On every document: its presence makes the engine build the alignment first.
+    Always,
 }
 
 /// Names of all checks, for `tqa rules --checks` and load-time validation.
