@@ -235,7 +235,9 @@ impl Engine {
     }
 
     /// Every active rule's findings on a document, sorted, before waivers.
+    /// The rules run in parallel, or one after another inside `threads::on_one_thread`.
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
+        let parallel = !crate::threads::one_thread();
         let doc = Arc::clone(doc);
         let shared = Shared::default();
         let ctx = Context {
@@ -260,15 +262,25 @@ impl Engine {
             .partition(|&i| !(builds_first && uses(i) != AlignmentUse::Never));
         let run = |i: usize| self.active[i].check.run(&ctx);
         let lexicon = self.resources.lexicon.as_deref();
-        let ((), independent_hits): ((), Vec<Vec<Hit>>) = rayon::join(
-            || {
-                if builds_first {
-                    shared.alignment(&doc, lexicon);
-                }
-            },
-            || independent.par_iter().map(|&i| run(i)).collect(),
-        );
-        let dependent_hits: Vec<Vec<Hit>> = dependent.par_iter().map(|&i| run(i)).collect();
+        let build = || {
+            if builds_first {
+                shared.alignment(&doc, lexicon);
+            }
+        };
+        let (independent_hits, dependent_hits): (Vec<Vec<Hit>>, Vec<Vec<Hit>>) = if parallel {
+            let ((), independent_hits) =
+                rayon::join(build, || independent.par_iter().map(|&i| run(i)).collect());
+            (
+                independent_hits,
+                dependent.par_iter().map(|&i| run(i)).collect(),
+            )
+        } else {
+            build();
+            (
+                independent.iter().map(|&i| run(i)).collect(),
+                dependent.iter().map(|&i| run(i)).collect(),
+            )
+        };
         let mut per_rule: Vec<Vec<Hit>> = vec![Vec::new(); self.active.len()];
         for (&i, h) in independent
             .iter()
@@ -289,18 +301,23 @@ impl Engine {
         let same_key = |a: &(usize, Hit), b: &(usize, Hit)| {
             a.0 == b.0 && a.1.pair == b.1.pair && a.1.pair.is_some_and(|p| p < doc.pairs.len())
         };
-        let fps: Vec<String> = hits
-            .par_chunk_by(same_key)
-            .flat_map_iter(|run| {
-                let (i, h) = &run[0];
-                std::iter::repeat_n(fingerprint(&self.active[*i].def.name, &doc, h), run.len())
-            })
-            .collect();
-        let mut findings: Vec<Finding> = hits
-            .into_par_iter()
-            .zip(fps)
-            .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
-            .collect();
+        let fp_run = |run: &[(usize, Hit)]| {
+            let (i, h) = &run[0];
+            std::iter::repeat_n(fingerprint(&self.active[*i].def.name, &doc, h), run.len())
+        };
+        let mut findings: Vec<Finding> = if parallel {
+            let fps: Vec<String> = hits.par_chunk_by(same_key).flat_map_iter(fp_run).collect();
+            hits.into_par_iter()
+                .zip(fps)
+                .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
+                .collect()
+        } else {
+            let fps: Vec<String> = hits.chunk_by(same_key).flat_map(fp_run).collect();
+            hits.into_iter()
+                .zip(fps)
+                .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
+                .collect()
+        };
         sort_findings(&mut findings);
         findings.dedup_by(|a, b| {
             a.rule == b.rule

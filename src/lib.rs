@@ -23,4 +23,5 @@ pub mod score;
 pub mod stream;
 pub mod stream_cli;
 pub mod text;
+pub mod threads;
 pub mod waivers;

@@ -6,7 +6,9 @@
 //! Input is cut into chunks of `chunk` non-blank lines (default 1024), handled as a pipeline
 //! without barriers. The calling thread (the CLI's main thread, not one of rayon's) reads the
 //! chunks and hands each to the rayon pool as a job of its own (parse, then audit as one
-//! document, with the audit's own parallelism inside); it then waits for the oldest chunk
+//! document on that worker alone, `threads::on_one_thread`, except the last chunks, whose
+//! audits are parallel inside so the end of the stream keeps every core busy); it then
+//! waits for the oldest chunk
 //! and writes its lines, so output stays in input order while the workers go on with the
 //! chunks after it. At most 2 × threads chunks are read and not yet written, so memory is
 //! bounded whatever the input size. Only the calling thread ever blocks (on a channel of
@@ -401,8 +403,15 @@ pub fn run<R: BufRead + Send, W: Write>(
                 };
                 pending.push_back(None);
                 let tx = tx.clone();
+                // Each worker audits its chunk alone (`threads::on_one_thread`) while more
+                // chunks are coming: inner parallelism there only let a worker waiting for a
+                // stolen part start another chunk, burying the older one (4 cheap rules on
+                // 100k pairs: 22 % more wall, 15 % more CPU). The chunks read after the end
+                // of the input was seen, the last ones (or an input of one chunk), are
+                // audited in parallel inside so that no core idles at the end.
+                let one_thread = !inline && !rd.eof;
                 let job = move || {
-                    let _ = tx.send(process(engine, path, layout, stop, seq, chunk));
+                    let _ = tx.send(process(engine, path, layout, stop, seq, chunk, one_thread));
                 };
                 if inline {
                     job();
@@ -495,12 +504,13 @@ fn process(
     stop: &AtomicUsize,
     seq: usize,
     mut chunk: Chunk,
+    one_thread: bool,
 ) -> Done {
     let outcome = if seq > stop.load(Ordering::Relaxed) {
         Outcome::Skipped
     } else {
         let run = std::panic::AssertUnwindSafe(|| match parse_chunk(path, &mut chunk, layout) {
-            Ok(doc) => Outcome::Audited(audit_chunk(engine, doc, &mut chunk)),
+            Ok(doc) => Outcome::Audited(audit_chunk(engine, doc, &mut chunk, one_thread)),
             Err(e) => {
                 stop.fetch_min(seq, Ordering::Relaxed);
                 Outcome::Failed(e)
@@ -566,13 +576,17 @@ fn split_cells<'a>(line: &'a str, delim: char, cells: &mut Vec<&'a str>) {
     cells.push(&line[start..]);
 }
 
-/// Audit one chunk as a document into `chunk.out`; `base` is the global index of its first
-/// pair.
-fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk) -> ChunkResult {
+/// Audit one chunk as a document into `chunk.out` (see `write_chunk` for the pairs' indices),
+/// with its audit's inner parallelism off when `one_thread`.
+fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bool) -> ChunkResult {
     let first = doc.pairs.first().map_or(1, |p| p.first_line());
     let last = doc.line_count.max(first);
     let doc = Arc::new(doc);
-    let report = engine.audit(doc.clone());
+    let report = if one_thread {
+        crate::threads::on_one_thread(|| engine.audit(doc.clone()))
+    } else {
+        engine.audit(doc.clone())
+    };
     let mut by_pair: Vec<Vec<&Finding>> = vec![Vec::new(); doc.pairs.len()];
     let mut window = Vec::new();
     for f in &report.findings {

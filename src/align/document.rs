@@ -228,7 +228,7 @@ fn prepare<'a>(
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
-        .with_min_len(8)
+        .with_min_len(crate::threads::grain(8))
         .map(|p| {
             let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
             let Some(e) = &p.en else {
@@ -287,7 +287,7 @@ fn prepare<'a>(
     let (zh_lens, en_lens): (Vec<Option<f64>>, Vec<Option<f64>>) = doc
         .pairs
         .par_iter()
-        .with_min_len(8)
+        .with_min_len(crate::threads::grain(8))
         .map(|p| {
             (
                 p.zh.as_ref().map(|z| zh_len(&z.text)),
@@ -302,7 +302,7 @@ fn prepare<'a>(
     let zh_bases: Vec<Option<ZhPred>> = doc
         .pairs
         .par_iter()
-        .with_min_len(8)
+        .with_min_len(crate::threads::grain(8))
         .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
         .collect();
 
@@ -344,7 +344,7 @@ fn prepare<'a>(
         .par_iter()
         .zip(&zh_bases)
         .zip(&zh_lens)
-        .with_min_len(8)
+        .with_min_len(crate::threads::grain(8))
         .map(|((p, zb), zl)| {
             let mut units = Vec::new();
             let (Some(z), Some(zb)) = (&p.zh, zb) else {
@@ -667,11 +667,16 @@ fn run(
     let (en_range, pair_zh) = (&prep.en_range, &prep.pair_zh);
     let (zh_lens, en_lens) = (&prep.zh_lens, &prep.en_lens);
     rayon::in_place_scope(|scope| {
-        scope.spawn(|_| {
+        let mut find_displaced = || {
             displaced = Some(displaced_copies(
                 doc, &units, en_range, pair_zh, zh_lens, en_lens, m, length,
             ))
-        });
+        };
+        if crate::threads::one_thread() {
+            find_displaced();
+        } else {
+            scope.spawn(move |_| find_displaced());
+        }
         let (mut cands, mut scratch) = (Vec::new(), Vec::new());
         for (i, p) in doc.pairs.iter().enumerate() {
             own_sim[i] = sim(i, i);
@@ -1003,7 +1008,7 @@ fn dp_window(
     let (zh_units, displaced_w) = (&prep.zh_units[u0..u1], &displaced[s0..s1]);
     pre.par_chunks_mut(ns + 1)
         .zip(zh_units)
-        .with_min_len(16)
+        .with_min_len(crate::threads::grain(16))
         .for_each_init(
             || (gains.scratch(), vec![0.0f64; ns]),
             |(sc, g), (row, (zu, pred, base, _))| {
