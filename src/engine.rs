@@ -218,7 +218,8 @@ impl Engine {
     /// Audit one document, then apply its inline markers and these baseline entries
     /// (`Baseline::entries_for`) before scoring: checks never see waivers.
     pub fn audit_with(&self, doc: Arc<Document>, baseline: &[BaselineEntry]) -> DocumentReport {
-        let findings = self.findings(&doc);
+        let shared = Shared::default();
+        let findings = self.findings_with(&doc, &shared);
         let ids = RuleIds {
             all: self
                 .all_rules
@@ -228,7 +229,12 @@ impl Engine {
             active: self.active.iter().map(|r| r.def.name.as_str()).collect(),
         };
         let applied = waivers::apply(&doc, findings, baseline, &ids);
-        let mut report = self.report(doc, applied.kept, applied.waived);
+        let mut report = self.report_with(
+            doc,
+            applied.kept,
+            applied.waived,
+            shared.stats_if_computed(),
+        );
         report.stale_baseline = applied.stale;
         report.unused_waivers = applied.unused;
         report
@@ -236,13 +242,18 @@ impl Engine {
 
     /// Every active rule's findings on a document, sorted, before waivers.
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
+        self.findings_with(doc, &Shared::default())
+    }
+
+    /// `findings`, with the document's analyses kept in `shared` (the score reads its
+    /// per-pair counts afterwards).
+    fn findings_with(&self, doc: &Arc<Document>, shared: &Shared) -> Vec<Finding> {
         let doc = Arc::clone(doc);
-        let shared = Shared::default();
         let ctx = Context {
             doc: &doc,
             settings: &self.settings,
             resources: &self.resources,
-            shared: &shared,
+            shared,
         };
         // Scheduling only (the result is the same): the document alignment is the longest
         // single task, so when `misaligned` is active it is built at once on one thread while
@@ -347,6 +358,17 @@ impl Engine {
         findings: Vec<Finding>,
         waived: Vec<crate::report::Waived>,
     ) -> DocumentReport {
+        self.report_with(doc, findings, waived, None)
+    }
+
+    /// `report`, with the pairs' counts (`Shared::stats`) when a check already took them.
+    fn report_with(
+        &self,
+        doc: Arc<Document>,
+        findings: Vec<Finding>,
+        waived: Vec<crate::report::Waived>,
+        stats: Option<&[crate::analysis::PairStats]>,
+    ) -> DocumentReport {
         let w = &self.settings.weights;
         let mut pair_pen = vec![0.0; doc.pairs.len()];
         let mut counts = BTreeMap::new();
@@ -380,8 +402,13 @@ impl Engine {
         let pair_scores: Vec<PairScore> = doc
             .pairs
             .iter()
-            .map(|p| {
-                let pw = score::pair_words(p, self.settings.words_per_han);
+            .enumerate()
+            .map(|(k, p)| {
+                let wph = self.settings.words_per_han;
+                let pw = match stats.and_then(|s| s.get(k)) {
+                    Some(s) => score::words(s.en_words, s.zh_han, wph),
+                    None => score::pair_words(p, wph),
+                };
                 words += pw;
                 PairScore {
                     index: p.index,

@@ -274,13 +274,13 @@ fn line_of(seg: &Segment, end: &str) -> usize {
 impl Check for Truncated {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pair in &ctx.doc.pairs {
+        // The pairs' English word counts are shared with the score (`Shared::stats`).
+        let stats = ctx.shared.stats(ctx.doc);
+        for (pair, stats) in ctx.doc.pairs.iter().zip(stats) {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            let words =
-                crate::text::script::english_word_count_up_to(&es.text, self.p.min_en_words);
-            if words < self.p.min_en_words {
+            if stats.en_words < self.p.min_en_words {
                 continue;
             }
             for cut in self.cuts(zs, es) {
