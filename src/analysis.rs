@@ -30,8 +30,8 @@
 //! conversational turns (是的。/ Yeah.) vary far more than technical headings.
 
 use crate::model::Document;
+use crate::text::en_stats::words_and_chars;
 use crate::text::length::{en_chars, han_latin, zh_chars, zh_chars_of};
-use crate::text::script::english_word_count;
 use std::sync::OnceLock;
 
 /// One per document audit; fields are `OnceLock`s filled by whichever check needs them first.
@@ -60,9 +60,10 @@ pub struct PairStats {
 impl PairStats {
     pub fn of(pair: &crate::model::Pair) -> PairStats {
         let (zh_han, zh_latin) = pair.zh.as_ref().map_or((0, 0), |z| han_latin(&z.text));
-        let (en_words, en_chars) = pair.en.as_ref().map_or((0, 0.0), |e| {
-            (english_word_count(&e.text), en_chars(&e.text))
-        });
+        let (en_words, en_chars) = pair
+            .en
+            .as_ref()
+            .map_or((0, 0.0), |e| words_and_chars(&e.text));
         PairStats {
             zh_han,
             zh_latin,

@@ -44,6 +44,13 @@ pub fn han_latin(text: &str) -> (usize, usize) {
             i += 1;
             continue;
         }
+        // Lead bytes E5..=E9 start U+5000..=U+9FFF, all Han: most of a Chinese text's
+        // characters, counted without decoding.
+        if (0xE5..=0xE9).contains(&x) {
+            han += 1;
+            i += 3;
+            continue;
+        }
         let (cp, len) = crate::text::decode_multibyte(b, i);
         i += len;
         match cp {
