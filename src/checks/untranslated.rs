@@ -278,6 +278,17 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             i = end;
             continue;
         }
+        // Lead byte E5..=E9, or E4 then B8..: U+4E00..=U+9FFF, Han (most characters of a
+        // Chinese text), a separator found without decoding; between two Han characters there
+        // is no chunk to push.
+        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+            if start < i {
+                push(start, i);
+            }
+            start = i + 3;
+            i += 3;
+            continue;
+        }
         let (cp, len) = crate::text::decode_multibyte(b, i);
         let end = i + len;
         let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
@@ -1025,6 +1036,8 @@ mod tests {
             "（注：see the manual）",
             "x 。 ",
             "\u{3000}a\u{3000}",
+            "a\u{4DBF}b\u{4DC0}c\u{4DFF}d\u{4E00}e\u{4FFF}f\u{5000}g\u{9FFF}h\u{A000}i",
+            "中文中 x 文",
         ]
         .iter()
         .map(|s| s.to_string())
