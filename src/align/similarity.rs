@@ -578,21 +578,23 @@ impl Items {
 
     fn finish(self) -> ZhPred {
         let Items { items, raw } = self;
-        let mut keys: Vec<(Key, f32)> = Vec::with_capacity(raw.len());
+        // Every raw key with its item's weight and its position, sorted by key, then best
+        // weight first: the first entry of each key's run is the key with its best weight
+        // (what a sort of (key, weight) and a dedup keep), and every position in the run gets
+        // that key's index (what a binary search of the deduplicated keys finds).
+        let mut tagged: Vec<(Key, f32, u32)> = Vec::with_capacity(raw.len());
         for ((a, b), w, _) in &items {
-            keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+            tagged.extend((*a..*b).map(|i| (raw[i as usize], *w, i)));
         }
-        // Key, then best weight first; entries equal under this order are identical, so an
-        // unstable sort leaves the same list after the dedup.
-        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        keys.dedup_by_key(|x| x.0);
-        let item_keys: Vec<u32> = raw
-            .iter()
-            .map(|k| {
-                keys.binary_search_by(|x| x.0.cmp(k))
-                    .expect("item key is in keys") as u32
-            })
-            .collect();
+        tagged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        let mut keys: Vec<(Key, f32)> = Vec::with_capacity(tagged.len());
+        let mut item_keys: Vec<u32> = vec![0; raw.len()];
+        for &(k, w, i) in &tagged {
+            if keys.last().is_none_or(|l| l.0 != k) {
+                keys.push((k, w));
+            }
+            item_keys[i as usize] = (keys.len() - 1) as u32;
+        }
         let mut single_w = vec![0.0; keys.len()];
         let mut multi = Vec::new();
         let mut weight = 0.0;
@@ -798,6 +800,50 @@ mod tests {
                 (format!("{z}{}", i % 4), format!("{e} word{}", i % 13))
             })
             .collect()
+    }
+
+    /// The `Items::finish` the tagged sort replaced (sort and dedup the (key, weight) list,
+    /// then a binary search per raw key).
+    fn finish_reference(items: &Items) -> (Vec<(Key, f32)>, Vec<u32>) {
+        let mut keys: Vec<(Key, f32)> = Vec::new();
+        for ((a, b), w, _) in &items.items {
+            keys.extend(items.raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+        }
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        keys.dedup_by_key(|x| x.0);
+        let item_keys = items
+            .raw
+            .iter()
+            .map(|k| keys.binary_search_by(|x| x.0.cmp(k)).expect("in keys") as u32)
+            .collect();
+        (keys, item_keys)
+    }
+
+    #[test]
+    fn finish_equals_sort_dedup_and_search() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for round in 0..5_000 {
+            let mut it = Items::default();
+            // Few distinct keys, so keys repeat within and across items, at both weights.
+            let range = 1 + next(40);
+            for _ in 0..next(30) {
+                let ks: Vec<Key> = (0..next(4)).map(|_| next(range) * 0x1_0000_0001).collect();
+                let w = if next(2) == 0 { 1.0 } else { 2.0 };
+                it.push(&ks, w, next(2) == 0);
+            }
+            let (keys, item_keys) = finish_reference(&it);
+            let items = it.items.clone();
+            let p = it.finish();
+            assert_eq!(p.keys, keys, "round {round}");
+            assert_eq!(p.item_keys, item_keys, "round {round}");
+            assert_eq!(p.items, items);
+        }
     }
 
     #[test]
