@@ -308,8 +308,9 @@ fn prepare<'a>(
 
     // Without a lexicon, learn word associations from pairs the anchors and length confirm.
     let mut assoc = Assoc::default();
+    // The statistics are the same for both models (the bags'): fitted once.
+    let m0 = Model::new(None, &bags, Assoc::default());
     if lexicon.is_none() && n >= 50 {
-        let m0 = Model::new(None, &bags, Assoc::default());
         let mut good: Vec<(&str, &[Key])> = Vec::new();
         let mut plausible: Vec<(&str, &[Key])> = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
@@ -334,7 +335,7 @@ fn prepare<'a>(
         assoc = Assoc::learn_keyed(src.into_iter().step_by(step));
     }
     let learned = assoc.len();
-    let model = Model::new(lexicon, &bags, assoc);
+    let model = m0.with_items(lexicon, assoc);
 
     // Chinese units and predictions, per pair in parallel (pure functions of the pair's text
     // and the model), collected in pair order.

@@ -336,6 +336,20 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// This model with another lexicon and associations: `Model::new(lexicon, bags, assoc)`
+    /// for the `bags` this one was fitted on (the statistics depend on the bags only, so they
+    /// are kept, and so is the id: a bag's cached idf sum under this model is the same sum).
+    pub fn with_items<'b>(self, lexicon: Option<&'b Lexicon>, assoc: Assoc) -> Model<'b> {
+        Model {
+            lexicon,
+            assoc,
+            stats: self.stats,
+            idf_unseen: self.idf_unseen,
+            avg_words: self.avg_words,
+            id: self.id,
+        }
+    }
+
     pub fn idf(&self, k: Key) -> f64 {
         self.stats.get(&k).map_or(self.idf_unseen, |s| s.0) as f64
     }
