@@ -33,10 +33,10 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, visible_chars, zh_base,
+    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, en_bag_of, visible_chars, zh_base,
 };
 use crate::analysis::LengthModel;
-use crate::lexicon::{Key, Lexicon};
+use crate::lexicon::{Key, Lexicon, for_each_en_key};
 use crate::model::{Document, Lang, LineRange};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -167,6 +167,44 @@ pub fn en_len(t: &str) -> f64 {
     n as f64
 }
 
+/// Whether `pieces`, sub-slices of `text` in order (its English sentences), tile it: every
+/// byte outside them is whitespace, each piece starts and ends with a non-whitespace char,
+/// and no two adjacent pieces would join into one word (an ASCII letter or apostrophe on
+/// both sides of an empty gap). Then `for_each_en_key(text)` gives the pieces' keys in order
+/// (a word is a maximal run of those bytes, and every run lies inside one piece, bounded as in
+/// the text), and `en_len(text)` is the sum of the pieces' plus one per non-empty gap between
+/// two pieces (a maximal whitespace run; the edges are trimmed). Returns that gap count.
+fn tiles<'t>(text: &str, pieces: impl Iterator<Item = &'t str>) -> Option<usize> {
+    let word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+    let base = text.as_ptr() as usize;
+    let blank = |s: &str| s.chars().all(char::is_whitespace);
+    let (mut at, mut gaps, mut prev_word) = (0usize, 0usize, None::<bool>);
+    for p in pieces {
+        let start = (p.as_ptr() as usize).checked_sub(base)?;
+        let end = start + p.len();
+        let (first, last) = (p.chars().next()?, p.chars().next_back()?);
+        if start < at || end > text.len() || first.is_whitespace() || last.is_whitespace() {
+            return None;
+        }
+        let gap = text.get(at..start)?;
+        if !blank(gap) {
+            return None;
+        }
+        if let Some(w) = prev_word {
+            if gap.is_empty() {
+                if w && word(p.as_bytes()[0]) {
+                    return None;
+                }
+            } else {
+                gaps += 1;
+            }
+        }
+        prev_word = Some(word(p.as_bytes()[p.len() - 1]));
+        at = end;
+    }
+    blank(text.get(at..)?).then_some(gaps)
+}
+
 struct Prepared<'a> {
     model: Model<'a>,
     cell_pruning: CellPruning,
@@ -223,8 +261,12 @@ fn prepare<'a>(
     // bags depend on its own text only, so they are built in parallel and collected in pair
     // order: the same values at any thread count.
     // With each block's bag, its English keys as `for_each_en_key` gives them (the
-    // association learning below reads them instead of finding them again).
-    type EnOfPair = (Vec<(EnUnit, EnBag, f64)>, Option<(EnBag, Vec<Key>)>);
+    // association learning below reads them instead of finding them again), and its `en_len`.
+    type EnOfPair = (
+        Vec<(EnUnit, EnBag, f64)>,
+        Option<(EnBag, Vec<Key>)>,
+        Option<f64>,
+    );
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
@@ -232,23 +274,22 @@ fn prepare<'a>(
         .map(|p| {
             let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
             let Some(e) = &p.en else {
-                return (units, None);
+                return (units, None, None);
             };
-            // The first sentence's keys: its bag is the block's when it is the whole block.
-            let mut first_words = Vec::new();
+            // Every sentence's keys, in text order: when the sentences tile the block
+            // (`tiles`), these are the block's keys too.
+            let mut words: Vec<Key> = Vec::new();
+            let mut pieces: Vec<&str> = Vec::new();
             for (line, para) in e.numbered_paragraphs() {
                 for (k, s) in crate::text::sentences::split(para, Lang::En)
                     .iter()
                     .enumerate()
                 {
-                    let bag = if units.is_empty() {
-                        let (bag, words) = en_bag_and_words(s.text);
-                        first_words = words;
-                        bag
-                    } else {
-                        en_bag(s.text)
-                    };
+                    let w0 = words.len();
+                    for_each_en_key(s.text, |k| words.push(k));
+                    let bag = en_bag_of(s.text, words[w0..].to_vec());
                     let len = en_len(s.text);
+                    pieces.push(s.text);
                     units.push((
                         EnUnit {
                             pair: p.index,
@@ -262,20 +303,27 @@ fn prepare<'a>(
                     ));
                 }
             }
-            // A block that is one sentence, untrimmed, has that sentence's bag.
-            let block = if units.len() == 1 && units[0].0.text == e.text {
-                (units[0].1.clone(), first_words)
+            // A block that is one sentence, untrimmed, has that sentence's bag and length;
+            // a block its sentences tile has their keys, in order, and their lengths plus one
+            // per whitespace run between them.
+            let (block, len) = if units.len() == 1 && units[0].0.text == e.text {
+                ((units[0].1.clone(), words), units[0].2)
+            } else if let Some(gaps) = tiles(&e.text, pieces.into_iter()) {
+                let len = units.iter().map(|u| u.2 as usize).sum::<usize>() + gaps;
+                ((en_bag_of(&e.text, words.clone()), words), len as f64)
             } else {
-                en_bag_and_words(&e.text)
+                (en_bag_and_words(&e.text), en_len(&e.text))
             };
-            (units, Some(block))
+            (units, Some(block), Some(len))
         })
         .collect();
     let mut en_units = Vec::new();
     let mut en_range = Vec::with_capacity(n);
     let mut pair_en: Vec<Option<EnBag>> = Vec::with_capacity(n);
     let mut pair_en_words: Vec<Vec<Key>> = Vec::with_capacity(n);
-    for (units, block) in per_pair {
+    let mut en_lens: Vec<Option<f64>> = Vec::with_capacity(n);
+    for (units, block, len) in per_pair {
+        en_lens.push(len);
         let start = en_units.len();
         en_units.extend(units);
         en_range.push((start, en_units.len()));
@@ -284,17 +332,12 @@ fn prepare<'a>(
         pair_en_words.push(words.unwrap_or_default());
     }
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
-    let (zh_lens, en_lens): (Vec<Option<f64>>, Vec<Option<f64>>) = doc
+    let zh_lens: Vec<Option<f64>> = doc
         .pairs
         .par_iter()
         .with_min_len(8)
-        .map(|p| {
-            (
-                p.zh.as_ref().map(|z| zh_len(&z.text)),
-                p.en.as_ref().map(|e| en_len(&e.text)),
-            )
-        })
-        .unzip();
+        .map(|p| p.zh.as_ref().map(|z| zh_len(&z.text)))
+        .collect();
 
     // The model-free part of each Chinese block's prediction (its Latin words and numbers,
     // reading the numbers is the costly part): the association filter below and the final
@@ -1953,6 +1996,154 @@ mod tests {
         }
         // Both ways of computing a gain were exercised.
         assert!(shared > 0 && none > 0, "{}: {shared} / {none}", doc.path);
+    }
+
+    /// English texts to test `tiles` on: the fixtures' and the shared corpus's lines and
+    /// whole files (the shared data is skipped when absent), and hand-made edge cases.
+    fn english_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            " \n ",
+            "One. Two.",
+            "also…By the way. And...Then",
+            "He said 'go.' Then left. 'Quoted' start.",
+            "x.y Z. It's\n\nnew. Yes!  \n  Indeed?",
+            "Mr. Smith went to the U.S. The end. 3.5 percent. A\u{a0}B. C\u{3000}D.",
+            "naïve café. Éclair time. “Quoted.” Next",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
+        for f in [
+            "corpus/ai-interview.zh-en.md",
+            "data/debian-reference.zh-en.tsv",
+        ] {
+            files.push(format!("{root}/../shared/{f}"));
+        }
+        for f in files {
+            let Ok(t) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in t.lines().take(20_000) {
+                texts.push(line.to_string());
+                // TSV cells, with the escaped line breaks the reader turns into '\n'.
+                texts.extend(line.split('\t').map(|c| c.replace("\\n", "\n")));
+            }
+            texts.push(t);
+        }
+        texts
+    }
+
+    /// What `tiles` promises, checked against `for_each_en_key` and `en_len` of the whole.
+    fn assert_tiling_exact(text: &str, pieces: &[&str]) -> bool {
+        let Some(gaps) = tiles(text, pieces.iter().copied()) else {
+            return false;
+        };
+        let mut keys = Vec::new();
+        let mut len = 0usize;
+        for p in pieces {
+            for_each_en_key(p, |k| keys.push(k));
+            len += en_len(p) as usize;
+        }
+        assert_eq!(keys, crate::lexicon::en_keys(text), "{text:?} {pieces:?}");
+        assert_eq!((len + gaps) as f64, en_len(text), "{text:?} {pieces:?}");
+        true
+    }
+
+    #[test]
+    fn sentences_tile_their_block_as_tiles_says() {
+        let (mut tiled, mut multi) = (0, 0);
+        for t in english_texts() {
+            let pieces: Vec<&str> = t
+                .split('\n')
+                .flat_map(|p| crate::text::sentences::split(p, Lang::En))
+                .map(|s| s.text)
+                .collect();
+            if assert_tiling_exact(&t, &pieces) && pieces.len() > 1 {
+                tiled += 1;
+            }
+            multi += (pieces.len() > 1) as usize;
+        }
+        // The shortcut applies to nearly every block of several sentences.
+        assert!(tiled > 0 && tiled * 10 >= multi * 9, "{tiled} of {multi}");
+    }
+
+    #[test]
+    fn tiles_holds_for_any_cut_of_any_text() {
+        // Random texts over the characters that matter (letters, apostrophes, whitespace of
+        // both kinds, punctuation, multi-byte letters), cut at random char boundaries into
+        // trimmed pieces: wherever `tiles` accepts, keys and length agree; it must accept and
+        // refuse some.
+        let alphabet: Vec<char> = "aZ' .\n\t…\u{a0}éÉ,-1xyS's".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..20_000 {
+            let n = next(24);
+            let t: String = (0..n).map(|_| alphabet[next(alphabet.len())]).collect();
+            let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+            let mut cuts: Vec<usize> = (0..next(4)).map(|_| bounds[next(bounds.len())]).collect();
+            cuts.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            for c in cuts.into_iter().chain([t.len()]) {
+                let p = t[at..c].trim();
+                if !p.is_empty() {
+                    pieces.push(p);
+                }
+                at = c;
+            }
+            if assert_tiling_exact(&t, &pieces) {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} / {no}");
+    }
+
+    /// The block bags and lengths `prepare` builds (from the sentences' where they tile the
+    /// block) equal `en_bag_and_words` and `en_len` of the block's text.
+    #[test]
+    fn prepared_blocks_equal_bags_of_their_text() {
+        let path = format!(
+            "{}/tests/fixtures/sample/interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut docs = vec![parse(
+            &path,
+            &std::fs::read_to_string(&path).expect("fixture"),
+        )];
+        let shared = format!(
+            "{}/../shared/corpus/ai-interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if let Ok(t) = std::fs::read_to_string(&shared) {
+            docs.push(parse(&shared, &t));
+        }
+        for doc in &docs {
+            let length = LengthModel::fit(doc);
+            let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+            for (i, p) in doc.pairs.iter().enumerate() {
+                let Some(e) = &p.en else {
+                    assert!(prep.pair_en[i].is_none() && prep.en_lens[i].is_none());
+                    continue;
+                };
+                let (bag, _) = en_bag_and_words(&e.text);
+                let got = prep.pair_en[i].as_ref().expect("bag");
+                assert_eq!(got.keys, bag.keys, "{}", e.text);
+                assert_eq!(got.anchors, bag.anchors, "{}", e.text);
+                assert_eq!(got.words, bag.words, "{}", e.text);
+                assert_eq!(prep.en_lens[i], Some(en_len(&e.text)), "{}", e.text);
+            }
+        }
     }
 
     #[test]

@@ -686,7 +686,7 @@ pub fn en_bag_and_words(text: &str) -> (EnBag, Vec<Key>) {
 }
 
 /// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order.
-fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
+pub fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
     let words = keys.len();
     let mut anchors = Vec::new();
     for n in crate::text::numbers::extract(text, Lang::En) {
