@@ -379,6 +379,13 @@ fn prepare<'a>(
     }
     let learned = assoc.len();
     let model = m0.with_items(lexicon, assoc);
+    // Each block's English is compared with many Chinese blocks (screening, moves, far
+    // matches): its idf values are found once.
+    pair_en
+        .par_iter_mut()
+        .with_min_len(64)
+        .flatten()
+        .for_each(|b| model.cache_idf(b));
 
     // Chinese units and predictions, per pair in parallel (pure functions of the pair's text
     // and the model), collected in pair order.
@@ -419,12 +426,14 @@ fn prepare<'a>(
                     len,
                 ));
             }
-            // A one-paragraph Chinese block is its unit's text: same prediction.
-            let whole = if units.len() == 1 && one_para {
+            // A one-paragraph Chinese block is its unit's text: same prediction. The block's
+            // is compared with many English blocks: indexed for `sim`.
+            let mut whole = if units.len() == 1 && one_para {
                 units[0].1.clone()
             } else {
                 model.zh_pred_on(zb, &z.text)
             };
+            whole.index_for_sim();
             (units, Some(whole))
         })
         .collect();

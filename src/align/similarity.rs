@@ -56,9 +56,90 @@ pub struct ZhPred {
     single_w: Vec<f64>,
     multi: Vec<((u32, u32), f32)>,
     weight: f64,
+    /// Lookups for a prediction compared with many English texts (`index_for_sim`).
+    index: Option<Box<SimIndex>>,
+}
+
+/// What `Model::sim` looks up in a prediction it meets many times (a block's, in the
+/// screening): each key's index in `keys`, through an open-addressing table (a probe instead
+/// of a merge or binary search per English text), and per key the several-key items holding
+/// it (so only the items of the keys found are visited, not every item).
+#[derive(Debug, Clone)]
+struct SimIndex {
+    /// Index into `keys` + 1 (0: empty slot); a key's first slot is `slot_of(key, bits)`.
+    slots: Vec<u32>,
+    bits: u32,
+    /// Per key (CSR over `multi_of`): the indices into `multi` of the items holding it.
+    multi_start: Vec<u32>,
+    multi_of: Vec<u32>,
+}
+
+/// First slot of `key` in a table of 2^`bits` slots (multiplicative hashing, top bits).
+#[inline]
+fn slot_of(key: Key, bits: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+}
+
+impl SimIndex {
+    /// Index in `keys` of `key`, if there.
+    #[inline]
+    fn find(&self, keys: &[(Key, f32)], key: Key) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut s = slot_of(key, self.bits);
+        loop {
+            let e = self.slots[s] as usize;
+            if e == 0 {
+                return None;
+            }
+            if keys[e - 1].0 == key {
+                return Some(e - 1);
+            }
+            s = (s + 1) & mask;
+        }
+    }
 }
 
 impl ZhPred {
+    /// Builds the lookups that make `Model::sim` of this prediction cheaper (worth it for a
+    /// prediction compared with many English texts). Changes no result of `sim`.
+    pub fn index_for_sim(&mut self) {
+        let n = self.keys.len();
+        // At most half full: short probe runs.
+        let bits = (2 * n).next_power_of_two().max(8).trailing_zeros();
+        let mut slots = vec![0u32; 1 << bits];
+        let mask = slots.len() - 1;
+        for (i, (k, _)) in self.keys.iter().enumerate() {
+            let mut s = slot_of(*k, bits);
+            while slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            slots[s] = i as u32 + 1;
+        }
+        let mut multi_start = vec![0u32; n + 1];
+        for &((a, b), _) in &self.multi {
+            for &k in &self.item_keys[a as usize..b as usize] {
+                multi_start[k as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            multi_start[i + 1] += multi_start[i];
+        }
+        let mut fill = multi_start.clone();
+        let mut multi_of = vec![0u32; multi_start[n] as usize];
+        for (m, &((a, b), _)) in self.multi.iter().enumerate() {
+            for &k in &self.item_keys[a as usize..b as usize] {
+                multi_of[fill[k as usize] as usize] = m as u32;
+                fill[k as usize] += 1;
+            }
+        }
+        self.index = Some(Box::new(SimIndex {
+            slots,
+            bits,
+            multi_start,
+            multi_of,
+        }));
+    }
+
     /// The keys of item `i`, as indices into `keys` (the reference similarity's view).
     #[cfg(test)]
     fn item(&self, i: usize) -> &[u32] {
@@ -79,6 +160,9 @@ pub struct EnBag {
     /// (id of a model, Σ idf over `keys` under it): a bag is compared with many Chinese texts
     /// under one model, and this sum is the same each time (see `Model::en_sums`).
     idf_sum: Cell<(u64, f64)>,
+    /// (id of a model, idf of each key under it): set by `Model::cache_idf` for a bag compared
+    /// with many Chinese texts; empty otherwise.
+    idfs: (u64, Vec<f32>),
 }
 
 /// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
@@ -350,6 +434,22 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Stores in `en` the idf of each of its keys and their sum, as `sim` would find them
+    /// (the same f32 values, summed in key order as `en_sums` does): `sim` then reads them.
+    pub fn cache_idf(&self, en: &mut EnBag) {
+        let idfs: Vec<f32> = en
+            .keys
+            .iter()
+            .map(|&k| self.stats.get(&k).map_or(self.idf_unseen, |s| s.0))
+            .collect();
+        let mut et = 0.0;
+        for &w in &idfs {
+            et += w as f64;
+        }
+        en.idf_sum.set((self.id, et));
+        en.idfs = (self.id, idfs);
+    }
+
     pub fn idf(&self, k: Key) -> f64 {
         self.stats.get(&k).map_or(self.idf_unseen, |s| s.0) as f64
     }
@@ -475,6 +575,11 @@ impl<'a> Model<'a> {
         if p.items.is_empty() || en.keys.is_empty() {
             return 0.0;
         }
+        if let Some(ix) = &p.index
+            && en.idf_sum.get().0 == self.id
+        {
+            return self.sim_indexed(p, ix, en);
+        }
         // Which of the Chinese keys the English has: a bit set over `p.keys`, on the stack
         // for all but very long texts.
         let nw = p.keys.len().div_ceil(64);
@@ -511,6 +616,66 @@ impl<'a> Model<'a> {
                 got += w as f64;
             }
         }
+        let zh_cov = got / p.weight;
+        (zh_cov * en_cov).sqrt()
+    }
+}
+
+impl Model<'_> {
+    /// `sim` of an indexed prediction with a bag whose idf sum is cached: each English key is
+    /// looked up in the table, in `en.keys` order, so the predicted keys' idf (the same values,
+    /// from the bag's cache or the model) are added in the order `en_sums` adds them, to the
+    /// same bits. A found key adds its one-key items' weight once, and each several-key item
+    /// holding it adds its weight once: the same items as `sim`'s count, in another order, but
+    /// item weights are 1 and 2, so the sum is a small integer, exact in any order.
+    fn sim_indexed(&self, p: &ZhPred, ix: &SimIndex, en: &EnBag) -> f64 {
+        let et = en.idf_sum.get().1;
+        let idfs = (en.idfs.0 == self.id).then_some(&en.idfs.1[..]);
+        // Found keys and counted several-key items: bit sets, on the stack when short.
+        let (nk, nm) = (p.keys.len().div_ceil(64), p.multi.len().div_ceil(64));
+        let (mut stack_k, mut stack_m) = ([0u64; 8], [0u64; 8]);
+        let (mut heap_k, mut heap_m) = (Vec::new(), Vec::new());
+        let found: &mut [u64] = if nk <= stack_k.len() {
+            &mut stack_k[..nk]
+        } else {
+            heap_k.resize(nk, 0);
+            &mut heap_k
+        };
+        let counted: &mut [u64] = if nm <= stack_m.len() {
+            &mut stack_m[..nm]
+        } else {
+            heap_m.resize(nm, 0);
+            &mut heap_m
+        };
+        let (mut eg, mut got) = (0.0, 0.0);
+        for (j, &b) in en.keys.iter().enumerate() {
+            let Some(i) = ix.find(&p.keys, b) else {
+                continue;
+            };
+            eg += match idfs {
+                Some(v) => v[j] as f64,
+                None => self.idf(b),
+            };
+            let bit = 1 << (i % 64);
+            if found[i / 64] & bit != 0 {
+                continue;
+            }
+            found[i / 64] |= bit;
+            got += p.single_w[i];
+            let (a, z) = (ix.multi_start[i] as usize, ix.multi_start[i + 1] as usize);
+            for &m in &ix.multi_of[a..z] {
+                let m = m as usize;
+                let bit = 1 << (m % 64);
+                if counted[m / 64] & bit == 0 {
+                    counted[m / 64] |= bit;
+                    got += p.multi[m].1 as f64;
+                }
+            }
+        }
+        if eg == 0.0 {
+            return 0.0;
+        }
+        let en_cov = if et > 0.0 { eg / et } else { 0.0 };
         let zh_cov = got / p.weight;
         (zh_cov * en_cov).sqrt()
     }
@@ -627,6 +792,7 @@ impl Items {
             single_w,
             multi,
             weight,
+            index: None,
         }
     }
 }
@@ -728,6 +894,7 @@ pub fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
         anchors,
         words,
         idf_sum: Cell::new((0, 0.0)),
+        idfs: (0, Vec::new()),
     }
 }
 
@@ -998,6 +1165,65 @@ mod tests {
             }
         }
         assert!(multi > 0, "the fixture must have items of several keys");
+    }
+
+    #[test]
+    fn indexed_similarity_matches_the_reference_on_random_keys() {
+        // Keys from a small pool (shared often, colliding table slots), items of one to four
+        // keys sharing keys with each other, predictions indexed or not, bags with idf cached
+        // by `cache_idf`, by a first `sim`, or under another model: `sim` equals the reference
+        // bit for bit every time.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let pool: Vec<Key> = (0..200u64)
+            .map(|i| hash_str(&format!("k{i}")) & !(i % 3))
+            .collect();
+        let mut bags = Vec::new();
+        for _ in 0..60 {
+            let mut keys: Vec<Key> = (0..next(25)).map(|_| pool[next(200) as usize]).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let words = keys.len() + next(5) as usize;
+            bags.push(EnBag {
+                keys,
+                words,
+                ..EnBag::default()
+            });
+        }
+        let refs: Vec<&EnBag> = bags.iter().collect();
+        let m = Model::new(None, &refs[..40], Assoc::default());
+        let m2 = Model::new(None, &refs[20..], Assoc::default());
+        for b in bags.iter_mut().step_by(2) {
+            m.cache_idf(b);
+        }
+        let (mut shared, mut indexed) = (0, 0);
+        for round in 0..400 {
+            let mut it = Items::default();
+            for _ in 0..next(120) {
+                let mut ks: Vec<Key> = (0..1 + next(4)).map(|_| pool[next(200) as usize]).collect();
+                ks.sort_unstable();
+                ks.dedup();
+                it.push(&ks, if next(2) == 0 { 1.0 } else { 2.0 }, false);
+            }
+            let mut p = it.finish();
+            if round % 4 != 0 {
+                p.index_for_sim();
+                indexed += 1;
+            }
+            for b in &bags {
+                for mm in [&m, &m, &m2, &m2, &m] {
+                    let got = mm.sim(&p, b);
+                    assert_eq!(got.to_bits(), sim_reference(mm, &p, b).to_bits(), "{round}");
+                    shared += (got > 0.0) as usize;
+                }
+            }
+        }
+        assert!(shared > 1000 && indexed > 100, "{shared} / {indexed}");
     }
 
     #[test]
