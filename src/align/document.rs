@@ -486,45 +486,63 @@ impl Index {
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
     fn candidates(&self, keys: impl Iterator<Item = Key>, k: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        self.candidates_into(keys, k, &mut Vec::new(), &mut out);
+        self.candidates_into(keys, k, &mut Tally::default(), &mut out);
         out
     }
 
     /// Appends to `out` the blocks sharing the most rare keys with `keys`, best first (at most
-    /// `k`). `count` is scratch space (left empty). The order (count desc, block asc) is total,
-    /// so the choice does not depend on the map's iteration order.
+    /// `k`). `tally` is scratch space (left zeroed). The order (count desc, block asc) is
+    /// total, so the choice depends neither on the map's iteration order nor on how the
+    /// counts are tallied.
     fn candidates_into(
         &self,
         keys: impl Iterator<Item = Key>,
         k: usize,
-        count: &mut Vec<(u32, u32)>,
+        tally: &mut Tally,
         out: &mut Vec<usize>,
     ) {
-        count.clear();
+        // Tally per block in a dense array (grown to the largest block met), remembering the
+        // blocks touched; then order just those.
+        let Tally {
+            count,
+            touched,
+            list,
+        } = tally;
         for key in keys {
             if let Some(v) = self.map.get(&key) {
-                count.extend(v.iter().map(|&b| (b, 1)));
+                for &b in v {
+                    let b = b as usize;
+                    if b >= count.len() {
+                        count.resize(b + 1, 0);
+                    }
+                    if count[b] == 0 {
+                        touched.push(b as u32);
+                    }
+                    count[b] += 1;
+                }
             }
         }
-        if count.is_empty() {
+        if touched.is_empty() {
             return;
         }
-        // Tally per block: sort by block, merge runs.
-        count.sort_unstable_by_key(|x| x.0);
-        let mut w = 0;
-        for r in 1..count.len() {
-            if count[r].0 == count[w].0 {
-                count[w].1 += 1;
-            } else {
-                w += 1;
-                count[w] = count[r];
-            }
-        }
-        count.truncate(w + 1);
-        count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.extend(count.iter().take(k).map(|x| x.0 as usize));
-        count.clear();
+        list.clear();
+        list.extend(
+            touched
+                .drain(..)
+                .map(|b| (b, std::mem::take(&mut count[b as usize]))),
+        );
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.extend(list.iter().take(k).map(|x| x.0 as usize));
     }
+}
+
+/// Scratch space of `Index::candidates_into`: per block its count of shared keys (zero
+/// between calls), the blocks touched, and their (block, count) list.
+#[derive(Default)]
+struct Tally {
+    count: Vec<u32>,
+    touched: Vec<u32>,
+    list: Vec<(u32, u32)>,
 }
 
 /// `strsim::normalized_levenshtein(a, b) >= 0.8` (computed with the bit-parallel
@@ -725,7 +743,7 @@ fn run(
                 doc, &units, en_range, pair_zh, zh_lens, en_lens, m, length,
             ))
         });
-        let (mut cands, mut scratch) = (Vec::new(), Vec::new());
+        let (mut cands, mut scratch) = (Vec::new(), Tally::default());
         for (i, p) in doc.pairs.iter().enumerate() {
             own_sim[i] = sim(i, i);
             cands.clear();
@@ -2153,6 +2171,69 @@ mod tests {
                 assert_eq!(prep.en_lens[i], Some(en_len(&e.text)), "{}", e.text);
             }
         }
+    }
+
+    /// The sort-and-merge tally `Index::candidates_into` replaced.
+    fn candidates_reference(index: &Index, keys: &[Key], k: usize) -> Vec<usize> {
+        let mut count: Vec<(u32, u32)> = Vec::new();
+        for key in keys {
+            if let Some(v) = index.map.get(key) {
+                count.extend(v.iter().map(|&b| (b, 1)));
+            }
+        }
+        if count.is_empty() {
+            return Vec::new();
+        }
+        count.sort_unstable_by_key(|x| x.0);
+        let mut w = 0;
+        for r in 1..count.len() {
+            if count[r].0 == count[w].0 {
+                count[w].1 += 1;
+            } else {
+                w += 1;
+                count[w] = count[r];
+            }
+        }
+        count.truncate(w + 1);
+        count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        count.iter().take(k).map(|x| x.0 as usize).collect()
+    }
+
+    #[test]
+    fn candidates_equal_the_sorted_tally() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut tally = Tally::default();
+        let mut nonempty = 0;
+        for _ in 0..300 {
+            let n = 1 + next(200) as usize;
+            let blocks: Vec<Vec<Key>> = (0..n)
+                .map(|_| {
+                    let mut b: Vec<Key> = (0..next(12)).map(|_| next(150)).collect();
+                    b.sort_unstable();
+                    b.dedup();
+                    b
+                })
+                .collect();
+            let index = Index::build(blocks.iter().map(|b| Some(&b[..])), n);
+            for _ in 0..20 {
+                let keys: Vec<Key> = (0..next(30)).map(|_| next(160)).collect();
+                let k = 1 + next(8) as usize;
+                let want = candidates_reference(&index, &keys, k);
+                let mut got = vec![usize::MAX];
+                index.candidates_into(keys.iter().copied(), k, &mut tally, &mut got);
+                assert_eq!(got[1..], want[..]);
+                assert_eq!(index.candidates(keys.iter().copied(), k), want);
+                assert!(tally.count.iter().all(|&c| c == 0) && tally.touched.is_empty());
+                nonempty += !want.is_empty() as usize;
+            }
+        }
+        assert!(nonempty > 1000, "{nonempty}");
     }
 
     #[test]
