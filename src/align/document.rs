@@ -33,7 +33,8 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, en_bag_of, visible_chars, zh_base,
+    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_words, en_bag_of, visible_chars,
+    zh_base,
 };
 use crate::analysis::LengthModel;
 use crate::lexicon::{Key, Lexicon, for_each_en_key};
@@ -342,22 +343,32 @@ fn prepare<'a>(
     // The model-free part of each Chinese block's prediction (its Latin words and numbers,
     // reading the numbers is the costly part): the association filter below and the final
     // block prediction (`zh_pred_on`, equal to `zh_pred`) both build on it.
-    let zh_bases: Vec<Option<ZhPred>> = doc
+    // When associations are learned, each block's character bigrams too: the learning and
+    // the block's prediction both read them.
+    let learn = lexicon.is_none() && n >= 50;
+    type ZhBase = (Option<ZhPred>, Option<Vec<Key>>);
+    let (zh_bases, zh_bigrams): (Vec<Option<ZhPred>>, Vec<Option<Vec<Key>>>) = doc
         .pairs
         .par_iter()
         .with_min_len(8)
-        .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
-        .collect();
+        .map(|p| -> ZhBase {
+            match &p.zh {
+                Some(z) => (Some(zh_base(&z.text)), learn.then(|| bigrams(&z.text))),
+                None => (None, None),
+            }
+        })
+        .unzip();
 
     // Without a lexicon, learn word associations from pairs the anchors and length confirm.
     let mut assoc = Assoc::default();
     // The statistics are the same for both models (the bags'): fitted once.
     let m0 = Model::new(None, &bags, Assoc::default());
-    if lexicon.is_none() && n >= 50 {
-        let mut good: Vec<(&str, &[Key])> = Vec::new();
-        let mut plausible: Vec<(&str, &[Key])> = Vec::new();
+    if learn {
+        let mut good: Vec<(&[Key], &[Key])> = Vec::new();
+        let mut plausible: Vec<(&[Key], &[Key])> = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
-            let (Some(z), Some(_), Some(zl), Some(el)) = (&p.zh, &p.en, zh_lens[i], en_lens[i])
+            let (Some(zb), Some(_), Some(zl), Some(el)) =
+                (&zh_bigrams[i], &p.en, zh_lens[i], en_lens[i])
             else {
                 continue;
             };
@@ -365,11 +376,11 @@ fn prepare<'a>(
                 continue;
             }
             // (`pair_en_words[i]`: the keys `Assoc::learn` would find in the English.)
-            plausible.push((&z.text, &pair_en_words[i]));
+            plausible.push((zb, &pair_en_words[i]));
             // `zh_base(t)` is `zh_pred(None, &Assoc::default(), t)`.
             let pz = zh_bases[i].as_ref().expect("zh");
             if pz.items.iter().any(|x| x.2) && m0.sim(pz, pair_en[i].as_ref().expect("en")) >= 0.3 {
-                good.push((&z.text, &pair_en_words[i]));
+                good.push((zb, &pair_en_words[i]));
             }
         }
         let src = if good.len() >= 100 { good } else { plausible };
@@ -395,8 +406,9 @@ fn prepare<'a>(
         .par_iter()
         .zip(&zh_bases)
         .zip(&zh_lens)
+        .zip(&zh_bigrams)
         .with_min_len(8)
-        .map(|((p, zb), zl)| {
+        .map(|(((p, zb), zl), bg)| {
             let mut units = Vec::new();
             let (Some(z), Some(zb)) = (&p.zh, zb) else {
                 return (units, None);
@@ -405,7 +417,7 @@ fn prepare<'a>(
             for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
                 // A one-paragraph block's paragraph is its whole text: its base applies.
                 let pred = if one_para {
-                    model.zh_pred_on(zb, para)
+                    model.zh_pred_on_bigrams(zb, para, bg.as_deref())
                 } else {
                     model.zh_pred(para)
                 };
@@ -431,7 +443,7 @@ fn prepare<'a>(
             let mut whole = if units.len() == 1 && one_para {
                 units[0].1.clone()
             } else {
-                model.zh_pred_on(zb, &z.text)
+                model.zh_pred_on_bigrams(zb, &z.text, bg.as_deref())
             };
             whole.index_for_sim();
             (units, Some(whole))

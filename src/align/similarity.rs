@@ -213,14 +213,18 @@ impl Assoc {
         Assoc::learn_keyed(pairs.map(|(zh, en)| {
             let mut keys = Vec::new();
             for_each_en_key(en, |k| keys.push(k));
-            (zh, keys)
+            (bigrams(zh), keys)
         }))
     }
 
-    /// `learn` from each pair's Chinese and the keys `for_each_en_key` gives for its English
-    /// (in any order, repeats allowed: they are sorted and deduplicated here), for a caller
-    /// that has them already (`en_bag_and_words`).
-    pub fn learn_keyed<'a, K: AsRef<[Key]>>(pairs: impl Iterator<Item = (&'a str, K)>) -> Assoc {
+    /// `learn` from each pair's Chinese bigrams (`bigrams(zh)`) and the keys
+    /// `for_each_en_key` gives for its English (each in any order, repeats allowed: they are
+    /// sorted and deduplicated here), for a caller that has them already (the alignment reads
+    /// each block's bigrams once for this and for its prediction, and its English keys with
+    /// its bag, `en_bag_and_words`).
+    pub fn learn_keyed<Z: AsRef<[Key]>, K: AsRef<[Key]>>(
+        pairs: impl Iterator<Item = (Z, K)>,
+    ) -> Assoc {
         // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
         let mut zs: Vec<Key> = Vec::new();
         let mut es: Vec<Key> = Vec::new();
@@ -229,7 +233,7 @@ impl Assoc {
         let mut df_e: KeyMap<u32> = KeyMap::default();
         for (zh, en) in pairs {
             let (z0, e0) = (zs.len(), es.len());
-            for_each_bigram(zh, |k| zs.push(k));
+            zs.extend_from_slice(zh.as_ref());
             es.extend_from_slice(en.as_ref());
             zs[z0..].sort_unstable();
             let zl = z0 + dedup_tail(&mut zs[z0..]);
@@ -358,6 +362,13 @@ fn dedup_tail(v: &mut [Key]) -> usize {
     w
 }
 
+/// The keys `for_each_bigram` gives for `zh`, in its order.
+pub fn bigrams(zh: &str) -> Vec<Key> {
+    let mut out = Vec::new();
+    for_each_bigram(zh, |k| out.push(k));
+    out
+}
+
 /// Calls `f` with the hash of each pair of adjacent Han characters (the FNV-1a of their UTF-8,
 /// computed piecewise: no string per bigram).
 fn for_each_bigram(zh: &str, mut f: impl FnMut(Key)) {
@@ -462,6 +473,11 @@ impl<'a> Model<'a> {
     /// `zh_pred(text)` from `base = zh_base(text)` (see [`zh_pred_on`]).
     pub fn zh_pred_on(&self, base: &ZhPred, text: &str) -> ZhPred {
         zh_pred_on(self.lexicon, &self.assoc, base, text)
+    }
+
+    /// `zh_pred_on(base, text)`; `bigrams`, when given, is `bigrams(text)`.
+    pub fn zh_pred_on_bigrams(&self, base: &ZhPred, text: &str, bigrams: Option<&[Key]>) -> ZhPred {
+        zh_pred_on_bigrams(self.lexicon, &self.assoc, base, text, bigrams)
     }
 
     /// Chance-level shared weight of a prediction with one average English sentence.
@@ -739,19 +755,30 @@ impl Items {
         }
     }
 
-    /// Lexicon words and learned bigram associations.
-    fn add_model(&mut self, lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) {
+    /// Lexicon words and learned bigram associations; `bigrams`, when given, is
+    /// `bigrams(text)`, read already.
+    fn add_model(
+        &mut self,
+        lexicon: Option<&Lexicon>,
+        assoc: &Assoc,
+        text: &str,
+        bigrams: Option<&[Key]>,
+    ) {
         if let Some(lex) = lexicon {
             for ks in lex.segment(text) {
                 self.push(ks, 1.0, false);
             }
         }
         if !assoc.is_empty() {
-            for_each_bigram(text, |b| {
+            let mut add = |b: Key| {
                 if let Some(ks) = assoc.get(b) {
                     self.push(ks, 1.0, false);
                 }
-            });
+            };
+            match bigrams {
+                Some(bs) => bs.iter().for_each(|&b| add(b)),
+                None => for_each_bigram(text, add),
+            }
         }
     }
 
@@ -801,7 +828,7 @@ impl Items {
 pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
     let mut it = Items::default();
     it.add_base(text);
-    it.add_model(lexicon, assoc, text);
+    it.add_model(lexicon, assoc, text, None);
     it.finish()
 }
 
@@ -819,6 +846,17 @@ pub fn zh_base(text: &str) -> ZhPred {
 /// `zh_pred(lexicon, assoc, text)` from `base = zh_base(text)`: the base's items are reused
 /// (in their order, first, as `zh_pred` puts them) and only the model's items are added.
 pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text: &str) -> ZhPred {
+    zh_pred_on_bigrams(lexicon, assoc, base, text, None)
+}
+
+/// `zh_pred_on(lexicon, assoc, base, text)`; `bigrams`, when given, is `bigrams(text)`.
+pub fn zh_pred_on_bigrams(
+    lexicon: Option<&Lexicon>,
+    assoc: &Assoc,
+    base: &ZhPred,
+    text: &str,
+    bigrams: Option<&[Key]>,
+) -> ZhPred {
     if lexicon.is_none() && assoc.is_empty() {
         // No model items to add: `finish` would rebuild the base's own lists (same items,
         // same sorted keys with the same best weights, same item indices).
@@ -832,7 +870,7 @@ pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text:
             .map(|&i| base.keys[i as usize].0)
             .collect(),
     };
-    it.add_model(lexicon, assoc, text);
+    it.add_model(lexicon, assoc, text, bigrams);
     it.finish()
 }
 
@@ -1047,7 +1085,7 @@ mod tests {
                 words
             })
             .collect();
-        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (*z, w)));
+        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (bigrams(z), w)));
         assert_eq!(keyed.len(), want.len());
         for (k, v) in &want {
             assert_eq!(keyed.get(*k), Some(&v[..]));
@@ -1293,6 +1331,9 @@ mod tests {
                 assert_eq!(format!("{base:?}"), format!("{plain:?}"));
                 let on = m.zh_pred_on(&base, t);
                 assert_eq!(format!("{on:?}"), format!("{:?}", m.zh_pred(t)), "{t}");
+                // With the bigrams read beforehand: the same prediction.
+                let bg = m.zh_pred_on_bigrams(&base, t, Some(&bigrams(t)));
+                assert_eq!(format!("{bg:?}"), format!("{on:?}"), "{t}");
             }
         }
         assert!(!assoc.is_empty());
