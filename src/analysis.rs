@@ -33,15 +33,30 @@ use crate::model::Document;
 use crate::text::length::{en_chars, zh_chars};
 use std::sync::OnceLock;
 
+mod texts;
+pub use texts::PairTexts;
+
 /// One per document audit; fields are `OnceLock`s filled by whichever check needs them first.
 #[derive(Default)]
 pub struct Shared {
     lengths: OnceLock<Vec<Option<(f64, f64)>>>,
     length: OnceLock<LengthModel>,
     alignment: OnceLock<crate::align::Alignment>,
+    texts: OnceLock<PairTexts>,
+    /// Keep no per-pair text analyses (a single reader asks for them).
+    pass_through_texts: bool,
 }
 
 impl Shared {
+    /// A cache for one document; `share_texts` false when at most one reader will ask for
+    /// the per-pair text analyses (`texts`): they are then computed when asked, not kept.
+    pub fn new(share_texts: bool) -> Shared {
+        Shared {
+            pass_through_texts: !share_texts,
+            ..Shared::default()
+        }
+    }
+
     /// Per pair, `(zh_chars, en_chars)` of its texts when it has both sides: computed once
     /// for the length model and the checks that measure pairs (`length_ratio`).
     pub fn lengths(&self, doc: &Document) -> &[Option<(f64, f64)>] {
@@ -54,14 +69,32 @@ impl Shared {
             .get_or_init(|| LengthModel::from_samples_iter(self.lengths(doc).iter().flatten()))
     }
 
+    /// Per-pair text analyses (numbers, English sentences) that several checks and the
+    /// alignment read, each computed once (see `texts`).
+    pub fn texts(&self, doc: &Document) -> &PairTexts {
+        self.texts.get_or_init(|| {
+            if self.pass_through_texts {
+                PairTexts::pass_through()
+            } else {
+                PairTexts::new(doc.pairs.len())
+            }
+        })
+    }
+
     /// The document's alignment (see `align::document`), computed once.
     pub fn alignment(
         &self,
         doc: &Document,
         lexicon: Option<&crate::lexicon::Lexicon>,
     ) -> &crate::align::Alignment {
-        self.alignment
-            .get_or_init(|| crate::align::align(doc, lexicon, self.length(doc)))
+        self.alignment.get_or_init(|| {
+            crate::align::document::align_with_texts(
+                doc,
+                lexicon,
+                self.length(doc),
+                self.texts(doc),
+            )
+        })
     }
 }
 

@@ -237,7 +237,15 @@ impl Engine {
     /// Every active rule's findings on a document, sorted, before waivers.
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
         let doc = Arc::clone(doc);
-        let shared = Shared::default();
+        // The per-pair text analyses are kept only when two of their readers are active
+        // (`number_mismatch` and the alignment); one reader alone would only pay for
+        // keeping them.
+        let active = |c: &str| self.active.iter().any(|r| r.def.check == c);
+        let readers = [
+            active("number_mismatch"),
+            active("misaligned") || active("duplicate"),
+        ];
+        let shared = Shared::new(readers.iter().filter(|&&r| r).count() >= 2);
         let ctx = Context {
             doc: &doc,
             settings: &self.settings,

@@ -33,9 +33,10 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, visible_chars, zh_base,
+    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words_from, en_bag_from, visible_chars,
+    zh_base_from,
 };
-use crate::analysis::LengthModel;
+use crate::analysis::{LengthModel, PairTexts};
 use crate::lexicon::{Key, Lexicon};
 use crate::model::{Document, Lang, LineRange};
 use rayon::prelude::*;
@@ -186,6 +187,18 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
     align_with(doc, lexicon, length, CellPruning::Search)
 }
 
+/// `align`, reading the pairs' numbers from `texts` (made for `doc`: the document's
+/// `Shared::texts`, which the checks that read the same analyses share).
+pub fn align_with_texts(
+    doc: &Document,
+    lexicon: Option<&Lexicon>,
+    length: &LengthModel,
+    texts: &PairTexts,
+) -> Alignment {
+    let (prep, learned) = prepare(doc, lexicon, length, CellPruning::Search, texts);
+    run(doc, &prep, length, lexicon.is_some(), learned)
+}
+
 /// How the window DP prunes cells (see `dp_window`); the other modes exist for the tests that
 /// show pruning changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -207,7 +220,8 @@ fn align_with(
     length: &LengthModel,
     cell_pruning: CellPruning,
 ) -> Alignment {
-    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning);
+    let texts = PairTexts::new(doc.pairs.len());
+    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning, &texts);
     run(doc, &prep, length, lexicon.is_some(), learned)
 }
 
@@ -217,6 +231,7 @@ fn prepare<'a>(
     lexicon: Option<&'a Lexicon>,
     length: &LengthModel,
     cell_pruning: CellPruning,
+    texts: &PairTexts,
 ) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them. Each pair's units and
@@ -228,11 +243,20 @@ fn prepare<'a>(
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(8)
-        .map(|p| {
+        .map(|(i, p)| {
             let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
             let Some(e) = &p.en else {
                 return (units, None);
+            };
+            // A sentence that is the whole text has the whole text's numbers.
+            let numbers = |t: &str| {
+                if t.len() == e.text.len() {
+                    texts.en_numbers(doc, i)
+                } else {
+                    std::borrow::Cow::Owned(crate::text::numbers::extract(t, Lang::En))
+                }
             };
             // The first sentence's keys: its bag is the block's when it is the whole block.
             let mut first_words = Vec::new();
@@ -242,11 +266,11 @@ fn prepare<'a>(
                     .enumerate()
                 {
                     let bag = if units.is_empty() {
-                        let (bag, words) = en_bag_and_words(s.text);
+                        let (bag, words) = en_bag_and_words_from(s.text, &numbers(s.text));
                         first_words = words;
                         bag
                     } else {
-                        en_bag(s.text)
+                        en_bag_from(s.text, &numbers(s.text))
                     };
                     let len = en_len(s.text);
                     units.push((
@@ -266,7 +290,7 @@ fn prepare<'a>(
             let block = if units.len() == 1 && units[0].0.text == e.text {
                 (units[0].1.clone(), first_words)
             } else {
-                en_bag_and_words(&e.text)
+                en_bag_and_words_from(&e.text, &texts.en_numbers(doc, i))
             };
             (units, Some(block))
         })
@@ -302,8 +326,12 @@ fn prepare<'a>(
     let zh_bases: Vec<Option<ZhPred>> = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(8)
-        .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
+        .map(|(i, p)| {
+            p.zh.as_ref()
+                .map(|z| zh_base_from(&z.text, &texts.zh_numbers(doc, i)))
+        })
         .collect();
 
     // Without a lexicon, learn word associations from pairs the anchors and length confirm.
@@ -1936,7 +1964,13 @@ mod tests {
     /// `Gains` returns exactly `Model::gain` for every unit and sentence of `doc`.
     fn assert_gains_exact(doc: &Document) {
         let length = LengthModel::fit(doc);
-        let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+        let (prep, _) = prepare(
+            doc,
+            None,
+            &length,
+            CellPruning::Search,
+            &PairTexts::new(doc.pairs.len()),
+        );
         let m = &prep.model;
         let gains = Gains::new(m, &prep.en_units);
         let mut sc = gains.scratch();
