@@ -238,12 +238,13 @@ impl Engine {
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
         let doc = Arc::clone(doc);
         // The per-pair text analyses are kept only when two of their readers are active
-        // (`number_mismatch` and the alignment); one reader alone would only pay for
-        // keeping them.
+        // (`number_mismatch`, the alignment, `missing_sentences`); one reader alone would
+        // only pay for keeping them.
         let active = |c: &str| self.active.iter().any(|r| r.def.check == c);
         let readers = [
             active("number_mismatch"),
             active("misaligned") || active("duplicate"),
+            active("missing_sentences"),
         ];
         let shared = Shared::new(readers.iter().filter(|&&r| r).count() >= 2);
         let ctx = Context {

@@ -38,7 +38,7 @@ use super::similarity::{
 };
 use crate::analysis::{LengthModel, PairTexts};
 use crate::lexicon::{Key, Lexicon};
-use crate::model::{Document, Lang, LineRange};
+use crate::model::{Document, LineRange};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -250,41 +250,41 @@ fn prepare<'a>(
             let Some(e) = &p.en else {
                 return (units, None);
             };
-            // A sentence that is the whole text has the whole text's numbers.
-            let numbers = |t: &str| {
-                if t.len() == e.text.len() {
-                    texts.en_numbers(doc, i)
-                } else {
-                    std::borrow::Cow::Owned(crate::text::numbers::extract(t, Lang::En))
-                }
-            };
             // The first sentence's keys: its bag is the block's when it is the whole block.
             let mut first_words = Vec::new();
-            for (line, para) in e.numbered_paragraphs() {
-                for (k, s) in crate::text::sentences::split(para, Lang::En)
-                    .iter()
-                    .enumerate()
-                {
-                    let bag = if units.is_empty() {
-                        let (bag, words) = en_bag_and_words_from(s.text, &numbers(s.text));
-                        first_words = words;
-                        bag
-                    } else {
-                        en_bag_from(s.text, &numbers(s.text))
-                    };
-                    let len = en_len(s.text);
-                    units.push((
-                        EnUnit {
-                            pair: p.index,
-                            line,
-                            text: s.text.to_string(),
-                            block_start: units.is_empty() && k == 0,
-                            len,
-                        },
-                        bag,
+            // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
+            // read once for the document with their numbers (`Shared::texts`).
+            let lines = e.numbered_paragraphs();
+            let sentences = texts.en_sentences(doc, i);
+            let numbers = texts.en_sentence_numbers(doc, i, &sentences);
+            let mut k = 0;
+            for (x, s) in sentences.iter().enumerate() {
+                // `k`: the sentence's place in its paragraph.
+                k = if x > 0 && sentences[x - 1].para == s.para {
+                    k + 1
+                } else {
+                    0
+                };
+                let line = lines[s.para].0;
+                let bag = if units.is_empty() {
+                    let (bag, words) = en_bag_and_words_from(s.text, &numbers[x]);
+                    first_words = words;
+                    bag
+                } else {
+                    en_bag_from(s.text, &numbers[x])
+                };
+                let len = en_len(s.text);
+                units.push((
+                    EnUnit {
+                        pair: p.index,
+                        line,
+                        text: s.text.to_string(),
+                        block_start: units.is_empty() && k == 0,
                         len,
-                    ));
-                }
+                    },
+                    bag,
+                    len,
+                ));
             }
             // A block that is one sentence, untrimmed, has that sentence's bag.
             let block = if units.len() == 1 && units[0].0.text == e.text {

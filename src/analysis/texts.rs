@@ -21,6 +21,7 @@
 
 use crate::model::{Document, Lang};
 use crate::text::numbers::{self, Number};
+use crate::text::sentences::{self, Sentence};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -29,6 +30,11 @@ use std::sync::OnceLock;
 struct Slot {
     zh_numbers: OnceLock<Vec<Number>>,
     en_numbers: OnceLock<Vec<Number>>,
+    /// The English sentences as (start, end, paragraph) in the English text.
+    en_sentences: OnceLock<Vec<(usize, usize, usize)>>,
+    /// Per English sentence, its numbers; `None` for a sentence that is the whole text (its
+    /// numbers are `en_numbers`).
+    en_sentence_numbers: OnceLock<Vec<Option<Vec<Number>>>>,
 }
 
 /// Text analyses of every pair of one document (see the module docs). Every method takes the
@@ -72,6 +78,63 @@ impl PairTexts {
             Some(s) => Cow::Borrowed(s[i].en_numbers.get_or_init(read)),
             None => Cow::Owned(read()),
         }
+    }
+
+    /// `sentences::split` of pair `i`'s English text (empty without one).
+    pub fn en_sentences<'a>(&'a self, doc: &'a Document, i: usize) -> Vec<Sentence<'a>> {
+        let text = doc.pairs[i].en_text();
+        let Some(s) = &self.slots else {
+            return sentences::split(text, Lang::En);
+        };
+        s[i].en_sentences
+            .get_or_init(|| {
+                sentences::split(text, Lang::En)
+                    .iter()
+                    .map(|x| (x.start, x.end(), x.para))
+                    .collect()
+            })
+            .iter()
+            .map(|&(start, end, para)| Sentence {
+                text: &text[start..end],
+                start,
+                para,
+            })
+            .collect()
+    }
+
+    /// `numbers::extract(sentence.text, Lang::En)` of each of `sentences`, which must be
+    /// `en_sentences(doc, i)`, in order.
+    pub fn en_sentence_numbers<'a>(
+        &'a self,
+        doc: &'a Document,
+        i: usize,
+        sentences: &[Sentence<'a>],
+    ) -> Vec<Cow<'a, [Number]>> {
+        let text = doc.pairs[i].en_text();
+        // A sentence is a slice of the text: as long as the text, it is the text.
+        let whole = |t: &str| t.len() == text.len();
+        let Some(s) = &self.slots else {
+            return sentences
+                .iter()
+                .map(|x| match whole(x.text) {
+                    true => self.en_numbers(doc, i),
+                    false => Cow::Owned(numbers::extract(x.text, Lang::En)),
+                })
+                .collect();
+        };
+        s[i].en_sentence_numbers
+            .get_or_init(|| {
+                sentences
+                    .iter()
+                    .map(|x| (!whole(x.text)).then(|| numbers::extract(x.text, Lang::En)))
+                    .collect()
+            })
+            .iter()
+            .map(|ns| match ns {
+                Some(ns) => Cow::Borrowed(ns.as_slice()),
+                None => self.en_numbers(doc, i),
+            })
+            .collect()
     }
 }
 
@@ -120,7 +183,29 @@ mod tests {
                 Some("One hundred hours... Mr. Smith had 50% (half)!"),
             ),
             (Some(""), Some("")),
+            (Some("一。二"), Some("Two.")),
+            (Some("三"), Some(" Three. ")),
+            (Some("四"), Some("Four. Five.\n\nSix... and 7. Seven!")),
         ])
+    }
+
+    #[test]
+    fn cached_sentences_and_their_numbers_are_split_and_extract() {
+        let d = sample();
+        for t in [PairTexts::new(d.pairs.len()), PairTexts::pass_through()] {
+            for _ in 0..2 {
+                for (i, p) in d.pairs.iter().enumerate() {
+                    let split = sentences::split(p.en_text(), Lang::En);
+                    let cached = t.en_sentences(&d, i);
+                    assert_eq!(cached, split);
+                    let ns = t.en_sentence_numbers(&d, i, &cached);
+                    assert_eq!(ns.len(), split.len());
+                    for (n, s) in ns.iter().zip(&split) {
+                        assert_eq!(**n, numbers::extract(s.text, Lang::En), "{}", s.text);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
