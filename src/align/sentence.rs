@@ -314,7 +314,11 @@ impl<'m> Aligner<'m> {
         en_numbers: &[N],
         model: &'m LengthModel,
     ) -> Aligner<'m> {
-        assert_eq!(en.len(), en_numbers.len(), "one list of numbers per sentence");
+        assert_eq!(
+            en.len(),
+            en_numbers.len(),
+            "one list of numbers per sentence"
+        );
         Aligner::build(zh, en, Some(en_numbers), model)
     }
 

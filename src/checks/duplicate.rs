@@ -74,54 +74,83 @@ pub fn normalise(t: &str) -> String {
 
 /// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
 /// characters written other than the separating spaces (lower-casing may write several for
-/// one: İ → i̇). ASCII characters and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of
-/// Chinese text) take fast paths with the same result: `char::is_alphanumeric` and
-/// `to_lowercase` agree with their ASCII forms on ASCII, and every ideograph of that block is
-/// alphanumeric and its own lower case (checked for each one in the tests), so neither
-/// Unicode table is searched for them.
+/// one: İ → i̇).
+///
+/// Walks bytes: runs of kept characters that are written as they are — ASCII letters and
+/// digits, and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of Chinese text) — are
+/// copied as one slice each, and the ASCII upper case of everything appended is lowered in one
+/// pass at the end (lower-casing any other character never writes an ASCII capital, so that
+/// pass changes only what the ASCII branch copied). Same result as testing each character:
+/// `char::is_alphanumeric` and `to_lowercase` agree with their ASCII forms on ASCII, and every
+/// ideograph of that block is alphanumeric and its own lower case (checked for each one in
+/// the tests), so neither Unicode table is searched for them.
 fn normalise_into(t: &str, out: &mut String) -> usize {
     out.reserve(t.len());
+    let from = out.len();
+    let b = t.as_bytes();
     let mut count = 0usize;
     let mut space = false;
-    for c in t.chars() {
-        // A kept character writes its one-character lower case (`Some`) or its full lower
-        // case (`None`); any other is a separator.
-        let simple = if c.is_ascii() {
-            if !c.is_ascii_alphanumeric() {
-                space = true;
-                continue;
+    let mut i = 0;
+    while i < b.len() {
+        // A run of characters written as they are.
+        let run = i;
+        let mut chars = 0;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                if !x.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else if (0xE4..=0xE9).contains(&x) {
+                let (cp, len) = crate::text::decode_multibyte(b, i);
+                if !is_unified_ideograph(cp) {
+                    break;
+                }
+                i += len;
+            } else {
+                break;
             }
-            Some(c.to_ascii_lowercase())
-        } else if is_unified_ideograph(c) {
-            Some(c)
-        } else if is_common_cjk_punctuation(c) {
+            chars += 1;
+        }
+        if chars > 0 {
+            // A separator only between kept characters of this text (`count` > 0 once one is
+            // written), never leading.
+            if space && count > 0 {
+                out.push(' ');
+            }
+            out.push_str(&t[run..i]);
+            count += chars;
+            space = false;
+        }
+        if i >= b.len() {
+            break;
+        }
+        // One character outside the runs: ASCII punctuation or space, or any other non-ASCII.
+        let x = b[i];
+        if x < 0x80 {
+            space = true;
+            i += 1;
+            continue;
+        }
+        let (cp, len) = crate::text::decode_multibyte(b, i);
+        i += len;
+        // Valid UTF-8 (a `str`) decodes to a char.
+        let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+        if is_common_cjk_punctuation(c) || !c.is_alphanumeric() {
             space = true;
             continue;
-        } else if c.is_alphanumeric() {
-            None
-        } else {
-            space = true;
-            continue;
-        };
-        // A separator only between kept characters of this text (`count` > 0 once one is
-        // written), never leading.
+        }
         if space && count > 0 {
             out.push(' ');
         }
-        match simple {
-            Some(l) => {
-                out.push(l);
-                count += 1;
-            }
-            None => {
-                for l in c.to_lowercase() {
-                    out.push(l);
-                    count += 1;
-                }
-            }
+        for l in c.to_lowercase() {
+            out.push(l);
+            count += 1;
         }
         space = false;
     }
+    out[from..].make_ascii_lowercase();
     count
 }
 
@@ -151,9 +180,9 @@ fn is_common_cjk_punctuation(c: char) -> bool {
     )
 }
 
-/// U+4E00..=U+9FFF: the CJK Unified Ideographs block.
-fn is_unified_ideograph(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+/// U+4E00..=U+9FFF (a code point): the CJK Unified Ideographs block.
+fn is_unified_ideograph(cp: u32) -> bool {
+    (0x4E00..=0x9FFF).contains(&cp)
 }
 
 /// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
@@ -568,7 +597,10 @@ mod tests {
     /// Deterministic pseudo-random texts over a small alphabet (so near-same pairs are common),
     /// with ASCII, Han, a character that lower-cases to two (İ) and separators.
     fn texts() -> Vec<String> {
-        let alphabet: Vec<char> = "aab cdE 的是了 İ,.".chars().collect();
+        let alphabet: Vec<char> =
+            "aab cdE 的是了 İ,. Ä９\u{212a}\u{4dff}\u{a000}，ǅΣ\u{3000}é\u{1f600}"
+                .chars()
+                .collect();
         let mut x: u64 = 0x9e3779b97f4a7c15;
         let mut out = Vec::new();
         for n in 0..400 {
@@ -606,13 +638,21 @@ mod tests {
     #[test]
     fn unified_ideographs_are_alphanumeric_and_their_own_lower_case() {
         for c in '\u{4E00}'..='\u{9FFF}' {
-            assert!(is_unified_ideograph(c));
+            assert!(is_unified_ideograph(c as u32));
             assert!(c.is_alphanumeric(), "{c}");
             assert!(c.to_lowercase().eq([c]), "{c}");
         }
-        assert!(!is_unified_ideograph('\u{4DFF}') && !is_unified_ideograph('\u{A000}'));
+        assert!(!is_unified_ideograph(0x4DFF) && !is_unified_ideograph(0xA000));
         for c in "，。、？！：；“”‘’（）《》「」…—".chars() {
             assert!(is_common_cjk_punctuation(c) && !c.is_alphanumeric(), "{c}");
+        }
+    }
+
+    #[test]
+    fn lower_case_of_non_ascii_is_never_an_ascii_capital() {
+        // What lets `normalise_into` lower ASCII capitals in one pass over all it appended.
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            assert!(!c.to_lowercase().any(|l| l.is_ascii_uppercase()), "{c}");
         }
     }
 
