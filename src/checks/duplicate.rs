@@ -335,7 +335,7 @@ fn near_same(
         let contained = if x.len() == y.len() {
             x == y
         } else {
-            long.contains(short)
+            contains(long, short)
         };
         let (short_chars, long_chars) = (char_count(short), char_count(long));
         let ratio = short_chars as f64 / long_chars as f64;
@@ -360,6 +360,30 @@ fn near_same(
         }
     }
     out
+}
+
+/// `long.contains(short)`, without setting up a two-way searcher for each pair compared (most
+/// of its cost on these texts, where the answer is nearly always no): `short` is tried at each
+/// place its first byte occurs where it would fit, its second byte tested before the rest.
+/// Past `TRIES` such places (text made of a few repeated characters) the two-way search is
+/// used, so the work stays linear. A byte match is a `str` match: valid UTF-8 found in valid
+/// UTF-8 starts on a character boundary.
+fn contains(long: &str, short: &str) -> bool {
+    const TRIES: usize = 64;
+    let (l, s) = (long.as_bytes(), short.as_bytes());
+    if s.len() < 2 || s.len() > l.len() {
+        return long.contains(short);
+    }
+    let last = l.len() - s.len();
+    for (n, p) in memchr::memchr_iter(s[0], &l[..=last]).enumerate() {
+        if n == TRIES {
+            return long.contains(short);
+        }
+        if l[p + 1] == s[1] && &l[p..p + s.len()] == s {
+            return true;
+        }
+    }
+    false
 }
 
 /// Levenshtein is quadratic: texts are compared on at most their first `CUT` characters.
@@ -699,6 +723,27 @@ mod tests {
                 assert_eq!(sketch(&norm, lang).as_slice(), want, "{norm:?}");
             }
         }
+    }
+
+    #[test]
+    fn contains_is_strs() {
+        let mut ts = texts();
+        ts.extend(texts().iter().map(|t| normalise(t)));
+        for t in ["", "a", "ab", "aaaa", "ba", "的", "是的", "的是了"] {
+            ts.push(t.to_string());
+        }
+        // Many tries before a late match, and none: the two-way fallback.
+        ts.push(format!("{}ab", "a".repeat(200)));
+        ts.push("a".repeat(300));
+        let mut found = 0;
+        for x in &ts {
+            for y in &ts {
+                let want = x.contains(y.as_str());
+                assert_eq!(contains(x, y), want, "{x:?} {y:?}");
+                found += usize::from(want && y.len() >= 2 && x != y);
+            }
+        }
+        assert!(found > 50, "{found}");
     }
 
     #[test]
