@@ -429,13 +429,14 @@ fn cut_similarity(
     if !contained && bound < min_sim {
         return None;
     }
-    let cut = |t: &str, n: usize| -> String {
+    // A text within `CUT` characters is compared as it is, not copied.
+    fn cut(t: &str, n: usize) -> std::borrow::Cow<'_, str> {
         if n <= CUT {
-            t.to_string()
+            t.into()
         } else {
-            t.chars().take(CUT).collect()
+            t.chars().take(CUT).collect::<String>().into()
         }
-    };
+    }
     let (x, y) = (cut(short, short_chars), cut(long, long_chars));
     if !contained && 1.0 - (edit::bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
         return None;
