@@ -34,6 +34,9 @@ use crate::text::en_stats::words_and_chars;
 use crate::text::length::{en_chars, han_latin, zh_chars, zh_chars_of};
 use std::sync::OnceLock;
 
+mod texts;
+pub use texts::PairTexts;
+
 /// One per document audit; fields are `OnceLock`s filled by whichever check needs them first.
 #[derive(Default)]
 pub struct Shared {
@@ -41,6 +44,9 @@ pub struct Shared {
     lengths: OnceLock<Vec<Option<(f64, f64)>>>,
     length: OnceLock<LengthModel>,
     alignment: OnceLock<crate::align::Alignment>,
+    texts: OnceLock<PairTexts>,
+    /// Keep no per-pair text analyses (a single reader asks for them).
+    pass_through_texts: bool,
 }
 
 /// Counts of one pair's texts that the length model, the checks and the score all read,
@@ -79,6 +85,15 @@ impl PairStats {
 }
 
 impl Shared {
+    /// A cache for one document; `share_texts` false when at most one reader will ask for
+    /// the per-pair text analyses (`texts`): they are then computed when asked, not kept.
+    pub fn new(share_texts: bool) -> Shared {
+        Shared {
+            pass_through_texts: !share_texts,
+            ..Shared::default()
+        }
+    }
+
     /// Per pair, the counts of [`PairStats`], computed once.
     pub fn stats(&self, doc: &Document) -> &[PairStats] {
         self.stats
@@ -110,14 +125,32 @@ impl Shared {
             .get_or_init(|| LengthModel::from_samples_iter(self.lengths(doc).iter().flatten()))
     }
 
+    /// Per-pair text analyses (numbers, English sentences) that several checks and the
+    /// alignment read, each computed once (see `texts`).
+    pub fn texts(&self, doc: &Document) -> &PairTexts {
+        self.texts.get_or_init(|| {
+            if self.pass_through_texts {
+                PairTexts::pass_through()
+            } else {
+                PairTexts::new(doc.pairs.len())
+            }
+        })
+    }
+
     /// The document's alignment (see `align::document`), computed once.
     pub fn alignment(
         &self,
         doc: &Document,
         lexicon: Option<&crate::lexicon::Lexicon>,
     ) -> &crate::align::Alignment {
-        self.alignment
-            .get_or_init(|| crate::align::align(doc, lexicon, self.length(doc)))
+        self.alignment.get_or_init(|| {
+            crate::align::document::align_with_texts(
+                doc,
+                lexicon,
+                self.length(doc),
+                self.texts(doc),
+            )
+        })
     }
 
     /// Whether the alignment has been built (for the test that checks `reads_alignment`).

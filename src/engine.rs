@@ -218,7 +218,7 @@ impl Engine {
     /// Audit one document, then apply its inline markers and these baseline entries
     /// (`Baseline::entries_for`) before scoring: checks never see waivers.
     pub fn audit_with(&self, doc: Arc<Document>, baseline: &[BaselineEntry]) -> DocumentReport {
-        let shared = Shared::default();
+        let shared = self.shared();
         let findings = self.findings_with(&doc, &shared);
         let ids = RuleIds {
             all: self
@@ -242,7 +242,21 @@ impl Engine {
 
     /// Every active rule's findings on a document, sorted, before waivers.
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
-        self.findings_with(doc, &Shared::default())
+        self.findings_with(doc, &self.shared())
+    }
+
+    /// An empty cache of document analyses for one audit. The per-pair text analyses
+    /// (`Shared::texts`) are kept only when two of their readers are active
+    /// (`number_mismatch`, the alignment, `missing_sentences`); one reader alone would only
+    /// pay for keeping them.
+    fn shared(&self) -> Shared {
+        let active = |c: &str| self.active.iter().any(|r| r.def.check == c);
+        let readers = [
+            active("number_mismatch"),
+            active("misaligned") || active("duplicate"),
+            active("missing_sentences"),
+        ];
+        Shared::new(readers.iter().filter(|&&r| r).count() >= 2)
     }
 
     /// `findings`, with the document's analyses kept in `shared` (the score reads its

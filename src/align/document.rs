@@ -33,12 +33,12 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_words, en_bag_of, visible_chars,
-    zh_base,
+    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_words_from, en_bag_of, visible_chars,
+    zh_base_from,
 };
-use crate::analysis::LengthModel;
+use crate::analysis::{LengthModel, PairTexts};
 use crate::lexicon::{Key, Lexicon, for_each_en_key};
-use crate::model::{Document, Lang, LineRange};
+use crate::model::{Document, LineRange};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -225,6 +225,18 @@ pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) ->
     align_with(doc, lexicon, length, CellPruning::Search)
 }
 
+/// `align`, reading the pairs' numbers from `texts` (made for `doc`: the document's
+/// `Shared::texts`, which the checks that read the same analyses share).
+pub fn align_with_texts(
+    doc: &Document,
+    lexicon: Option<&Lexicon>,
+    length: &LengthModel,
+    texts: &PairTexts,
+) -> Alignment {
+    let (prep, learned) = prepare(doc, lexicon, length, CellPruning::Search, texts);
+    run(doc, &prep, length, lexicon.is_some(), learned)
+}
+
 /// How the window DP prunes cells (see `dp_window`); the other modes exist for the tests that
 /// show pruning changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -246,7 +258,8 @@ fn align_with(
     length: &LengthModel,
     cell_pruning: CellPruning,
 ) -> Alignment {
-    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning);
+    let texts = PairTexts::new(doc.pairs.len());
+    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning, &texts);
     run(doc, &prep, length, lexicon.is_some(), learned)
 }
 
@@ -256,6 +269,7 @@ fn prepare<'a>(
     lexicon: Option<&'a Lexicon>,
     length: &LengthModel,
     cell_pruning: CellPruning,
+    texts: &PairTexts,
 ) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them. Each pair's units and
@@ -271,8 +285,9 @@ fn prepare<'a>(
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(8)
-        .map(|p| {
+        .map(|(i, p)| {
             let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
             let Some(e) = &p.en else {
                 return (units, None, None);
@@ -281,28 +296,36 @@ fn prepare<'a>(
             // (`tiles`), these are the block's keys too.
             let mut words: Vec<Key> = Vec::new();
             let mut pieces: Vec<&str> = Vec::new();
-            for (line, para) in e.numbered_paragraphs() {
-                for (k, s) in crate::text::sentences::split(para, Lang::En)
-                    .iter()
-                    .enumerate()
-                {
-                    let w0 = words.len();
-                    for_each_en_key(s.text, |k| words.push(k));
-                    let bag = en_bag_of(s.text, words[w0..].to_vec());
-                    let len = en_len(s.text);
-                    pieces.push(s.text);
-                    units.push((
-                        EnUnit {
-                            pair: p.index,
-                            line,
-                            text: s.text.to_string(),
-                            block_start: units.is_empty() && k == 0,
-                            len,
-                        },
-                        bag,
+            // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
+            // read once for the document with their numbers (`Shared::texts`).
+            let lines = e.numbered_paragraphs();
+            let sentences = texts.en_sentences(doc, i);
+            let numbers = texts.en_sentence_numbers(doc, i, &sentences);
+            let mut k = 0;
+            for (x, s) in sentences.iter().enumerate() {
+                // `k`: the sentence's place in its paragraph.
+                k = if x > 0 && sentences[x - 1].para == s.para {
+                    k + 1
+                } else {
+                    0
+                };
+                let line = lines[s.para].0;
+                let w0 = words.len();
+                for_each_en_key(s.text, |k| words.push(k));
+                let bag = en_bag_of(s.text, words[w0..].to_vec(), &numbers[x]);
+                let len = en_len(s.text);
+                pieces.push(s.text);
+                units.push((
+                    EnUnit {
+                        pair: p.index,
+                        line,
+                        text: s.text.to_string(),
+                        block_start: units.is_empty() && k == 0,
                         len,
-                    ));
-                }
+                    },
+                    bag,
+                    len,
+                ));
             }
             // A block that is one sentence, untrimmed, has that sentence's bag and length;
             // a block its sentences tile has their keys, in order, and their lengths plus one
@@ -311,9 +334,13 @@ fn prepare<'a>(
                 ((units[0].1.clone(), words), units[0].2)
             } else if let Some(gaps) = tiles(&e.text, pieces.into_iter()) {
                 let len = units.iter().map(|u| u.2 as usize).sum::<usize>() + gaps;
-                ((en_bag_of(&e.text, words.clone()), words), len as f64)
+                let bag = en_bag_of(&e.text, words.clone(), &texts.en_numbers(doc, i));
+                ((bag, words), len as f64)
             } else {
-                (en_bag_and_words(&e.text), en_len(&e.text))
+                (
+                    en_bag_and_words_from(&e.text, &texts.en_numbers(doc, i)),
+                    en_len(&e.text),
+                )
             };
             (units, Some(block), Some(len))
         })
@@ -350,10 +377,14 @@ fn prepare<'a>(
     let (zh_bases, zh_bigrams): (Vec<Option<ZhPred>>, Vec<Option<Vec<Key>>>) = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(8)
-        .map(|p| -> ZhBase {
+        .map(|(i, p)| -> ZhBase {
             match &p.zh {
-                Some(z) => (Some(zh_base(&z.text)), learn.then(|| bigrams(&z.text))),
+                Some(z) => (
+                    Some(zh_base_from(&z.text, &texts.zh_numbers(doc, i))),
+                    learn.then(|| bigrams(&z.text)),
+                ),
                 None => (None, None),
             }
         })
@@ -2019,7 +2050,13 @@ mod tests {
     /// `Gains` returns exactly `Model::gain` for every unit and sentence of `doc`.
     fn assert_gains_exact(doc: &Document) {
         let length = LengthModel::fit(doc);
-        let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+        let (prep, _) = prepare(
+            doc,
+            None,
+            &length,
+            CellPruning::Search,
+            &PairTexts::new(doc.pairs.len()),
+        );
         let m = &prep.model;
         let gains = Gains::new(m, &prep.en_units);
         let mut sc = gains.scratch();

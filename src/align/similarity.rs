@@ -31,6 +31,7 @@ use crate::lexicon::{
     stem_key,
 };
 use crate::model::Lang;
+use crate::text::numbers::Number;
 use std::cell::Cell;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -741,16 +742,26 @@ impl Items {
         self.items.push(((a, self.raw.len() as u32), w, anchor));
     }
 
-    /// Latin words and numbers: the part that needs no model.
-    fn add_base(&mut self, text: &str) {
+    /// Latin words and numbers: the part that needs no model. `numbers`, when given, is
+    /// `numbers::extract(text, Lang::Zh)` (read once per pair by the caller's cache).
+    fn add_base(&mut self, text: &str, numbers: Option<&[Number]>) {
         for_each_latin_word(text, |w| {
             if w.len() >= 2 || w == "a" {
                 self.push(&[stem_key(w)], 2.0, true);
             }
         });
         if may_have_zh_numbers(text) {
-            for n in crate::text::numbers::extract(text, Lang::Zh) {
-                self.push(&[num_key(n.value)], 2.0, true);
+            match numbers {
+                Some(ns) => {
+                    for n in ns {
+                        self.push(&[num_key(n.value)], 2.0, true);
+                    }
+                }
+                None => {
+                    for n in crate::text::numbers::extract(text, Lang::Zh) {
+                        self.push(&[num_key(n.value)], 2.0, true);
+                    }
+                }
             }
         }
     }
@@ -827,7 +838,7 @@ impl Items {
 /// Chinese side of the model (free function so bags can be built before the model is fit).
 pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
     let mut it = Items::default();
-    it.add_base(text);
+    it.add_base(text, None);
     it.add_model(lexicon, assoc, text, None);
     it.finish()
 }
@@ -839,7 +850,14 @@ pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
 /// then the final model) can read its numbers once.
 pub fn zh_base(text: &str) -> ZhPred {
     let mut it = Items::default();
-    it.add_base(text);
+    it.add_base(text, None);
+    it.finish()
+}
+
+/// `zh_base(text)` given `numbers = numbers::extract(text, Lang::Zh)`.
+pub fn zh_base_from(text: &str, numbers: &[Number]) -> ZhPred {
+    let mut it = Items::default();
+    it.add_base(text, Some(numbers));
     it.finish()
 }
 
@@ -876,24 +894,35 @@ pub fn zh_pred_on_bigrams(
 
 /// English side of the model.
 pub fn en_bag(text: &str) -> EnBag {
+    en_bag_from(text, &crate::text::numbers::extract(text, Lang::En))
+}
+
+/// `en_bag(text)` given `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_from(text: &str, numbers: &[Number]) -> EnBag {
     let mut keys = Vec::new();
     for_each_en_key(text, |k| keys.push(k));
-    en_bag_of(text, keys)
+    en_bag_of(text, keys, numbers)
 }
 
 /// `en_bag(text)` and the keys `for_each_en_key` gives for `text`, in its order (what
 /// `Assoc::learn_keyed` takes): the bag is built on them, so they are not found twice.
 pub fn en_bag_and_words(text: &str) -> (EnBag, Vec<Key>) {
-    let mut keys = Vec::new();
-    for_each_en_key(text, |k| keys.push(k));
-    (en_bag_of(text, keys.clone()), keys)
+    en_bag_and_words_from(text, &crate::text::numbers::extract(text, Lang::En))
 }
 
-/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order.
-pub fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
+/// `en_bag_and_words(text)` given `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_and_words_from(text: &str, numbers: &[Number]) -> (EnBag, Vec<Key>) {
+    let mut keys = Vec::new();
+    for_each_en_key(text, |k| keys.push(k));
+    (en_bag_of(text, keys.clone(), numbers), keys)
+}
+
+/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order, and
+/// `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> EnBag {
     let words = keys.len();
     let mut anchors = Vec::new();
-    for n in crate::text::numbers::extract(text, Lang::En) {
+    for n in numbers {
         let k = num_key(n.value);
         keys.push(k);
         anchors.push(k);
