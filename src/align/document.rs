@@ -2134,7 +2134,7 @@ mod tests {
         for t in english_texts() {
             let pieces: Vec<&str> = t
                 .split('\n')
-                .flat_map(|p| crate::text::sentences::split(p, Lang::En))
+                .flat_map(|p| crate::text::sentences::split(p, crate::model::Lang::En))
                 .map(|s| s.text)
                 .collect();
             if assert_tiling_exact(&t, &pieces) && pieces.len() > 1 {
@@ -2206,18 +2206,21 @@ mod tests {
         }
         for doc in &docs {
             let length = LengthModel::fit(doc);
-            let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
-            for (i, p) in doc.pairs.iter().enumerate() {
-                let Some(e) = &p.en else {
-                    assert!(prep.pair_en[i].is_none() && prep.en_lens[i].is_none());
-                    continue;
-                };
-                let (bag, _) = en_bag_and_words(&e.text);
-                let got = prep.pair_en[i].as_ref().expect("bag");
-                assert_eq!(got.keys, bag.keys, "{}", e.text);
-                assert_eq!(got.anchors, bag.anchors, "{}", e.text);
-                assert_eq!(got.words, bag.words, "{}", e.text);
-                assert_eq!(prep.en_lens[i], Some(en_len(&e.text)), "{}", e.text);
+            // With the per-pair text results kept for the document and computed when asked.
+            for texts in [PairTexts::new(doc.pairs.len()), PairTexts::pass_through()] {
+                let (prep, _) = prepare(doc, None, &length, CellPruning::Search, &texts);
+                for (i, p) in doc.pairs.iter().enumerate() {
+                    let Some(e) = &p.en else {
+                        assert!(prep.pair_en[i].is_none() && prep.en_lens[i].is_none());
+                        continue;
+                    };
+                    let (bag, _) = super::super::similarity::en_bag_and_words(&e.text);
+                    let got = prep.pair_en[i].as_ref().expect("bag");
+                    assert_eq!(got.keys, bag.keys, "{}", e.text);
+                    assert_eq!(got.anchors, bag.anchors, "{}", e.text);
+                    assert_eq!(got.words, bag.words, "{}", e.text);
+                    assert_eq!(prep.en_lens[i], Some(en_len(&e.text)), "{}", e.text);
+                }
             }
         }
     }
