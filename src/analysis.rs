@@ -30,22 +30,93 @@
 //! conversational turns (是的。/ Yeah.) vary far more than technical headings.
 
 use crate::model::Document;
-use crate::text::length::{en_chars, zh_chars};
+use crate::text::en_stats::words_and_chars;
+use crate::text::length::{en_chars, han_latin, zh_chars, zh_chars_of};
 use std::sync::OnceLock;
+
+mod texts;
+pub use texts::PairTexts;
 
 /// One per document audit; fields are `OnceLock`s filled by whichever check needs them first.
 #[derive(Default)]
 pub struct Shared {
+    stats: OnceLock<Vec<PairStats>>,
     lengths: OnceLock<Vec<Option<(f64, f64)>>>,
     length: OnceLock<LengthModel>,
     alignment: OnceLock<crate::align::Alignment>,
+    texts: OnceLock<PairTexts>,
+    /// Keep no per-pair text analyses (a single reader asks for them).
+    pass_through_texts: bool,
+}
+
+/// Counts of one pair's texts that the length model, the checks and the score all read,
+/// taken in one pass per side. A missing side counts 0 (as its empty text would).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairStats {
+    /// Han characters of the Chinese (`script::han_count`).
+    pub zh_han: usize,
+    /// Latin letters and digits of the Chinese (the 1/3 weight of `text::length::zh_chars`).
+    pub zh_latin: usize,
+    /// `script::english_word_count` of the English.
+    pub en_words: usize,
+    /// `text::length::en_chars` of the English.
+    pub en_chars: f64,
+}
+
+impl PairStats {
+    pub fn of(pair: &crate::model::Pair) -> PairStats {
+        let (zh_han, zh_latin) = pair.zh.as_ref().map_or((0, 0), |z| han_latin(&z.text));
+        let (en_words, en_chars) = pair
+            .en
+            .as_ref()
+            .map_or((0, 0.0), |e| words_and_chars(&e.text));
+        PairStats {
+            zh_han,
+            zh_latin,
+            en_words,
+            en_chars,
+        }
+    }
+
+    /// `text::length::zh_chars` of the Chinese.
+    pub fn zh_chars(&self) -> f64 {
+        zh_chars_of(self.zh_han, self.zh_latin)
+    }
 }
 
 impl Shared {
+    /// A cache for one document; `share_texts` false when at most one reader will ask for
+    /// the per-pair text analyses (`texts`): they are then computed when asked, not kept.
+    pub fn new(share_texts: bool) -> Shared {
+        Shared {
+            pass_through_texts: !share_texts,
+            ..Shared::default()
+        }
+    }
+
+    /// Per pair, the counts of [`PairStats`], computed once.
+    pub fn stats(&self, doc: &Document) -> &[PairStats] {
+        self.stats
+            .get_or_init(|| doc.pairs.iter().map(PairStats::of).collect())
+    }
+
+    /// The stats if a check has already asked for them (the score reads them then).
+    pub fn stats_if_computed(&self) -> Option<&[PairStats]> {
+        self.stats.get().map(Vec::as_slice)
+    }
+
     /// Per pair, `(zh_chars, en_chars)` of its texts when it has both sides: computed once
     /// for the length model and the checks that measure pairs (`length_ratio`).
     pub fn lengths(&self, doc: &Document) -> &[Option<(f64, f64)>] {
-        self.lengths.get_or_init(|| pair_lengths(doc))
+        self.lengths.get_or_init(|| {
+            doc.pairs
+                .iter()
+                .zip(self.stats(doc))
+                .map(|(p, s)| {
+                    (p.zh.is_some() && p.en.is_some()).then(|| (s.zh_chars(), s.en_chars))
+                })
+                .collect()
+        })
     }
 
     /// The document's calibrated length model.
@@ -54,14 +125,32 @@ impl Shared {
             .get_or_init(|| LengthModel::from_samples_iter(self.lengths(doc).iter().flatten()))
     }
 
+    /// Per-pair text analyses (numbers, English sentences) that several checks and the
+    /// alignment read, each computed once (see `texts`).
+    pub fn texts(&self, doc: &Document) -> &PairTexts {
+        self.texts.get_or_init(|| {
+            if self.pass_through_texts {
+                PairTexts::pass_through()
+            } else {
+                PairTexts::new(doc.pairs.len())
+            }
+        })
+    }
+
     /// The document's alignment (see `align::document`), computed once.
     pub fn alignment(
         &self,
         doc: &Document,
         lexicon: Option<&crate::lexicon::Lexicon>,
     ) -> &crate::align::Alignment {
-        self.alignment
-            .get_or_init(|| crate::align::align(doc, lexicon, self.length(doc)))
+        self.alignment.get_or_init(|| {
+            crate::align::document::align_with_texts(
+                doc,
+                lexicon,
+                self.length(doc),
+                self.texts(doc),
+            )
+        })
     }
 
     /// Whether the alignment has been built (for the test that checks `reads_alignment`).

@@ -218,7 +218,8 @@ impl Engine {
     /// Audit one document, then apply its inline markers and these baseline entries
     /// (`Baseline::entries_for`) before scoring: checks never see waivers.
     pub fn audit_with(&self, doc: Arc<Document>, baseline: &[BaselineEntry]) -> DocumentReport {
-        let findings = self.findings(&doc);
+        let shared = self.shared();
+        let findings = self.findings_with(&doc, &shared);
         let ids = RuleIds {
             all: self
                 .all_rules
@@ -228,7 +229,12 @@ impl Engine {
             active: self.active.iter().map(|r| r.def.name.as_str()).collect(),
         };
         let applied = waivers::apply(&doc, findings, baseline, &ids);
-        let mut report = self.report(doc, applied.kept, applied.waived);
+        let mut report = self.report_with(
+            doc,
+            applied.kept,
+            applied.waived,
+            shared.stats_if_computed(),
+        );
         report.stale_baseline = applied.stale;
         report.unused_waivers = applied.unused;
         report
@@ -237,14 +243,33 @@ impl Engine {
     /// Every active rule's findings on a document, sorted, before waivers.
     /// The rules run in parallel, or one after another inside `threads::on_one_thread`.
     pub fn findings(&self, doc: &Arc<Document>) -> Vec<Finding> {
+        self.findings_with(doc, &self.shared())
+    }
+
+    /// An empty cache of document analyses for one audit. The per-pair text analyses
+    /// (`Shared::texts`) are kept only when two of their readers are active
+    /// (`number_mismatch`, the alignment, `missing_sentences`); one reader alone would only
+    /// pay for keeping them.
+    fn shared(&self) -> Shared {
+        let active = |c: &str| self.active.iter().any(|r| r.def.check == c);
+        let readers = [
+            active("number_mismatch"),
+            active("misaligned") || active("duplicate"),
+            active("missing_sentences"),
+        ];
+        Shared::new(readers.iter().filter(|&&r| r).count() >= 2)
+    }
+
+    /// `findings`, with the document's analyses kept in `shared` (the score reads its
+    /// per-pair counts afterwards).
+    fn findings_with(&self, doc: &Arc<Document>, shared: &Shared) -> Vec<Finding> {
         let parallel = !crate::threads::one_thread();
         let doc = Arc::clone(doc);
-        let shared = Shared::default();
         let ctx = Context {
             doc: &doc,
             settings: &self.settings,
             resources: &self.resources,
-            shared: &shared,
+            shared,
         };
         // Scheduling only (the result is the same): the document alignment is the longest
         // single task, so when a check that always reads it (`misaligned`) is active it is
@@ -360,6 +385,17 @@ impl Engine {
         findings: Vec<Finding>,
         waived: Vec<crate::report::Waived>,
     ) -> DocumentReport {
+        self.report_with(doc, findings, waived, None)
+    }
+
+    /// `report`, with the pairs' counts (`Shared::stats`) when a check already took them.
+    fn report_with(
+        &self,
+        doc: Arc<Document>,
+        findings: Vec<Finding>,
+        waived: Vec<crate::report::Waived>,
+        stats: Option<&[crate::analysis::PairStats]>,
+    ) -> DocumentReport {
         let w = &self.settings.weights;
         let mut pair_pen = vec![0.0; doc.pairs.len()];
         let mut counts = BTreeMap::new();
@@ -393,8 +429,13 @@ impl Engine {
         let pair_scores: Vec<PairScore> = doc
             .pairs
             .iter()
-            .map(|p| {
-                let pw = score::pair_words(p, self.settings.words_per_han);
+            .enumerate()
+            .map(|(k, p)| {
+                let wph = self.settings.words_per_han;
+                let pw = match stats.and_then(|s| s.get(k)) {
+                    Some(s) => score::words(s.en_words, s.zh_han, wph),
+                    None => score::pair_words(p, wph),
+                };
                 words += pw;
                 PairScore {
                     index: p.index,
@@ -497,15 +538,45 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ") == s`: every whitespace character is a
-/// single ASCII space, with none at either end. Walks bytes: ASCII is tested directly, and
-/// only the lead bytes of the non-ASCII White_Space characters (U+0085 and U+00A0 start with
-/// C2, U+1680 with E1, U+2000..=U+205F with E2, U+3000 with E3) are decoded. Continuation
-/// bytes are stepped over one by one; they are never a space.
+/// single ASCII space, with none at either end. The non-ASCII White_Space characters start
+/// with the lead bytes C2 (U+0085, U+00A0), E1 (U+1680), E2 (U+2000..=U+200A, U+2028,
+/// U+2029, U+202F, U+205F) or E3 (U+3000), which are never continuation bytes; at those bytes
+/// the following ones tell whether it is one (`non_ascii_space_at`). On x86-64 the text is
+/// read 16 bytes at a time (SSE2): a block without a control character, a double space or
+/// one of those lead bytes (most of any text) needs no further look.
 fn is_folded(s: &str) -> bool {
     let b = s.as_bytes();
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_folded_sse2(b)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        is_folded_bytes(b)
+    }
+}
+
+/// Whether the character starting at `b[i]` (a lead byte C2, E1, E2 or E3 of valid UTF-8)
+/// is White_Space.
+fn non_ascii_space_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0xC2 => matches!(b[i + 1], 0x85 | 0xA0),
+        0xE1 => b[i + 1] == 0x9A && b[i + 2] == 0x80,
+        0xE2 => {
+            (b[i + 1] == 0x80 && matches!(b[i + 2], 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                || (b[i + 1] == 0x81 && b[i + 2] == 0x9F)
+        }
+        0xE3 => b[i + 1] == 0x80 && b[i + 2] == 0x80,
+        _ => false,
+    }
+}
+
+/// `is_folded` after the end test, byte by byte.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn is_folded_bytes(b: &[u8]) -> bool {
     let mut prev_space = false;
     for (i, &x) in b.iter().enumerate() {
         if x == b' ' {
@@ -516,15 +587,60 @@ fn is_folded(s: &str) -> bool {
             continue;
         }
         prev_space = false;
-        if x < 0x80 {
-            if matches!(x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
-                return false;
-            }
-        } else if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3)
-            && s[i..].chars().next().is_some_and(char::is_whitespace)
+        if matches!(x, b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+            || (matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3) && non_ascii_space_at(b, i))
         {
             return false;
         }
+    }
+    true
+}
+
+/// `is_folded` after the end test, 16 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+fn is_folded_sse2(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    let n = b.len();
+    let mut prev_space = 0u32;
+    let mut i = 0;
+    while i < n {
+        let mut buf = [0u8; 16];
+        let block: &[u8] = if i + 16 <= n {
+            &b[i..i + 16]
+        } else {
+            // The last partial block, zero-padded (NUL is in no mask).
+            buf[..n - i].copy_from_slice(&b[i..]);
+            &buf
+        };
+        // SAFETY: SSE2 is part of x86-64; `block` has 16 bytes (an unaligned load).
+        let (space, control, lead) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            // \t \n \x0B \x0C \r: x - 9 (wrapping) <= 4.
+            let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
+            let lead = _mm_or_si128(
+                _mm_or_si128(eq(0xC2), eq(0xE1)),
+                _mm_or_si128(eq(0xE2), eq(0xE3)),
+            );
+            (
+                _mm_movemask_epi8(eq(b' ')) as u32,
+                _mm_movemask_epi8(control) as u32,
+                _mm_movemask_epi8(lead) as u32,
+            )
+        };
+        if control != 0 || space & ((space << 1) | prev_space) != 0 {
+            return false;
+        }
+        let mut lead = lead;
+        while lead != 0 {
+            if non_ascii_space_at(b, i + lead.trailing_zeros() as usize) {
+                return false;
+            }
+            lead &= lead - 1;
+        }
+        prev_space = (space >> 15) & 1;
+        i += 16;
     }
     true
 }
@@ -675,9 +791,26 @@ mod tests {
         {
             texts.push(format!("a{c}b"));
         }
+        // Across 16-byte block boundaries too.
+        for c in [
+            ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}',
+            '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}', '\u{3000}',
+            '\u{3001}', '中', 'é', 'x',
+        ] {
+            for k in 0..34 {
+                let pad = "y".repeat(k);
+                texts.push(format!("{pad}{c}z"));
+                texts.push(format!("{pad} {c}z"));
+                texts.push(format!("a{pad}{c}{c}{pad}b"));
+                texts.push(format!("中{pad}{c} 文"));
+            }
+        }
         for t in &texts {
             let plain = t.split_whitespace().collect::<Vec<_>>().join(" ") == *t;
             assert_eq!(is_folded(t), plain, "{t:?}");
+            let b = t.as_bytes();
+            let ends = b.first() != Some(&b' ') && b.last() != Some(&b' ');
+            assert_eq!(ends && is_folded_bytes(b), plain, "{t:?}");
         }
     }
 

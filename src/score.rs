@@ -18,8 +18,17 @@ use crate::text::script;
 
 /// Evaluation word count of one pair (at least 1).
 pub fn pair_words(pair: &Pair, words_per_han: f64) -> f64 {
-    let en = script::english_word_count(pair.en_text()) as f64;
-    let han = script::han_count(pair.zh_text()) as f64 * words_per_han;
+    words(
+        script::english_word_count(pair.en_text()),
+        script::han_count(pair.zh_text()),
+        words_per_han,
+    )
+}
+
+/// `pair_words` from the pair's English word count and Chinese Han count.
+pub fn words(en_words: usize, zh_han: usize, words_per_han: f64) -> f64 {
+    let en = en_words as f64;
+    let han = zh_han as f64 * words_per_han;
     en.max(han).max(1.0)
 }
 

@@ -33,11 +33,12 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, en_bag, en_bag_and_words, visible_chars, zh_base,
+    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_words_from, en_bag_of, visible_chars,
+    zh_base_from,
 };
-use crate::analysis::LengthModel;
-use crate::lexicon::{Key, Lexicon};
-use crate::model::{Document, Lang, LineRange};
+use crate::analysis::{LengthModel, PairTexts};
+use crate::lexicon::{Key, Lexicon, for_each_en_key};
+use crate::model::{Document, LineRange};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -167,6 +168,44 @@ pub fn en_len(t: &str) -> f64 {
     n as f64
 }
 
+/// Whether `pieces`, sub-slices of `text` in order (its English sentences), tile it: every
+/// byte outside them is whitespace, each piece starts and ends with a non-whitespace char,
+/// and no two adjacent pieces would join into one word (an ASCII letter or apostrophe on
+/// both sides of an empty gap). Then `for_each_en_key(text)` gives the pieces' keys in order
+/// (a word is a maximal run of those bytes, and every run lies inside one piece, bounded as in
+/// the text), and `en_len(text)` is the sum of the pieces' plus one per non-empty gap between
+/// two pieces (a maximal whitespace run; the edges are trimmed). Returns that gap count.
+fn tiles<'t>(text: &str, pieces: impl Iterator<Item = &'t str>) -> Option<usize> {
+    let word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+    let base = text.as_ptr() as usize;
+    let blank = |s: &str| s.chars().all(char::is_whitespace);
+    let (mut at, mut gaps, mut prev_word) = (0usize, 0usize, None::<bool>);
+    for p in pieces {
+        let start = (p.as_ptr() as usize).checked_sub(base)?;
+        let end = start + p.len();
+        let (first, last) = (p.chars().next()?, p.chars().next_back()?);
+        if start < at || end > text.len() || first.is_whitespace() || last.is_whitespace() {
+            return None;
+        }
+        let gap = text.get(at..start)?;
+        if !blank(gap) {
+            return None;
+        }
+        if let Some(w) = prev_word {
+            if gap.is_empty() {
+                if w && word(p.as_bytes()[0]) {
+                    return None;
+                }
+            } else {
+                gaps += 1;
+            }
+        }
+        prev_word = Some(word(p.as_bytes()[p.len() - 1]));
+        at = end;
+    }
+    blank(text.get(at..)?).then_some(gaps)
+}
+
 struct Prepared<'a> {
     model: Model<'a>,
     cell_pruning: CellPruning,
@@ -184,6 +223,18 @@ struct Prepared<'a> {
 
 pub fn align(doc: &Document, lexicon: Option<&Lexicon>, length: &LengthModel) -> Alignment {
     align_with(doc, lexicon, length, CellPruning::Search)
+}
+
+/// `align`, reading the pairs' numbers from `texts` (made for `doc`: the document's
+/// `Shared::texts`, which the checks that read the same analyses share).
+pub fn align_with_texts(
+    doc: &Document,
+    lexicon: Option<&Lexicon>,
+    length: &LengthModel,
+    texts: &PairTexts,
+) -> Alignment {
+    let (prep, learned) = prepare(doc, lexicon, length, CellPruning::Search, texts);
+    run(doc, &prep, length, lexicon.is_some(), learned)
 }
 
 /// How the window DP prunes cells (see `dp_window`); the other modes exist for the tests that
@@ -207,7 +258,8 @@ fn align_with(
     length: &LengthModel,
     cell_pruning: CellPruning,
 ) -> Alignment {
-    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning);
+    let texts = PairTexts::new(doc.pairs.len());
+    let (prep, learned) = prepare(doc, lexicon, length, cell_pruning, &texts);
     run(doc, &prep, length, lexicon.is_some(), learned)
 }
 
@@ -217,65 +269,89 @@ fn prepare<'a>(
     lexicon: Option<&'a Lexicon>,
     length: &LengthModel,
     cell_pruning: CellPruning,
+    texts: &PairTexts,
 ) -> (Prepared<'a>, usize) {
     let n = doc.pairs.len();
     // English units and bags first: the model's idf is fitted on them. Each pair's units and
     // bags depend on its own text only, so they are built in parallel and collected in pair
     // order: the same values at any thread count.
     // With each block's bag, its English keys as `for_each_en_key` gives them (the
-    // association learning below reads them instead of finding them again).
-    type EnOfPair = (Vec<(EnUnit, EnBag, f64)>, Option<(EnBag, Vec<Key>)>);
+    // association learning below reads them instead of finding them again), and its `en_len`.
+    type EnOfPair = (
+        Vec<(EnUnit, EnBag, f64)>,
+        Option<(EnBag, Vec<Key>)>,
+        Option<f64>,
+    );
     let per_pair: Vec<EnOfPair> = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(crate::threads::grain(8))
-        .map(|p| {
+        .map(|(i, p)| {
             let mut units: Vec<(EnUnit, EnBag, f64)> = Vec::new();
             let Some(e) = &p.en else {
-                return (units, None);
+                return (units, None, None);
             };
-            // The first sentence's keys: its bag is the block's when it is the whole block.
-            let mut first_words = Vec::new();
-            for (line, para) in e.numbered_paragraphs() {
-                for (k, s) in crate::text::sentences::split(para, Lang::En)
-                    .iter()
-                    .enumerate()
-                {
-                    let bag = if units.is_empty() {
-                        let (bag, words) = en_bag_and_words(s.text);
-                        first_words = words;
-                        bag
-                    } else {
-                        en_bag(s.text)
-                    };
-                    let len = en_len(s.text);
-                    units.push((
-                        EnUnit {
-                            pair: p.index,
-                            line,
-                            text: s.text.to_string(),
-                            block_start: units.is_empty() && k == 0,
-                            len,
-                        },
-                        bag,
+            // Every sentence's keys, in text order: when the sentences tile the block
+            // (`tiles`), these are the block's keys too.
+            let mut words: Vec<Key> = Vec::new();
+            let mut pieces: Vec<&str> = Vec::new();
+            // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
+            // read once for the document with their numbers (`Shared::texts`).
+            let lines = e.numbered_paragraphs();
+            let sentences = texts.en_sentences(doc, i);
+            let numbers = texts.en_sentence_numbers(doc, i, &sentences);
+            let mut k = 0;
+            for (x, s) in sentences.iter().enumerate() {
+                // `k`: the sentence's place in its paragraph.
+                k = if x > 0 && sentences[x - 1].para == s.para {
+                    k + 1
+                } else {
+                    0
+                };
+                let line = lines[s.para].0;
+                let w0 = words.len();
+                for_each_en_key(s.text, |k| words.push(k));
+                let bag = en_bag_of(s.text, words[w0..].to_vec(), &numbers[x]);
+                let len = en_len(s.text);
+                pieces.push(s.text);
+                units.push((
+                    EnUnit {
+                        pair: p.index,
+                        line,
+                        text: s.text.to_string(),
+                        block_start: units.is_empty() && k == 0,
                         len,
-                    ));
-                }
+                    },
+                    bag,
+                    len,
+                ));
             }
-            // A block that is one sentence, untrimmed, has that sentence's bag.
-            let block = if units.len() == 1 && units[0].0.text == e.text {
-                (units[0].1.clone(), first_words)
+            // A block that is one sentence, untrimmed, has that sentence's bag and length;
+            // a block its sentences tile has their keys, in order, and their lengths plus one
+            // per whitespace run between them.
+            let (block, len) = if units.len() == 1 && units[0].0.text == e.text {
+                ((units[0].1.clone(), words), units[0].2)
+            } else if let Some(gaps) = tiles(&e.text, pieces.into_iter()) {
+                let len = units.iter().map(|u| u.2 as usize).sum::<usize>() + gaps;
+                let bag = en_bag_of(&e.text, words.clone(), &texts.en_numbers(doc, i));
+                ((bag, words), len as f64)
             } else {
-                en_bag_and_words(&e.text)
+                (
+                    en_bag_and_words_from(&e.text, &texts.en_numbers(doc, i)),
+                    en_len(&e.text),
+                )
             };
-            (units, Some(block))
+            (units, Some(block), Some(len))
         })
         .collect();
     let mut en_units = Vec::new();
     let mut en_range = Vec::with_capacity(n);
     let mut pair_en: Vec<Option<EnBag>> = Vec::with_capacity(n);
     let mut pair_en_words: Vec<Vec<Key>> = Vec::with_capacity(n);
-    for (units, block) in per_pair {
+    let mut en_lens: Vec<Option<f64>> = Vec::with_capacity(n);
+    for (units, block, len) in per_pair {
+        en_lens.push(len);
         let start = en_units.len();
         en_units.extend(units);
         en_range.push((start, en_units.len()));
@@ -284,36 +360,46 @@ fn prepare<'a>(
         pair_en_words.push(words.unwrap_or_default());
     }
     let bags: Vec<&EnBag> = en_units.iter().map(|u| &u.1).collect();
-    let (zh_lens, en_lens): (Vec<Option<f64>>, Vec<Option<f64>>) = doc
+    let zh_lens: Vec<Option<f64>> = doc
         .pairs
         .par_iter()
         .with_min_len(crate::threads::grain(8))
-        .map(|p| {
-            (
-                p.zh.as_ref().map(|z| zh_len(&z.text)),
-                p.en.as_ref().map(|e| en_len(&e.text)),
-            )
-        })
-        .unzip();
+        .map(|p| p.zh.as_ref().map(|z| zh_len(&z.text)))
+        .collect();
 
     // The model-free part of each Chinese block's prediction (its Latin words and numbers,
     // reading the numbers is the costly part): the association filter below and the final
     // block prediction (`zh_pred_on`, equal to `zh_pred`) both build on it.
-    let zh_bases: Vec<Option<ZhPred>> = doc
+    // When associations are learned, each block's character bigrams too: the learning and
+    // the block's prediction both read them.
+    let learn = lexicon.is_none() && n >= 50;
+    type ZhBase = (Option<ZhPred>, Option<Vec<Key>>);
+    let (zh_bases, zh_bigrams): (Vec<Option<ZhPred>>, Vec<Option<Vec<Key>>>) = doc
         .pairs
         .par_iter()
+        .enumerate()
         .with_min_len(crate::threads::grain(8))
-        .map(|p| p.zh.as_ref().map(|z| zh_base(&z.text)))
-        .collect();
+        .map(|(i, p)| -> ZhBase {
+            match &p.zh {
+                Some(z) => (
+                    Some(zh_base_from(&z.text, &texts.zh_numbers(doc, i))),
+                    learn.then(|| bigrams(&z.text)),
+                ),
+                None => (None, None),
+            }
+        })
+        .unzip();
 
     // Without a lexicon, learn word associations from pairs the anchors and length confirm.
     let mut assoc = Assoc::default();
-    if lexicon.is_none() && n >= 50 {
-        let m0 = Model::new(None, &bags, Assoc::default());
-        let mut good: Vec<(&str, &[Key])> = Vec::new();
-        let mut plausible: Vec<(&str, &[Key])> = Vec::new();
+    // The statistics are the same for both models (the bags'): fitted once.
+    let m0 = Model::new(None, &bags, Assoc::default());
+    if learn {
+        let mut good: Vec<(&[Key], &[Key])> = Vec::new();
+        let mut plausible: Vec<(&[Key], &[Key])> = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
-            let (Some(z), Some(_), Some(zl), Some(el)) = (&p.zh, &p.en, zh_lens[i], en_lens[i])
+            let (Some(zb), Some(_), Some(zl), Some(el)) =
+                (&zh_bigrams[i], &p.en, zh_lens[i], en_lens[i])
             else {
                 continue;
             };
@@ -321,11 +407,11 @@ fn prepare<'a>(
                 continue;
             }
             // (`pair_en_words[i]`: the keys `Assoc::learn` would find in the English.)
-            plausible.push((&z.text, &pair_en_words[i]));
+            plausible.push((zb, &pair_en_words[i]));
             // `zh_base(t)` is `zh_pred(None, &Assoc::default(), t)`.
             let pz = zh_bases[i].as_ref().expect("zh");
             if pz.items.iter().any(|x| x.2) && m0.sim(pz, pair_en[i].as_ref().expect("en")) >= 0.3 {
-                good.push((&z.text, &pair_en_words[i]));
+                good.push((zb, &pair_en_words[i]));
             }
         }
         let src = if good.len() >= 100 { good } else { plausible };
@@ -334,7 +420,14 @@ fn prepare<'a>(
         assoc = Assoc::learn_keyed(src.into_iter().step_by(step));
     }
     let learned = assoc.len();
-    let model = Model::new(lexicon, &bags, assoc);
+    let model = m0.with_items(lexicon, assoc);
+    // Each block's English is compared with many Chinese blocks (screening, moves, far
+    // matches): its idf values are found once.
+    pair_en
+        .par_iter_mut()
+        .with_min_len(crate::threads::grain(64))
+        .flatten()
+        .for_each(|b| model.cache_idf(b));
 
     // Chinese units and predictions, per pair in parallel (pure functions of the pair's text
     // and the model), collected in pair order.
@@ -344,8 +437,9 @@ fn prepare<'a>(
         .par_iter()
         .zip(&zh_bases)
         .zip(&zh_lens)
+        .zip(&zh_bigrams)
         .with_min_len(crate::threads::grain(8))
-        .map(|((p, zb), zl)| {
+        .map(|(((p, zb), zl), bg)| {
             let mut units = Vec::new();
             let (Some(z), Some(zb)) = (&p.zh, zb) else {
                 return (units, None);
@@ -354,7 +448,7 @@ fn prepare<'a>(
             for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
                 // A one-paragraph block's paragraph is its whole text: its base applies.
                 let pred = if one_para {
-                    model.zh_pred_on(zb, para)
+                    model.zh_pred_on_bigrams(zb, para, bg.as_deref())
                 } else {
                     model.zh_pred(para)
                 };
@@ -375,12 +469,14 @@ fn prepare<'a>(
                     len,
                 ));
             }
-            // A one-paragraph Chinese block is its unit's text: same prediction.
-            let whole = if units.len() == 1 && one_para {
+            // A one-paragraph Chinese block is its unit's text: same prediction. The block's
+            // is compared with many English blocks: indexed for `sim`.
+            let mut whole = if units.len() == 1 && one_para {
                 units[0].1.clone()
             } else {
-                model.zh_pred_on(zb, &z.text)
+                model.zh_pred_on_bigrams(zb, &z.text, bg.as_deref())
             };
+            whole.index_for_sim();
             (units, Some(whole))
         })
         .collect();
@@ -433,45 +529,63 @@ impl Index {
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
     fn candidates(&self, keys: impl Iterator<Item = Key>, k: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        self.candidates_into(keys, k, &mut Vec::new(), &mut out);
+        self.candidates_into(keys, k, &mut Tally::default(), &mut out);
         out
     }
 
     /// Appends to `out` the blocks sharing the most rare keys with `keys`, best first (at most
-    /// `k`). `count` is scratch space (left empty). The order (count desc, block asc) is total,
-    /// so the choice does not depend on the map's iteration order.
+    /// `k`). `tally` is scratch space (left zeroed). The order (count desc, block asc) is
+    /// total, so the choice depends neither on the map's iteration order nor on how the
+    /// counts are tallied.
     fn candidates_into(
         &self,
         keys: impl Iterator<Item = Key>,
         k: usize,
-        count: &mut Vec<(u32, u32)>,
+        tally: &mut Tally,
         out: &mut Vec<usize>,
     ) {
-        count.clear();
+        // Tally per block in a dense array (grown to the largest block met), remembering the
+        // blocks touched; then order just those.
+        let Tally {
+            count,
+            touched,
+            list,
+        } = tally;
         for key in keys {
             if let Some(v) = self.map.get(&key) {
-                count.extend(v.iter().map(|&b| (b, 1)));
+                for &b in v {
+                    let b = b as usize;
+                    if b >= count.len() {
+                        count.resize(b + 1, 0);
+                    }
+                    if count[b] == 0 {
+                        touched.push(b as u32);
+                    }
+                    count[b] += 1;
+                }
             }
         }
-        if count.is_empty() {
+        if touched.is_empty() {
             return;
         }
-        // Tally per block: sort by block, merge runs.
-        count.sort_unstable_by_key(|x| x.0);
-        let mut w = 0;
-        for r in 1..count.len() {
-            if count[r].0 == count[w].0 {
-                count[w].1 += 1;
-            } else {
-                w += 1;
-                count[w] = count[r];
-            }
-        }
-        count.truncate(w + 1);
-        count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.extend(count.iter().take(k).map(|x| x.0 as usize));
-        count.clear();
+        list.clear();
+        list.extend(
+            touched
+                .drain(..)
+                .map(|b| (b, std::mem::take(&mut count[b as usize]))),
+        );
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.extend(list.iter().take(k).map(|x| x.0 as usize));
     }
+}
+
+/// Scratch space of `Index::candidates_into`: per block its count of shared keys (zero
+/// between calls), the blocks touched, and their (block, count) list.
+#[derive(Default)]
+struct Tally {
+    count: Vec<u32>,
+    touched: Vec<u32>,
+    list: Vec<(u32, u32)>,
 }
 
 /// `strsim::normalized_levenshtein(a, b) >= 0.8` (computed with the bit-parallel
@@ -677,7 +791,7 @@ fn run(
         } else {
             scope.spawn(move |_| find_displaced());
         }
-        let (mut cands, mut scratch) = (Vec::new(), Vec::new());
+        let (mut cands, mut scratch) = (Vec::new(), Tally::default());
         for (i, p) in doc.pairs.iter().enumerate() {
             own_sim[i] = sim(i, i);
             cands.clear();
@@ -1941,7 +2055,13 @@ mod tests {
     /// `Gains` returns exactly `Model::gain` for every unit and sentence of `doc`.
     fn assert_gains_exact(doc: &Document) {
         let length = LengthModel::fit(doc);
-        let (prep, _) = prepare(doc, None, &length, CellPruning::Search);
+        let (prep, _) = prepare(
+            doc,
+            None,
+            &length,
+            CellPruning::Search,
+            &PairTexts::new(doc.pairs.len()),
+        );
         let m = &prep.model;
         let gains = Gains::new(m, &prep.en_units);
         let mut sc = gains.scratch();
@@ -1957,6 +2077,220 @@ mod tests {
         }
         // Both ways of computing a gain were exercised.
         assert!(shared > 0 && none > 0, "{}: {shared} / {none}", doc.path);
+    }
+
+    /// English texts to test `tiles` on: the fixtures' and the shared corpus's lines and
+    /// whole files (the shared data is skipped when absent), and hand-made edge cases.
+    fn english_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            " \n ",
+            "One. Two.",
+            "also…By the way. And...Then",
+            "He said 'go.' Then left. 'Quoted' start.",
+            "x.y Z. It's\n\nnew. Yes!  \n  Indeed?",
+            "Mr. Smith went to the U.S. The end. 3.5 percent. A\u{a0}B. C\u{3000}D.",
+            "naïve café. Éclair time. “Quoted.” Next",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
+        for f in [
+            "corpus/ai-interview.zh-en.md",
+            "data/debian-reference.zh-en.tsv",
+        ] {
+            files.push(format!("{root}/../shared/{f}"));
+        }
+        for f in files {
+            let Ok(t) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in t.lines().take(20_000) {
+                texts.push(line.to_string());
+                // TSV cells, with the escaped line breaks the reader turns into '\n'.
+                texts.extend(line.split('\t').map(|c| c.replace("\\n", "\n")));
+            }
+            texts.push(t);
+        }
+        texts
+    }
+
+    /// What `tiles` promises, checked against `for_each_en_key` and `en_len` of the whole.
+    fn assert_tiling_exact(text: &str, pieces: &[&str]) -> bool {
+        let Some(gaps) = tiles(text, pieces.iter().copied()) else {
+            return false;
+        };
+        let mut keys = Vec::new();
+        let mut len = 0usize;
+        for p in pieces {
+            for_each_en_key(p, |k| keys.push(k));
+            len += en_len(p) as usize;
+        }
+        assert_eq!(keys, crate::lexicon::en_keys(text), "{text:?} {pieces:?}");
+        assert_eq!((len + gaps) as f64, en_len(text), "{text:?} {pieces:?}");
+        true
+    }
+
+    #[test]
+    fn sentences_tile_their_block_as_tiles_says() {
+        let (mut tiled, mut multi) = (0, 0);
+        for t in english_texts() {
+            let pieces: Vec<&str> = t
+                .split('\n')
+                .flat_map(|p| crate::text::sentences::split(p, crate::model::Lang::En))
+                .map(|s| s.text)
+                .collect();
+            if assert_tiling_exact(&t, &pieces) && pieces.len() > 1 {
+                tiled += 1;
+            }
+            multi += (pieces.len() > 1) as usize;
+        }
+        // The shortcut applies to nearly every block of several sentences.
+        assert!(tiled > 0 && tiled * 10 >= multi * 9, "{tiled} of {multi}");
+    }
+
+    #[test]
+    fn tiles_holds_for_any_cut_of_any_text() {
+        // Random texts over the characters that matter (letters, apostrophes, whitespace of
+        // both kinds, punctuation, multi-byte letters), cut at random char boundaries into
+        // trimmed pieces: wherever `tiles` accepts, keys and length agree; it must accept and
+        // refuse some.
+        let alphabet: Vec<char> = "aZ' .\n\t…\u{a0}éÉ,-1xyS's".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..20_000 {
+            let n = next(24);
+            let t: String = (0..n).map(|_| alphabet[next(alphabet.len())]).collect();
+            let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+            let mut cuts: Vec<usize> = (0..next(4)).map(|_| bounds[next(bounds.len())]).collect();
+            cuts.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            for c in cuts.into_iter().chain([t.len()]) {
+                let p = t[at..c].trim();
+                if !p.is_empty() {
+                    pieces.push(p);
+                }
+                at = c;
+            }
+            if assert_tiling_exact(&t, &pieces) {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 1000 && no > 1000, "{yes} / {no}");
+    }
+
+    /// The block bags and lengths `prepare` builds (from the sentences' where they tile the
+    /// block) equal `en_bag_and_words` and `en_len` of the block's text.
+    #[test]
+    fn prepared_blocks_equal_bags_of_their_text() {
+        let path = format!(
+            "{}/tests/fixtures/sample/interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut docs = vec![parse(
+            &path,
+            &std::fs::read_to_string(&path).expect("fixture"),
+        )];
+        let shared = format!(
+            "{}/../shared/corpus/ai-interview.zh-en.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if let Ok(t) = std::fs::read_to_string(&shared) {
+            docs.push(parse(&shared, &t));
+        }
+        for doc in &docs {
+            let length = LengthModel::fit(doc);
+            // With the per-pair text results kept for the document and computed when asked.
+            for texts in [PairTexts::new(doc.pairs.len()), PairTexts::pass_through()] {
+                let (prep, _) = prepare(doc, None, &length, CellPruning::Search, &texts);
+                for (i, p) in doc.pairs.iter().enumerate() {
+                    let Some(e) = &p.en else {
+                        assert!(prep.pair_en[i].is_none() && prep.en_lens[i].is_none());
+                        continue;
+                    };
+                    let (bag, _) = super::super::similarity::en_bag_and_words(&e.text);
+                    let got = prep.pair_en[i].as_ref().expect("bag");
+                    assert_eq!(got.keys, bag.keys, "{}", e.text);
+                    assert_eq!(got.anchors, bag.anchors, "{}", e.text);
+                    assert_eq!(got.words, bag.words, "{}", e.text);
+                    assert_eq!(prep.en_lens[i], Some(en_len(&e.text)), "{}", e.text);
+                }
+            }
+        }
+    }
+
+    /// The sort-and-merge tally `Index::candidates_into` replaced.
+    fn candidates_reference(index: &Index, keys: &[Key], k: usize) -> Vec<usize> {
+        let mut count: Vec<(u32, u32)> = Vec::new();
+        for key in keys {
+            if let Some(v) = index.map.get(key) {
+                count.extend(v.iter().map(|&b| (b, 1)));
+            }
+        }
+        if count.is_empty() {
+            return Vec::new();
+        }
+        count.sort_unstable_by_key(|x| x.0);
+        let mut w = 0;
+        for r in 1..count.len() {
+            if count[r].0 == count[w].0 {
+                count[w].1 += 1;
+            } else {
+                w += 1;
+                count[w] = count[r];
+            }
+        }
+        count.truncate(w + 1);
+        count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        count.iter().take(k).map(|x| x.0 as usize).collect()
+    }
+
+    #[test]
+    fn candidates_equal_the_sorted_tally() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut tally = Tally::default();
+        let mut nonempty = 0;
+        for _ in 0..300 {
+            let n = 1 + next(200) as usize;
+            let blocks: Vec<Vec<Key>> = (0..n)
+                .map(|_| {
+                    let mut b: Vec<Key> = (0..next(12)).map(|_| next(150)).collect();
+                    b.sort_unstable();
+                    b.dedup();
+                    b
+                })
+                .collect();
+            let index = Index::build(blocks.iter().map(|b| Some(&b[..])), n);
+            for _ in 0..20 {
+                let keys: Vec<Key> = (0..next(30)).map(|_| next(160)).collect();
+                let k = 1 + next(8) as usize;
+                let want = candidates_reference(&index, &keys, k);
+                let mut got = vec![usize::MAX];
+                index.candidates_into(keys.iter().copied(), k, &mut tally, &mut got);
+                assert_eq!(got[1..], want[..]);
+                assert_eq!(index.candidates(keys.iter().copied(), k), want);
+                assert!(tally.count.iter().all(|&c| c == 0) && tally.touched.is_empty());
+                nonempty += !want.is_empty() as usize;
+            }
+        }
+        assert!(nonempty > 1000, "{nonempty}");
     }
 
     #[test]

@@ -25,7 +25,7 @@
 use crate::analysis::LengthModel;
 use crate::model::Lang;
 use crate::text::length::{en_chars, zh_chars};
-use crate::text::numbers;
+use crate::text::numbers::{self, Number};
 use std::ops::Range;
 
 /// Tunable costs of the aligner.
@@ -101,16 +101,24 @@ struct Unit {
 /// The sentence's features and, when `want_words`, its Latin words (Chinese side: the terms;
 /// English side: every word): runs of two or more ASCII letters, in text order, as written
 /// (compared ignoring ASCII case, which is what lower-casing both sides did, without a
-/// `String` per word).
-fn unit(text: &str, lang: Lang, want_words: bool) -> (Unit, Vec<&str>) {
+/// `String` per word). `read`, when given, is `numbers::extract(text, lang)`.
+fn unit<'t>(
+    text: &'t str,
+    lang: Lang,
+    want_words: bool,
+    read: Option<&[Number]>,
+) -> (Unit, Vec<&'t str>) {
     let len = match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
     };
-    let numbers = numbers::extract(text, lang)
-        .into_iter()
-        .map(|n| n.value)
-        .collect();
+    let numbers = match read {
+        Some(ns) => ns.iter().map(|n| n.value).collect(),
+        None => numbers::extract(text, lang)
+            .into_iter()
+            .map(|n| n.value)
+            .collect(),
+    };
     let mut words = Vec::new();
     let mut questions = 0;
     let mut brackets = 0;
@@ -295,13 +303,44 @@ pub struct Aligner<'m> {
 
 impl<'m> Aligner<'m> {
     pub fn new(zh: &[&str], en: &[&str], model: &'m LengthModel) -> Aligner<'m> {
+        Aligner::build::<Vec<Number>>(zh, en, None, model)
+    }
+
+    /// `new`, given `en_numbers[j] = numbers::extract(en[j], Lang::En)` for every English
+    /// sentence (read once per document: `Shared::texts`).
+    pub fn with_en_numbers<N: AsRef<[Number]>>(
+        zh: &[&str],
+        en: &[&str],
+        en_numbers: &[N],
+        model: &'m LengthModel,
+    ) -> Aligner<'m> {
+        assert_eq!(
+            en.len(),
+            en_numbers.len(),
+            "one list of numbers per sentence"
+        );
+        Aligner::build(zh, en, Some(en_numbers), model)
+    }
+
+    fn build<N: AsRef<[Number]>>(
+        zh: &[&str],
+        en: &[&str],
+        en_numbers: Option<&[N]>,
+        model: &'m LengthModel,
+    ) -> Aligner<'m> {
         let (zu, zh_terms): (Vec<Unit>, Vec<Vec<&str>>) =
-            zh.iter().map(|t| unit(t, Lang::Zh, true)).unzip();
+            zh.iter().map(|t| unit(t, Lang::Zh, true, None)).unzip();
         // The English words are only compared with the Chinese terms: without any, they are
         // not collected.
         let want_words = zh_terms.iter().any(|t| !t.is_empty());
-        let (eu, en_words): (Vec<Unit>, Vec<Vec<&str>>) =
-            en.iter().map(|t| unit(t, Lang::En, want_words)).unzip();
+        let (eu, en_words): (Vec<Unit>, Vec<Vec<&str>>) = en
+            .iter()
+            .enumerate()
+            .map(|(j, t)| {
+                let read = en_numbers.map(|ns| ns[j].as_ref());
+                unit(t, Lang::En, want_words, read)
+            })
+            .unzip();
         let terms = TermHits::new(&zh_terms, &en_words);
         Aligner {
             zs: sides(&zu, Some(&terms)),
@@ -581,8 +620,8 @@ mod tests {
             "RL training.".to_string(),
         ];
         let (zw, ew): (Vec<_>, Vec<_>) = (
-            zh.iter().map(|t| unit(t, Lang::Zh, true).1).collect(),
-            en.iter().map(|t| unit(t, Lang::En, true).1).collect(),
+            zh.iter().map(|t| unit(t, Lang::Zh, true, None).1).collect(),
+            en.iter().map(|t| unit(t, Lang::En, true, None).1).collect(),
         );
         assert_eq!(zw[0].len(), 72);
         let hits = TermHits::new(&zw, &ew);

@@ -31,6 +31,7 @@ use crate::lexicon::{
     stem_key,
 };
 use crate::model::Lang;
+use crate::text::numbers::Number;
 use std::cell::Cell;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,9 +57,90 @@ pub struct ZhPred {
     single_w: Vec<f64>,
     multi: Vec<((u32, u32), f32)>,
     weight: f64,
+    /// Lookups for a prediction compared with many English texts (`index_for_sim`).
+    index: Option<Box<SimIndex>>,
+}
+
+/// What `Model::sim` looks up in a prediction it meets many times (a block's, in the
+/// screening): each key's index in `keys`, through an open-addressing table (a probe instead
+/// of a merge or binary search per English text), and per key the several-key items holding
+/// it (so only the items of the keys found are visited, not every item).
+#[derive(Debug, Clone)]
+struct SimIndex {
+    /// Index into `keys` + 1 (0: empty slot); a key's first slot is `slot_of(key, bits)`.
+    slots: Vec<u32>,
+    bits: u32,
+    /// Per key (CSR over `multi_of`): the indices into `multi` of the items holding it.
+    multi_start: Vec<u32>,
+    multi_of: Vec<u32>,
+}
+
+/// First slot of `key` in a table of 2^`bits` slots (multiplicative hashing, top bits).
+#[inline]
+fn slot_of(key: Key, bits: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+}
+
+impl SimIndex {
+    /// Index in `keys` of `key`, if there.
+    #[inline]
+    fn find(&self, keys: &[(Key, f32)], key: Key) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut s = slot_of(key, self.bits);
+        loop {
+            let e = self.slots[s] as usize;
+            if e == 0 {
+                return None;
+            }
+            if keys[e - 1].0 == key {
+                return Some(e - 1);
+            }
+            s = (s + 1) & mask;
+        }
+    }
 }
 
 impl ZhPred {
+    /// Builds the lookups that make `Model::sim` of this prediction cheaper (worth it for a
+    /// prediction compared with many English texts). Changes no result of `sim`.
+    pub fn index_for_sim(&mut self) {
+        let n = self.keys.len();
+        // At most half full: short probe runs.
+        let bits = (2 * n).next_power_of_two().max(8).trailing_zeros();
+        let mut slots = vec![0u32; 1 << bits];
+        let mask = slots.len() - 1;
+        for (i, (k, _)) in self.keys.iter().enumerate() {
+            let mut s = slot_of(*k, bits);
+            while slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            slots[s] = i as u32 + 1;
+        }
+        let mut multi_start = vec![0u32; n + 1];
+        for &((a, b), _) in &self.multi {
+            for &k in &self.item_keys[a as usize..b as usize] {
+                multi_start[k as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            multi_start[i + 1] += multi_start[i];
+        }
+        let mut fill = multi_start.clone();
+        let mut multi_of = vec![0u32; multi_start[n] as usize];
+        for (m, &((a, b), _)) in self.multi.iter().enumerate() {
+            for &k in &self.item_keys[a as usize..b as usize] {
+                multi_of[fill[k as usize] as usize] = m as u32;
+                fill[k as usize] += 1;
+            }
+        }
+        self.index = Some(Box::new(SimIndex {
+            slots,
+            bits,
+            multi_start,
+            multi_of,
+        }));
+    }
+
     /// The keys of item `i`, as indices into `keys` (the reference similarity's view).
     #[cfg(test)]
     fn item(&self, i: usize) -> &[u32] {
@@ -79,6 +161,9 @@ pub struct EnBag {
     /// (id of a model, Σ idf over `keys` under it): a bag is compared with many Chinese texts
     /// under one model, and this sum is the same each time (see `Model::en_sums`).
     idf_sum: Cell<(u64, f64)>,
+    /// (id of a model, idf of each key under it): set by `Model::cache_idf` for a bag compared
+    /// with many Chinese texts; empty otherwise.
+    idfs: (u64, Vec<f32>),
 }
 
 /// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
@@ -129,14 +214,18 @@ impl Assoc {
         Assoc::learn_keyed(pairs.map(|(zh, en)| {
             let mut keys = Vec::new();
             for_each_en_key(en, |k| keys.push(k));
-            (zh, keys)
+            (bigrams(zh), keys)
         }))
     }
 
-    /// `learn` from each pair's Chinese and the keys `for_each_en_key` gives for its English
-    /// (in any order, repeats allowed: they are sorted and deduplicated here), for a caller
-    /// that has them already (`en_bag_and_words`).
-    pub fn learn_keyed<'a, K: AsRef<[Key]>>(pairs: impl Iterator<Item = (&'a str, K)>) -> Assoc {
+    /// `learn` from each pair's Chinese bigrams (`bigrams(zh)`) and the keys
+    /// `for_each_en_key` gives for its English (each in any order, repeats allowed: they are
+    /// sorted and deduplicated here), for a caller that has them already (the alignment reads
+    /// each block's bigrams once for this and for its prediction, and its English keys with
+    /// its bag, `en_bag_and_words`).
+    pub fn learn_keyed<Z: AsRef<[Key]>, K: AsRef<[Key]>>(
+        pairs: impl Iterator<Item = (Z, K)>,
+    ) -> Assoc {
         // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
         let mut zs: Vec<Key> = Vec::new();
         let mut es: Vec<Key> = Vec::new();
@@ -145,7 +234,7 @@ impl Assoc {
         let mut df_e: KeyMap<u32> = KeyMap::default();
         for (zh, en) in pairs {
             let (z0, e0) = (zs.len(), es.len());
-            for_each_bigram(zh, |k| zs.push(k));
+            zs.extend_from_slice(zh.as_ref());
             es.extend_from_slice(en.as_ref());
             zs[z0..].sort_unstable();
             let zl = z0 + dedup_tail(&mut zs[z0..]);
@@ -274,6 +363,13 @@ fn dedup_tail(v: &mut [Key]) -> usize {
     w
 }
 
+/// The keys `for_each_bigram` gives for `zh`, in its order.
+pub fn bigrams(zh: &str) -> Vec<Key> {
+    let mut out = Vec::new();
+    for_each_bigram(zh, |k| out.push(k));
+    out
+}
+
 /// Calls `f` with the hash of each pair of adjacent Han characters (the FNV-1a of their UTF-8,
 /// computed piecewise: no string per bigram).
 fn for_each_bigram(zh: &str, mut f: impl FnMut(Key)) {
@@ -336,6 +432,36 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// This model with another lexicon and associations: `Model::new(lexicon, bags, assoc)`
+    /// for the `bags` this one was fitted on (the statistics depend on the bags only, so they
+    /// are kept, and so is the id: a bag's cached idf sum under this model is the same sum).
+    pub fn with_items<'b>(self, lexicon: Option<&'b Lexicon>, assoc: Assoc) -> Model<'b> {
+        Model {
+            lexicon,
+            assoc,
+            stats: self.stats,
+            idf_unseen: self.idf_unseen,
+            avg_words: self.avg_words,
+            id: self.id,
+        }
+    }
+
+    /// Stores in `en` the idf of each of its keys and their sum, as `sim` would find them
+    /// (the same f32 values, summed in key order as `en_sums` does): `sim` then reads them.
+    pub fn cache_idf(&self, en: &mut EnBag) {
+        let idfs: Vec<f32> = en
+            .keys
+            .iter()
+            .map(|&k| self.stats.get(&k).map_or(self.idf_unseen, |s| s.0))
+            .collect();
+        let mut et = 0.0;
+        for &w in &idfs {
+            et += w as f64;
+        }
+        en.idf_sum.set((self.id, et));
+        en.idfs = (self.id, idfs);
+    }
+
     pub fn idf(&self, k: Key) -> f64 {
         self.stats.get(&k).map_or(self.idf_unseen, |s| s.0) as f64
     }
@@ -348,6 +474,11 @@ impl<'a> Model<'a> {
     /// `zh_pred(text)` from `base = zh_base(text)` (see [`zh_pred_on`]).
     pub fn zh_pred_on(&self, base: &ZhPred, text: &str) -> ZhPred {
         zh_pred_on(self.lexicon, &self.assoc, base, text)
+    }
+
+    /// `zh_pred_on(base, text)`; `bigrams`, when given, is `bigrams(text)`.
+    pub fn zh_pred_on_bigrams(&self, base: &ZhPred, text: &str, bigrams: Option<&[Key]>) -> ZhPred {
+        zh_pred_on_bigrams(self.lexicon, &self.assoc, base, text, bigrams)
     }
 
     /// Chance-level shared weight of a prediction with one average English sentence.
@@ -461,6 +592,11 @@ impl<'a> Model<'a> {
         if p.items.is_empty() || en.keys.is_empty() {
             return 0.0;
         }
+        if let Some(ix) = &p.index
+            && en.idf_sum.get().0 == self.id
+        {
+            return self.sim_indexed(p, ix, en);
+        }
         // Which of the Chinese keys the English has: a bit set over `p.keys`, on the stack
         // for all but very long texts.
         let nw = p.keys.len().div_ceil(64);
@@ -497,6 +633,66 @@ impl<'a> Model<'a> {
                 got += w as f64;
             }
         }
+        let zh_cov = got / p.weight;
+        (zh_cov * en_cov).sqrt()
+    }
+}
+
+impl Model<'_> {
+    /// `sim` of an indexed prediction with a bag whose idf sum is cached: each English key is
+    /// looked up in the table, in `en.keys` order, so the predicted keys' idf (the same values,
+    /// from the bag's cache or the model) are added in the order `en_sums` adds them, to the
+    /// same bits. A found key adds its one-key items' weight once, and each several-key item
+    /// holding it adds its weight once: the same items as `sim`'s count, in another order, but
+    /// item weights are 1 and 2, so the sum is a small integer, exact in any order.
+    fn sim_indexed(&self, p: &ZhPred, ix: &SimIndex, en: &EnBag) -> f64 {
+        let et = en.idf_sum.get().1;
+        let idfs = (en.idfs.0 == self.id).then_some(&en.idfs.1[..]);
+        // Found keys and counted several-key items: bit sets, on the stack when short.
+        let (nk, nm) = (p.keys.len().div_ceil(64), p.multi.len().div_ceil(64));
+        let (mut stack_k, mut stack_m) = ([0u64; 8], [0u64; 8]);
+        let (mut heap_k, mut heap_m) = (Vec::new(), Vec::new());
+        let found: &mut [u64] = if nk <= stack_k.len() {
+            &mut stack_k[..nk]
+        } else {
+            heap_k.resize(nk, 0);
+            &mut heap_k
+        };
+        let counted: &mut [u64] = if nm <= stack_m.len() {
+            &mut stack_m[..nm]
+        } else {
+            heap_m.resize(nm, 0);
+            &mut heap_m
+        };
+        let (mut eg, mut got) = (0.0, 0.0);
+        for (j, &b) in en.keys.iter().enumerate() {
+            let Some(i) = ix.find(&p.keys, b) else {
+                continue;
+            };
+            eg += match idfs {
+                Some(v) => v[j] as f64,
+                None => self.idf(b),
+            };
+            let bit = 1 << (i % 64);
+            if found[i / 64] & bit != 0 {
+                continue;
+            }
+            found[i / 64] |= bit;
+            got += p.single_w[i];
+            let (a, z) = (ix.multi_start[i] as usize, ix.multi_start[i + 1] as usize);
+            for &m in &ix.multi_of[a..z] {
+                let m = m as usize;
+                let bit = 1 << (m % 64);
+                if counted[m / 64] & bit == 0 {
+                    counted[m / 64] |= bit;
+                    got += p.multi[m].1 as f64;
+                }
+            }
+        }
+        if eg == 0.0 {
+            return 0.0;
+        }
+        let en_cov = if et > 0.0 { eg / et } else { 0.0 };
         let zh_cov = got / p.weight;
         (zh_cov * en_cov).sqrt()
     }
@@ -546,53 +742,76 @@ impl Items {
         self.items.push(((a, self.raw.len() as u32), w, anchor));
     }
 
-    /// Latin words and numbers: the part that needs no model.
-    fn add_base(&mut self, text: &str) {
+    /// Latin words and numbers: the part that needs no model. `numbers`, when given, is
+    /// `numbers::extract(text, Lang::Zh)` (read once per pair by the caller's cache).
+    fn add_base(&mut self, text: &str, numbers: Option<&[Number]>) {
         for_each_latin_word(text, |w| {
             if w.len() >= 2 || w == "a" {
                 self.push(&[stem_key(w)], 2.0, true);
             }
         });
         if may_have_zh_numbers(text) {
-            for n in crate::text::numbers::extract(text, Lang::Zh) {
-                self.push(&[num_key(n.value)], 2.0, true);
+            match numbers {
+                Some(ns) => {
+                    for n in ns {
+                        self.push(&[num_key(n.value)], 2.0, true);
+                    }
+                }
+                None => {
+                    for n in crate::text::numbers::extract(text, Lang::Zh) {
+                        self.push(&[num_key(n.value)], 2.0, true);
+                    }
+                }
             }
         }
     }
 
-    /// Lexicon words and learned bigram associations.
-    fn add_model(&mut self, lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) {
+    /// Lexicon words and learned bigram associations; `bigrams`, when given, is
+    /// `bigrams(text)`, read already.
+    fn add_model(
+        &mut self,
+        lexicon: Option<&Lexicon>,
+        assoc: &Assoc,
+        text: &str,
+        bigrams: Option<&[Key]>,
+    ) {
         if let Some(lex) = lexicon {
             for ks in lex.segment(text) {
                 self.push(ks, 1.0, false);
             }
         }
         if !assoc.is_empty() {
-            for_each_bigram(text, |b| {
+            let mut add = |b: Key| {
                 if let Some(ks) = assoc.get(b) {
                     self.push(ks, 1.0, false);
                 }
-            });
+            };
+            match bigrams {
+                Some(bs) => bs.iter().for_each(|&b| add(b)),
+                None => for_each_bigram(text, add),
+            }
         }
     }
 
     fn finish(self) -> ZhPred {
         let Items { items, raw } = self;
-        let mut keys: Vec<(Key, f32)> = Vec::with_capacity(raw.len());
+        // Every raw key with its item's weight and its position, sorted by key, then best
+        // weight first: the first entry of each key's run is the key with its best weight
+        // (what a sort of (key, weight) and a dedup keep), and every position in the run gets
+        // that key's index (what a binary search of the deduplicated keys finds).
+        let mut tagged: Vec<(Key, f32, u32)> = Vec::with_capacity(raw.len());
         for ((a, b), w, _) in &items {
-            keys.extend(raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+            tagged.extend((*a..*b).map(|i| (raw[i as usize], *w, i)));
         }
-        // Key, then best weight first; entries equal under this order are identical, so an
-        // unstable sort leaves the same list after the dedup.
-        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        keys.dedup_by_key(|x| x.0);
-        let item_keys: Vec<u32> = raw
-            .iter()
-            .map(|k| {
-                keys.binary_search_by(|x| x.0.cmp(k))
-                    .expect("item key is in keys") as u32
-            })
-            .collect();
+        tagged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        let mut keys: Vec<(Key, f32)> = Vec::with_capacity(tagged.len());
+        let mut item_keys: Vec<u32> = vec![0; raw.len()];
+        for &(k, w, i) in &tagged {
+            if keys.last().is_none_or(|l| l.0 != k) {
+                keys.push((k, w));
+            }
+            item_keys[i as usize] = (keys.len() - 1) as u32;
+        }
         let mut single_w = vec![0.0; keys.len()];
         let mut multi = Vec::new();
         let mut weight = 0.0;
@@ -611,6 +830,7 @@ impl Items {
             single_w,
             multi,
             weight,
+            index: None,
         }
     }
 }
@@ -618,8 +838,8 @@ impl Items {
 /// Chinese side of the model (free function so bags can be built before the model is fit).
 pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
     let mut it = Items::default();
-    it.add_base(text);
-    it.add_model(lexicon, assoc, text);
+    it.add_base(text, None);
+    it.add_model(lexicon, assoc, text, None);
     it.finish()
 }
 
@@ -630,13 +850,31 @@ pub fn zh_pred(lexicon: Option<&Lexicon>, assoc: &Assoc, text: &str) -> ZhPred {
 /// then the final model) can read its numbers once.
 pub fn zh_base(text: &str) -> ZhPred {
     let mut it = Items::default();
-    it.add_base(text);
+    it.add_base(text, None);
+    it.finish()
+}
+
+/// `zh_base(text)` given `numbers = numbers::extract(text, Lang::Zh)`.
+pub fn zh_base_from(text: &str, numbers: &[Number]) -> ZhPred {
+    let mut it = Items::default();
+    it.add_base(text, Some(numbers));
     it.finish()
 }
 
 /// `zh_pred(lexicon, assoc, text)` from `base = zh_base(text)`: the base's items are reused
 /// (in their order, first, as `zh_pred` puts them) and only the model's items are added.
 pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text: &str) -> ZhPred {
+    zh_pred_on_bigrams(lexicon, assoc, base, text, None)
+}
+
+/// `zh_pred_on(lexicon, assoc, base, text)`; `bigrams`, when given, is `bigrams(text)`.
+pub fn zh_pred_on_bigrams(
+    lexicon: Option<&Lexicon>,
+    assoc: &Assoc,
+    base: &ZhPred,
+    text: &str,
+    bigrams: Option<&[Key]>,
+) -> ZhPred {
     if lexicon.is_none() && assoc.is_empty() {
         // No model items to add: `finish` would rebuild the base's own lists (same items,
         // same sorted keys with the same best weights, same item indices).
@@ -650,30 +888,41 @@ pub fn zh_pred_on(lexicon: Option<&Lexicon>, assoc: &Assoc, base: &ZhPred, text:
             .map(|&i| base.keys[i as usize].0)
             .collect(),
     };
-    it.add_model(lexicon, assoc, text);
+    it.add_model(lexicon, assoc, text, bigrams);
     it.finish()
 }
 
 /// English side of the model.
 pub fn en_bag(text: &str) -> EnBag {
+    en_bag_from(text, &crate::text::numbers::extract(text, Lang::En))
+}
+
+/// `en_bag(text)` given `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_from(text: &str, numbers: &[Number]) -> EnBag {
     let mut keys = Vec::new();
     for_each_en_key(text, |k| keys.push(k));
-    en_bag_of(text, keys)
+    en_bag_of(text, keys, numbers)
 }
 
 /// `en_bag(text)` and the keys `for_each_en_key` gives for `text`, in its order (what
 /// `Assoc::learn_keyed` takes): the bag is built on them, so they are not found twice.
 pub fn en_bag_and_words(text: &str) -> (EnBag, Vec<Key>) {
-    let mut keys = Vec::new();
-    for_each_en_key(text, |k| keys.push(k));
-    (en_bag_of(text, keys.clone()), keys)
+    en_bag_and_words_from(text, &crate::text::numbers::extract(text, Lang::En))
 }
 
-/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order.
-fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
+/// `en_bag_and_words(text)` given `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_and_words_from(text: &str, numbers: &[Number]) -> (EnBag, Vec<Key>) {
+    let mut keys = Vec::new();
+    for_each_en_key(text, |k| keys.push(k));
+    (en_bag_of(text, keys.clone(), numbers), keys)
+}
+
+/// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order, and
+/// `numbers = numbers::extract(text, Lang::En)`.
+pub fn en_bag_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> EnBag {
     let words = keys.len();
     let mut anchors = Vec::new();
-    for n in crate::text::numbers::extract(text, Lang::En) {
+    for n in numbers {
         let k = num_key(n.value);
         keys.push(k);
         anchors.push(k);
@@ -712,6 +961,7 @@ fn en_bag_of(text: &str, mut keys: Vec<Key>) -> EnBag {
         anchors,
         words,
         idf_sum: Cell::new((0, 0.0)),
+        idfs: (0, Vec::new()),
     }
 }
 
@@ -800,6 +1050,50 @@ mod tests {
             .collect()
     }
 
+    /// The `Items::finish` the tagged sort replaced (sort and dedup the (key, weight) list,
+    /// then a binary search per raw key).
+    fn finish_reference(items: &Items) -> (Vec<(Key, f32)>, Vec<u32>) {
+        let mut keys: Vec<(Key, f32)> = Vec::new();
+        for ((a, b), w, _) in &items.items {
+            keys.extend(items.raw[*a as usize..*b as usize].iter().map(|k| (*k, *w)));
+        }
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        keys.dedup_by_key(|x| x.0);
+        let item_keys = items
+            .raw
+            .iter()
+            .map(|k| keys.binary_search_by(|x| x.0.cmp(k)).expect("in keys") as u32)
+            .collect();
+        (keys, item_keys)
+    }
+
+    #[test]
+    fn finish_equals_sort_dedup_and_search() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for round in 0..5_000 {
+            let mut it = Items::default();
+            // Few distinct keys, so keys repeat within and across items, at both weights.
+            let range = 1 + next(40);
+            for _ in 0..next(30) {
+                let ks: Vec<Key> = (0..next(4)).map(|_| next(range) * 0x1_0000_0001).collect();
+                let w = if next(2) == 0 { 1.0 } else { 2.0 };
+                it.push(&ks, w, next(2) == 0);
+            }
+            let (keys, item_keys) = finish_reference(&it);
+            let items = it.items.clone();
+            let p = it.finish();
+            assert_eq!(p.keys, keys, "round {round}");
+            assert_eq!(p.item_keys, item_keys, "round {round}");
+            assert_eq!(p.items, items);
+        }
+    }
+
     #[test]
     fn learned_associations_match_the_reference_counting() {
         let owned = synthetic_pairs();
@@ -820,7 +1114,7 @@ mod tests {
                 words
             })
             .collect();
-        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (*z, w)));
+        let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (bigrams(z), w)));
         assert_eq!(keyed.len(), want.len());
         for (k, v) in &want {
             assert_eq!(keyed.get(*k), Some(&v[..]));
@@ -941,6 +1235,65 @@ mod tests {
     }
 
     #[test]
+    fn indexed_similarity_matches_the_reference_on_random_keys() {
+        // Keys from a small pool (shared often, colliding table slots), items of one to four
+        // keys sharing keys with each other, predictions indexed or not, bags with idf cached
+        // by `cache_idf`, by a first `sim`, or under another model: `sim` equals the reference
+        // bit for bit every time.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let pool: Vec<Key> = (0..200u64)
+            .map(|i| hash_str(&format!("k{i}")) & !(i % 3))
+            .collect();
+        let mut bags = Vec::new();
+        for _ in 0..60 {
+            let mut keys: Vec<Key> = (0..next(25)).map(|_| pool[next(200) as usize]).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let words = keys.len() + next(5) as usize;
+            bags.push(EnBag {
+                keys,
+                words,
+                ..EnBag::default()
+            });
+        }
+        let refs: Vec<&EnBag> = bags.iter().collect();
+        let m = Model::new(None, &refs[..40], Assoc::default());
+        let m2 = Model::new(None, &refs[20..], Assoc::default());
+        for b in bags.iter_mut().step_by(2) {
+            m.cache_idf(b);
+        }
+        let (mut shared, mut indexed) = (0, 0);
+        for round in 0..400 {
+            let mut it = Items::default();
+            for _ in 0..next(120) {
+                let mut ks: Vec<Key> = (0..1 + next(4)).map(|_| pool[next(200) as usize]).collect();
+                ks.sort_unstable();
+                ks.dedup();
+                it.push(&ks, if next(2) == 0 { 1.0 } else { 2.0 }, false);
+            }
+            let mut p = it.finish();
+            if round % 4 != 0 {
+                p.index_for_sim();
+                indexed += 1;
+            }
+            for b in &bags {
+                for mm in [&m, &m, &m2, &m2, &m] {
+                    let got = mm.sim(&p, b);
+                    assert_eq!(got.to_bits(), sim_reference(mm, &p, b).to_bits(), "{round}");
+                    shared += (got > 0.0) as usize;
+                }
+            }
+        }
+        assert!(shared > 1000 && indexed > 100, "{shared} / {indexed}");
+    }
+
+    #[test]
     fn long_predictions_against_short_sentences_match_the_reference() {
         // Many Latin words in the Chinese (many keys) against short English sentences: the
         // search path of `en_sums` (taken once a bag's idf sum is cached).
@@ -1007,6 +1360,9 @@ mod tests {
                 assert_eq!(format!("{base:?}"), format!("{plain:?}"));
                 let on = m.zh_pred_on(&base, t);
                 assert_eq!(format!("{on:?}"), format!("{:?}", m.zh_pred(t)), "{t}");
+                // With the bigrams read beforehand: the same prediction.
+                let bg = m.zh_pred_on_bigrams(&base, t, Some(&bigrams(t)));
+                assert_eq!(format!("{bg:?}"), format!("{on:?}"), "{t}");
             }
         }
         assert!(!assoc.is_empty());

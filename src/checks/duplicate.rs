@@ -74,54 +74,83 @@ pub fn normalise(t: &str) -> String {
 
 /// Appends the normalised `t` to `out` (which may hold other texts); returns the number of
 /// characters written other than the separating spaces (lower-casing may write several for
-/// one: İ → i̇). ASCII characters and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of
-/// Chinese text) take fast paths with the same result: `char::is_alphanumeric` and
-/// `to_lowercase` agree with their ASCII forms on ASCII, and every ideograph of that block is
-/// alphanumeric and its own lower case (checked for each one in the tests), so neither
-/// Unicode table is searched for them.
+/// one: İ → i̇).
+///
+/// Walks bytes: runs of kept characters that are written as they are — ASCII letters and
+/// digits, and the CJK Unified Ideographs (U+4E00..=U+9FFF, the bulk of Chinese text) — are
+/// copied as one slice each, and the ASCII upper case of everything appended is lowered in one
+/// pass at the end (lower-casing any other character never writes an ASCII capital, so that
+/// pass changes only what the ASCII branch copied). Same result as testing each character:
+/// `char::is_alphanumeric` and `to_lowercase` agree with their ASCII forms on ASCII, and every
+/// ideograph of that block is alphanumeric and its own lower case (checked for each one in
+/// the tests), so neither Unicode table is searched for them.
 fn normalise_into(t: &str, out: &mut String) -> usize {
     out.reserve(t.len());
+    let from = out.len();
+    let b = t.as_bytes();
     let mut count = 0usize;
     let mut space = false;
-    for c in t.chars() {
-        // A kept character writes its one-character lower case (`Some`) or its full lower
-        // case (`None`); any other is a separator.
-        let simple = if c.is_ascii() {
-            if !c.is_ascii_alphanumeric() {
-                space = true;
-                continue;
+    let mut i = 0;
+    while i < b.len() {
+        // A run of characters written as they are.
+        let run = i;
+        let mut chars = 0;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                if !x.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else if (0xE4..=0xE9).contains(&x) {
+                let (cp, len) = crate::text::decode_multibyte(b, i);
+                if !is_unified_ideograph(cp) {
+                    break;
+                }
+                i += len;
+            } else {
+                break;
             }
-            Some(c.to_ascii_lowercase())
-        } else if is_unified_ideograph(c) {
-            Some(c)
-        } else if is_common_cjk_punctuation(c) {
+            chars += 1;
+        }
+        if chars > 0 {
+            // A separator only between kept characters of this text (`count` > 0 once one is
+            // written), never leading.
+            if space && count > 0 {
+                out.push(' ');
+            }
+            out.push_str(&t[run..i]);
+            count += chars;
+            space = false;
+        }
+        if i >= b.len() {
+            break;
+        }
+        // One character outside the runs: ASCII punctuation or space, or any other non-ASCII.
+        let x = b[i];
+        if x < 0x80 {
+            space = true;
+            i += 1;
+            continue;
+        }
+        let (cp, len) = crate::text::decode_multibyte(b, i);
+        i += len;
+        // Valid UTF-8 (a `str`) decodes to a char.
+        let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+        if is_common_cjk_punctuation(c) || !c.is_alphanumeric() {
             space = true;
             continue;
-        } else if c.is_alphanumeric() {
-            None
-        } else {
-            space = true;
-            continue;
-        };
-        // A separator only between kept characters of this text (`count` > 0 once one is
-        // written), never leading.
+        }
         if space && count > 0 {
             out.push(' ');
         }
-        match simple {
-            Some(l) => {
-                out.push(l);
-                count += 1;
-            }
-            None => {
-                for l in c.to_lowercase() {
-                    out.push(l);
-                    count += 1;
-                }
-            }
+        for l in c.to_lowercase() {
+            out.push(l);
+            count += 1;
         }
         space = false;
     }
+    out[from..].make_ascii_lowercase();
     count
 }
 
@@ -151,9 +180,9 @@ fn is_common_cjk_punctuation(c: char) -> bool {
     )
 }
 
-/// U+4E00..=U+9FFF: the CJK Unified Ideographs block.
-fn is_unified_ideograph(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+/// U+4E00..=U+9FFF (a code point): the CJK Unified Ideographs block.
+fn is_unified_ideograph(cp: u32) -> bool {
+    (0x4E00..=0x9FFF).contains(&cp)
 }
 
 /// The smallest distinct values pushed, at most four, ascending: what sorting all of them,
@@ -306,7 +335,7 @@ fn near_same(
         let contained = if x.len() == y.len() {
             x == y
         } else {
-            long.contains(short)
+            contains(long, short)
         };
         let (short_chars, long_chars) = (char_count(short), char_count(long));
         let ratio = short_chars as f64 / long_chars as f64;
@@ -331,6 +360,30 @@ fn near_same(
         }
     }
     out
+}
+
+/// `long.contains(short)`, without setting up a two-way searcher for each pair compared (most
+/// of its cost on these texts, where the answer is nearly always no): `short` is tried at each
+/// place its first byte occurs where it would fit, its second byte tested before the rest.
+/// Past `TRIES` such places (text made of a few repeated characters) the two-way search is
+/// used, so the work stays linear. A byte match is a `str` match: valid UTF-8 found in valid
+/// UTF-8 starts on a character boundary.
+fn contains(long: &str, short: &str) -> bool {
+    const TRIES: usize = 64;
+    let (l, s) = (long.as_bytes(), short.as_bytes());
+    if s.len() < 2 || s.len() > l.len() {
+        return long.contains(short);
+    }
+    let last = l.len() - s.len();
+    for (n, p) in memchr::memchr_iter(s[0], &l[..=last]).enumerate() {
+        if n == TRIES {
+            return long.contains(short);
+        }
+        if l[p + 1] == s[1] && &l[p..p + s.len()] == s {
+            return true;
+        }
+    }
+    false
 }
 
 /// Levenshtein is quadratic: texts are compared on at most their first `CUT` characters.
@@ -376,13 +429,14 @@ fn cut_similarity(
     if !contained && bound < min_sim {
         return None;
     }
-    let cut = |t: &str, n: usize| -> String {
+    // A text within `CUT` characters is compared as it is, not copied.
+    fn cut(t: &str, n: usize) -> std::borrow::Cow<'_, str> {
         if n <= CUT {
-            t.to_string()
+            t.into()
         } else {
-            t.chars().take(CUT).collect()
+            t.chars().take(CUT).collect::<String>().into()
         }
-    };
+    }
     let (x, y) = (cut(short, short_chars), cut(long, long_chars));
     if !contained && 1.0 - (edit::bag_distance(&x, &y) as f64) / (max as f64) < min_sim {
         return None;
@@ -573,7 +627,10 @@ mod tests {
     /// Deterministic pseudo-random texts over a small alphabet (so near-same pairs are common),
     /// with ASCII, Han, a character that lower-cases to two (İ) and separators.
     fn texts() -> Vec<String> {
-        let alphabet: Vec<char> = "aab cdE 的是了 İ,.".chars().collect();
+        let alphabet: Vec<char> =
+            "aab cdE 的是了 İ,. Ä９\u{212a}\u{4dff}\u{a000}，ǅΣ\u{3000}é\u{1f600}"
+                .chars()
+                .collect();
         let mut x: u64 = 0x9e3779b97f4a7c15;
         let mut out = Vec::new();
         for n in 0..400 {
@@ -611,13 +668,21 @@ mod tests {
     #[test]
     fn unified_ideographs_are_alphanumeric_and_their_own_lower_case() {
         for c in '\u{4E00}'..='\u{9FFF}' {
-            assert!(is_unified_ideograph(c));
+            assert!(is_unified_ideograph(c as u32));
             assert!(c.is_alphanumeric(), "{c}");
             assert!(c.to_lowercase().eq([c]), "{c}");
         }
-        assert!(!is_unified_ideograph('\u{4DFF}') && !is_unified_ideograph('\u{A000}'));
+        assert!(!is_unified_ideograph(0x4DFF) && !is_unified_ideograph(0xA000));
         for c in "，。、？！：；“”‘’（）《》「」…—".chars() {
             assert!(is_common_cjk_punctuation(c) && !c.is_alphanumeric(), "{c}");
+        }
+    }
+
+    #[test]
+    fn lower_case_of_non_ascii_is_never_an_ascii_capital() {
+        // What lets `normalise_into` lower ASCII capitals in one pass over all it appended.
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            assert!(!c.to_lowercase().any(|l| l.is_ascii_uppercase()), "{c}");
         }
     }
 
@@ -664,6 +729,27 @@ mod tests {
                 assert_eq!(sketch(&norm, lang).as_slice(), want, "{norm:?}");
             }
         }
+    }
+
+    #[test]
+    fn contains_is_strs() {
+        let mut ts = texts();
+        ts.extend(texts().iter().map(|t| normalise(t)));
+        for t in ["", "a", "ab", "aaaa", "ba", "的", "是的", "的是了"] {
+            ts.push(t.to_string());
+        }
+        // Many tries before a late match, and none: the two-way fallback.
+        ts.push(format!("{}ab", "a".repeat(200)));
+        ts.push("a".repeat(300));
+        let mut found = 0;
+        for x in &ts {
+            for y in &ts {
+                let want = x.contains(y.as_str());
+                assert_eq!(contains(x, y), want, "{x:?} {y:?}");
+                found += usize::from(want && y.len() >= 2 && x != y);
+            }
+        }
+        assert!(found > 50, "{found}");
     }
 
     #[test]

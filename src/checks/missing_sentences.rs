@@ -104,8 +104,11 @@ impl Check for MissingSentences {
         };
         // Per pair, the lengths of its two texts (computed once for the length model).
         let lengths = ctx.shared.lengths(ctx.doc);
+        // The English sentences and their numbers are read once per document (the alignment
+        // reads them too).
+        let texts = ctx.shared.texts(ctx.doc);
         let mut hits = Vec::new();
-        for (pair, len) in ctx.doc.pairs.iter().zip(lengths) {
+        for (i, (pair, len)) in ctx.doc.pairs.iter().zip(lengths).enumerate() {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
@@ -123,7 +126,7 @@ impl Check for MissingSentences {
                 continue;
             }
             let zsent = split(&zs.text, Lang::Zh);
-            let esent = split(&es.text, Lang::En);
+            let esent = texts.en_sentences(ctx.doc, i);
             // The aligner's table has (zh+1)*(en+1) cells; a pair beyond MAX_CELLS (thousands
             // of sentences a side) is not aligned rather than exhausting memory.
             if zsent.is_empty()
@@ -156,7 +159,8 @@ impl Check for MissingSentences {
                 ..base.clone()
             };
             // One aligner for both runs: they share the sentence features and bead costs.
-            let mut aligner = Aligner::new(&zt, &et, model);
+            let en_numbers = texts.en_sentence_numbers(ctx.doc, i, &esent);
+            let mut aligner = Aligner::with_en_numbers(&zt, &et, &en_numbers, model);
             let free = aligner.align(&free_params);
             // Nothing unmatched, or nothing matched at all (then the pair is misaligned or
             // mistranslated as a whole: length_ratio and misaligned speak to that).

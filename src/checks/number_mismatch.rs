@@ -25,6 +25,7 @@ use crate::finding::Hit;
 use crate::model::Lang;
 use crate::text::numbers::{self, Number};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,25 +107,45 @@ fn describe(ns: &[Number]) -> Vec<String> {
 }
 
 /// The pair's mismatch, if any: (missing in English, missing in Chinese, zh numbers, en numbers).
-pub fn compare(zh_text: &str, en_text: &str, min_word_value: f64) -> Option<Mismatch> {
+pub fn compare(zh_text: &str, en_text: &str, min_word_value: f64) -> Option<Mismatch<'static>> {
     let zh = numbers::extract(zh_text, Lang::Zh);
     let en = numbers::extract(en_text, Lang::En);
-    let missing_in_en = missing(&zh, &en, min_word_value, en_text);
-    let missing_in_zh = missing(&en, &zh, min_word_value, "");
-    if missing_in_en.is_empty() && missing_in_zh.is_empty() {
-        return None;
-    }
+    let (missing_in_en, missing_in_zh) = {
+        let m = compare_numbers(&zh, &en, en_text, min_word_value)?;
+        (m.missing_in_en, m.missing_in_zh)
+    };
     Some(Mismatch {
-        zh,
-        en,
+        zh: Cow::Owned(zh),
+        en: Cow::Owned(en),
         missing_in_en,
         missing_in_zh,
     })
 }
 
-pub struct Mismatch {
-    pub zh: Vec<Number>,
-    pub en: Vec<Number>,
+/// `compare` given `zh = numbers::extract(zh_text, Lang::Zh)` and `en = numbers::extract(en_text,
+/// Lang::En)` (read once per document in `Shared::texts`, which the alignment reads too).
+pub fn compare_numbers<'a>(
+    zh: &'a [Number],
+    en: &'a [Number],
+    en_text: &str,
+    min_word_value: f64,
+) -> Option<Mismatch<'a>> {
+    let missing_in_en = missing(zh, en, min_word_value, en_text);
+    let missing_in_zh = missing(en, zh, min_word_value, "");
+    if missing_in_en.is_empty() && missing_in_zh.is_empty() {
+        return None;
+    }
+    Some(Mismatch {
+        zh: Cow::Borrowed(zh),
+        en: Cow::Borrowed(en),
+        missing_in_en,
+        missing_in_zh,
+    })
+}
+
+pub struct Mismatch<'a> {
+    pub zh: Cow<'a, [Number]>,
+    pub en: Cow<'a, [Number]>,
     pub missing_in_en: Vec<Number>,
     pub missing_in_zh: Vec<Number>,
 }
@@ -132,11 +153,21 @@ pub struct Mismatch {
 impl Check for NumberMismatch {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pair in &ctx.doc.pairs {
-            let (Some(z), Some(e)) = (&pair.zh, &pair.en) else {
+        let texts = ctx.shared.texts(ctx.doc);
+        for (i, pair) in ctx.doc.pairs.iter().enumerate() {
+            let (Some(_), Some(e)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            let Some(m) = compare(&z.text, &e.text, self.min_word_value) else {
+            // Read through the document's cache when it keeps them (the alignment reads
+            // the same numbers), directly otherwise.
+            let (zh, en);
+            let m = if texts.keeps() {
+                (zh, en) = (texts.zh_numbers(ctx.doc, i), texts.en_numbers(ctx.doc, i));
+                compare_numbers(&zh, &en, &e.text, self.min_word_value)
+            } else {
+                compare(pair.zh_text(), &e.text, self.min_word_value)
+            };
+            let Some(m) = m else {
                 continue;
             };
             let mut parts = Vec::new();

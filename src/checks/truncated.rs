@@ -66,12 +66,31 @@ fn is_ellipsis_end(t: &str) -> bool {
     t.ends_with('…') || t.ends_with("...")
 }
 
-/// Text of the first paragraph with leading openers removed.
-fn head(seg: &Segment) -> &str {
-    seg.text
-        .split('\n')
+/// The first paragraph that is not blank, or "" — up to surrounding whitespace, which the
+/// callers trim. A text without a newline (a TSV cell, most segments) is its own only
+/// paragraph: one `memchr` rather than splitting (when it is blank, "" and it trim alike).
+fn first_paragraph(text: &str) -> &str {
+    if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+        return text;
+    }
+    text.split('\n')
         .find(|p| !p.trim().is_empty())
         .unwrap_or("")
+}
+
+/// The last paragraph that is not blank, or "" (as [`first_paragraph`]).
+fn last_paragraph(text: &str) -> &str {
+    if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+        return text;
+    }
+    text.split('\n')
+        .rfind(|p| !p.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// Text of the first paragraph with leading openers removed.
+fn head(seg: &Segment) -> &str {
+    first_paragraph(&seg.text)
         .trim()
         .trim_start_matches(OPENERS)
         .trim_start()
@@ -84,12 +103,7 @@ fn starts_quoted(seg: &Segment) -> bool {
 
 /// Text of the last paragraph with trailing closers removed.
 fn tail(seg: &Segment) -> &str {
-    seg.text
-        .split('\n')
-        .rfind(|p| !p.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches(CLOSERS)
+    last_paragraph(&seg.text).trim().trim_end_matches(CLOSERS)
 }
 
 /// Whether a text ends as a complete sentence in its language (ellipsis not counted).
@@ -274,13 +288,13 @@ fn line_of(seg: &Segment, end: &str) -> usize {
 impl Check for Truncated {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for pair in &ctx.doc.pairs {
+        // The pairs' English word counts are shared with the score (`Shared::stats`).
+        let stats = ctx.shared.stats(ctx.doc);
+        for (pair, stats) in ctx.doc.pairs.iter().zip(stats) {
             let (Some(zs), Some(es)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            let words =
-                crate::text::script::english_word_count_up_to(&es.text, self.p.min_en_words);
-            if words < self.p.min_en_words {
+            if stats.en_words < self.p.min_en_words {
                 continue;
             }
             for cut in self.cuts(zs, es) {
@@ -314,4 +328,60 @@ fn hit(pair: &Pair, zs: &Segment, es: &Segment, cut: Cut) -> Hit {
         .with("fragment", cut.fragment)
         .with("line", line)
         .suggest(suggestion)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(text: &str) -> Segment {
+        Segment {
+            lang: Lang::En,
+            speaker: None,
+            text: text.to_string(),
+            lines: crate::model::LineRange::single(1),
+            paragraph_lines: Vec::new(),
+        }
+    }
+
+    /// `head` and `tail` as they were: the first / last non-blank paragraph from `split`.
+    #[test]
+    fn paragraph_fast_path_agrees_with_the_split() {
+        let split_head = |t: &str| -> String {
+            t.split('\n')
+                .find(|p| !p.trim().is_empty())
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches(OPENERS)
+                .trim_start()
+                .to_string()
+        };
+        let split_tail = |t: &str| -> String {
+            t.split('\n')
+                .rfind(|p| !p.trim().is_empty())
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches(CLOSERS)
+                .to_string()
+        };
+        for t in [
+            "",
+            " ",
+            "\u{3000}",
+            " \t ",
+            "\n",
+            " \n \n",
+            "plain text.",
+            "  “Quoted” text ”  ",
+            "(x) y)",
+            "first\nsecond",
+            "\n\n first \n\n last \n",
+            "「中文」\n\u{3000}\n",
+            "a\r\nb\r\n",
+        ] {
+            let s = seg(t);
+            assert_eq!(head(&s), split_head(t), "{t:?}");
+            assert_eq!(tail(&s), split_tail(t), "{t:?}");
+        }
+    }
 }

@@ -141,6 +141,38 @@ fn is_alphabetic(c: char) -> bool {
     }
 }
 
+/// What `is_code_like` notes about a word, one bit each: a special character (`/ _ = $ ~ \
+/// { < | % &`), a dot, an ASCII digit, a letter, a letter that is not upper case; and, for
+/// the table only, ASCII whitespace (which ends a word).
+const CODE_SPECIAL: u8 = 1;
+const CODE_DOT: u8 = 2;
+const CODE_DIGIT: u8 = 4;
+const CODE_LETTER: u8 = 8;
+const CODE_LOWER: u8 = 16;
+const CODE_SPACE: u8 = 32;
+
+/// The `CODE_*` bits of each ASCII byte.
+static CODE_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b'/' | b'_' | b'=' | b'$' | b'~' | b'\\' | b'{' | b'<' | b'|' | b'%' | b'&' => {
+                CODE_SPECIAL
+            }
+            b'.' => CODE_DOT,
+            b'0'..=b'9' => CODE_DIGIT,
+            b'a'..=b'z' => CODE_LETTER | CODE_LOWER,
+            b'A'..=b'Z' => CODE_LETTER,
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => CODE_SPACE,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
 pub fn is_code_like(s: &str) -> bool {
     let t = s.trim();
@@ -158,51 +190,45 @@ pub fn is_code_like(s: &str) -> bool {
     let b = t.as_bytes();
     let (mut n, mut plain) = (0, 0);
     let mut word: Option<usize> = None;
-    let (mut special, mut digit, mut dot, mut letters, mut all_upper) =
-        (false, false, false, false, true);
-    let mut end_word =
-        |w: &str, special: bool, digit: bool, dot: bool, letters: bool, all_upper: bool| {
-            // `contains("://")` implies a '/', so it is covered by `special`.
-            let codeish = special
-                || w.starts_with("www.")
-                || (w.starts_with('-') && w.len() > 1)
-                || digit
-                || (dot && !w.ends_with('.') && letters)
-                || !letters;
-            let acronym = letters && all_upper;
-            n += 1;
-            if !(codeish || acronym) {
-                plain += 1;
-            }
-        };
+    // What the current word has seen, as `CODE_*` bits.
+    let mut flags = 0u8;
+    let mut end_word = |w: &str, flags: u8| {
+        let (special, digit, dot) = (
+            flags & CODE_SPECIAL != 0,
+            flags & CODE_DIGIT != 0,
+            flags & CODE_DOT != 0,
+        );
+        let (letters, all_upper) = (flags & CODE_LETTER != 0, flags & CODE_LOWER == 0);
+        // `contains("://")` implies a '/', so it is covered by `special`.
+        let codeish = special
+            || w.starts_with("www.")
+            || (w.starts_with('-') && w.len() > 1)
+            || digit
+            || (dot && !w.ends_with('.') && letters)
+            || !letters;
+        let acronym = letters && all_upper;
+        n += 1;
+        if !(codeish || acronym) {
+            plain += 1;
+        }
+    };
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
-        // ASCII, tested as bytes (the whitespace of `char::is_whitespace` below U+0080 is
-        // space, \t, \n, \x0B, \x0C, \r).
+        // ASCII, classed by the table (the whitespace of `char::is_whitespace` below U+0080
+        // is space, \t, \n, \x0B, \x0C, \r).
         if x < 0x80 {
-            if matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            let class = CODE_CLASS[usize::from(x)];
+            if class & CODE_SPACE != 0 {
                 if let Some(ws) = word.take() {
-                    end_word(&t[ws..i], special, digit, dot, letters, all_upper);
+                    end_word(&t[ws..i], flags);
                 }
             } else {
                 if word.is_none() {
                     word = Some(i);
-                    (special, digit, dot, letters, all_upper) = (false, false, false, false, true);
+                    flags = 0;
                 }
-                match x {
-                    b'/' | b'_' | b'=' | b'$' | b'~' | b'\\' | b'{' | b'<' | b'|' | b'%' | b'&' => {
-                        special = true
-                    }
-                    b'.' => dot = true,
-                    b'0'..=b'9' => digit = true,
-                    b'a'..=b'z' => {
-                        letters = true;
-                        all_upper = false;
-                    }
-                    b'A'..=b'Z' => letters = true,
-                    _ => {}
-                }
+                flags |= class;
             }
             i += 1;
             continue;
@@ -212,10 +238,9 @@ pub fn is_code_like(s: &str) -> bool {
         if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
             if word.is_none() {
                 word = Some(i);
-                (special, digit, dot) = (false, false, false);
+                flags = 0;
             }
-            letters = true;
-            all_upper = false;
+            flags |= CODE_LETTER | CODE_LOWER;
             i += 3;
             continue;
         }
@@ -223,24 +248,26 @@ pub fn is_code_like(s: &str) -> bool {
         let len = c.len_utf8();
         if c.is_whitespace() {
             if let Some(ws) = word.take() {
-                end_word(&t[ws..i], special, digit, dot, letters, all_upper);
+                end_word(&t[ws..i], flags);
             }
             i += len;
             continue;
         }
         if word.is_none() {
             word = Some(i);
-            (special, digit, dot, letters, all_upper) = (false, false, false, false, true);
+            flags = 0;
         }
         // Special characters, dots and ASCII digits are ASCII: only letters are left.
         if is_alphabetic(c) {
-            letters = true;
-            all_upper = all_upper && c.is_uppercase();
+            flags |= CODE_LETTER;
+            if !c.is_uppercase() {
+                flags |= CODE_LOWER;
+            }
         }
         i += len;
     }
     if let Some(ws) = word {
-        end_word(&t[ws..], special, digit, dot, letters, all_upper);
+        end_word(&t[ws..], flags);
     }
     // Mostly code tokens, or a single token that is code or an acronym.
     plain * 2 <= n
@@ -276,6 +303,17 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
                 start = end;
             }
             i = end;
+            continue;
+        }
+        // Lead byte E5..=E9, or E4 then B8..: U+4E00..=U+9FFF, Han (most characters of a
+        // Chinese text), a separator found without decoding; between two Han characters there
+        // is no chunk to push.
+        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+            if start < i {
+                push(start, i);
+            }
+            start = i + 3;
+            i += 3;
             continue;
         }
         let (cp, len) = crate::text::decode_multibyte(b, i);
@@ -1025,6 +1063,8 @@ mod tests {
             "（注：see the manual）",
             "x 。 ",
             "\u{3000}a\u{3000}",
+            "a\u{4DBF}b\u{4DC0}c\u{4DFF}d\u{4E00}e\u{4FFF}f\u{5000}g\u{9FFF}h\u{A000}i",
+            "中文中 x 文",
         ]
         .iter()
         .map(|s| s.to_string())

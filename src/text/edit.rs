@@ -25,7 +25,10 @@ pub fn bag_distance(x: &str, y: &str) -> usize {
         }
     } else {
         // Characters hash with the cheap key hasher: the counts are only summed, in any order.
-        let mut d: HashMap<char, i32, BuildKeyHasher> = HashMap::default();
+        // Sized for the distinct characters of two texts of mostly three-byte characters
+        // (Chinese), so that the table rarely grows while it is filled.
+        let mut d: HashMap<char, i32, BuildKeyHasher> =
+            HashMap::with_capacity_and_hasher((x.len() + y.len()) / 3, BuildKeyHasher::default());
         for c in x.chars() {
             *d.entry(c).or_default() += 1;
         }

@@ -18,6 +18,20 @@ pub const LATIN_IN_ZH: f64 = 1.0 / 3.0;
 
 /// Han-equivalent length of a Chinese text.
 pub fn zh_chars(text: &str) -> f64 {
+    let (han, latin) = han_latin(text);
+    zh_chars_of(han, latin)
+}
+
+/// `zh_chars` from the counts of [`han_latin`].
+pub fn zh_chars_of(han: usize, latin: usize) -> f64 {
+    han as f64 + latin as f64 * LATIN_IN_ZH
+}
+
+/// The two counts `zh_chars` weighs: Han characters (those of `script::is_han`, so the first
+/// is `script::han_count(text)`) and Latin letters or digits (ASCII alphanumerics, Latin
+/// letters with diacritics, full-width letters and digits). One pass gives both, so the score
+/// (which counts a pair's Han) and the length model read the Chinese once.
+pub fn han_latin(text: &str) -> (usize, usize) {
     // Byte walk: each character is classified from its UTF-8 lead byte and decoded code
     // point, as `zh_chars_general` does from chars (checked on every char in the tests).
     let b = text.as_bytes();
@@ -28,6 +42,13 @@ pub fn zh_chars(text: &str) -> f64 {
         if x < 0x80 {
             latin += usize::from(x.is_ascii_alphanumeric());
             i += 1;
+            continue;
+        }
+        // Lead bytes E5..=E9 start U+5000..=U+9FFF, all Han: most of a Chinese text's
+        // characters, counted without decoding.
+        if (0xE5..=0xE9).contains(&x) {
+            han += 1;
+            i += 3;
             continue;
         }
         let (cp, len) = crate::text::decode_multibyte(b, i);
@@ -44,7 +65,7 @@ pub fn zh_chars(text: &str) -> f64 {
             _ => {}
         }
     }
-    han as f64 + latin as f64 * LATIN_IN_ZH
+    (han, latin)
 }
 
 /// `zh_chars` char by char, with `is_han` and `is_latin`: the definition.
@@ -172,6 +193,19 @@ mod tests {
         }
         let mixed = "我们做 pre-training 吧，ＧＰＵ１２ é𠀀〇 x";
         assert_eq!(zh_chars(mixed), zh_chars_general(mixed));
+    }
+
+    /// The score reads a pair's Han count from `han_latin`, where it used `han_count`.
+    #[test]
+    fn han_of_han_latin_is_han_count() {
+        use crate::text::script::han_count;
+        for c in '\0'..=char::MAX {
+            let t = format!("a{c}中{c}");
+            assert_eq!(han_latin(&t).0, han_count(&t), "{c:?}");
+        }
+        let mixed = "我们做 pre-training 吧，ＧＰＵ１２ é𠀀〇 x";
+        assert_eq!(han_latin(mixed).0, han_count(mixed));
+        assert_eq!(zh_chars_of(3, 4), zh_chars("中文字abcd"));
     }
 
     #[test]

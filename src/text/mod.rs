@@ -2,6 +2,7 @@
 //! sentence splitting, number reading. Nothing here knows about rules or reports.
 
 pub mod edit;
+pub mod en_stats;
 pub mod length;
 pub mod numbers;
 pub mod script;

@@ -178,6 +178,15 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
 /// Chinese text, and fresh pages for that cost more than the count. Decoded in place: ASCII
 /// (most of the bytes, and never changed by `fold`) is pushed as it is.
 fn folded_chars(text: &str) -> Vec<(usize, char)> {
+    if text.is_ascii() {
+        // One character per byte, none changed by `fold`: no count, no decoding, and a loop
+        // the compiler can widen in blocks.
+        return text
+            .bytes()
+            .enumerate()
+            .map(|(i, x)| (i, char::from(x)))
+            .collect();
+    }
     let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
     let b = text.as_bytes();
     let mut i = 0;
@@ -218,6 +227,10 @@ fn may_hold_numbers(text: &str, lang: Lang) -> bool {
                     i += 1;
                 } else if x < 0xE0 {
                     i += 2;
+                } else if x == 0xE6 || x == 0xE8 {
+                    // U+6000..=U+6FFF and U+8000..=U+8FFF hold no numeral nor 双 (nor a
+                    // full-width digit): stepped over undecoded.
+                    i += 3;
                 } else if x < 0xF0 {
                     let cp = (u32::from(x & 0x0F) << 12)
                         | (u32::from(b[i + 1] & 0x3F) << 6)
@@ -585,6 +598,39 @@ impl PartialEq<&str> for Word {
     }
 }
 
+/// ASCII text built one character at a time (`Scanner::digits`), kept on the stack up to 32
+/// bytes and moved to a `String` beyond.
+#[derive(Default)]
+struct DigitBuf {
+    buf: [u8; 32],
+    len: usize,
+    long: Option<String>,
+}
+
+impl DigitBuf {
+    /// `c` is ASCII (a digit or '.').
+    fn push(&mut self, c: char) {
+        if let Some(l) = &mut self.long {
+            l.push(c);
+        } else if self.len < self.buf.len() {
+            self.buf[self.len] = c as u8;
+            self.len += 1;
+        } else {
+            let mut l = self.as_str().to_string();
+            l.push(c);
+            self.long = Some(l);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.long {
+            Some(l) => l,
+            // Only ASCII is pushed.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
+        }
+    }
+}
+
 /// A digit token before suffixes: value, end index (exclusive, in chars), code-like.
 struct Digits {
     value: f64,
@@ -647,7 +693,9 @@ impl Scanner<'_> {
     /// or a slash between digits makes it a code (version, time, date).
     fn digits(&self, i: usize) -> Digits {
         let mut j = i;
-        let mut s = String::new();
+        // The ASCII digits and point read, parsed at the end: on the stack while short (most
+        // numbers), a heap string only past `DigitBuf`'s size.
+        let mut s = DigitBuf::default();
         let mut code = false;
         let mut seen_point = false;
         let mut group_len = 0;
@@ -683,7 +731,7 @@ impl Scanner<'_> {
             }
         }
         Digits {
-            value: s.parse().unwrap_or(0.0),
+            value: s.as_str().parse().unwrap_or(0.0),
             end: j,
             code,
         }
@@ -1710,7 +1758,41 @@ mod tests {
     }
 
     #[test]
+    fn digit_buffer_is_the_string_pushed() {
+        for n in [0, 1, 31, 32, 33, 80] {
+            let want: String = "0123456789.".chars().cycle().take(n).collect();
+            let mut b = DigitBuf::default();
+            for c in want.chars() {
+                b.push(c);
+            }
+            assert_eq!(b.as_str(), want);
+        }
+    }
+
+    /// No character of U+6000..=U+6FFF or U+8000..=U+8FFF (lead bytes E6, E8) starts a number,
+    /// so `may_hold_numbers` may step over them.
+    #[test]
+    fn no_trigger_under_lead_bytes_e6_and_e8() {
+        for c in ('\u{6000}'..='\u{6FFF}').chain('\u{8000}'..='\u{8FFF}') {
+            assert!(
+                !is_zh_numeral(c) && c != '双' && !('０'..='９').contains(&c),
+                "{c}"
+            );
+        }
+        let t: String = ('\u{6000}'..='\u{6FFF}')
+            .chain('\u{8000}'..='\u{8FFF}')
+            .collect();
+        assert!(!may_hold_numbers(&t, Lang::Zh));
+        assert!(may_hold_numbers(&format!("{t}三"), Lang::Zh));
+        assert!(may_hold_numbers(&format!("三{t}"), Lang::Zh));
+    }
+
+    #[test]
     fn folded_chars_are_char_indices_folded() {
+        for t in ["", "a", "plain ASCII 1,234.5 text\n"] {
+            let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
+            assert_eq!(folded_chars(t), want);
+        }
         let mut t: String = ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
             .into_iter()
             .flatten()

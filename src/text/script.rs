@@ -142,6 +142,20 @@ pub fn han_share(text: &str) -> f64 {
 
 /// English words: maximal runs of Latin letters, digits, apostrophes and inner hyphens.
 pub fn english_word_count(text: &str) -> usize {
+    // Every pair's English is counted for the score. Most English is ASCII: then each byte is
+    // classed by the table and the word starts are summed without the limit test and the
+    // decoding branch of `english_word_count_up_to` (the same state update; tested equal).
+    let b = text.as_bytes();
+    if b.is_ascii() {
+        let (mut n, mut in_word) = (0usize, 0u8);
+        for &x in b {
+            let class = ASCII_CLASS[usize::from(x & 0x7F)];
+            let word_char = class & 1;
+            n += usize::from(word_char & !in_word & 1);
+            in_word = word_char | (in_word & (class >> 1));
+        }
+        return n;
+    }
     english_word_count_up_to(text, usize::MAX)
 }
 
@@ -301,6 +315,11 @@ mod tests {
         let plain_han = |t: &str| t.chars().filter(|&c| is_han(c)).count();
         for t in texts {
             assert_eq!(english_word_count(t), plain(t), "{t:?}");
+            assert_eq!(
+                english_word_count(t),
+                english_word_count_up_to(t, usize::MAX),
+                "{t:?}"
+            );
             assert_eq!(han_count(t), plain_han(t), "{t:?}");
             assert_eq!(han_count(t), counts(t).han, "{t:?}");
         }

@@ -1,0 +1,219 @@
+//! The two counts every pair's English gets: its word count (`script::english_word_count`,
+//! for the score and `truncated`) and its length (`length::en_chars`, for the length model),
+//! taken in one pass.
+//!
+//! Most English is ASCII. Then the text is read 16 bytes at a time (SSE2, part of every
+//! x86-64 CPU) into three bit masks: word characters (ASCII letters and digits), joiners
+//! (`'` and `-`, which continue a word) and whitespace (the ASCII whitespace of
+//! `char::is_whitespace`). From the masks, with W, J, S the bits of a byte and of its
+//! predecessors:
+//!
+//! ```text
+//! words    = #(W[i] ∧ ¬W[i-1]) − #(W[i] ∧ J[i-1] ∧ W[i-2])
+//! en_chars = (trimmed length) − #(S[i] ∧ S[i-1] inside the trimmed text)
+//! ```
+//!
+//! The word formula is the state machine of `english_word_count_up_to` (a word character
+//! starts a word unless a chain of joiners right after a word leads to it) when no two
+//! joiners are adjacent; with `--`, `'-` and the like anywhere the text is counted by that
+//! state machine instead. Other text (non-ASCII, or another architecture) is counted by the
+//! two functions themselves. Tested equal to them.
+
+use crate::text::length::en_chars;
+use crate::text::script::english_word_count;
+
+/// `(english_word_count(text), en_chars(text))`.
+pub fn words_and_chars(text: &str) -> (usize, f64) {
+    match ascii_fast(text) {
+        Some((w, c)) => (w, c as f64),
+        None => (english_word_count(text), en_chars(text)),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn ascii_fast(text: &str) -> Option<(usize, usize)> {
+    if text.is_ascii() {
+        ascii_sse2(text.as_bytes())
+    } else {
+        None
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_fast(_: &str) -> Option<(usize, usize)> {
+    None
+}
+
+/// Masks of 16 bytes at `p`: (word characters, joiners, whitespace), bit k for byte k.
+///
+/// # Safety
+/// `p` must point at 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn masks16(p: *const u8) -> (u64, u64, u64) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64; the caller guarantees 16 readable bytes (an unaligned
+    // load).
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        // x in lo..lo+n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
+        let in_range = |x: __m128i, lo: u8, n: u8| {
+            let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
+            _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
+        };
+        let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let w = _mm_or_si128(in_range(lower, b'a', 26), in_range(v, b'0', 10));
+        let j = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\'' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)),
+        );
+        // ' ', and \t \n \x0B \x0C \r (9..=13).
+        let s = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            in_range(v, 9, 5),
+        );
+        (
+            _mm_movemask_epi8(w) as u32 as u64,
+            _mm_movemask_epi8(j) as u32 as u64,
+            _mm_movemask_epi8(s) as u32 as u64,
+        )
+    }
+}
+
+/// Words and characters of ASCII text from the masks (see the module docs); None when two
+/// joiners are adjacent somewhere.
+#[cfg(target_arch = "x86_64")]
+fn ascii_sse2(b: &[u8]) -> Option<(usize, usize)> {
+    let n = b.len();
+    let (mut starts, mut joins, mut pairs) = (0usize, 0usize, 0usize);
+    // The last bits of the previous block: W[i-1], J[i-1], W[i-2] and W[i-1], S[i-1].
+    let (mut pw, mut pj, mut pw2, mut ps) = (0u64, 0u64, 0u64, 0u64);
+    let mut double_joiner = 0u64;
+    let (mut first, mut last) = (None, 0usize);
+    let mut i = 0;
+    while i < n {
+        let (w, j, s, valid) = if i + 16 <= n {
+            // SAFETY: b[i..i + 16] is in bounds.
+            let (w, j, s) = unsafe { masks16(b.as_ptr().add(i)) };
+            (w, j, s, 0xFFFF)
+        } else {
+            // The last partial block, from a zero-padded copy (NUL is in no mask).
+            let mut buf = [0u8; 16];
+            buf[..n - i].copy_from_slice(&b[i..]);
+            // SAFETY: buf has 16 bytes.
+            let (w, j, s) = unsafe { masks16(buf.as_ptr()) };
+            (w, j, s, (1u64 << (n - i)) - 1)
+        };
+        let visible = valid & !s;
+        if visible != 0 {
+            first.get_or_insert(i + visible.trailing_zeros() as usize);
+            last = i + 63 - visible.leading_zeros() as usize;
+        }
+        let w_prev = (w << 1) | pw;
+        let j_prev = (j << 1) | pj;
+        let w_prev2 = (w << 2) | pw2;
+        let s_prev = (s << 1) | ps;
+        starts += (w & !w_prev & 0xFFFF).count_ones() as usize;
+        joins += (w & j_prev & w_prev2 & 0xFFFF).count_ones() as usize;
+        double_joiner |= j & j_prev & 0xFFFF;
+        pairs += (s & s_prev & 0xFFFF).count_ones() as usize;
+        (pw, pj, pw2, ps) = ((w >> 15) & 1, (j >> 15) & 1, (w >> 14) & 3, (s >> 15) & 1);
+        i += 16;
+    }
+    if double_joiner != 0 {
+        return None;
+    }
+    let chars = match first {
+        None => 0,
+        Some(f) => {
+            // Whitespace pairs within the leading and the trailing run are trimmed away.
+            let (lead, trail) = (f, n - 1 - last);
+            let inner = pairs - lead.saturating_sub(1) - trail.saturating_sub(1);
+            last + 1 - f - inner
+        }
+    };
+    Some((starts - joins, chars))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(t: &str) {
+        assert_eq!(
+            words_and_chars(t),
+            (english_word_count(t), en_chars(t)),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn one_pass_counts_what_the_two_functions_count() {
+        for t in [
+            "",
+            " ",
+            "                                          ",
+            "a",
+            " a ",
+            "a--b",
+            "a-b",
+            "-a-",
+            "x'y z",
+            "it's 5-6 things, don't--stop",
+            "\t\x0b a \x0b\x0c b\r\n",
+            "aaaaaaaaaaaaaaa-bbbbbbbbbb",
+            "aaaaaaaaaaaaaa-b",
+            "aaaaaaaaaaaaaaa-b",
+            "               a           ",
+            "Use `apt-get install foo` (see man 8 apt-get) -- or aptitude.",
+            "café’s naïve－ＡＢ 中文word",
+        ] {
+            check(t);
+        }
+        // Every ASCII byte at every position of a block and across a block boundary, alone
+        // and next to words, joiners and spaces.
+        for c in (0u8..0x80).map(char::from) {
+            for k in 0..34 {
+                for ctx in ["a", "-", " ", "'", "1"] {
+                    let pad = "x".repeat(k);
+                    check(&format!("{pad}{c}"));
+                    check(&format!("{pad}{ctx}{c}b"));
+                    check(&format!("{pad}a{ctx}{c} "));
+                    check(&format!("{c}{pad}{ctx}{c}"));
+                    check(&format!("{}{c}{ctx}y", " ".repeat(k)));
+                }
+            }
+        }
+    }
+
+    /// Every cell of the Debian Reference TSV (../shared/data, skipped when absent) and of the
+    /// test fixtures.
+    #[test]
+    fn one_pass_agrees_on_real_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("../shared/data/debian-reference.zh-en.tsv")];
+        for dir in std::fs::read_dir(root.join("tests/fixtures"))
+            .into_iter()
+            .flatten()
+        {
+            let Ok(dir) = dir else { continue };
+            for f in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                files.push(f.path());
+            }
+        }
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in text.lines() {
+                for cell in line.split('\t') {
+                    check(cell);
+                }
+            }
+        }
+    }
+}
