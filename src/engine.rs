@@ -698,17 +698,9 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lang, LineRange, Pair, Segment};
+    use crate::model::{Lang, Pair};
 
-    fn seg(lang: Lang, text: &str) -> Segment {
-        Segment {
-            lang,
-            speaker: None,
-            text: text.into(),
-            lines: LineRange::single(1),
-            paragraph_lines: Vec::new(),
-        }
-    }
+    use crate::test_support::seg;
 
     /// The engine schedules the alignment by what each check declares: a check that reads
     /// it without saying so could run beside its build (the deadlock `findings` avoids). Run

@@ -22,6 +22,8 @@ pub mod rules;
 pub mod score;
 pub mod stream;
 pub mod stream_cli;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod threads;
 pub mod waivers;

@@ -2158,13 +2158,8 @@ mod tests {
         // trimmed pieces: wherever `tiles` accepts, keys and length agree; it must accept and
         // refuse some.
         let alphabet: Vec<char> = "aZ' .\n\t…\u{a0}éÉ,-1xyS's".chars().collect();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % m as u64) as usize
-        };
+        let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.index(m);
         let (mut yes, mut no) = (0, 0);
         for _ in 0..20_000 {
             let n = next(24);
@@ -2258,13 +2253,8 @@ mod tests {
 
     #[test]
     fn candidates_equal_the_sorted_tally() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut rng = crate::test_support::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| rng.below(m);
         let mut tally = Tally::default();
         let mut nonempty = 0;
         for _ in 0..300 {

@@ -1069,13 +1069,8 @@ mod tests {
 
     #[test]
     fn finish_equals_sort_dedup_and_search() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut rng = crate::test_support::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| rng.below(m);
         for round in 0..5_000 {
             let mut it = Items::default();
             // Few distinct keys, so keys repeat within and across items, at both weights.
@@ -1240,13 +1235,8 @@ mod tests {
         // keys sharing keys with each other, predictions indexed or not, bags with idf cached
         // by `cache_idf`, by a first `sim`, or under another model: `sim` equals the reference
         // bit for bit every time.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: u64| rng.below(m);
         let pool: Vec<Key> = (0..200u64)
             .map(|i| hash_str(&format!("k{i}")) & !(i % 3))
             .collect();

@@ -141,17 +141,9 @@ impl PairTexts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{LineRange, Pair, Segment};
+    use crate::model::Pair;
 
-    fn seg(lang: Lang, text: &str) -> Segment {
-        Segment {
-            lang,
-            speaker: None,
-            text: text.into(),
-            lines: LineRange::single(1),
-            paragraph_lines: Vec::new(),
-        }
-    }
+    use crate::test_support::seg;
 
     fn doc(pairs: &[(Option<&str>, Option<&str>)]) -> Document {
         let mut d = Document::new("d", "tsv");

@@ -320,13 +320,8 @@ mod tests {
             }
         }
         // Pseudo-random lines over the pieces, longer than the exhaustive ones.
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |m: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % m as u64) as usize
-        };
+        let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.index(m);
         let prefixes = [
             "**", "** ", "Ilya ", "你好", "#", "###### ", "* ", "- -", "_",
         ];

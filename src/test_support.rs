@@ -1,0 +1,39 @@
+//! Helpers shared by the unit tests.
+
+use crate::model::{Lang, LineRange, Segment};
+
+/// xorshift64: a deterministic generator for the randomised old-equals-new tests, so every
+/// run (and every failure) sees the same inputs, without a dependency.
+pub struct XorShift(u64);
+
+impl XorShift {
+    /// `seed` must not be 0 (xorshift would stay at 0).
+    pub fn new(seed: u64) -> XorShift {
+        assert_ne!(seed, 0);
+        XorShift(seed)
+    }
+
+    /// The next value below `m`.
+    pub fn below(&mut self, m: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % m
+    }
+
+    /// The next index below `m`.
+    pub fn index(&mut self, m: usize) -> usize {
+        self.below(m as u64) as usize
+    }
+}
+
+/// A one-line segment without a speaker.
+pub fn seg(lang: Lang, text: &str) -> Segment {
+    Segment {
+        lang,
+        speaker: None,
+        text: text.into(),
+        lines: LineRange::single(1),
+        paragraph_lines: Vec::new(),
+    }
+}
