@@ -158,6 +158,12 @@ impl Shared {
     pub fn alignment_built(&self) -> bool {
         self.alignment.get().is_some()
     }
+
+    /// Whether the per-pair text results have been asked for (same test).
+    #[cfg(test)]
+    pub fn texts_asked(&self) -> bool {
+        self.texts.get().is_some()
+    }
 }
 
 /// Prior English characters per Han-equivalent character.

@@ -247,17 +247,21 @@ impl Engine {
     }
 
     /// An empty cache of document analyses for one audit. The per-pair text analyses
-    /// (`Shared::texts`) are kept only when two of their readers are active
-    /// (`number_mismatch`, the alignment, `missing_sentences`); one reader alone would only
-    /// pay for keeping them.
+    /// (`Shared::texts`) are kept only when two of their readers are active (the checks
+    /// whose `reads_texts` says so, and the alignment, which reads them too); one reader
+    /// alone would only pay for keeping them.
     fn shared(&self) -> Shared {
-        let active = |c: &str| self.active.iter().any(|r| r.def.check == c);
-        let readers = [
-            active("number_mismatch"),
-            active("misaligned") || active("duplicate"),
-            active("missing_sentences"),
-        ];
-        Shared::new(readers.iter().filter(|&&r| r).count() >= 2)
+        let checks: std::collections::BTreeSet<&str> = self
+            .active
+            .iter()
+            .filter(|r| r.check.reads_texts())
+            .map(|r| r.def.check.as_str())
+            .collect();
+        let alignment = self
+            .active
+            .iter()
+            .any(|r| r.check.reads_alignment() != AlignmentUse::Never);
+        Shared::new(checks.len() + usize::from(alignment) >= 2)
     }
 
     /// `findings`, with the document's analyses kept in `shared` (the score reads its
@@ -703,11 +707,12 @@ mod tests {
     use crate::test_support::seg;
 
     /// The engine schedules the alignment by what each check declares: a check that reads
-    /// it without saying so could run beside its build (the deadlock `findings` avoids). Run
+    /// it without saying so could run beside its build (the deadlock `findings` avoids). The
+    /// per-pair text results likewise (only their caching depends on it). Run
     /// every built-in check alone on the sample (it has displaced and duplicated turns) and
     /// on the real interview when `../shared` is there.
     #[test]
-    fn checks_that_read_the_alignment_declare_it() {
+    fn checks_declare_the_shared_analyses_they_read() {
         let engine = Engine::load(&LoadOptions::default()).unwrap();
         let root = env!("CARGO_MANIFEST_DIR");
         let mut docs = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
@@ -716,6 +721,7 @@ mod tests {
             docs.push(shared_doc);
         }
         let mut readers = std::collections::BTreeSet::new();
+        let mut text_readers = std::collections::BTreeSet::new();
         for path in docs {
             let text = std::fs::read_to_string(&path).unwrap();
             let doc = crate::reader::parse(&path, &text, None).unwrap();
@@ -735,12 +741,27 @@ mod tests {
                 } else {
                     assert_ne!(declared, AlignmentUse::Always, "{}", rule.def.name);
                 }
+                // The text results: read directly, or through the alignment.
+                if shared.texts_asked() && !shared.alignment_built() {
+                    assert!(
+                        rule.check.reads_texts(),
+                        "{} reads the texts",
+                        rule.def.name
+                    );
+                    text_readers.insert(rule.def.name.clone());
+                } else {
+                    assert!(!rule.check.reads_texts(), "{}", rule.def.name);
+                }
             }
         }
         // Both readers did read it on these documents, so the assertions above were tested.
         assert_eq!(
             readers.into_iter().collect::<Vec<_>>(),
             ["duplicate", "misaligned"]
+        );
+        assert_eq!(
+            text_readers.into_iter().collect::<Vec<_>>(),
+            ["missing_sentences", "number_mismatch"]
         );
     }
 

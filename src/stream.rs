@@ -7,10 +7,9 @@
 //! without barriers. The calling thread (the CLI's main thread, not one of rayon's) reads the
 //! chunks and hands each to the rayon pool as a job of its own (parse, then audit as one
 //! document on that worker alone, `threads::on_one_thread`, except the last chunks, whose
-//! audits are parallel inside so the end of the stream keeps every core busy); it then
-//! waits for the oldest chunk
-//! and writes its lines, so output stays in input order while the workers go on with the
-//! chunks after it. At most 2 × threads chunks are read and not yet written, so memory is
+//! audits are parallel inside so the end of the stream keeps every core busy); it then waits
+//! for the oldest chunk and writes its lines, so output stays in input order while the
+//! workers go on with the chunks after it. At most 2 × threads chunks are read and not yet written, so memory is
 //! bounded whatever the input size. Only the calling thread ever blocks (on a channel of
 //! finished chunks); pool threads never wait on anything but rayon's own joins. A pair's
 //! global index depends on the chunks before it, so a chunk's lines are made without it

@@ -90,6 +90,10 @@ pub fn sentence_line(seg: &Segment, s: &Sentence) -> usize {
 }
 
 impl Check for MissingSentences {
+    fn reads_texts(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let model = ctx.shared.length(ctx.doc);
         let base = AlignParams {

@@ -41,6 +41,13 @@ pub trait Check: Send + Sync {
     fn reads_alignment(&self) -> AlignmentUse {
         AlignmentUse::Never
     }
+
+    /// Whether `run` reads the per-pair text results (`Shared::texts`: numbers, English
+    /// sentences). The engine keeps them for the document only when two readers are active
+    /// (the alignment counts as one); the results are the same either way.
+    fn reads_texts(&self) -> bool {
+        false
+    }
 }
 
 /// How a check uses the document alignment, for the engine's scheduling.

@@ -151,6 +151,10 @@ pub struct Mismatch<'a> {
 }
 
 impl Check for NumberMismatch {
+    fn reads_texts(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let mut hits = Vec::new();
         let texts = ctx.shared.texts(ctx.doc);
