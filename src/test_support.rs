@@ -27,6 +27,17 @@ impl XorShift {
     }
 }
 
+/// Every Unicode scalar value, in order (surrogates skipped), for the tests that compare a
+/// fast path with its reference on every character.
+pub fn every_char() -> impl Iterator<Item = char> {
+    (0..=0x10FFFFu32).filter_map(char::from_u32)
+}
+
+/// Every non-ASCII scalar value, in order.
+pub fn every_non_ascii_char() -> impl Iterator<Item = char> {
+    every_char().skip(0x80)
+}
+
 /// A one-line segment without a speaker.
 pub fn seg(lang: Lang, text: &str) -> Segment {
     Segment {

@@ -21,6 +21,16 @@ fn corpus(n: usize) -> String {
     s
 }
 
+/// Exit code, standard output and standard error of a finished command.
+fn run(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 fn stream(args: &[&str], input: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let mut c = Command::cargo_bin("tqa").unwrap();
     c.arg("audit")
@@ -31,12 +41,7 @@ fn stream(args: &[&str], input: &str, env: &[(&str, &str)]) -> (i32, String, Str
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    run(&mut c)
 }
 
 fn lines(out: &str) -> Vec<serde_json::Value> {
@@ -172,12 +177,7 @@ fn stream_bytes(args: &[&str], input: &[u8]) -> (i32, String, String) {
     c.args(["audit", "--stream", "--select", "missing_translation"])
         .args(args)
         .write_stdin(input.to_vec());
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    run(&mut c)
 }
 
 #[test]
@@ -287,12 +287,7 @@ fn stream_jobs(jobs: &str, args: &[&str], input: &[u8]) -> (i32, String, String)
         .write_stdin(input.to_vec())
         .timeout(std::time::Duration::from_secs(120));
     c.env_remove("RAYON_NUM_THREADS");
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    run(&mut c)
 }
 
 #[test]

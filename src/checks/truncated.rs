@@ -335,13 +335,7 @@ mod tests {
     use super::*;
 
     fn seg(text: &str) -> Segment {
-        Segment {
-            lang: Lang::En,
-            speaker: None,
-            text: text.to_string(),
-            lines: crate::model::LineRange::single(1),
-            paragraph_lines: Vec::new(),
-        }
+        crate::test_support::seg(Lang::En, text)
     }
 
     /// `head` and `tail` as they were: the first / last non-blank paragraph from `split`.

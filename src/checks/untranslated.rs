@@ -1069,11 +1069,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        for c in ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
-            .into_iter()
-            .flatten()
-            .step_by(3)
-        {
+        for c in crate::test_support::every_char().step_by(3) {
             texts.push(format!("a {c}b. {c}"));
         }
         if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {

@@ -1714,10 +1714,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        for c in ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
-            .into_iter()
-            .flatten()
-        {
+        for c in crate::test_support::every_char() {
             texts.push(format!("中{c}"));
         }
         for t in &texts {
@@ -1793,11 +1790,7 @@ mod tests {
             let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
             assert_eq!(folded_chars(t), want);
         }
-        let mut t: String = ['\0'..='\u{D7FF}', '\u{E000}'..='\u{10FFFF}']
-            .into_iter()
-            .flatten()
-            .step_by(7)
-            .collect();
+        let mut t: String = crate::test_support::every_char().step_by(7).collect();
         t.push_str("１２３．５％，－～：／ａ中文 x");
         let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
         assert_eq!(folded_chars(&t), want);
