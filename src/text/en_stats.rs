@@ -18,6 +18,10 @@
 //! joiners are adjacent; with `--`, `'-` and the like anywhere the text is counted by that
 //! state machine instead. Other text (non-ASCII, or another architecture) is counted by the
 //! two functions themselves. Tested equal to them.
+//!
+//! `word_count_sse2` is the word formula alone, which `script::english_word_count` uses for
+//! the score: it also takes non-ASCII text whose non-ASCII characters are all separators
+//! (curly double quotes, dashes, arrows, Han), most of the non-ASCII English.
 
 use crate::text::length::en_chars;
 use crate::text::script::english_word_count;
@@ -80,6 +84,80 @@ unsafe fn masks16(p: *const u8) -> (u64, u64, u64) {
     }
 }
 
+/// `english_word_count(text)` by the word formula of the module docs, 16 bytes at a time,
+/// for text without Latin letters outside ASCII or `’` (None for other text, and when two
+/// joiners are adjacent). In such text every byte of a non-ASCII character is neither a
+/// word character nor a joiner, as the character itself is for the state machine (a
+/// separator: `“`, `…`, `—`, Han), so the ASCII formula holds. Text with a byte C3-C9 (the
+/// leads of U+00C0-U+027F, which hold the Latin letters with diacritics), EF (U+F000-U+FFFF,
+/// which holds the full-width letters) or the bytes 80 99 (the end of `’`, E2 80 99) is left
+/// to the state machine.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn word_count_sse2(b: &[u8]) -> Option<usize> {
+    let n = b.len();
+    let (mut starts, mut joins) = (0usize, 0usize);
+    // The last bits of the previous block: W[i-1], J[i-1], W[i-2] and W[i-1], and whether
+    // byte i-1 was 0x80.
+    let (mut pw, mut pj, mut pw2, mut p80) = (0u64, 0u64, 0u64, 0u64);
+    let mut rejected = 0u64;
+    let mut i = 0;
+    while i < n {
+        let (w, j, lead, b80, b99) = if i + 16 <= n {
+            // SAFETY: b[i..i + 16] is in bounds.
+            unsafe { word_masks16(b.as_ptr().add(i)) }
+        } else if n >= 16 {
+            // The last partial block: the 16 bytes ending at the end of the text, of which the
+            // last n - i are new (shifted down to bits 0..n - i).
+            // SAFETY: b[n - 16..n] is in bounds.
+            let m = unsafe { word_masks16(b.as_ptr().add(n - 16)) };
+            let k = 16 - (n - i);
+            (m.0 >> k, m.1 >> k, m.2 >> k, m.3 >> k, m.4 >> k)
+        } else {
+            // A text under 16 bytes, from a zero-padded copy (NUL is in no mask).
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(b);
+            // SAFETY: buf has 16 bytes.
+            unsafe { word_masks16(buf.as_ptr()) }
+        };
+        let w_prev = (w << 1) | pw;
+        let j_prev = (j << 1) | pj;
+        let w_prev2 = (w << 2) | pw2;
+        starts += (w & !w_prev & 0xFFFF).count_ones() as usize;
+        joins += (w & j_prev & w_prev2 & 0xFFFF).count_ones() as usize;
+        rejected |= (j & j_prev) | lead | (b99 & ((b80 << 1) | p80));
+        (pw, pj, pw2, p80) = ((w >> 15) & 1, (j >> 15) & 1, (w >> 14) & 3, (b80 >> 15) & 1);
+        i += 16;
+    }
+    (rejected & 0xFFFF == 0).then_some(starts - joins)
+}
+
+/// Masks of the 16 bytes at `p`, bit k for byte k: word characters (ASCII letters and
+/// digits), joiners (`'`, `-`), bytes C3-C9 or EF, bytes 0x80, bytes 0x99.
+///
+/// # Safety
+/// `p` must point at 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn word_masks16(p: *const u8) -> (u64, u64, u64, u64, u64) {
+    use std::arch::x86_64::*;
+    // SAFETY: as in `masks16`.
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let (w, j, _) = masks16(p);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let d = _mm_sub_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
+        let c3_c9 = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(6)), d);
+        let mask = |x: __m128i| _mm_movemask_epi8(x) as u32 as u64;
+        (
+            w,
+            j,
+            mask(_mm_or_si128(c3_c9, eq(0xEF))),
+            mask(eq(0x80)),
+            mask(eq(0x99)),
+        )
+    }
+}
+
 /// Words and characters of ASCII text from the masks (see the module docs); None when two
 /// joiners are adjacent somewhere.
 #[cfg(target_arch = "x86_64")]
@@ -138,13 +216,46 @@ fn ascii_sse2(b: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::script::english_word_count_up_to;
 
+    /// Against the character-by-character state machine (`english_word_count` itself reads
+    /// most text through `word_count_sse2`).
     fn check(t: &str) {
-        assert_eq!(
-            words_and_chars(t),
-            (english_word_count(t), en_chars(t)),
-            "{t:?}"
-        );
+        let words = english_word_count_up_to(t, usize::MAX);
+        assert_eq!(words_and_chars(t), (words, en_chars(t)), "{t:?}");
+        assert_eq!(english_word_count(t), words, "{t:?}");
+        #[cfg(target_arch = "x86_64")]
+        match word_count_sse2(t.as_bytes()) {
+            Some(n) => assert_eq!(n, words, "{t:?}"),
+            None => {
+                // Only the text it says it leaves to the state machine.
+                let b = t.as_bytes();
+                let double = b.windows(2).any(|p| p.iter().all(|c| b"'-".contains(c)));
+                let latin = b.iter().any(|&c| (0xC3..=0xC9).contains(&c) || c == 0xEF);
+                let apostrophe = b.windows(2).any(|p| p == [0x80, 0x99]);
+                assert!(double || latin || apostrophe, "{t:?}");
+            }
+        }
+    }
+
+    /// Random texts of ASCII words, joiners, spaces, punctuation and a few non-ASCII
+    /// characters, of every length up to 70 (across block boundaries).
+    #[test]
+    fn random_texts_count_as_the_state_machine() {
+        let pieces = [
+            "a", "Z", "9", "word", "-", "'", " ", "  ", "\t", ".", ",", "--", "'-", "é", "’", "中",
+            "ＡＢ", "x-y", "don't", "\n", "(", "_", "/", "“", "”", "…", "—", "→", "〙", "×", "ɏ",
+            "ɐ", "\u{80}", "\u{99}", "\u{2019}", "\u{2018}", "\u{2028}", "😀",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x5eed_1234);
+        for round in 0..20_000 {
+            let mut t = String::new();
+            let target = round % 71;
+            while t.len() < target {
+                t.push_str(pieces[rng.index(pieces.len())]);
+            }
+            check(&t);
+        }
     }
 
     #[test]
