@@ -148,13 +148,16 @@ enum Layout {
 struct Chunk {
     text: String,
     lines: Vec<(usize, std::ops::Range<usize>)>,
-    /// Empty; its capacity is reused for the next document's pairs.
+    /// The pairs of the last document read into this chunk, written over by the next one's
+    /// (`parse_chunk`).
     pairs: Vec<Pair>,
     /// This chunk's output lines, once audited, without the pairs' global indices (which
     /// depend on the chunks before it)...
     out: Vec<u8>,
     /// ...which go at these offsets in `out`, one per pair in order.
     marks: Vec<usize>,
+    /// The reader's list of the newlines in one input block (kept for its capacity).
+    newlines: Vec<usize>,
 }
 
 impl Chunk {
@@ -196,6 +199,7 @@ impl<R: BufRead> ChunkReader<'_, R> {
         lines.reserve(self.size);
         // Start in `raw` of the first line not yet split off.
         let mut line_start = 0;
+        let mut newlines = std::mem::take(&mut chunk.newlines);
         while lines.len() < self.size && !self.eof {
             let buf = match self.input.fill_buf() {
                 Ok(b) => b,
@@ -217,16 +221,23 @@ impl<R: BufRead> ChunkReader<'_, R> {
                 break;
             }
             // Take the block up to the newline that completes the chunk if every line
-            // were non-blank (a blank line means another round), else all of it.
+            // were non-blank (a blank line means another round), else all of it. The
+            // newlines found on the way are kept, so the block is searched once.
             let want = self.size - lines.len();
-            let take = memchr::memchr_iter(b'\n', buf)
-                .nth(want - 1)
-                .map_or(buf.len(), |nl| nl + 1);
+            newlines.clear();
+            let mut take = buf.len();
+            for nl in memchr::memchr_iter(b'\n', buf) {
+                newlines.push(nl);
+                if newlines.len() == want {
+                    take = nl + 1;
+                    break;
+                }
+            }
             let from = raw.len();
             raw.extend_from_slice(&buf[..take]);
             self.input.consume(take);
             self.bytes += take as u64;
-            for nl in memchr::memchr_iter(b'\n', &raw[from..]) {
+            for &nl in &newlines {
                 let end = from + nl;
                 self.push_line(&raw, line_start, end, &mut lines);
                 line_start = end + 1;
@@ -251,6 +262,7 @@ impl<R: BufRead> ChunkReader<'_, R> {
         }
         chunk.text = text;
         chunk.lines = lines;
+        chunk.newlines = newlines;
         Ok(chunk)
     }
 
@@ -536,25 +548,45 @@ fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Re
     out.write_all(&chunk.out[at..])
 }
 
+/// The chunk's lines as a document. Its pairs are written over the pairs of the chunk read
+/// into this buffer before (`Chunk::pairs`), reusing their strings' buffers (TSV/CSV).
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {
     let mut doc = Document::new(path, "stream");
-    doc.pairs = std::mem::take(&mut chunk.pairs);
-    doc.pairs.reserve(chunk.lines.len());
+    let mut pairs = std::mem::take(&mut chunk.pairs);
+    // Pairs made so far; those after them are the old ones, to write over.
+    let mut n = 0;
     // One cell vector for the whole chunk rather than one per line.
     let mut cells: Vec<&str> = Vec::new();
     for (no, line) in chunk.iter() {
-        let index = doc.pairs.len();
-        let pair: Option<Pair> = match layout {
-            Layout::Jsonl(o) => jsonl::line_to_pair(path, no, line, index, o)?,
+        match layout {
+            Layout::Jsonl(o) => {
+                if let Some(p) = jsonl::line_to_pair(path, no, line, n, o)? {
+                    match pairs.get_mut(n) {
+                        Some(old) => *old = p,
+                        None => pairs.push(p),
+                    }
+                    n += 1;
+                }
+            }
             Layout::Delimited(l, d) => {
                 split_cells(line, *d, &mut cells);
-                l.pair_of_line(index, no, &cells)
+                if n == pairs.len() {
+                    pairs.push(Pair {
+                        index: n,
+                        id: None,
+                        zh: None,
+                        en: None,
+                        meta: Vec::new(),
+                    });
+                }
+                if l.fill_pair_of_line(&mut pairs[n], n, no, &cells) {
+                    n += 1;
+                }
             }
-        };
-        if let Some(p) = pair {
-            doc.pairs.push(p);
         }
     }
+    pairs.truncate(n);
+    doc.pairs = pairs;
     doc.line_count = chunk.lines.last().map_or(0, |(n, _)| *n);
     Ok(doc)
 }
@@ -634,12 +666,12 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
         penalty: report.penalty,
         words: report.words,
     };
-    // The report held the only other reference to the document: keep its pair vector.
+    // The report held the only other reference to the document: keep its pairs, whose
+    // strings the next document read into this chunk reuses.
     drop(report.findings);
     drop(report.document);
     if let Ok(doc) = Arc::try_unwrap(doc) {
         chunk.pairs = doc.pairs;
-        chunk.pairs.clear();
     }
     result
 }

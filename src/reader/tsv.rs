@@ -217,13 +217,53 @@ impl Layout {
         cells: &[S],
         lines: &FieldLines,
     ) -> Option<Pair> {
-        self.pair_with(index, no, cells, lines, false)
+        self.pair_with(index, no, cells, lines)
     }
 
     /// `pair` for the cells of one line of unquoted text (`--stream`), which cannot hold a
     /// newline: saves looking for one in every cell.
+    /// It is `pair_with` without paragraph lines (a one-line cell needs none), trimming with
+    /// `trim_cell` (tested equal to `pair`).
     pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
-        self.pair_with(index, no, cells, &Vec::new(), true)
+        let mut pair = Pair {
+            index,
+            id: None,
+            zh: None,
+            en: None,
+            meta: Vec::new(),
+        };
+        self.fill_pair_of_line(&mut pair, index, no, cells)
+            .then_some(pair)
+    }
+
+    /// `pair_of_line` written over `pair` (a pair of an earlier chunk), reusing the buffers
+    /// of its texts, so a stream allocates no string per cell once its chunks are warm; false
+    /// (and `pair` left in any state) for a blank line.
+    pub fn fill_pair_of_line(
+        &self,
+        pair: &mut Pair,
+        index: usize,
+        no: usize,
+        cells: &[&str],
+    ) -> bool {
+        if cells.iter().all(|c| trim_cell(c).is_empty()) {
+            return false;
+        }
+        let text = |c: usize| Some(trim_cell(cells.get(c)?)).filter(|t| !t.is_empty());
+        pair.index = index;
+        match self.id.and_then(|c| cells.get(c)).map(|s| trim_cell(s)) {
+            Some(t) => set_text(pair.id.get_or_insert_with(String::new), t),
+            None => pair.id = None,
+        }
+        fill_segment(&mut pair.zh, text(self.zh), Lang::Zh, no);
+        fill_segment(&mut pair.en, text(self.en), Lang::En, no);
+        pair.meta.clear();
+        for (c, name) in &self.extra {
+            if let Some(v) = cells.get(*c) {
+                pair.meta.push((name.clone(), trim_cell(v).to_string()));
+            }
+        }
+        true
     }
 
     fn pair_with<S: AsRef<str>>(
@@ -232,7 +272,6 @@ impl Layout {
         no: usize,
         cells: &[S],
         lines: &FieldLines,
-        one_line: bool,
     ) -> Option<Pair> {
         if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
             return None;
@@ -255,7 +294,7 @@ impl Layout {
                         // One paragraph on the record's line: no list needed, as `Segment`
                         // documents (`lines.start` is its line). This saves two
                         // allocations per row of a large TSV.
-                        None if one_line || !t.contains('\n') => Vec::new(),
+                        None if !t.contains('\n') => Vec::new(),
                         None => vec![no; paragraphs(t)],
                     };
                     Segment {
@@ -288,6 +327,82 @@ impl Layout {
                 })
                 .collect(),
         })
+    }
+}
+
+/// `*buf = text.to_string()`, in `buf`'s own buffer when it is large enough (else in a new
+/// one: growing the old one would copy its old contents).
+fn set_text(buf: &mut String, text: &str) {
+    if buf.capacity() < text.len() {
+        *buf = text.to_string();
+    } else {
+        buf.clear();
+        buf.push_str(text);
+    }
+}
+
+/// The segment of one cell of one line (`text` trimmed, None when blank) written over `seg`.
+fn fill_segment(seg: &mut Option<Segment>, text: Option<&str>, lang: Lang, no: usize) {
+    let Some(t) = text else {
+        *seg = None;
+        return;
+    };
+    match seg {
+        Some(s) => {
+            s.lang = lang;
+            s.speaker = None;
+            set_text(&mut s.text, t);
+            s.lines = LineRange::single(no);
+            s.paragraph_lines.clear();
+        }
+        None => {
+            *seg = Some(Segment {
+                lang,
+                speaker: None,
+                text: t.to_string(),
+                lines: LineRange::single(no),
+                paragraph_lines: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Whether `b` is the UTF-8 of one of the non-ASCII characters of `char::is_whitespace`
+/// (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+fn unicode_space(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [0xC2, 0x85 | 0xA0]
+            | [0xE1, 0x9A, 0x80]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+            | [0xE2, 0x81, 0x9F]
+            | [0xE3, 0x80, 0x80]
+    )
+}
+
+/// `s.trim()`: ASCII whitespace (that of `char::is_whitespace`: space and U+0009-U+000D) is
+/// stripped byte by byte, and only when a character left at an end is whitespace (then
+/// non-ASCII: its bytes are compared, `unicode_space`) does the text go to `str::trim`,
+/// whose character search costs several times more.
+pub fn trim_cell(s: &str) -> &str {
+    let b = s.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let (mut start, mut end) = (0, b.len());
+    while start < end && ws(b[start]) {
+        start += 1;
+    }
+    while end > start && ws(b[end - 1]) {
+        end -= 1;
+    }
+    // Both cuts are next to ASCII bytes, so on character boundaries.
+    let t = &s[start..end];
+    let b = t.as_bytes();
+    let at_start = |k: usize| b.len() >= k && unicode_space(&b[..k]);
+    let at_end = |k: usize| b.len() >= k && unicode_space(&b[b.len() - k..]);
+    if at_start(2) || at_start(3) || at_end(2) || at_end(3) {
+        t.trim()
+    } else {
+        t
     }
 }
 
@@ -347,6 +462,94 @@ mod tests {
 
     fn tsv() -> TsvOptions {
         TsvOptions::default()
+    }
+
+    /// Every character alone, at either end of a cell, inside ASCII whitespace, and random
+    /// mixtures of whitespace (ASCII and not) and text.
+    #[test]
+    fn trim_cell_is_str_trim() {
+        for c in crate::test_support::every_char() {
+            for t in [
+                format!("{c}"),
+                format!("{c}a"),
+                format!("a{c}"),
+                format!(" \t{c}x{c}\r\n"),
+                format!("{c}{c} 中 {c}"),
+                format!("\u{b}{c}\u{c}"),
+            ] {
+                assert_eq!(trim_cell(&t), t.trim(), "{t:?}");
+            }
+        }
+        let pool = [
+            " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{3000}", "\u{2028}",
+            "\u{feff}", "a", "中", "é", "x y", "\u{1}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x7a1b);
+        for _ in 0..20_000 {
+            let t: String = (0..rng.index(9))
+                .map(|_| pool[rng.index(pool.len())])
+                .collect();
+            assert_eq!(trim_cell(&t), t.trim(), "{t:?}");
+        }
+    }
+
+    /// The stream's `pair_of_line` gives what `pair` gives for one line's cells, with an id
+    /// column and extra columns, on every Debian line when ../shared is present and on cells
+    /// with every kind of blank end.
+    #[test]
+    fn pair_of_line_is_pair() {
+        let layouts = [
+            Layout {
+                zh: 0,
+                en: 1,
+                id: None,
+                extra: Vec::new(),
+                has_header: false,
+            },
+            Layout {
+                zh: 2,
+                en: 0,
+                id: Some(1),
+                extra: vec![(3, "note".into()), (7, "absent".into())],
+                has_header: true,
+            },
+        ];
+        let mut lines: Vec<String> = vec![
+            String::new(),
+            "\t".into(),
+            " \t \u{3000}".into(),
+            "你好。\tHello.".into(),
+            "\u{3000}你好\u{3000}\t Hello \t id \t\u{a0}note\u{a0}".into(),
+            "only one cell".into(),
+            "\t\tlate\tnote".into(),
+        ];
+        let debian = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/debian-reference.zh-en.tsv");
+        if let Ok(text) = std::fs::read_to_string(debian) {
+            lines.extend(text.lines().map(str::to_string));
+        }
+        for layout in &layouts {
+            // Filled over the pair of the line before (or of a longer, speaker-labelled,
+            // multi-paragraph pair), as the stream does.
+            let mut reused = Pair {
+                index: 9,
+                id: Some("old id".into()),
+                zh: Some(Segment {
+                    speaker: Some("S".into()),
+                    paragraph_lines: vec![1, 2],
+                    ..crate::test_support::seg(Lang::En, "很长的旧文本\n第二段")
+                }),
+                en: None,
+                meta: vec![("k".into(), "v".into())],
+            };
+            for (no, line) in lines.iter().enumerate() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                let want = layout.pair(no, no + 1, &cells, &Vec::new());
+                assert_eq!(layout.pair_of_line(no, no + 1, &cells), want, "{line:?}");
+                let filled = layout.fill_pair_of_line(&mut reused, no, no + 1, &cells);
+                assert_eq!(filled.then(|| reused.clone()), want, "{line:?}");
+            }
+        }
     }
 
     #[test]
