@@ -148,8 +148,7 @@ enum Layout {
 struct Chunk {
     text: String,
     lines: Vec<(usize, std::ops::Range<usize>)>,
-    /// The pairs of the last document read into this chunk, written over by the next one's
-    /// (`parse_chunk`).
+    /// Empty; its capacity is reused for the next document's pairs.
     pairs: Vec<Pair>,
     /// This chunk's output lines, once audited, without the pairs' global indices (which
     /// depend on the chunks before it)...
@@ -548,45 +547,25 @@ fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Re
     out.write_all(&chunk.out[at..])
 }
 
-/// The chunk's lines as a document. Its pairs are written over the pairs of the chunk read
-/// into this buffer before (`Chunk::pairs`), reusing their strings' buffers (TSV/CSV).
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {
     let mut doc = Document::new(path, "stream");
-    let mut pairs = std::mem::take(&mut chunk.pairs);
-    // Pairs made so far; those after them are the old ones, to write over.
-    let mut n = 0;
+    doc.pairs = std::mem::take(&mut chunk.pairs);
+    doc.pairs.reserve(chunk.lines.len());
     // One cell vector for the whole chunk rather than one per line.
     let mut cells: Vec<&str> = Vec::new();
     for (no, line) in chunk.iter() {
-        match layout {
-            Layout::Jsonl(o) => {
-                if let Some(p) = jsonl::line_to_pair(path, no, line, n, o)? {
-                    match pairs.get_mut(n) {
-                        Some(old) => *old = p,
-                        None => pairs.push(p),
-                    }
-                    n += 1;
-                }
-            }
+        let index = doc.pairs.len();
+        let pair: Option<Pair> = match layout {
+            Layout::Jsonl(o) => jsonl::line_to_pair(path, no, line, index, o)?,
             Layout::Delimited(l, d) => {
                 split_cells(line, *d, &mut cells);
-                if n == pairs.len() {
-                    pairs.push(Pair {
-                        index: n,
-                        id: None,
-                        zh: None,
-                        en: None,
-                        meta: Vec::new(),
-                    });
-                }
-                if l.fill_pair_of_line(&mut pairs[n], n, no, &cells) {
-                    n += 1;
-                }
+                l.pair_of_line(index, no, &cells)
             }
+        };
+        if let Some(p) = pair {
+            doc.pairs.push(p);
         }
     }
-    pairs.truncate(n);
-    doc.pairs = pairs;
     doc.line_count = chunk.lines.last().map_or(0, |(n, _)| *n);
     Ok(doc)
 }
@@ -666,12 +645,12 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
         penalty: report.penalty,
         words: report.words,
     };
-    // The report held the only other reference to the document: keep its pairs, whose
-    // strings the next document read into this chunk reuses.
+    // The report held the only other reference to the document: keep its pair vector.
     drop(report.findings);
     drop(report.document);
     if let Ok(doc) = Arc::try_unwrap(doc) {
         chunk.pairs = doc.pairs;
+        chunk.pairs.clear();
     }
     result
 }

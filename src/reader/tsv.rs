@@ -225,45 +225,37 @@ impl Layout {
     /// It is `pair_with` without paragraph lines (a one-line cell needs none), trimming with
     /// `trim_cell` (tested equal to `pair`).
     pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
-        let mut pair = Pair {
-            index,
-            id: None,
-            zh: None,
-            en: None,
-            meta: Vec::new(),
-        };
-        self.fill_pair_of_line(&mut pair, index, no, cells)
-            .then_some(pair)
-    }
-
-    /// `pair_of_line` written over `pair` (a pair of an earlier chunk), reusing the buffers
-    /// of its texts, so a stream allocates no string per cell once its chunks are warm; false
-    /// (and `pair` left in any state) for a blank line.
-    pub fn fill_pair_of_line(
-        &self,
-        pair: &mut Pair,
-        index: usize,
-        no: usize,
-        cells: &[&str],
-    ) -> bool {
         if cells.iter().all(|c| trim_cell(c).is_empty()) {
-            return false;
+            return None;
         }
-        let text = |c: usize| Some(trim_cell(cells.get(c)?)).filter(|t| !t.is_empty());
-        pair.index = index;
-        match self.id.and_then(|c| cells.get(c)).map(|s| trim_cell(s)) {
-            Some(t) => set_text(pair.id.get_or_insert_with(String::new), t),
-            None => pair.id = None,
-        }
-        fill_segment(&mut pair.zh, text(self.zh), Lang::Zh, no);
-        fill_segment(&mut pair.en, text(self.en), Lang::En, no);
-        pair.meta.clear();
-        for (c, name) in &self.extra {
-            if let Some(v) = cells.get(*c) {
-                pair.meta.push((name.clone(), trim_cell(v).to_string()));
-            }
-        }
-        true
+        let cell = |c: usize, lang: Lang| {
+            let t = trim_cell(cells.get(c)?);
+            (!t.is_empty()).then(|| Segment {
+                lang,
+                speaker: None,
+                text: t.to_string(),
+                lines: LineRange::single(no),
+                paragraph_lines: Vec::new(),
+            })
+        };
+        Some(Pair {
+            index,
+            id: self
+                .id
+                .and_then(|c| cells.get(c))
+                .map(|s| trim_cell(s).to_string()),
+            zh: cell(self.zh, Lang::Zh),
+            en: cell(self.en, Lang::En),
+            meta: self
+                .extra
+                .iter()
+                .filter_map(|(c, name)| {
+                    cells
+                        .get(*c)
+                        .map(|v| (name.clone(), trim_cell(v).to_string()))
+                })
+                .collect(),
+        })
     }
 
     fn pair_with<S: AsRef<str>>(
@@ -327,43 +319,6 @@ impl Layout {
                 })
                 .collect(),
         })
-    }
-}
-
-/// `*buf = text.to_string()`, in `buf`'s own buffer when it is large enough (else in a new
-/// one: growing the old one would copy its old contents).
-fn set_text(buf: &mut String, text: &str) {
-    if buf.capacity() < text.len() {
-        *buf = text.to_string();
-    } else {
-        buf.clear();
-        buf.push_str(text);
-    }
-}
-
-/// The segment of one cell of one line (`text` trimmed, None when blank) written over `seg`.
-fn fill_segment(seg: &mut Option<Segment>, text: Option<&str>, lang: Lang, no: usize) {
-    let Some(t) = text else {
-        *seg = None;
-        return;
-    };
-    match seg {
-        Some(s) => {
-            s.lang = lang;
-            s.speaker = None;
-            set_text(&mut s.text, t);
-            s.lines = LineRange::single(no);
-            s.paragraph_lines.clear();
-        }
-        None => {
-            *seg = Some(Segment {
-                lang,
-                speaker: None,
-                text: t.to_string(),
-                lines: LineRange::single(no),
-                paragraph_lines: Vec::new(),
-            })
-        }
     }
 }
 
@@ -529,25 +484,13 @@ mod tests {
             lines.extend(text.lines().map(str::to_string));
         }
         for layout in &layouts {
-            // Filled over the pair of the line before (or of a longer, speaker-labelled,
-            // multi-paragraph pair), as the stream does.
-            let mut reused = Pair {
-                index: 9,
-                id: Some("old id".into()),
-                zh: Some(Segment {
-                    speaker: Some("S".into()),
-                    paragraph_lines: vec![1, 2],
-                    ..crate::test_support::seg(Lang::En, "很长的旧文本\n第二段")
-                }),
-                en: None,
-                meta: vec![("k".into(), "v".into())],
-            };
             for (no, line) in lines.iter().enumerate() {
                 let cells: Vec<&str> = line.split('\t').collect();
-                let want = layout.pair(no, no + 1, &cells, &Vec::new());
-                assert_eq!(layout.pair_of_line(no, no + 1, &cells), want, "{line:?}");
-                let filled = layout.fill_pair_of_line(&mut reused, no, no + 1, &cells);
-                assert_eq!(filled.then(|| reused.clone()), want, "{line:?}");
+                assert_eq!(
+                    layout.pair_of_line(no, no + 1, &cells),
+                    layout.pair(no, no + 1, &cells, &Vec::new()),
+                    "{line:?}"
+                );
             }
         }
     }
