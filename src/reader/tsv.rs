@@ -221,9 +221,9 @@ impl Layout {
     }
 
     /// `pair` for the cells of one line of unquoted text (`--stream`), which cannot hold a
-    /// newline: saves looking for one in every cell.
-    /// It is `pair_with` without paragraph lines (a one-line cell needs none), trimming with
-    /// `trim_cell` (tested equal to `pair`).
+    /// newline: `pair_with` without paragraph lines (a one-line cell needs none) and without
+    /// looking for a newline in every cell, trimming with `trim_cell` (tested equal to
+    /// `pair`).
     pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
         if cells.iter().all(|c| trim_cell(c).is_empty()) {
             return None;
