@@ -116,7 +116,32 @@ fn normalised(s: &str) -> impl Iterator<Item = char> + '_ {
 /// `normalise(a) == normalise(b)` and not empty, without building either string: almost every
 /// pair differs at its first letter (Han against Latin), so this stops there.
 fn same_normalised(a: &str, b: &str) -> bool {
-    normalised(a).next().is_some() && normalised(a).eq(normalised(b))
+    // The first normalised characters, found without Unicode tables in the common cases:
+    // different ones (or none in `a`) settle it, and equal sequences start alike.
+    let Some(fa) = first_normalised(a) else {
+        return false;
+    };
+    if first_normalised(b) != Some(fa) {
+        return false;
+    }
+    normalised(a).eq(normalised(b))
+}
+
+/// `normalised(s).next()`: ASCII and the CJK Unified Ideographs U+4E00..=U+9FFF (all
+/// alphanumeric and caseless, checked in the tests) are answered without the tables.
+fn first_normalised(s: &str) -> Option<char> {
+    for c in s.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                return Some(c.to_ascii_lowercase());
+            }
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            return Some(c);
+        } else if c.is_alphanumeric() {
+            return c.to_lowercase().next();
+        }
+    }
+    None
 }
 
 /// `char::is_alphabetic` with the common cases answered without Unicode table lookups: ASCII,
@@ -172,6 +197,14 @@ static CODE_CLASS: [u8; 128] = {
     }
     t
 };
+
+/// Whether the character at byte `i` (a character boundary) is in U+4E00..=U+9FFF: lead byte
+/// E5..=E9, or E4 then B8.. .
+#[inline(always)]
+fn is_cjk_lead(b: &[u8], i: usize) -> bool {
+    let x = b[i];
+    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8)
+}
 
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
 pub fn is_code_like(s: &str) -> bool {
@@ -229,19 +262,31 @@ pub fn is_code_like(s: &str) -> bool {
                     flags = 0;
                 }
                 flags |= class;
+                // The lowercase letters that follow add nothing more: skipped in a tight loop.
+                if class == CODE_LETTER | CODE_LOWER {
+                    i += 1;
+                    while i < b.len() && b[i].is_ascii_lowercase() {
+                        i += 1;
+                    }
+                    continue;
+                }
             }
             i += 1;
             continue;
         }
         // U+4E00..=U+9FFF (E4 B8 80 to E9 BF BF): an ideograph, a letter never upper case,
-        // known from its first two bytes.
-        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+        // known from its first two bytes. The ideographs that follow add nothing more: skipped
+        // in a tight loop (most of a Chinese text).
+        if is_cjk_lead(b, i) {
             if word.is_none() {
                 word = Some(i);
                 flags = 0;
             }
             flags |= CODE_LETTER | CODE_LOWER;
             i += 3;
+            while i < b.len() && is_cjk_lead(b, i) {
+                i += 3;
+            }
             continue;
         }
         let c = t[i..].chars().next().unwrap_or(' ');
@@ -276,15 +321,19 @@ pub fn is_code_like(s: &str) -> bool {
 /// Stretches of a Chinese block without Han characters, split at sentence ends (。!?; both
 /// widths, ". ", line breaks): the candidates for an English sentence left in the Chinese,
 /// whether it stands alone or is glued to the Chinese around it.
-/// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built).
-fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+/// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built); a
+/// stretch shorter than `min_len` bytes before trimming is left out (so every chunk of at
+/// least `min_len` bytes is passed: the caller's test ignores shorter ones, and most
+/// stretches, the Latin bits between Han characters, are that short).
+fn for_each_zh_chunk<'a>(text: &'a str, min_len: usize, mut f: impl FnMut(&'a str)) {
     // Walks bytes: ASCII is tested as it is and other characters are decoded in place
     // (every separator but the ASCII ones is a three-byte character, Han may take four).
     // Between two neighbouring separators (Han text) the stretch is empty: not sliced.
     let mut start = 0;
     let b = text.as_bytes();
+    let min_len = min_len.max(1);
     let mut push = |s: usize, e: usize| {
-        if s < e {
+        if s + min_len <= e {
             let t = text[s..e].trim();
             if !t.is_empty() {
                 f(t);
@@ -308,12 +357,15 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
         // Lead byte E5..=E9, or E4 then B8..: U+4E00..=U+9FFF, Han (most characters of a
         // Chinese text), a separator found without decoding; between two Han characters there
         // is no chunk to push.
-        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+        if is_cjk_lead(b, i) {
             if start < i {
                 push(start, i);
             }
-            start = i + 3;
             i += 3;
+            while i < b.len() && is_cjk_lead(b, i) {
+                i += 3;
+            }
+            start = i;
             continue;
         }
         let (cp, len) = crate::text::decode_multibyte(b, i);
@@ -416,14 +468,41 @@ fn quoted(s: &str, min_words: usize) -> bool {
     }
 }
 
+/// Offset of the first ASCII letter in `b[from..]`. ASCII bytes never occur inside a
+/// multi-byte character, so the offset is a character boundary: scanners of UTF-8 text jump
+/// there, past Han text, 16 bytes at a time (SSE2, part of every x86-64 CPU).
+fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
+            // A byte is an ASCII letter iff (byte | 0x20) - b'a' < 26 (unsigned, wrapping).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let d = _mm_sub_epi8(
+                    _mm_or_si128(v, _mm_set1_epi8(0x20)),
+                    _mm_set1_epi8(b'a' as i8),
+                );
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(25)), d))
+            };
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_alphabetic)
+        .map(|k| i + k)
+}
+
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
 /// by single spaces. Byte range in the text.
 fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    // A run starts at an ASCII letter: most Chinese texts have none.
-    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return out;
-    }
     // Walks byte offsets rather than a vector of chars: every character the run logic looks
     // at is ASCII except `’` (3 bytes), and non-ASCII lead bytes never equal an ASCII byte,
     // so the char-by-char walk is reproduced by stepping whole characters.
@@ -443,19 +522,13 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
             0
         }
     };
-    let char_len = |j: usize| match b[j] {
-        x if x < 0x80 => 1,
-        x if x >= 0xF0 => 4,
-        x if x >= 0xE0 => 3,
-        _ => 2,
-    };
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_alphabetic() {
-            i += char_len(i);
-            continue;
-        }
-        let start = i;
+        // A run starts at an ASCII letter: most of a Chinese text is skipped.
+        let Some(start) = next_ascii_letter(b, i) else {
+            break;
+        };
+        i = start;
         let mut end = i;
         let mut j = i;
         loop {
@@ -519,6 +592,33 @@ fn in_path(text: &str, s: usize, e: usize) -> bool {
 
 /// 中文(English) or English(中文): a gloss, which is deliberate.
 fn is_gloss(text: &str, s: usize, e: usize) -> bool {
+    // The characters next to the run, past ASCII whitespace, decoded from the bytes; when one
+    // of them is other whitespace (which `trim` would skip too) the general form decides.
+    let b = text.as_bytes();
+    let ascii_ws = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let mut p = s;
+    while p > 0 && ascii_ws(b[p - 1]) {
+        p -= 1;
+    }
+    let mut q = e;
+    while q < b.len() && ascii_ws(b[q]) {
+        q += 1;
+    }
+    let before = text[..p].chars().next_back();
+    let mut after = text[q..].chars();
+    let first = after.next();
+    if before.is_some_and(char::is_whitespace) || first.is_some_and(char::is_whitespace) {
+        return is_gloss_general(text, s, e);
+    }
+    match first {
+        Some(')' | '）') => matches!(before, Some('(' | '（')),
+        Some('(' | '（') => after.next().is_some_and(is_han),
+        _ => false,
+    }
+}
+
+/// `is_gloss` on trimmed slices: the definition.
+fn is_gloss_general(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].trim_end();
     let after = text[e..].trim_start();
     let opened = before.ends_with('(') || before.ends_with('（');
@@ -602,7 +702,10 @@ impl Untranslated {
     ) -> Vec<(usize, usize)> {
         let mut covered = Vec::new();
         let mut sentences = Vec::new();
-        for_each_zh_chunk(zh, |chunk| {
+        // `is_sentence` needs `chunk.len() + 1 >= 2 * min_sentence_words`: shorter stretches
+        // are not passed.
+        let min_len = (2 * self.p.min_sentence_words).saturating_sub(1);
+        for_each_zh_chunk(zh, min_len, |chunk| {
             // Chunks never hold Han characters (`for_each_zh_chunk` splits at every one).
             if is_sentence(chunk, self.p.min_sentence_words)
                 && !quoted(chunk, self.p.min_sentence_words)
@@ -972,7 +1075,7 @@ impl Check for Untranslated {
             }
             // Both tests below need ASCII letters in the Chinese: an English sentence needs
             // function words, a term a Latin run. Most Chinese texts have none.
-            if !zh.bytes().any(|b| b.is_ascii_alphabetic()) {
+            if next_ascii_letter(zh.as_bytes(), 0).is_none() {
                 continue;
             }
             if is_code_like(zh) {
@@ -1018,6 +1121,98 @@ mod tests {
         assert!(!is_code_like("English 句子 with words"));
         assert!(is_code_like("www. GPU"));
         assert!(is_code_like("NASA"));
+    }
+
+    /// `same_normalised` as it was before the first-character test: the reference.
+    fn same_normalised_plain(a: &str, b: &str) -> bool {
+        normalised(a).next().is_some() && normalised(a).eq(normalised(b))
+    }
+
+    #[test]
+    fn first_normalised_agrees_with_the_iterator() {
+        for c in crate::test_support::every_char() {
+            for t in [format!("{c}"), format!(" {c}x"), format!("{c}{c}")] {
+                assert_eq!(first_normalised(&t), normalised(&t).next(), "{t:?}");
+            }
+        }
+        assert_eq!(first_normalised(""), None);
+        assert_eq!(first_normalised("。,!"), None);
+    }
+
+    #[test]
+    fn same_normalised_agrees_with_the_plain_comparison() {
+        let mut texts: Vec<String> = [
+            "",
+            "!!!",
+            "...",
+            "你好",
+            "hello",
+            "Hello, World!",
+            "hello world",
+            "Straße",
+            "STRASSE",
+            "İ",
+            "i̇",
+            "GNU/Linux 教程",
+            "gnu linux教程",
+            "1.1. 控制台基础",
+            "1.1. Console basics",
+            "１２ab",
+            "12AB",
+            "Ⅻ",
+            "ⅻ",
+            "ǅ",
+            "ǆ",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut rng = crate::test_support::XorShift::new(0x5eed_0301);
+        let parts = [
+            "a", "B", "中", "文", "1", "１", "Ａ", "ａ", "é", "É", "İ", "i̇", " ", ".", "。", "ß",
+            "SS", "ǅ", "Ⅻ", "𠀀", "_", "-", "\u{3000}",
+        ];
+        for _ in 0..20_000 {
+            let n = rng.index(5);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            texts.push(t);
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for line in t.lines() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                // id, tag, status, zh, en.
+                if let [.., zh, en] = cells[..] {
+                    assert_eq!(
+                        same_normalised(zh, en),
+                        same_normalised_plain(zh, en),
+                        "{zh:?} {en:?}"
+                    );
+                }
+            }
+        }
+        for a in &texts[..200] {
+            for b in &texts[..200] {
+                assert_eq!(
+                    same_normalised(a, b),
+                    same_normalised_plain(a, b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        for w in texts.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            assert_eq!(
+                same_normalised(a, b),
+                same_normalised_plain(a, b),
+                "{a:?} {b:?}"
+            );
+            let lower = a.to_lowercase();
+            assert_eq!(
+                same_normalised(a, &lower),
+                same_normalised_plain(a, &lower),
+                "{a:?}"
+            );
+        }
     }
 
     /// `is_code_like` as it was before the single pass: the reference.
@@ -1077,8 +1272,28 @@ mod tests {
         }
         for t in &texts {
             let mut got = Vec::new();
-            for_each_zh_chunk(t, |c| got.push(c));
-            assert_eq!(got, zh_chunks_by_chars(t), "{t:?}");
+            for_each_zh_chunk(t, 0, |c| got.push(c));
+            let all = zh_chunks_by_chars(t);
+            assert_eq!(got, all, "{t:?}");
+            // With a minimum length: every chunk that long, and only chunks of the full list.
+            for min_len in [1, 2, 5, 9] {
+                let mut short = Vec::new();
+                for_each_zh_chunk(t, min_len, |c| short.push(c));
+                let long = |v: &[&str]| -> Vec<String> {
+                    v.iter()
+                        .filter(|c| c.len() >= min_len)
+                        .map(|c| c.to_string())
+                        .collect()
+                };
+                assert_eq!(long(&short), long(&all), "{t:?} {min_len}");
+                let mut rest = all.iter();
+                for c in &short {
+                    assert!(
+                        rest.any(|a| std::ptr::eq(*a, *c)),
+                        "{t:?} {min_len}: {c:?} not a chunk"
+                    );
+                }
+            }
         }
     }
 
@@ -1120,6 +1335,19 @@ mod tests {
         }
         if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
             texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        // Mixed texts: Han runs, ASCII words of each case, code tokens, punctuation of both
+        // widths, other whitespace, non-ASCII letters.
+        let parts = [
+            "中文", "的", "一", "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "𠀀", "abc", "x", "ABC", "Ab",
+            "aB", " ", "  ", "\t", "\n", "\u{3000}", "\u{a0}", "/usr", "a_b", "=", "$", "1", "２",
+            ".", "a.b", "-", "--x", "www.", "。", "，", "（", "）", "é", "É", "ß", "Ǆ", "ǅ", "Ⅻ",
+            "`", "# ", "$ ",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xC0DE);
+        for _ in 0..60_000 {
+            let n = rng.index(12);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
         }
         for t in &texts {
             assert_eq!(is_code_like(t), is_code_like_by_words(t), "{t:?}");
@@ -1190,6 +1418,76 @@ mod tests {
         }
         for t in &texts {
             assert_eq!(latin_runs(t), latin_runs_by_chars(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn gloss_by_bytes_agrees_with_the_trimmed_slices() {
+        let mut rng = crate::test_support::XorShift::new(0x91055);
+        let parts = [
+            "(", ")", "（", "）", "中", "文", "𠀀", " ", "\u{3000}", "\u{a0}", "\u{2003}", "\t",
+            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1",
+        ];
+        let mut texts: Vec<String> = vec![
+            "慢速起飞(slow takeoff)感觉".into(),
+            "中文（English）".into(),
+            "English（中文）".into(),
+            "English (中文)".into(),
+            "English ( 中文)".into(),
+        ];
+        for _ in 0..30_000 {
+            let n = 1 + rng.index(7);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for c in crate::test_support::every_char().step_by(7) {
+            texts.push(format!("{c}(x){c}"));
+            texts.push(format!("x ({c}"));
+            texts.push(format!("{c} x {c}"));
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        for t in &texts {
+            // Every run of the text, and every pair of character boundaries of short texts.
+            let mut spans = latin_runs(t);
+            if t.len() < 40 {
+                let bounds: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+                for (k, &s) in bounds.iter().enumerate() {
+                    for &e in &bounds[k..] {
+                        spans.push((s, e));
+                    }
+                }
+            }
+            for (s, e) in spans {
+                assert_eq!(
+                    is_gloss(t, s, e),
+                    is_gloss_general(t, s, e),
+                    "{t:?} {s} {e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn next_ascii_letter_agrees_with_a_byte_search() {
+        let parts = [
+            "中", "文", "a", "Z", "@", "[", "`", "{", " ", "1", "é", "𠀀", "Ａ", "\u{7f}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x1e77e7);
+        let mut texts: Vec<String> = (0u8..0x80).map(|c| format!("{}", c as char)).collect();
+        for _ in 0..20_000 {
+            let n = rng.index(30);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(u8::is_ascii_alphabetic)
+                    .map(|k| from + k);
+                assert_eq!(next_ascii_letter(b, from), want, "{t:?} {from}");
+            }
         }
     }
 
