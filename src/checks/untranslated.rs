@@ -376,7 +376,8 @@ fn for_each_zh_chunk<'a>(text: &'a str, min_len: usize, mut f: impl FnMut(&'a st
                 }
                 start = end;
             }
-            i = end;
+            // Other ASCII bytes change nothing: on to the next one that may.
+            i = next_chunk_byte(b, end);
             continue;
         }
         // Lead byte E5..=E9, or E4 then B8..: U+4E00..=U+9FFF, Han (most characters of a
@@ -444,7 +445,74 @@ fn zh_chunks_by_chars(text: &str) -> Vec<&str> {
 
 /// Plain lowercase words: an English sentence has many, a name, title, UI label or
 /// attribution ("Miquel van Smoorenburg <miquels at cistron.nl>") has few.
+#[cfg(test)]
 fn lowercase_words(s: &str) -> usize {
+    lowercase_words_up_to(s, usize::MAX)
+}
+
+/// Byte classes of `lowercase_words_up_to`: ASCII whitespace (that of `char::is_whitespace`),
+/// a-z, other letters and digits, the apostrophe, anything else.
+const LW_SPACE: u8 = 0;
+const LW_LOWER: u8 = 1;
+const LW_ALNUM: u8 = 2;
+const LW_APOS: u8 = 3;
+const LW_OTHER: u8 = 4;
+
+static LW_CLASS: [u8; 128] = {
+    let mut t = [LW_OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => LW_SPACE,
+            b'a'..=b'z' => LW_LOWER,
+            b'A'..=b'Z' | b'0'..=b'9' => LW_ALNUM,
+            b'\'' => LW_APOS,
+            _ => LW_OTHER,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// `min(lowercase_words(s), cap)`, stopping at `cap` (the callers only compare the count
+/// with thresholds).
+fn lowercase_words_up_to(s: &str, cap: usize) -> usize {
+    if !s.is_ascii() {
+        return lowercase_words_general(s).min(cap);
+    }
+    // ASCII (most chunks), one pass: a word counts when, trimmed to its first and last
+    // letter or digit, it is made only of a-z and '. So it needs a letter or digit, no
+    // A-Z or 0-9, and no other character (but ') between two of its letters.
+    let (mut n, mut seen, mut gap, mut bad) = (0, false, false, false);
+    for &x in s.as_bytes() {
+        match LW_CLASS[usize::from(x)] {
+            LW_SPACE => {
+                if seen && !bad {
+                    n += 1;
+                    if n >= cap {
+                        return cap;
+                    }
+                }
+                (seen, gap, bad) = (false, false, false);
+            }
+            LW_LOWER => {
+                bad |= gap;
+                seen = true;
+            }
+            LW_ALNUM => {
+                bad = true;
+                seen = true;
+            }
+            LW_APOS => {}
+            _ => gap |= seen,
+        }
+    }
+    (n + usize::from(seen && !bad)).min(cap)
+}
+
+/// `lowercase_words` for any text, by `split_whitespace` and `trim_matches`: the definition.
+fn lowercase_words_general(s: &str) -> usize {
     s.split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '\''))
@@ -475,7 +543,8 @@ fn is_sentence(chunk: &str, min_words: usize) -> bool {
     if chunk.len() + 1 < 2 * min_words {
         return false;
     }
-    let lw = lowercase_words(chunk);
+    // Counted up to the highest threshold below.
+    let lw = lowercase_words_up_to(chunk, min_words + 2);
     if lw < min_words {
         return false;
     }
@@ -494,7 +563,7 @@ fn quoted(s: &str, min_words: usize) -> bool {
         return false;
     }
     match chars.find(|&(_, c)| matches!(c, '"' | '”' | '」' | '』' | '’')) {
-        Some((i, c)) => lowercase_words(&s[i + c.len_utf8()..]) < min_words,
+        Some((i, c)) => lowercase_words_up_to(&s[i + c.len_utf8()..], min_words) < min_words,
         None => true,
     }
 }
@@ -528,6 +597,39 @@ fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
         .iter()
         .position(u8::is_ascii_alphabetic)
         .map(|k| i + k)
+}
+
+/// Offset of the first byte at or after `from` that the chunk walk of `for_each_zh_chunk`
+/// acts on: `\n ! ? .` or a non-ASCII byte (`b.len()` if none), 16 bytes at a time (SSE2).
+/// ASCII bytes never occur inside a multi-byte character, so a non-ASCII byte found after
+/// ASCII ones is a lead byte.
+fn next_chunk_byte(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                let sep = _mm_or_si128(
+                    _mm_or_si128(eq(b'\n'), eq(b'!')),
+                    _mm_or_si128(eq(b'?'), eq(b'.')),
+                );
+                // The high bit of a byte is set for non-ASCII bytes.
+                _mm_movemask_epi8(_mm_or_si128(sep, v))
+            };
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&x| x >= 0x80 || matches!(x, b'\n' | b'!' | b'?' | b'.'))
+        .map_or(b.len(), |k| i + k)
 }
 
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
@@ -1631,6 +1733,58 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn lowercase_words_on_ascii_agrees_with_the_definition() {
+        let parts = [
+            "a", "the", "Word", "x'y", "'", "-", " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "1",
+            "a1", "(b)", "\"c\"", "d.", "--", "e-f", "é", "\u{3000}", "\u{a0}", "G", "h_i",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x10ca5e);
+        let mut texts: Vec<String> = (0u8..0x80)
+            .map(|c| format!("ab {} cd", c as char))
+            .collect();
+        for _ in 0..50_000 {
+            let n = rng.index(12);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for cell in t.lines().flat_map(|l| l.split('\t')) {
+                texts.push(cell.to_string());
+                for_each_zh_chunk(cell, 0, |c| texts.push(c.to_string()));
+            }
+        }
+        for t in &texts {
+            let all = lowercase_words_general(t);
+            assert_eq!(lowercase_words(t), all, "{t:?}");
+            for cap in [0, 1, 2, 5, 7] {
+                assert_eq!(lowercase_words_up_to(t, cap), all.min(cap), "{t:?} {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn next_chunk_byte_agrees_with_a_byte_search() {
+        let parts = [
+            "中", "a", " ", ".", "!", "?", "\n", "！", "é", "𠀀", "\u{7f}", "-", "。",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xC4C4);
+        let mut texts: Vec<String> = (0u8..0x80).map(|c| format!("{}", c as char)).collect();
+        for _ in 0..20_000 {
+            let n = rng.index(30);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(|&x| x >= 0x80 || matches!(x, b'\n' | b'!' | b'?' | b'.'))
+                    .map_or(b.len(), |k| from + k);
+                assert_eq!(next_chunk_byte(b, from), want, "{t:?} {from}");
             }
         }
     }
