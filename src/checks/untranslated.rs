@@ -1789,6 +1789,50 @@ mod tests {
         }
     }
 
+    /// Every fast form against its reference on each line of the real interview (and each
+    /// line with the next as its English), when ../shared is present.
+    #[test]
+    fn fast_forms_agree_on_the_interview() {
+        let Ok(t) = std::fs::read_to_string("../shared/corpus/ai-interview.zh-en.md") else {
+            return;
+        };
+        let lines: Vec<&str> = t.lines().collect();
+        let next = lines.iter().skip(1).chain([&""]);
+        for (line, en) in lines.iter().zip(next) {
+            assert_eq!(is_code_like(line), is_code_like_by_words(line), "{line:?}");
+            assert_eq!(
+                same_normalised(line, en),
+                same_normalised_plain(line, en),
+                "{line:?}"
+            );
+            assert_eq!(
+                same_normalised(line, line),
+                same_normalised_plain(line, line)
+            );
+            let mut got = Vec::new();
+            for_each_zh_chunk(line, 0, |c| got.push(c));
+            assert_eq!(got, zh_chunks_by_chars(line), "{line:?}");
+            for c in got {
+                assert_eq!(lowercase_words(c), lowercase_words_general(c), "{c:?}");
+            }
+            assert_eq!(latin_runs(line), latin_runs_by_chars(line), "{line:?}");
+            for (s, e) in latin_runs(line) {
+                assert_eq!(
+                    is_gloss(line, s, e),
+                    is_gloss_general(line, s, e),
+                    "{line:?}"
+                );
+                for w in line[s..e].split(' ') {
+                    assert_eq!(
+                        is_name_or_acronym(w, en),
+                        is_name_or_acronym_by_vec(w, en),
+                        "{w:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn runs_and_glosses() {
         let t = "慢速起飞(slow takeoff)感觉 pre-training 的 value function。";

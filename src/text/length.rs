@@ -381,6 +381,13 @@ mod tests {
                 check(cell);
             }
         }
+        // And every line of the real interview.
+        if let Ok(t) = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/corpus/ai-interview.zh-en.md"),
+        ) {
+            t.lines().for_each(check);
+        }
     }
 
     #[test]
