@@ -116,7 +116,56 @@ fn normalised(s: &str) -> impl Iterator<Item = char> + '_ {
 /// `normalise(a) == normalise(b)` and not empty, without building either string: almost every
 /// pair differs at its first letter (Han against Latin), so this stops there.
 fn same_normalised(a: &str, b: &str) -> bool {
-    normalised(a).next().is_some() && normalised(a).eq(normalised(b))
+    let (mut a, mut b) = (Normalised::new(a), Normalised::new(b));
+    let Some(first) = a.next() else {
+        return false;
+    };
+    b.next() == Some(first) && a.eq(b)
+}
+
+/// `normalised(s)` with ASCII and the CJK Unified Ideographs U+4E00..=U+9FFF (all
+/// alphanumeric and caseless, checked in the tests) answered without Unicode tables.
+struct Normalised<'a> {
+    chars: std::str::Chars<'a>,
+    /// The rest of a character whose lower case has several characters (İ).
+    pending: Option<std::char::ToLowercase>,
+}
+
+impl<'a> Normalised<'a> {
+    fn new(s: &'a str) -> Self {
+        Normalised {
+            chars: s.chars(),
+            pending: None,
+        }
+    }
+}
+
+impl Iterator for Normalised<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(p) = &mut self.pending {
+            if let Some(c) = p.next() {
+                return Some(c);
+            }
+            self.pending = None;
+        }
+        for c in self.chars.by_ref() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    return Some(c.to_ascii_lowercase());
+                }
+            } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                return Some(c);
+            } else if c.is_alphanumeric() {
+                let mut lower = c.to_lowercase();
+                let first = lower.next();
+                self.pending = Some(lower);
+                return first;
+            }
+        }
+        None
+    }
 }
 
 /// `char::is_alphabetic` with the common cases answered without Unicode table lookups: ASCII,
@@ -172,6 +221,14 @@ static CODE_CLASS: [u8; 128] = {
     }
     t
 };
+
+/// Whether the character at byte `i` (a character boundary) is in U+4E00..=U+9FFF: lead byte
+/// E5..=E9, or E4 then B8.. .
+#[inline(always)]
+fn is_cjk_lead(b: &[u8], i: usize) -> bool {
+    let x = b[i];
+    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8)
+}
 
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
 pub fn is_code_like(s: &str) -> bool {
@@ -229,19 +286,31 @@ pub fn is_code_like(s: &str) -> bool {
                     flags = 0;
                 }
                 flags |= class;
+                // The lowercase letters that follow add nothing more: skipped in a tight loop.
+                if class == CODE_LETTER | CODE_LOWER {
+                    i += 1;
+                    while i < b.len() && b[i].is_ascii_lowercase() {
+                        i += 1;
+                    }
+                    continue;
+                }
             }
             i += 1;
             continue;
         }
         // U+4E00..=U+9FFF (E4 B8 80 to E9 BF BF): an ideograph, a letter never upper case,
-        // known from its first two bytes.
-        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
+        // known from its first two bytes. The ideographs that follow add nothing more: skipped
+        // in a tight loop (most of a Chinese text).
+        if is_cjk_lead(b, i) {
             if word.is_none() {
                 word = Some(i);
                 flags = 0;
             }
             flags |= CODE_LETTER | CODE_LOWER;
             i += 3;
+            while i < b.len() && is_cjk_lead(b, i) {
+                i += 3;
+            }
             continue;
         }
         let c = t[i..].chars().next().unwrap_or(' ');
@@ -276,19 +345,22 @@ pub fn is_code_like(s: &str) -> bool {
 /// Stretches of a Chinese block without Han characters, split at sentence ends (。!?; both
 /// widths, ". ", line breaks): the candidates for an English sentence left in the Chinese,
 /// whether it stands alone or is glued to the Chinese around it.
-/// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built).
-fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+/// Each chunk, trimmed and not empty, is passed to `f` in order (no vector is built); a
+/// stretch shorter than `min_len` bytes before trimming is left out (so every chunk of at
+/// least `min_len` bytes is passed: the caller's test ignores shorter ones, and most
+/// stretches, the Latin bits between Han characters, are that short).
+fn for_each_zh_chunk<'a>(text: &'a str, min_len: usize, mut f: impl FnMut(&'a str)) {
     // Walks bytes: ASCII is tested as it is and other characters are decoded in place
     // (every separator but the ASCII ones is a three-byte character, Han may take four).
     // Between two neighbouring separators (Han text) the stretch is empty: not sliced.
     let mut start = 0;
     let b = text.as_bytes();
+    let min_len = min_len.max(1);
+    // Called only for stretches of at least `min_len` bytes (checked at each call).
     let mut push = |s: usize, e: usize| {
-        if s < e {
-            let t = text[s..e].trim();
-            if !t.is_empty() {
-                f(t);
-            }
+        let t = text[s..e].trim();
+        if !t.is_empty() {
+            f(t);
         }
     };
     let mut i = 0;
@@ -299,36 +371,48 @@ fn for_each_zh_chunk<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
             if matches!(x, b'\n' | b'!' | b'?')
                 || (x == b'.' && b.get(end).is_none_or(|&y| y == b' '))
             {
-                push(start, end);
+                if start + min_len <= end {
+                    push(start, end);
+                }
                 start = end;
             }
-            i = end;
+            // Other ASCII bytes change nothing: on to the next one that may.
+            i = next_chunk_byte(b, end);
             continue;
         }
         // Lead byte E5..=E9, or E4 then B8..: U+4E00..=U+9FFF, Han (most characters of a
         // Chinese text), a separator found without decoding; between two Han characters there
         // is no chunk to push.
-        if (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8) {
-            if start < i {
+        if is_cjk_lead(b, i) {
+            if start + min_len <= i {
                 push(start, i);
             }
-            start = i + 3;
             i += 3;
+            while i < b.len() && is_cjk_lead(b, i) {
+                i += 3;
+            }
+            start = i;
             continue;
         }
         let (cp, len) = crate::text::decode_multibyte(b, i);
         let end = i + len;
         let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
         if is_han(c) || matches!(c, '。' | '，' | '、' | '：' | '（' | '）') {
-            push(start, i);
+            if start + min_len <= i {
+                push(start, i);
+            }
             start = end;
         } else if matches!(c, '！' | '？' | '；') {
-            push(start, end);
+            if start + min_len <= end {
+                push(start, end);
+            }
             start = end;
         }
         i = end;
     }
-    push(start, text.len());
+    if start + min_len <= text.len() {
+        push(start, text.len());
+    }
 }
 
 #[cfg(test)]
@@ -361,7 +445,74 @@ fn zh_chunks_by_chars(text: &str) -> Vec<&str> {
 
 /// Plain lowercase words: an English sentence has many, a name, title, UI label or
 /// attribution ("Miquel van Smoorenburg <miquels at cistron.nl>") has few.
+#[cfg(test)]
 fn lowercase_words(s: &str) -> usize {
+    lowercase_words_up_to(s, usize::MAX)
+}
+
+/// Byte classes of `lowercase_words_up_to`: ASCII whitespace (that of `char::is_whitespace`),
+/// a-z, other letters and digits, the apostrophe, anything else.
+const LW_SPACE: u8 = 0;
+const LW_LOWER: u8 = 1;
+const LW_ALNUM: u8 = 2;
+const LW_APOS: u8 = 3;
+const LW_OTHER: u8 = 4;
+
+static LW_CLASS: [u8; 128] = {
+    let mut t = [LW_OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => LW_SPACE,
+            b'a'..=b'z' => LW_LOWER,
+            b'A'..=b'Z' | b'0'..=b'9' => LW_ALNUM,
+            b'\'' => LW_APOS,
+            _ => LW_OTHER,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// `min(lowercase_words(s), cap)`, stopping at `cap` (the callers only compare the count
+/// with thresholds).
+fn lowercase_words_up_to(s: &str, cap: usize) -> usize {
+    if !s.is_ascii() {
+        return lowercase_words_general(s).min(cap);
+    }
+    // ASCII (most chunks), one pass: a word counts when, trimmed to its first and last
+    // letter or digit, it is made only of a-z and '. So it needs a letter or digit, no
+    // A-Z or 0-9, and no other character (but ') between two of its letters.
+    let (mut n, mut seen, mut gap, mut bad) = (0, false, false, false);
+    for &x in s.as_bytes() {
+        match LW_CLASS[usize::from(x)] {
+            LW_SPACE => {
+                if seen && !bad {
+                    n += 1;
+                    if n >= cap {
+                        return cap;
+                    }
+                }
+                (seen, gap, bad) = (false, false, false);
+            }
+            LW_LOWER => {
+                bad |= gap;
+                seen = true;
+            }
+            LW_ALNUM => {
+                bad = true;
+                seen = true;
+            }
+            LW_APOS => {}
+            _ => gap |= seen,
+        }
+    }
+    (n + usize::from(seen && !bad)).min(cap)
+}
+
+/// `lowercase_words` for any text, by `split_whitespace` and `trim_matches`: the definition.
+fn lowercase_words_general(s: &str) -> usize {
     s.split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '\''))
@@ -392,7 +543,8 @@ fn is_sentence(chunk: &str, min_words: usize) -> bool {
     if chunk.len() + 1 < 2 * min_words {
         return false;
     }
-    let lw = lowercase_words(chunk);
+    // Counted up to the highest threshold below.
+    let lw = lowercase_words_up_to(chunk, min_words + 2);
     if lw < min_words {
         return false;
     }
@@ -411,19 +563,79 @@ fn quoted(s: &str, min_words: usize) -> bool {
         return false;
     }
     match chars.find(|&(_, c)| matches!(c, '"' | '”' | '」' | '』' | '’')) {
-        Some((i, c)) => lowercase_words(&s[i + c.len_utf8()..]) < min_words,
+        Some((i, c)) => lowercase_words_up_to(&s[i + c.len_utf8()..], min_words) < min_words,
         None => true,
     }
+}
+
+/// Offset of the first ASCII letter in `b[from..]`. ASCII bytes never occur inside a
+/// multi-byte character, so the offset is a character boundary: scanners of UTF-8 text jump
+/// there, past Han text, 16 bytes at a time (SSE2, part of every x86-64 CPU).
+fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
+            // A byte is an ASCII letter iff (byte | 0x20) - b'a' < 26 (unsigned, wrapping).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let d = _mm_sub_epi8(
+                    _mm_or_si128(v, _mm_set1_epi8(0x20)),
+                    _mm_set1_epi8(b'a' as i8),
+                );
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(25)), d))
+            };
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_alphabetic)
+        .map(|k| i + k)
+}
+
+/// Offset of the first byte at or after `from` that the chunk walk of `for_each_zh_chunk`
+/// acts on: `\n ! ? .` or a non-ASCII byte (`b.len()` if none), 16 bytes at a time (SSE2).
+/// ASCII bytes never occur inside a multi-byte character, so a non-ASCII byte found after
+/// ASCII ones is a lead byte.
+fn next_chunk_byte(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                let sep = _mm_or_si128(
+                    _mm_or_si128(eq(b'\n'), eq(b'!')),
+                    _mm_or_si128(eq(b'?'), eq(b'.')),
+                );
+                // The high bit of a byte is set for non-ASCII bytes.
+                _mm_movemask_epi8(_mm_or_si128(sep, v))
+            };
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&x| x >= 0x80 || matches!(x, b'\n' | b'!' | b'?' | b'.'))
+        .map_or(b.len(), |k| i + k)
 }
 
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
 /// by single spaces. Byte range in the text.
 fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    // A run starts at an ASCII letter: most Chinese texts have none.
-    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return out;
-    }
     // Walks byte offsets rather than a vector of chars: every character the run logic looks
     // at is ASCII except `’` (3 bytes), and non-ASCII lead bytes never equal an ASCII byte,
     // so the char-by-char walk is reproduced by stepping whole characters.
@@ -443,19 +655,13 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
             0
         }
     };
-    let char_len = |j: usize| match b[j] {
-        x if x < 0x80 => 1,
-        x if x >= 0xF0 => 4,
-        x if x >= 0xE0 => 3,
-        _ => 2,
-    };
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_alphabetic() {
-            i += char_len(i);
-            continue;
-        }
-        let start = i;
+        // A run starts at an ASCII letter: most of a Chinese text is skipped.
+        let Some(start) = next_ascii_letter(b, i) else {
+            break;
+        };
+        i = start;
         let mut end = i;
         let mut j = i;
         loop {
@@ -519,6 +725,33 @@ fn in_path(text: &str, s: usize, e: usize) -> bool {
 
 /// 中文(English) or English(中文): a gloss, which is deliberate.
 fn is_gloss(text: &str, s: usize, e: usize) -> bool {
+    // The characters next to the run, past ASCII whitespace, decoded from the bytes; when one
+    // of them is other whitespace (which `trim` would skip too) the general form decides.
+    let b = text.as_bytes();
+    let ascii_ws = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let mut p = s;
+    while p > 0 && ascii_ws(b[p - 1]) {
+        p -= 1;
+    }
+    let mut q = e;
+    while q < b.len() && ascii_ws(b[q]) {
+        q += 1;
+    }
+    let before = text[..p].chars().next_back();
+    let mut after = text[q..].chars();
+    let first = after.next();
+    if before.is_some_and(char::is_whitespace) || first.is_some_and(char::is_whitespace) {
+        return is_gloss_general(text, s, e);
+    }
+    match first {
+        Some(')' | '）') => matches!(before, Some('(' | '（')),
+        Some('(' | '（') => after.next().is_some_and(is_han),
+        _ => false,
+    }
+}
+
+/// `is_gloss` on trimmed slices: the definition.
+fn is_gloss_general(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].trim_end();
     let after = text[e..].trim_start();
     let opened = before.ends_with('(') || before.ends_with('（');
@@ -532,6 +765,29 @@ fn is_gloss(text: &str, s: usize, e: usize) -> bool {
 /// A name: CamelCase / internal capitals, or capitalised and not written in lowercase in the
 /// English (Ilya, Meta, Twitter); an acronym: all capitals.
 fn is_name_or_acronym(word: &str, en: &str) -> bool {
+    // The letters are read once, without a vector: no letters, or an upper-case letter after
+    // the first, settles it (all capitals has one unless the word is a single capital).
+    let mut letters = word.chars().filter(|&c| is_alphabetic(c));
+    let Some(first) = letters.next() else {
+        return true;
+    };
+    let mut more = false;
+    for c in letters {
+        if c.is_uppercase() {
+            return true;
+        }
+        more = true;
+    }
+    if first.is_uppercase() {
+        // A single capital is all capitals.
+        return !more || !contains_word(en, &word.to_lowercase());
+    }
+    false
+}
+
+/// `is_name_or_acronym` with a vector of the letters: the reference.
+#[cfg(test)]
+fn is_name_or_acronym_by_vec(word: &str, en: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.is_empty() {
         return true;
@@ -594,15 +850,21 @@ impl Untranslated {
         true
     }
 
+    /// The stretches reported, or None when `quiet()` (the text is code-like) stopped it
+    /// before its hit.
     fn english_in_chinese(
         &self,
         pair: &Pair,
         zh: &str,
+        quiet: &dyn Fn() -> bool,
         hits: &mut Vec<Hit>,
-    ) -> Vec<(usize, usize)> {
+    ) -> Option<Vec<(usize, usize)>> {
         let mut covered = Vec::new();
         let mut sentences = Vec::new();
-        for_each_zh_chunk(zh, |chunk| {
+        // `is_sentence` needs `chunk.len() + 1 >= 2 * min_sentence_words`: shorter stretches
+        // are not passed.
+        let min_len = (2 * self.p.min_sentence_words).saturating_sub(1);
+        for_each_zh_chunk(zh, min_len, |chunk| {
             // Chunks never hold Han characters (`for_each_zh_chunk` splits at every one).
             if is_sentence(chunk, self.p.min_sentence_words)
                 && !quoted(chunk, self.p.min_sentence_words)
@@ -614,6 +876,9 @@ impl Untranslated {
             }
         });
         if !sentences.is_empty() {
+            if quiet() {
+                return None;
+            }
             let first = crate::text::excerpt(&sentences[0], 60);
             hits.push(
                 Hit {
@@ -635,7 +900,7 @@ impl Untranslated {
                 .severity(Severity::Major),
             );
         }
-        covered
+        Some(covered)
     }
 
     fn chinese_in_english(&self, pair: &Pair, en: &str, hits: &mut Vec<Hit>) {
@@ -702,6 +967,7 @@ impl Untranslated {
         skip: &[(usize, usize)],
         g: &Glossary,
         house: &HouseStyle,
+        quiet: &dyn Fn() -> bool,
         hits: &mut Vec<Hit>,
     ) {
         let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -736,6 +1002,9 @@ impl Untranslated {
                 }
                 if !seen.insert(written.to_lowercase()) {
                     continue;
+                }
+                if quiet() {
+                    return;
                 }
                 let house_style = house.get().contains(&m.term);
                 let pref = t.preferred().unwrap_or_default();
@@ -789,6 +1058,9 @@ impl Untranslated {
             for term in rest {
                 if !seen.insert(term.to_lowercase()) {
                     continue;
+                }
+                if quiet() {
+                    return;
                 }
                 hits.push(
                     Hit {
@@ -972,14 +1244,19 @@ impl Check for Untranslated {
             }
             // Both tests below need ASCII letters in the Chinese: an English sentence needs
             // function words, a term a Latin run. Most Chinese texts have none.
-            if !zh.bytes().any(|b| b.is_ascii_alphabetic()) {
+            if next_ascii_letter(zh.as_bytes(), 0).is_none() {
                 continue;
             }
-            if is_code_like(zh) {
+            // A code-like Chinese text reports nothing. `is_code_like` reads the whole text
+            // and most texts have nothing to report, so it is asked (once) just before the
+            // pair's first hit would be pushed, and a code-like text stops there: the hits and
+            // what is computed for them (the house style) are exactly those of asking first.
+            let code_like = std::cell::OnceCell::new();
+            let quiet = || *code_like.get_or_init(|| is_code_like(zh));
+            let Some(covered) = self.english_in_chinese(pair, zh, &quiet, &mut hits) else {
                 continue;
-            }
-            let covered = self.english_in_chinese(pair, zh, &mut hits);
-            self.terms(pair, &covered, g, &house, &mut hits);
+            };
+            self.terms(pair, &covered, g, &house, &quiet, &mut hits);
         }
         hits
     }
@@ -1018,6 +1295,99 @@ mod tests {
         assert!(!is_code_like("English 句子 with words"));
         assert!(is_code_like("www. GPU"));
         assert!(is_code_like("NASA"));
+    }
+
+    /// `same_normalised` as it was before the first-character test: the reference.
+    fn same_normalised_plain(a: &str, b: &str) -> bool {
+        normalised(a).next().is_some() && normalised(a).eq(normalised(b))
+    }
+
+    #[test]
+    fn fast_normalised_agrees_with_the_iterator() {
+        for c in crate::test_support::every_char() {
+            for t in [format!("{c}"), format!(" {c}x"), format!("{c}{c}")] {
+                assert!(Normalised::new(&t).eq(normalised(&t)), "{t:?}");
+            }
+        }
+        assert_eq!(Normalised::new("").next(), None);
+        assert_eq!(Normalised::new("。,!").next(), None);
+        assert_eq!(Normalised::new("İx").collect::<String>(), "i\u{307}x");
+    }
+
+    #[test]
+    fn same_normalised_agrees_with_the_plain_comparison() {
+        let mut texts: Vec<String> = [
+            "",
+            "!!!",
+            "...",
+            "你好",
+            "hello",
+            "Hello, World!",
+            "hello world",
+            "Straße",
+            "STRASSE",
+            "İ",
+            "i̇",
+            "GNU/Linux 教程",
+            "gnu linux教程",
+            "1.1. 控制台基础",
+            "1.1. Console basics",
+            "１２ab",
+            "12AB",
+            "Ⅻ",
+            "ⅻ",
+            "ǅ",
+            "ǆ",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut rng = crate::test_support::XorShift::new(0x5eed_0301);
+        let parts = [
+            "a", "B", "中", "文", "1", "１", "Ａ", "ａ", "é", "É", "İ", "i̇", " ", ".", "。", "ß",
+            "SS", "ǅ", "Ⅻ", "𠀀", "_", "-", "\u{3000}",
+        ];
+        for _ in 0..20_000 {
+            let n = rng.index(5);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            texts.push(t);
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for line in t.lines() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                // id, tag, status, zh, en.
+                if let [.., zh, en] = cells[..] {
+                    assert_eq!(
+                        same_normalised(zh, en),
+                        same_normalised_plain(zh, en),
+                        "{zh:?} {en:?}"
+                    );
+                }
+            }
+        }
+        for a in &texts[..200] {
+            for b in &texts[..200] {
+                assert_eq!(
+                    same_normalised(a, b),
+                    same_normalised_plain(a, b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        for w in texts.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            assert_eq!(
+                same_normalised(a, b),
+                same_normalised_plain(a, b),
+                "{a:?} {b:?}"
+            );
+            let lower = a.to_lowercase();
+            assert_eq!(
+                same_normalised(a, &lower),
+                same_normalised_plain(a, &lower),
+                "{a:?}"
+            );
+        }
     }
 
     /// `is_code_like` as it was before the single pass: the reference.
@@ -1077,8 +1447,28 @@ mod tests {
         }
         for t in &texts {
             let mut got = Vec::new();
-            for_each_zh_chunk(t, |c| got.push(c));
-            assert_eq!(got, zh_chunks_by_chars(t), "{t:?}");
+            for_each_zh_chunk(t, 0, |c| got.push(c));
+            let all = zh_chunks_by_chars(t);
+            assert_eq!(got, all, "{t:?}");
+            // With a minimum length: every chunk that long, and only chunks of the full list.
+            for min_len in [1, 2, 5, 9] {
+                let mut short = Vec::new();
+                for_each_zh_chunk(t, min_len, |c| short.push(c));
+                let long = |v: &[&str]| -> Vec<String> {
+                    v.iter()
+                        .filter(|c| c.len() >= min_len)
+                        .map(|c| c.to_string())
+                        .collect()
+                };
+                assert_eq!(long(&short), long(&all), "{t:?} {min_len}");
+                let mut rest = all.iter();
+                for c in &short {
+                    assert!(
+                        rest.any(|a| std::ptr::eq(*a, *c)),
+                        "{t:?} {min_len}: {c:?} not a chunk"
+                    );
+                }
+            }
         }
     }
 
@@ -1120,6 +1510,19 @@ mod tests {
         }
         if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
             texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        // Mixed texts: Han runs, ASCII words of each case, code tokens, punctuation of both
+        // widths, other whitespace, non-ASCII letters.
+        let parts = [
+            "中文", "的", "一", "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "𠀀", "abc", "x", "ABC", "Ab",
+            "aB", " ", "  ", "\t", "\n", "\u{3000}", "\u{a0}", "/usr", "a_b", "=", "$", "1", "２",
+            ".", "a.b", "-", "--x", "www.", "。", "，", "（", "）", "é", "É", "ß", "Ǆ", "ǅ", "Ⅻ",
+            "`", "# ", "$ ",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xC0DE);
+        for _ in 0..60_000 {
+            let n = rng.index(12);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
         }
         for t in &texts {
             assert_eq!(is_code_like(t), is_code_like_by_words(t), "{t:?}");
@@ -1190,6 +1593,243 @@ mod tests {
         }
         for t in &texts {
             assert_eq!(latin_runs(t), latin_runs_by_chars(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn gloss_by_bytes_agrees_with_the_trimmed_slices() {
+        let mut rng = crate::test_support::XorShift::new(0x91055);
+        let parts = [
+            "(", ")", "（", "）", "中", "文", "𠀀", " ", "\u{3000}", "\u{a0}", "\u{2003}", "\t",
+            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1",
+        ];
+        let mut texts: Vec<String> = vec![
+            "慢速起飞(slow takeoff)感觉".into(),
+            "中文（English）".into(),
+            "English（中文）".into(),
+            "English (中文)".into(),
+            "English ( 中文)".into(),
+        ];
+        for _ in 0..30_000 {
+            let n = 1 + rng.index(7);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for c in crate::test_support::every_char().step_by(7) {
+            texts.push(format!("{c}(x){c}"));
+            texts.push(format!("x ({c}"));
+            texts.push(format!("{c} x {c}"));
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        for t in &texts {
+            // Every run of the text, and every pair of character boundaries of short texts.
+            let mut spans = latin_runs(t);
+            if t.len() < 40 {
+                let bounds: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+                for (k, &s) in bounds.iter().enumerate() {
+                    for &e in &bounds[k..] {
+                        spans.push((s, e));
+                    }
+                }
+            }
+            for (s, e) in spans {
+                assert_eq!(
+                    is_gloss(t, s, e),
+                    is_gloss_general(t, s, e),
+                    "{t:?} {s} {e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn next_ascii_letter_agrees_with_a_byte_search() {
+        let parts = [
+            "中", "文", "a", "Z", "@", "[", "`", "{", " ", "1", "é", "𠀀", "Ａ", "\u{7f}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x1e77e7);
+        let mut texts: Vec<String> = (0u8..0x80).map(|c| format!("{}", c as char)).collect();
+        for _ in 0..20_000 {
+            let n = rng.index(30);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(u8::is_ascii_alphabetic)
+                    .map(|k| from + k);
+                assert_eq!(next_ascii_letter(b, from), want, "{t:?} {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn name_or_acronym_without_a_vector_agrees() {
+        let mut words: Vec<String> = [
+            "",
+            "A",
+            "a",
+            "AI",
+            "Ai",
+            "aI",
+            "OpenAI",
+            "Ilya",
+            "ilya",
+            "É",
+            "Émile",
+            "émile",
+            "ǅx",
+            "Ǆ",
+            "ǅ",
+            "1",
+            "A1",
+            "a-B",
+            "x'Y",
+            "İstanbul",
+            "Ⅻ",
+            "ⅻx",
+            "中文",
+            "中A",
+            "A中",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let parts = ["A", "b", "É", "é", "中", "1", "-", "'", "ǅ", "Ⅻ", "ß", "İ"];
+        let mut rng = crate::test_support::XorShift::new(0xA11CE);
+        for _ in 0..20_000 {
+            let n = rng.index(6);
+            words.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for c in crate::test_support::every_char().step_by(5) {
+            words.push(format!("{c}"));
+            words.push(format!("{c}ab"));
+            words.push(format!("A{c}"));
+        }
+        let ens = ["", "ilya and émile", "the word a here", "ǆx b", "i̇stanbul"];
+        for w in &words {
+            for en in ens {
+                assert_eq!(
+                    is_name_or_acronym(w, en),
+                    is_name_or_acronym_by_vec(w, en),
+                    "{w:?} {en:?}"
+                );
+            }
+        }
+        // Every word of the Debian runs, against its own English.
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for line in t.lines() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                let [.., zh, en] = cells[..] else { continue };
+                for (s, e) in latin_runs(zh) {
+                    for w in zh[s..e].split(' ') {
+                        assert_eq!(
+                            is_name_or_acronym(w, en),
+                            is_name_or_acronym_by_vec(w, en),
+                            "{w:?} {en:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lowercase_words_on_ascii_agrees_with_the_definition() {
+        let parts = [
+            "a", "the", "Word", "x'y", "'", "-", " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "1",
+            "a1", "(b)", "\"c\"", "d.", "--", "e-f", "é", "\u{3000}", "\u{a0}", "G", "h_i",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x10ca5e);
+        let mut texts: Vec<String> = (0u8..0x80)
+            .map(|c| format!("ab {} cd", c as char))
+            .collect();
+        for _ in 0..50_000 {
+            let n = rng.index(12);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for cell in t.lines().flat_map(|l| l.split('\t')) {
+                texts.push(cell.to_string());
+                for_each_zh_chunk(cell, 0, |c| texts.push(c.to_string()));
+            }
+        }
+        for t in &texts {
+            let all = lowercase_words_general(t);
+            assert_eq!(lowercase_words(t), all, "{t:?}");
+            for cap in [0, 1, 2, 5, 7] {
+                assert_eq!(lowercase_words_up_to(t, cap), all.min(cap), "{t:?} {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn next_chunk_byte_agrees_with_a_byte_search() {
+        let parts = [
+            "中", "a", " ", ".", "!", "?", "\n", "！", "é", "𠀀", "\u{7f}", "-", "。",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xC4C4);
+        let mut texts: Vec<String> = (0u8..0x80).map(|c| format!("{}", c as char)).collect();
+        for _ in 0..20_000 {
+            let n = rng.index(30);
+            texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(|&x| x >= 0x80 || matches!(x, b'\n' | b'!' | b'?' | b'.'))
+                    .map_or(b.len(), |k| from + k);
+                assert_eq!(next_chunk_byte(b, from), want, "{t:?} {from}");
+            }
+        }
+    }
+
+    /// Every fast form against its reference on each line of the real interview (and each
+    /// line with the next as its English), when ../shared is present.
+    #[test]
+    fn fast_forms_agree_on_the_interview() {
+        let Ok(t) = std::fs::read_to_string("../shared/corpus/ai-interview.zh-en.md") else {
+            return;
+        };
+        let lines: Vec<&str> = t.lines().collect();
+        let next = lines.iter().skip(1).chain([&""]);
+        for (line, en) in lines.iter().zip(next) {
+            assert_eq!(is_code_like(line), is_code_like_by_words(line), "{line:?}");
+            assert_eq!(
+                same_normalised(line, en),
+                same_normalised_plain(line, en),
+                "{line:?}"
+            );
+            assert_eq!(
+                same_normalised(line, line),
+                same_normalised_plain(line, line)
+            );
+            let mut got = Vec::new();
+            for_each_zh_chunk(line, 0, |c| got.push(c));
+            assert_eq!(got, zh_chunks_by_chars(line), "{line:?}");
+            for c in got {
+                assert_eq!(lowercase_words(c), lowercase_words_general(c), "{c:?}");
+            }
+            assert_eq!(latin_runs(line), latin_runs_by_chars(line), "{line:?}");
+            for (s, e) in latin_runs(line) {
+                assert_eq!(
+                    is_gloss(line, s, e),
+                    is_gloss_general(line, s, e),
+                    "{line:?}"
+                );
+                for w in line[s..e].split(' ') {
+                    assert_eq!(
+                        is_name_or_acronym(w, en),
+                        is_name_or_acronym_by_vec(w, en),
+                        "{w:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -32,6 +32,106 @@ pub fn zh_chars_of(han: usize, latin: usize) -> f64 {
 /// letters with diacritics, full-width letters and digits). One pass gives both, so the score
 /// (which counts a pair's Han) and the length model read the Chinese once.
 pub fn han_latin(text: &str) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let b = text.as_bytes();
+        if b.len() < 16 {
+            han_latin_bytes(text)
+        } else if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has POPCNT (checked once, then cached by std).
+            unsafe { han_latin_popcnt(b) }
+        } else {
+            han_latin_sse2(b)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        han_latin_bytes(text)
+    }
+}
+
+/// The counts of a character that is not ASCII, from its code point: (Han, Latin).
+#[inline(always)]
+fn multibyte_class(cp: u32) -> (usize, usize) {
+    match cp {
+        0x4E00..=0x9FFF
+        | 0x3400..=0x4DBF
+        | 0x20000..=0x2A6DF
+        | 0x2A700..=0x2EBEF
+        | 0xF900..=0xFAFF
+        | 0x2F800..=0x2FA1F
+        | 0x3007 => (1, 0),
+        0xFF21..=0xFF3A | 0xFF41..=0xFF5A | 0x00C0..=0x024F | 0xFF10..=0xFF19 => (0, 1),
+        _ => (0, 0),
+    }
+}
+
+/// [`han_latin_sse2`] compiled with POPCNT (not in the x86-64 baseline; without it each
+/// `count_ones` is a dozen instructions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn han_latin_popcnt(b: &[u8]) -> (usize, usize) {
+    han_latin_sse2(b)
+}
+
+/// `han_latin` 16 bytes at a time (SSE2, part of every x86-64 CPU), for texts of at least 16
+/// bytes. Every character is counted at its first byte, so a block may start inside a
+/// character: ASCII letters and digits are Latin, lead bytes E5..=E9 (U+5000..=U+9FFF) are
+/// Han, other lead bytes (C0..=FF) are decoded one by one from the text, and continuation
+/// bytes count nothing. The last partial block is the text's last 16 bytes, its masks
+/// shifted past the bytes already counted.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn han_latin_sse2(b: &[u8]) -> (usize, usize) {
+    use std::arch::x86_64::*;
+    // Masks of 16 bytes: (ASCII alphanumeric, lead E5..=E9, other lead bytes).
+    // SAFETY: SSE2 is part of x86-64; `p` points at 16 readable bytes (an unaligned load).
+    let masks = |p: *const u8| unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        // x in lo..lo+n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
+        let in_range = |x: __m128i, lo: u8, n: u8| {
+            let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
+            _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
+        };
+        let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let alnum = _mm_or_si128(in_range(lower, b'a', 26), in_range(v, b'0', 10));
+        let han = in_range(v, 0xE5, 5);
+        let lead = in_range(v, 0xC0, 64);
+        (
+            _mm_movemask_epi8(alnum) as u32,
+            _mm_movemask_epi8(han) as u32,
+            _mm_movemask_epi8(_mm_andnot_si128(han, lead)) as u32,
+        )
+    };
+    let n = b.len();
+    assert!(n >= 16);
+    let (mut han, mut latin) = (0usize, 0usize);
+    let mut i = 0;
+    while i < n {
+        let (a, h, mut other) = if i + 16 <= n {
+            masks(b[i..].as_ptr())
+        } else {
+            let shift = 16 - (n - i);
+            let (a, h, o) = masks(b[n - 16..].as_ptr());
+            (a >> shift, h >> shift, o >> shift)
+        };
+        latin += a.count_ones() as usize;
+        han += h.count_ones() as usize;
+        while other != 0 {
+            let (cp, _) = crate::text::decode_multibyte(b, i + other.trailing_zeros() as usize);
+            let (h, l) = multibyte_class(cp);
+            han += h;
+            latin += l;
+            other &= other - 1;
+        }
+        i += 16;
+    }
+    (han, latin)
+}
+
+/// `han_latin` one character at a time from the bytes (short texts, other architectures;
+/// the reference of the SSE2 form in the tests).
+fn han_latin_bytes(text: &str) -> (usize, usize) {
     // Byte walk: each character is classified from its UTF-8 lead byte and decoded code
     // point, as `zh_chars_general` does from chars (checked on every char in the tests).
     let b = text.as_bytes();
@@ -53,17 +153,9 @@ pub fn han_latin(text: &str) -> (usize, usize) {
         }
         let (cp, len) = crate::text::decode_multibyte(b, i);
         i += len;
-        match cp {
-            0x4E00..=0x9FFF
-            | 0x3400..=0x4DBF
-            | 0x20000..=0x2A6DF
-            | 0x2A700..=0x2EBEF
-            | 0xF900..=0xFAFF
-            | 0x2F800..=0x2FA1F
-            | 0x3007 => han += 1,
-            0xFF21..=0xFF3A | 0xFF41..=0xFF5A | 0x00C0..=0x024F | 0xFF10..=0xFF19 => latin += 1,
-            _ => {}
-        }
+        let (h, l) = multibyte_class(cp);
+        han += h;
+        latin += l;
     }
     (han, latin)
 }
@@ -206,6 +298,96 @@ mod tests {
         let mixed = "我们做 pre-training 吧，ＧＰＵ１２ é𠀀〇 x";
         assert_eq!(han_latin(mixed).0, han_count(mixed));
         assert_eq!(zh_chars_of(3, 4), zh_chars("中文字abcd"));
+    }
+
+    /// `han_latin` from the chars, with `is_han` and `is_latin`: the definition.
+    fn han_latin_general(text: &str) -> (usize, usize) {
+        let (mut han, mut latin) = (0, 0);
+        for c in text.chars() {
+            if c.is_ascii() {
+                latin += usize::from(c.is_ascii_alphanumeric());
+            } else if is_han(c) {
+                han += 1;
+            } else if is_latin(c) || ('０'..='９').contains(&c) {
+                latin += 1;
+            }
+        }
+        (han, latin)
+    }
+
+    /// The 16-byte blocks start anywhere in a character: every character at every offset
+    /// of a block, generated mixed texts and every Debian cell (when ../shared is present).
+    #[test]
+    fn han_latin_in_blocks_agrees_with_the_definition() {
+        let check = |t: &str| {
+            assert_eq!(han_latin(t), han_latin_general(t), "{t:?}");
+            assert_eq!(han_latin_bytes(t), han_latin_general(t), "{t:?}");
+            #[cfg(target_arch = "x86_64")]
+            if t.len() >= 16 {
+                // Both builds of the block form, whichever the CPU would pick.
+                assert_eq!(han_latin_sse2(t.as_bytes()), han_latin_general(t), "{t:?}");
+                if std::arch::is_x86_feature_detected!("popcnt") {
+                    // SAFETY: checked just above.
+                    let p = unsafe { han_latin_popcnt(t.as_bytes()) };
+                    assert_eq!(p, han_latin_general(t), "{t:?}");
+                }
+            }
+        };
+        for (k, c) in crate::test_support::every_char().enumerate() {
+            let pad = "x".repeat(k % 19);
+            check(&format!("{pad}{c}中{c}ab{c}"));
+        }
+        let parts = [
+            "中",
+            "文",
+            "一",
+            "\u{4E00}",
+            "\u{4DFF}",
+            "\u{9FFF}",
+            "\u{A000}",
+            "𠀀",
+            "〇",
+            "a",
+            "Z",
+            "9",
+            " ",
+            "。",
+            "，",
+            "（",
+            "é",
+            "ÿ",
+            "ɏ",
+            "ɐ",
+            "Ａ",
+            "ｚ",
+            "１",
+            "\u{F900}",
+            "\u{2F800}",
+            "\u{7f}",
+            "\u{80}",
+            "ß",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x4A11);
+        for _ in 0..50_000 {
+            let n = rng.index(60);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            check(&t);
+        }
+        if let Ok(t) = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/data/debian-reference.zh-en.tsv"),
+        ) {
+            for cell in t.lines().flat_map(|l| l.split('\t')) {
+                check(cell);
+            }
+        }
+        // And every line of the real interview.
+        if let Ok(t) = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/corpus/ai-interview.zh-en.md"),
+        ) {
+            t.lines().for_each(check);
+        }
     }
 
     #[test]
