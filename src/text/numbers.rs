@@ -515,17 +515,23 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// The characters `scan_zh` stops at (folded: ASCII or full-width digits, numerals, 双, and 不
-/// which starts idioms such as 不三不四): a bit per code point of U+4E00..=U+9FFF, the rest
-/// tested apart.
-static ZH_TRIGGER_BITS: [u64; (0xA000 - 0x4E00) / 64] = {
-    let mut t = ZH_NUMERAL_BITS;
-    let mut k = 0;
-    let extra = ['双' as u32, '不' as u32];
-    while k < extra.len() {
-        let i = (extra[k] - 0x4E00) as usize;
-        t[i / 64] |= 1 << (i % 64);
-        k += 1;
+/// The characters of three bytes in UTF-8 (U+0800..=U+FFFF) that `scan_zh` stops at: the
+/// numerals, 双, 不 (which starts idioms such as 不三不四) and the full-width digits (folded to
+/// ASCII digits), a bit per code point so that a character costs one lookup.
+static ZH_TRIGGER_BITS: [u64; 0x10000 / 64] = {
+    let mut t = [0u64; 0x10000 / 64];
+    let mut cp = 0x800;
+    while cp < 0x10000 {
+        if let Some(c) = char::from_u32(cp)
+            && (zh_digit(c).is_some()
+                || zh_unit(c).is_some()
+                || c == '双'
+                || c == '不'
+                || (c >= '０' && c <= '９'))
+        {
+            t[cp as usize / 64] |= 1 << (cp % 64);
+        }
+        cp += 1;
     }
     t
 };
@@ -710,8 +716,9 @@ impl Scanner<'_> {
         i > 0 && (self.b[i - 1].is_ascii_alphabetic() || self.b[i - 1] == b'_')
     }
 
-    /// A digit token glued to letters or a version/time: a code compared by text.
-    fn push_code(&mut self, start: usize, i: usize) -> usize {
+    /// A digit token glued to letters or a version/time: a code compared by text. `value` is
+    /// `digits(i).value` when the caller has read it already.
+    fn push_code(&mut self, start: usize, i: usize, value: Option<f64>) -> usize {
         let mut j = i;
         // Numeronyms (I18N, L10N, A11Y, K8S) are words, not numbers.
         if self.numeronym(i) {
@@ -732,7 +739,7 @@ impl Scanner<'_> {
                 break;
             }
         }
-        let v = self.digits(i).value;
+        let v = value.unwrap_or_else(|| self.digits(i).value);
         self.push(start, j, v, Kind::Code, true, 1.0, Precision::Exact);
         j
     }
@@ -816,8 +823,8 @@ impl Scanner<'_> {
 
     /// The first position from `i` whose folded character is a digit, a numeral, 双 or 不
     /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不), stepping
-    /// over other characters by their lead byte: ASCII other than digits, two- and four-byte
-    /// characters, and U+6000..=U+6FFF / U+8000..=U+8FFF (lead bytes E6, E8) hold none.
+    /// over other characters by their lead byte: ASCII other than digits and two- and four-byte
+    /// characters hold none, three-byte ones are looked up in [`ZH_TRIGGER_BITS`].
     fn next_zh_trigger(&self, mut i: usize) -> Option<usize> {
         let b = self.b;
         while i < b.len() {
@@ -830,18 +837,11 @@ impl Scanner<'_> {
             } else if x < 0xE0 {
                 i += 2;
             } else if x < 0xF0 {
-                if x != 0xE6 && x != 0xE8 {
-                    let cp = (u32::from(x & 0x0F) << 12)
-                        | (u32::from(b[i + 1] & 0x3F) << 6)
-                        | u32::from(b[i + 2] & 0x3F);
-                    let k = cp.wrapping_sub(0x4E00) as usize;
-                    if (k < ZH_TRIGGER_BITS.len() * 64
-                        && ZH_TRIGGER_BITS[k / 64] & (1 << (k % 64)) != 0)
-                        || (0xFF10..=0xFF19).contains(&cp)
-                        || cp == '〇' as u32
-                    {
-                        return Some(i);
-                    }
+                let cp = (usize::from(x & 0x0F) << 12)
+                    | (usize::from(b[i + 1] & 0x3F) << 6)
+                    | usize::from(b[i + 2] & 0x3F);
+                if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
+                    return Some(i);
                 }
                 i += 3;
             } else {
@@ -908,12 +908,12 @@ impl Scanner<'_> {
             return end;
         }
         if self.prev_is_latin(i) {
-            return self.push_code(i, i);
+            return self.push_code(i, i, None);
         }
         let d = self.digits(i);
         let mut j = d.end;
         if d.code {
-            return self.push_code(i, i);
+            return self.push_code(i, i, Some(d.value));
         }
         let mut value = d.value;
         let mut scale = 1.0;
@@ -1225,11 +1225,11 @@ impl Scanner<'_> {
             return end;
         }
         if self.prev_is_latin(i) {
-            return self.push_code(i, i);
+            return self.push_code(i, i, None);
         }
         let d = self.digits(i);
         if d.code {
-            return self.push_code(i, i);
+            return self.push_code(i, i, Some(d.value));
         }
         let mut j = d.end;
         let mut value = d.value;
@@ -1857,6 +1857,19 @@ mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let (new, old) = (extract(t, lang), reference::extract(t, lang));
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{lang:?} {t:?}");
+        }
+    }
+
+    #[test]
+    fn trigger_table_is_the_trigger_characters() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let want = is_zh_numeral(c) || c == '双' || c == '不' || ('０'..='９').contains(&c);
+            let k = c as usize;
+            assert_eq!(
+                ZH_TRIGGER_BITS[k / 64] & (1 << (k % 64)) != 0,
+                want,
+                "{c:?}"
+            );
         }
     }
 
