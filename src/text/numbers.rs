@@ -455,29 +455,35 @@ fn utf8_len(x: u8) -> usize {
     }
 }
 
-/// A lowercase ASCII word, kept on the stack: the English scanner reads one at most word
-/// starts, and a heap string for each cost more than the rest of the scan. Words longer than
-/// the buffer equal no word the scanner looks for (the longest is 11 letters), so they are
-/// kept as a marker that is no word.
+/// A lowercase ASCII word without a heap string: the text's own slice when it has no capital
+/// (most words: no copy, no validation), a lowercase copy on the stack otherwise. Words longer
+/// than the buffer equal no word the scanner looks for (the longest is 11 letters), so they
+/// are kept as a marker that is no word.
 #[derive(Clone, Copy)]
-struct Word {
+struct Word<'a> {
+    /// The word when it is already lowercase; None: `buf[..len]`.
+    text: Option<&'a str>,
     buf: [u8; 16],
     len: usize,
 }
 
-impl Word {
+impl<'a> Word<'a> {
     /// `w` is ASCII letters.
-    fn new(w: &[u8]) -> Word {
+    fn new(w: &'a str) -> Word<'a> {
         let mut word = Word {
+            text: None,
             buf: [0; 16],
             len: 0,
         };
         if w.len() > word.buf.len() {
-            word.buf[0] = b'#';
-            word.len = 1;
+            word.text = Some("#");
             return word;
         }
-        for (b, &c) in word.buf.iter_mut().zip(w) {
+        if !w.bytes().any(|c| c.is_ascii_uppercase()) {
+            word.text = Some(w);
+            return word;
+        }
+        for (b, c) in word.buf.iter_mut().zip(w.bytes()) {
             *b = c.to_ascii_lowercase();
         }
         word.len = w.len();
@@ -485,18 +491,21 @@ impl Word {
     }
 
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("#")
+        match self.text {
+            Some(t) => t,
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or("#"),
+        }
     }
 }
 
-impl std::ops::Deref for Word {
+impl std::ops::Deref for Word<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl PartialEq<&str> for Word {
+impl PartialEq<&str> for Word<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
@@ -537,18 +546,22 @@ static ZH_TRIGGER_BITS: [u64; 0x10000 / 64] = {
 };
 
 impl Scanner<'_> {
-    /// The folded character at byte `i`; None at or past the end.
-    #[inline]
+    /// The folded character at byte `i`; None at or past the end. Inlined for ASCII (most
+    /// characters a rule looks at), decoded out of line otherwise.
+    #[inline(always)]
     fn c(&self, i: usize) -> Option<char> {
         let x = *self.b.get(i)?;
         if x < 0x80 {
             return Some(x as char);
         }
+        Some(self.c_multibyte(i))
+    }
+
+    #[inline(never)]
+    fn c_multibyte(&self, i: usize) -> char {
         let (cp, _) = crate::text::decode_multibyte(self.b, i);
         // Valid UTF-8 (a `str`) decodes to a char.
-        Some(fold(
-            char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER),
-        ))
+        fold(char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 
     /// The position of the character after the one at `i` (past the end: `i + 1`, where `c`
@@ -1174,17 +1187,18 @@ impl Scanner<'_> {
     }
 
     /// The lowercase ASCII word at `i` and its end.
-    fn word_at(&self, i: usize) -> (Word, usize) {
+    fn word_at(&self, i: usize) -> (Word<'_>, usize) {
         let mut j = i;
         // `fold` makes no letter: the letters are the ASCII letter bytes.
         while self.b.get(j).is_some_and(|x| x.is_ascii_alphabetic()) {
             j += 1;
         }
-        (Word::new(self.b.get(i..j).unwrap_or(&[])), j)
+        // i..j are ASCII letters: character boundaries.
+        (Word::new(self.text.get(i..j).unwrap_or("")), j)
     }
 
     /// Next word after spaces (or a hyphen, for twenty-five), if any.
-    fn next_word(&self, j: usize) -> Option<(Word, usize, usize)> {
+    fn next_word(&self, j: usize) -> Option<(Word<'_>, usize, usize)> {
         let k = if self.c(j) == Some('-') {
             self.next(j)
         } else {
