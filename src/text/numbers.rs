@@ -1168,10 +1168,7 @@ impl Scanner<'_> {
             } else if x.is_ascii_alphabetic() {
                 if self.prev_is_latin(i) {
                     // Inside a word (or after '_'): none of its letters starts a number.
-                    while i < b.len() && b[i].is_ascii_alphabetic() {
-                        i += 1;
-                    }
-                    i
+                    letters_end(b, i)
                 } else {
                     self.en_words(i)
                 }
@@ -1188,11 +1185,8 @@ impl Scanner<'_> {
 
     /// The lowercase ASCII word at `i` and its end.
     fn word_at(&self, i: usize) -> (Word<'_>, usize) {
-        let mut j = i;
         // `fold` makes no letter: the letters are the ASCII letter bytes.
-        while self.b.get(j).is_some_and(|x| x.is_ascii_alphabetic()) {
-            j += 1;
-        }
+        let j = letters_end(self.b, i);
         // i..j are ASCII letters: character boundaries.
         (Word::new(self.text.get(i..j).unwrap_or("")), j)
     }
@@ -1271,10 +1265,7 @@ impl Scanner<'_> {
     fn en_words(&mut self, i: usize) -> usize {
         // A word outside EN_WORD_LISTS reads as nothing (every branch below needs one): return its
         // end without building it.
-        let mut e = i;
-        while self.b.get(e).is_some_and(|x| x.is_ascii_alphabetic()) {
-            e += 1;
-        }
+        let e = letters_end(self.b, i);
         if !en_number_word(&self.b[i..e]) {
             return e;
         }
@@ -1449,6 +1440,32 @@ impl Scanner<'_> {
             }
         }
     }
+}
+
+/// The end of the run of ASCII letters starting at `i` (`i` itself when there is none).
+/// Eight bytes at a time (SWAR): a word's end is found in one or two steps rather than one
+/// step per letter. For a byte x < 0x80, x + (0x80 - lo) has its high bit set iff x >= lo, and
+/// the sums never carry into the next byte.
+fn letters_end(b: &[u8], mut i: usize) -> usize {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(w);
+        // Lowercased (| 0x20) ASCII bytes in 'a'..='z': high bit per byte.
+        let x = (v & !H) | (L * 0x20);
+        let letter = (x + L * (0x80 - 0x61)) & !(x + L * (0x80 - 0x7B)) & !v & H;
+        let other = !letter & H;
+        if other != 0 {
+            return i + other.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|x| x.is_ascii_alphabetic()) {
+        i += 1;
+    }
+    i
 }
 
 fn magnitude(v: f64) -> i32 {
@@ -1871,6 +1888,39 @@ mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let (new, old) = (extract(t, lang), reference::extract(t, lang));
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{lang:?} {t:?}");
+        }
+    }
+
+    #[test]
+    fn letters_end_is_the_end_of_the_letter_run() {
+        let plain = |b: &[u8], mut i: usize| {
+            while b.get(i).is_some_and(|x| x.is_ascii_alphabetic()) {
+                i += 1;
+            }
+            i
+        };
+        // Every byte value after a run of every length up to two blocks, at every start.
+        for x in 0..=255u8 {
+            for run in 0..18 {
+                let mut b: Vec<u8> = (0..run).map(|k| b"aZmqAz"[k % 6]).collect();
+                b.push(x);
+                b.extend_from_slice(b"abcdefghij");
+                for i in 0..b.len() {
+                    assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
+                }
+            }
+        }
+        let mut rng = crate::test_support::XorShift::new(0x5DEE_CE66_D1CE_4E5B);
+        for _ in 0..20_000 {
+            let b: Vec<u8> = (0..rng.index(30))
+                .map(|_| match rng.index(3) {
+                    0 => rng.below(256) as u8,
+                    _ => b"aAzZ@[`{"[rng.index(8)],
+                })
+                .collect();
+            for i in 0..=b.len() + 1 {
+                assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
+            }
         }
     }
 
