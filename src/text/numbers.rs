@@ -153,15 +153,9 @@ pub fn significant(text: &str, lang: Lang) -> Vec<Number> {
 
 /// Every number in `text`, in order of position.
 pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
-    // Most texts hold no number at all: a byte scan proves it without building the scanner's
-    // character table (see `may_hold_numbers` for why this is exact).
-    if !may_hold_numbers(text, lang) {
-        return Vec::new();
-    }
-    let chars = folded_chars(text);
     let mut s = Scanner {
         text,
-        chars,
+        b: text.as_bytes(),
         out: Vec::new(),
         scales: Vec::new(),
     };
@@ -171,114 +165,6 @@ pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
     }
     s.link_ranges(lang);
     s.out
-}
-
-/// `text.char_indices()` with [`fold`] applied, sized exactly (counting characters is a fast
-/// byte scan) so that it never reallocates; sizing by bytes reserved three times too much on
-/// Chinese text, and fresh pages for that cost more than the count. Decoded in place: ASCII
-/// (most of the bytes, and never changed by `fold`) is pushed as it is.
-fn folded_chars(text: &str) -> Vec<(usize, char)> {
-    if text.is_ascii() {
-        // One character per byte, none changed by `fold`: no count, no decoding, and a loop
-        // the compiler can widen in blocks.
-        return text
-            .bytes()
-            .enumerate()
-            .map(|(i, x)| (i, char::from(x)))
-            .collect();
-    }
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
-            chars.push((i, x as char));
-            i += 1;
-            continue;
-        }
-        let (cp, len) = crate::text::decode_multibyte(b, i);
-        // Valid UTF-8 (a `str`) decodes to a char.
-        let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
-        chars.push((i, fold(c)));
-        i += len;
-    }
-    chars
-}
-
-/// False only when `extract` would find nothing. Every number starts at a digit (ASCII or
-/// full-width, which `fold` turns into ASCII) or, in Chinese, at a numeral character or 双; in
-/// English, at a word of [`EN_WORD_LISTS`] (a bare "a"/"an" becomes a number only together with a
-/// following scale, "hundred", "dozen", "decade" or "couple", which are in the list
-/// themselves). The scanners read words as maximal runs of ASCII letters, as done here.
-fn may_hold_numbers(text: &str, lang: Lang) -> bool {
-    let b = text.as_bytes();
-    match lang {
-        Lang::Zh => {
-            // Every trigger is an ASCII digit or a three-byte character (full-width digits,
-            // numerals, 双): other characters are stepped over undecoded.
-            let mut i = 0;
-            while i < b.len() {
-                let x = b[i];
-                if x < 0x80 {
-                    if x.is_ascii_digit() {
-                        return true;
-                    }
-                    i += 1;
-                } else if x < 0xE0 {
-                    i += 2;
-                } else if x == 0xE6 || x == 0xE8 {
-                    // U+6000..=U+6FFF and U+8000..=U+8FFF hold no numeral nor 双 (nor a
-                    // full-width digit): stepped over undecoded.
-                    i += 3;
-                } else if x < 0xF0 {
-                    let cp = (u32::from(x & 0x0F) << 12)
-                        | (u32::from(b[i + 1] & 0x3F) << 6)
-                        | u32::from(b[i + 2] & 0x3F);
-                    if (0xFF10..=0xFF19).contains(&cp) || cp == '双' as u32 || is_zh_numeral_cp(cp)
-                    {
-                        return true;
-                    }
-                    i += 3;
-                } else {
-                    i += 4;
-                }
-            }
-            false
-        }
-        Lang::En => {
-            let mut i = 0;
-            while i < b.len() {
-                let c = b[i];
-                if c.is_ascii_digit() {
-                    return true;
-                }
-                // U+FF10..=U+FF19 (full-width digits) are EF BC 90..=99 in UTF-8.
-                if c == 0xEF
-                    && b.get(i + 1) == Some(&0xBC)
-                    && b.get(i + 2).is_some_and(|d| (0x90..=0x99).contains(d))
-                {
-                    return true;
-                }
-                if c.is_ascii_alphabetic() {
-                    let s = i;
-                    while i < b.len() && b[i].is_ascii_alphabetic() {
-                        i += 1;
-                    }
-                    let w = &b[s..i];
-                    if en_number_word(w)
-                        && !w.eq_ignore_ascii_case(b"a")
-                        && !w.eq_ignore_ascii_case(b"an")
-                    {
-                        return true;
-                    }
-                    continue;
-                }
-                i += 1;
-            }
-            false
-        }
-    }
 }
 
 /// The English words `Scanner::en_words` can start a number with, or read as part of one
@@ -543,119 +429,175 @@ const ZH_MEASURE: &[&str] = &[
 const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
 const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
 
+/// The scanner works on the text's bytes: positions are byte offsets of character boundaries
+/// (so spans need no table), and a character is decoded (and folded) only where a rule looks
+/// at it. Most of a text is stepped over by [`Scanner::next_zh_trigger`] or a loop over ASCII
+/// bytes without decoding anything.
 struct Scanner<'a> {
     text: &'a str,
-    chars: Vec<(usize, char)>,
+    b: &'a [u8],
     out: Vec<Number>,
     /// Scale applied to each number of `out` (1 when none), for range scale propagation.
     scales: Vec<f64>,
 }
 
-/// A lowercase ASCII word, kept on the stack: the English scanner reads one at most word
-/// starts, and a heap string for each cost more than the rest of the scan. Words longer than
-/// the buffer equal no word the scanner looks for (the longest is 11 letters), so they are
-/// kept as a marker that is no word.
+/// Length in bytes of the UTF-8 character whose first byte is `x`.
+#[inline]
+fn utf8_len(x: u8) -> usize {
+    if x < 0x80 {
+        1
+    } else if x < 0xE0 {
+        2
+    } else if x < 0xF0 {
+        3
+    } else {
+        4
+    }
+}
+
+/// A lowercase ASCII word without a heap string: the text's own slice when it has no capital
+/// (most words: no copy, no validation), a lowercase copy on the stack otherwise. Words longer
+/// than the buffer equal no word the scanner looks for (the longest is 11 letters), so they
+/// are kept as a marker that is no word.
 #[derive(Clone, Copy)]
-struct Word {
+struct Word<'a> {
+    /// The word when it is already lowercase; None: `buf[..len]`.
+    text: Option<&'a str>,
     buf: [u8; 16],
     len: usize,
 }
 
-impl Word {
-    fn new(chars: &[(usize, char)]) -> Word {
-        let mut w = Word {
+impl<'a> Word<'a> {
+    /// `w` is ASCII letters.
+    fn new(w: &'a str) -> Word<'a> {
+        let mut word = Word {
+            text: None,
             buf: [0; 16],
             len: 0,
         };
-        if chars.len() > w.buf.len() {
-            w.buf[0] = b'#';
-            w.len = 1;
-            return w;
+        if w.len() > word.buf.len() {
+            word.text = Some("#");
+            return word;
         }
-        for (b, &(_, c)) in w.buf.iter_mut().zip(chars) {
-            // Only ASCII letters reach here (`word_at` stops at anything else).
-            *b = (c as u8).to_ascii_lowercase();
+        if !w.bytes().any(|c| c.is_ascii_uppercase()) {
+            word.text = Some(w);
+            return word;
         }
-        w.len = chars.len();
-        w
+        for (b, c) in word.buf.iter_mut().zip(w.bytes()) {
+            *b = c.to_ascii_lowercase();
+        }
+        word.len = w.len();
+        word
     }
 
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("#")
+        match self.text {
+            Some(t) => t,
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or("#"),
+        }
     }
 }
 
-impl std::ops::Deref for Word {
+impl std::ops::Deref for Word<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl PartialEq<&str> for Word {
+impl PartialEq<&str> for Word<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
-/// ASCII text built one character at a time (`Scanner::digits`), kept on the stack up to 32
-/// bytes and moved to a `String` beyond.
-#[derive(Default)]
-struct DigitBuf {
-    buf: [u8; 32],
-    len: usize,
-    long: Option<String>,
-}
-
-impl DigitBuf {
-    /// `c` is ASCII (a digit or '.').
-    fn push(&mut self, c: char) {
-        if let Some(l) = &mut self.long {
-            l.push(c);
-        } else if self.len < self.buf.len() {
-            self.buf[self.len] = c as u8;
-            self.len += 1;
-        } else {
-            let mut l = self.as_str().to_string();
-            l.push(c);
-            self.long = Some(l);
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match &self.long {
-            Some(l) => l,
-            // Only ASCII is pushed.
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
-        }
-    }
-}
-
-/// A digit token before suffixes: value, end index (exclusive, in chars), code-like.
+/// A digit token before suffixes: value, end (exclusive, a byte offset), code-like.
 struct Digits {
     value: f64,
     end: usize,
     code: bool,
 }
 
+/// 10^0 ..= 10^22: every one is exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The characters of three bytes in UTF-8 (U+0800..=U+FFFF) that `scan_zh` stops at: the
+/// numerals, 双, 不 (which starts idioms such as 不三不四) and the full-width digits (folded to
+/// ASCII digits), a bit per code point so that a character costs one lookup.
+static ZH_TRIGGER_BITS: [u64; 0x10000 / 64] = {
+    let mut t = [0u64; 0x10000 / 64];
+    let mut cp = 0x800;
+    while cp < 0x10000 {
+        if let Some(c) = char::from_u32(cp)
+            && (zh_digit(c).is_some()
+                || zh_unit(c).is_some()
+                || c == '双'
+                || c == '不'
+                || (c >= '０' && c <= '９'))
+        {
+            t[cp as usize / 64] |= 1 << (cp % 64);
+        }
+        cp += 1;
+    }
+    t
+};
+
 impl Scanner<'_> {
+    /// The folded character at byte `i`; None at or past the end. Inlined for ASCII (most
+    /// characters a rule looks at), decoded out of line otherwise.
+    #[inline(always)]
     fn c(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|&(_, c)| c)
+        let x = *self.b.get(i)?;
+        if x < 0x80 {
+            return Some(x as char);
+        }
+        Some(self.c_multibyte(i))
     }
-    fn byte(&self, i: usize) -> usize {
-        self.chars
-            .get(i)
-            .map(|&(b, _)| b)
-            .unwrap_or(self.text.len())
+
+    #[inline(never)]
+    fn c_multibyte(&self, i: usize) -> char {
+        let (cp, _) = crate::text::decode_multibyte(self.b, i);
+        // Valid UTF-8 (a `str`) decodes to a char.
+        fold(char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
+
+    /// The position of the character after the one at `i` (past the end: `i + 1`, where `c`
+    /// is None as it is at the end).
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        match self.b.get(i) {
+            Some(&x) => i + utf8_len(x),
+            None => i + 1,
+        }
+    }
+
+    /// The position of the character before `i` (`i > 0`).
+    #[inline]
+    fn prev(&self, i: usize) -> usize {
+        let mut k = i - 1;
+        while self.b[k] & 0xC0 == 0x80 {
+            k -= 1;
+        }
+        k
+    }
+
+    /// The folded character before `i`, if any.
+    #[inline]
+    fn prev_c(&self, i: usize) -> Option<char> {
+        if i == 0 { None } else { self.c(self.prev(i)) }
+    }
+
+    /// Whether the text at `i` starts with `s`. Every `s` asked for is Chinese characters,
+    /// which `fold` never produces: comparing bytes is comparing folded characters.
     fn starts_with(&self, i: usize, s: &str) -> bool {
-        (i..)
-            .zip(s.chars())
-            .all(|(k, want)| self.c(k) == Some(want))
+        self.b.get(i..).is_some_and(|t| t.starts_with(s.as_bytes()))
     }
     fn skip_spaces(&self, mut i: usize) -> usize {
         while matches!(self.c(i), Some(' ' | '\u{a0}' | '\u{3000}')) {
-            i += 1;
+            i = self.next(i);
         }
         i
     }
@@ -671,7 +613,7 @@ impl Scanner<'_> {
         scale: f64,
         precision: Precision,
     ) {
-        let span = self.byte(start)..self.byte(end);
+        let span = start.min(self.b.len())..end.min(self.b.len());
         let text = self.text[span.clone()].trim().to_string();
         self.out.push(Number {
             value,
@@ -689,136 +631,188 @@ impl Scanner<'_> {
         self.scales.push(scale);
     }
 
+    /// Whether the three characters after `j` are digits and the fourth is not (a thousands
+    /// group after a separator at `j`).
+    fn three_digits_after(&self, j: usize) -> bool {
+        let mut k = j;
+        for _ in 0..3 {
+            k = self.next(k);
+            if !self.c(k).is_some_and(|d| d.is_ascii_digit()) {
+                return false;
+            }
+        }
+        !self.c(self.next(k)).is_some_and(|d| d.is_ascii_digit())
+    }
+
     /// ASCII digits at `i`: thousands separators, one decimal point; a second point, a colon
     /// or a slash between digits makes it a code (version, time, date).
+    ///
+    /// The value is that of the digits read with the first point (later points are not part
+    /// of it: 2.6.32 reads 2.632), as `str::parse::<f64>` gives it: computed as an integer
+    /// divided by a power of ten when both are exact in an f64 (one correctly rounded
+    /// division, so the same value as the correctly rounded parse), parsed otherwise.
     fn digits(&self, i: usize) -> Digits {
         let mut j = i;
-        // The ASCII digits and point read, parsed at the end: on the stack while short (most
-        // numbers), a heap string only past `DigitBuf`'s size.
-        let mut s = DigitBuf::default();
         let mut code = false;
         let mut seen_point = false;
         let mut group_len = 0;
         let mut first_group = true;
+        let mut mantissa: u64 = 0;
+        let mut frac_digits = 0usize;
         while let Some(c) = self.c(j) {
             if c.is_ascii_digit() {
-                s.push(c);
+                mantissa = mantissa
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(c as u8 - b'0'));
+                if seen_point {
+                    frac_digits += 1;
+                }
                 group_len += 1;
-                j += 1;
+                j = self.next(j);
             } else if c == ','
                 && !seen_point
                 && (1..=3).contains(&group_len)
                 && (first_group || group_len == 3)
-                && (1..=3).all(|k| self.c(j + k).is_some_and(|d| d.is_ascii_digit()))
-                && !self.c(j + 4).is_some_and(|d| d.is_ascii_digit())
+                && self.three_digits_after(j)
             {
                 first_group = false;
                 group_len = 0;
-                j += 1;
-            } else if c == '.' && self.c(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                j = self.next(j);
+            } else if c == '.' && self.c(self.next(j)).is_some_and(|d| d.is_ascii_digit()) {
                 if seen_point {
                     code = true;
-                } else {
-                    s.push('.');
                 }
                 seen_point = true;
-                j += 1;
-            } else if matches!(c, ':' | '/') && self.c(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+                j = self.next(j);
+            } else if matches!(c, ':' | '/')
+                && self.c(self.next(j)).is_some_and(|d| d.is_ascii_digit())
+            {
                 code = true;
-                j += 1;
+                j = self.next(j);
             } else {
                 break;
             }
         }
+        let value = if mantissa <= 1 << 53 && frac_digits < POW10.len() {
+            mantissa as f64 / POW10[frac_digits]
+        } else {
+            self.parse_digits(i, j)
+        };
         Digits {
-            value: s.as_str().parse().unwrap_or(0.0),
+            value,
             end: j,
             code,
         }
     }
 
-    fn prev_is_latin(&self, i: usize) -> bool {
-        i > 0
-            && self
-                .c(i - 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    /// The digits of `i..end` (a token read by `digits`) with their first point, parsed.
+    fn parse_digits(&self, i: usize, end: usize) -> f64 {
+        let mut s = String::new();
+        let mut k = i;
+        let mut seen_point = false;
+        while k < end {
+            match self.c(k) {
+                Some(c) if c.is_ascii_digit() => s.push(c),
+                Some('.') if !seen_point => {
+                    s.push('.');
+                    seen_point = true;
+                }
+                _ => {}
+            }
+            k = self.next(k);
+        }
+        s.parse().unwrap_or(0.0)
     }
 
-    /// A digit token glued to letters or a version/time: a code compared by text.
-    fn push_code(&mut self, start: usize, i: usize) -> usize {
+    /// An ASCII letter or '_' before `i` (`fold` makes no letter, so the byte before tells).
+    fn prev_is_latin(&self, i: usize) -> bool {
+        i > 0 && (self.b[i - 1].is_ascii_alphabetic() || self.b[i - 1] == b'_')
+    }
+
+    /// A digit token glued to letters or a version/time: a code compared by text. `value` is
+    /// `digits(i).value` when the caller has read it already.
+    fn push_code(&mut self, start: usize, i: usize, value: Option<f64>) -> usize {
         let mut j = i;
         // Numeronyms (I18N, L10N, A11Y, K8S) are words, not numbers.
         if self.numeronym(i) {
             let mut e = i;
             while self.c(e).is_some_and(|c| c.is_ascii_alphanumeric()) {
-                e += 1;
+                e = self.next(e);
             }
             return e;
         }
         while let Some(c) = self.c(j) {
             // Letters and digits, and . : / between digits (2.6.32, 10:30); a hyphen ends it, so
             // VT100-like and VT100 give the same code.
-            let inner_punct =
-                matches!(c, '.' | ':' | '/') && self.c(j + 1).is_some_and(|d| d.is_ascii_digit());
+            let inner_punct = matches!(c, '.' | ':' | '/')
+                && self.c(self.next(j)).is_some_and(|d| d.is_ascii_digit());
             if c.is_ascii_alphanumeric() || inner_punct {
-                j += 1;
+                j = self.next(j);
             } else {
                 break;
             }
         }
-        let v = self.digits(i).value;
+        let v = value.unwrap_or_else(|| self.digits(i).value);
         self.push(start, j, v, Kind::Code, true, 1.0, Precision::Exact);
         j
     }
 
     /// One capital letter, digits, one capital letter, standing alone: I18N, L10N, K8S.
     fn numeronym(&self, i: usize) -> bool {
-        let upper = self
-            .c(i.wrapping_sub(1))
-            .is_some_and(|c| c.is_ascii_uppercase());
-        if i == 0 || !self.c(i - 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+        let before = self.prev_c(i);
+        let upper = before.is_some_and(|c| c.is_ascii_uppercase());
+        if !before.is_some_and(|c| c.is_ascii_alphabetic()) {
             return false;
         }
-        if i >= 2 && self.c(i - 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        let p = self.prev(i);
+        if p > 0 && self.prev_c(p).is_some_and(|c| c.is_ascii_alphanumeric()) {
             return false;
         }
         let mut j = i;
         while self.c(j).is_some_and(|c| c.is_ascii_digit()) {
-            j += 1;
+            j = self.next(j);
         }
         // I18N / i18n, L10N / l10n, K8S / k8s: the letters share their case.
         self.c(j)
             .is_some_and(|c| c.is_ascii_alphabetic() && c.is_ascii_uppercase() == upper)
-            && !self.c(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            && !self
+                .c(self.next(j))
+                .is_some_and(|c| c.is_ascii_alphanumeric())
     }
 
     /// A printf conversion (`%2$s`, `%-10d`, `%5.2f`): its digits are not numbers of the text.
     /// Returns the end of the conversion.
     fn printf_spec(&self, i: usize) -> Option<usize> {
         let mut k = i;
+        let mut flags = 0;
         while k > 0
             && self
-                .c(k - 1)
+                .prev_c(k)
                 .is_some_and(|c| matches!(c, '-' | '+' | ' ' | '#' | '0'))
         {
-            k -= 1;
-            if k + 3 < i {
+            k = self.prev(k);
+            flags += 1;
+            if flags > 3 {
                 return None;
             }
         }
-        if k == 0 || self.c(k - 1) != Some('%') {
+        if k == 0 || self.prev_c(k) != Some('%') {
             return None;
         }
         let mut j = i;
+        // Characters from `i` to `j`.
+        let mut n = 0;
         while self
             .c(j)
             .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '$')
         {
-            j += 1;
+            j = self.next(j);
+            n += 1;
         }
         // the conversion letter (s, d, f, lu, ...)
-        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) && j < i + 12 {
-            j += 1;
+        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) && n < 12 {
+            j = self.next(j);
+            n += 1;
         }
         Some(j)
     }
@@ -840,35 +834,62 @@ impl Scanner<'_> {
 
     // ---------------------------------------------------------------- Chinese
 
+    /// The first position from `i` whose folded character is a digit, a numeral, 双 or 不
+    /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不), stepping
+    /// over other characters by their lead byte: ASCII other than digits and two- and four-byte
+    /// characters hold none, three-byte ones are looked up in [`ZH_TRIGGER_BITS`].
+    fn next_zh_trigger(&self, mut i: usize) -> Option<usize> {
+        let b = self.b;
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 {
+                if x.is_ascii_digit() {
+                    return Some(i);
+                }
+                i += 1;
+            } else if x < 0xE0 {
+                i += 2;
+            } else if x < 0xF0 {
+                let cp = (usize::from(x & 0x0F) << 12)
+                    | (usize::from(b[i + 1] & 0x3F) << 6)
+                    | usize::from(b[i + 2] & 0x3F);
+                if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
+                    return Some(i);
+                }
+                i += 3;
+            } else {
+                i += 4;
+            }
+        }
+        None
+    }
+
     fn scan_zh(&mut self) {
         let mut i = 0;
-        while i < self.chars.len() {
-            let c = self.chars[i].1;
-            // Every branch below needs a digit, a numeral, 双, or an idiom's first character
-            // (a numeral or 不): other characters only advance, so skip them at once.
-            if !(c.is_ascii_digit() || is_zh_numeral(c) || c == '双' || c == '不') {
-                i += 1;
-                continue;
-            }
+        while let Some(t) = self.next_zh_trigger(i) {
+            i = t;
+            let Some(c) = self.c(i) else { break };
             i = if c.is_ascii_digit() {
                 self.zh_digits(i)
             } else if self.starts_with(i, "百分之") {
                 self.zh_percent(i)
             } else if c == '双' {
                 // 双字节 = 2-byte, 双方 = both sides: matches a 2, never counted.
+                let e = self.next(i);
                 self.push(
                     i,
-                    i + 1,
+                    e,
                     2.0,
                     Kind::Cardinal,
                     false,
                     1.0,
                     Precision::Approximate,
                 );
-                i + 1
+                e
             } else if self.starts_with(i, "百分百") {
-                self.push(i, i + 3, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
-                i + 3
+                let e = i + "百分百".len();
+                self.push(i, e, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
+                e
             } else if let Some(k) = (0..ZH_IDIOMS.len()).find(|&k| {
                 // First-character test first (from a decoded table): this runs at every
                 // numeral character of the text.
@@ -876,11 +897,11 @@ impl Scanner<'_> {
                     && self.starts_with(i, ZH_IDIOMS[k])
                     && !self.starts_with(i, "十分钟")
             }) {
-                i + ZH_IDIOMS[k].chars().count()
+                i + ZH_IDIOMS[k].len()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
             } else {
-                i + 1
+                self.next(i)
             };
         }
     }
@@ -890,7 +911,7 @@ impl Scanner<'_> {
     fn zh_run_starts(&self, i: usize) -> bool {
         match self.c(i) {
             Some(c) if zh_digit(c).is_some() || c == '十' => true,
-            Some('百' | '千' | '万') => matches!(self.c(i + 1), Some('万' | '亿')),
+            Some('百' | '千' | '万') => matches!(self.c(self.next(i)), Some('万' | '亿')),
             _ => false,
         }
     }
@@ -900,12 +921,12 @@ impl Scanner<'_> {
             return end;
         }
         if self.prev_is_latin(i) {
-            return self.push_code(i, i);
+            return self.push_code(i, i, None);
         }
         let d = self.digits(i);
         let mut j = d.end;
         if d.code {
-            return self.push_code(i, i);
+            return self.push_code(i, i, Some(d.value));
         }
         let mut value = d.value;
         let mut scale = 1.0;
@@ -916,34 +937,33 @@ impl Scanner<'_> {
             scale = sc;
             j = e;
         }
+        let after = self.skip_spaces(j);
         // 16 进制 (base 16) names a notation: kept for matching ("powers of 1024"), never counted.
-        if self.starts_with(self.skip_spaces(j), "进制") {
+        if self.starts_with(after, "进制") {
             self.push(i, j, value, Kind::Cardinal, true, 1.0, Precision::Vague);
             return j;
         }
-        if self.c(self.skip_spaces(j)) == Some('月') && value <= 12.0 {
+        if self.c(after) == Some('月') && value <= 12.0 {
             kind = Kind::Month;
         }
         // 90 年代 = the 1990s (a two-digit decade is read in the 1900s).
-        if self.starts_with(self.skip_spaces(j), "年代")
-            && value < 100.0
-            && value % 10.0 == 0.0
-            && scale == 1.0
+        if self.starts_with(after, "年代") && value < 100.0 && value % 10.0 == 0.0 && scale == 1.0
         {
             value += 1900.0;
             precision = Precision::Approximate;
         }
         // 100多万, 3千万, 320 亿
-        let k = self.skip_spaces(j);
-        let mut m = k;
-        if matches!(self.c(m), Some('多' | '余')) && self.c(m + 1).and_then(zh_unit).is_some() {
+        let mut m = after;
+        if matches!(self.c(m), Some('多' | '余'))
+            && self.c(self.next(m)).and_then(zh_unit).is_some()
+        {
             precision = Precision::Approximate;
-            m += 1;
+            m = self.next(m);
         }
         if self.c(m).and_then(zh_unit).is_some() && !self.starts_with(m, "百分") {
             while let Some(u) = self.c(m).and_then(zh_unit) {
                 scale *= u;
-                m += 1;
+                m = self.next(m);
             }
             j = m;
         }
@@ -951,7 +971,7 @@ impl Scanner<'_> {
         let k = self.skip_spaces(j);
         if self.c(k) == Some('%') {
             kind = Kind::Percent;
-            j = k + 1;
+            j = self.next(k);
         } else if i > 0 && self.c(self.skip_back(i)) == Some('第') {
             kind = Kind::Ordinal;
         }
@@ -962,17 +982,18 @@ impl Scanner<'_> {
         j
     }
 
-    /// Index of the first non-space character before `i` (or `i - 1`).
+    /// Position of the first non-space character before `i` (or of the character before `i`).
     fn skip_back(&self, i: usize) -> usize {
-        let mut k = i - 1;
+        let mut k = self.prev(i);
         while k > 0 && matches!(self.c(k), Some(' ' | '\u{3000}')) {
-            k -= 1;
+            k = self.prev(k);
         }
         k
     }
 
     fn zh_percent(&mut self, i: usize) -> usize {
-        let j = self.skip_spaces(i + 3);
+        let after = i + "百分之".len();
+        let j = self.skip_spaces(after);
         if self.c(j).is_some_and(|c| c.is_ascii_digit()) {
             let d = self.digits(j);
             self.push(
@@ -986,38 +1007,43 @@ impl Scanner<'_> {
             );
             return d.end;
         }
-        if self.starts_with(j, "百") && !self.c(j + 1).is_some_and(is_zh_numeral) {
-            self.push(i, j + 1, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
-            return j + 1;
+        if self.starts_with(j, "百") {
+            let e = j + "百".len();
+            if !self.c(e).is_some_and(is_zh_numeral) {
+                self.push(i, e, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
+                return e;
+            }
         }
         if let Some((v, end, _)) = self.zh_value(j) {
             self.push(i, end, v, Kind::Percent, false, 1.0, Precision::Exact);
             return end;
         }
-        i + 3
+        after
     }
 
     /// Read a run of Chinese numerals at `i`: (value, end, largest unit seen).
     fn zh_value(&self, i: usize) -> Option<(f64, usize, f64)> {
         let mut j = i;
         while self.c(j).is_some_and(is_zh_numeral) {
-            j += 1;
+            j = self.next(j);
         }
         if j == i {
             return None;
         }
-        let run: Vec<char> = self.chars[i..j].iter().map(|&(_, c)| c).collect();
+        // The run's characters are numerals, which `fold` leaves alone.
+        let run = &self.text[i..j];
         // Digit-by-digit (二〇二〇年, 一九九八): only digit characters, three or more.
-        if run.len() >= 3 && run.iter().all(|&c| zh_digit(c).is_some() && c != '两') {
+        if run.chars().nth(2).is_some() && run.chars().all(|c| zh_digit(c).is_some() && c != '两')
+        {
             let v = run
-                .iter()
-                .fold(0.0, |acc, &c| acc * 10.0 + zh_digit(c).unwrap_or(0.0));
+                .chars()
+                .fold(0.0, |acc, c| acc * 10.0 + zh_digit(c).unwrap_or(0.0));
             return Some((v, j, 1.0));
         }
         let (mut yi, mut wan, mut section, mut number) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         let mut last_unit = 0.0;
         let mut max_unit = 1.0f64;
-        for &c in &run {
+        for c in run.chars() {
             if let Some(d) = zh_digit(c) {
                 number = d;
             } else if let Some(u) = zh_unit(c) {
@@ -1048,28 +1074,26 @@ impl Scanner<'_> {
         }
         // 一万五 = 15000, 三千五 = 3500: a trailing digit right after a unit counts in the
         // next lower unit.
-        let last = *run.last().unwrap_or(&' ');
-        if zh_digit(last).is_some() && run.len() >= 2 {
-            let before = run[run.len() - 2];
-            if zh_unit(before).is_some() && last_unit >= 100.0 {
-                number *= last_unit / 10.0;
-            }
+        let mut back = run.chars().rev();
+        if let (Some(last), Some(before)) = (back.next(), back.next())
+            && zh_digit(last).is_some()
+            && zh_unit(before).is_some()
+            && last_unit >= 100.0
+        {
+            number *= last_unit / 10.0;
         }
         Some((yi + wan + section + number, j, max_unit))
     }
 
     fn zh_numeral(&mut self, i: usize) -> usize {
         let Some((mut value, mut end, max_unit)) = self.zh_value(i) else {
-            return i + 1;
+            return self.next(i);
         };
-        let run_len = end - i;
         let mut precision = Precision::Exact;
         // 几十 / 数百 / 上百万 (before); 上 only before a unit (网络上六个 is "on the network").
         let unit_first = self.c(i).is_some_and(|c| zh_unit(c).is_some());
-        if i > 0
-            && (matches!(self.c(i - 1), Some('几' | '数'))
-                || (self.c(i - 1) == Some('上') && unit_first))
-        {
+        let before = self.prev_c(i);
+        if matches!(before, Some('几' | '数')) || (before == Some('上') && unit_first) {
             precision = Precision::Vague;
         }
         // 十几 (after): vague.
@@ -1077,9 +1101,10 @@ impl Scanner<'_> {
             precision = Precision::Vague;
         }
         // 三四个, 五六年: two consecutive digits read as "three or four".
-        if run_len == 2 {
-            let a = zh_digit(self.chars[i].1);
-            let b = zh_digit(self.chars[i + 1].1);
+        let second = self.next(i);
+        if self.next(second) == end {
+            let a = self.c(i).and_then(zh_digit);
+            let b = self.c(second).and_then(zh_digit);
             if let (Some(a), Some(b)) = (a, b)
                 && b == a + 1.0
             {
@@ -1092,9 +1117,10 @@ impl Scanner<'_> {
             if precision == Precision::Exact {
                 precision = Precision::Approximate;
             }
-            if let Some(u) = self.c(end + 1).and_then(zh_unit) {
+            let unit_at = self.next(end);
+            if let Some(u) = self.c(unit_at).and_then(zh_unit) {
                 value *= u;
-                end += 2;
+                end = self.next(unit_at);
             }
         }
         // 十六进制 (hexadecimal) names a notation: kept for matching, never counted.
@@ -1104,14 +1130,14 @@ impl Scanner<'_> {
         }
         // X分之Y
         if self.starts_with(end, "分之")
-            && let Some((num, e2, _)) = self.zh_value(end + 2)
+            && let Some((num, e2, _)) = self.zh_value(end + "分之".len())
         {
             let v = if value == 0.0 { 0.0 } else { num / value };
             self.push(i, e2, v, Kind::Fraction, false, 1.0, precision);
             return e2;
         }
         let mut kind = Kind::Cardinal;
-        if i > 0 && self.c(i - 1) == Some('第') {
+        if before == Some('第') {
             kind = Kind::Ordinal;
         } else if self.c(end) == Some('月') && value <= 12.0 && max_unit <= 10.0 {
             kind = Kind::Month;
@@ -1119,7 +1145,7 @@ impl Scanner<'_> {
         let k = self.skip_spaces(end);
         if self.c(k) == Some('%') {
             kind = Kind::Percent;
-            end = k + 1;
+            end = self.next(k);
         }
         let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
         self.push(i, end, value, kind, false, scale, precision);
@@ -1133,32 +1159,42 @@ impl Scanner<'_> {
     // ---------------------------------------------------------------- English
 
     fn scan_en(&mut self) {
+        let b = self.b;
         let mut i = 0;
-        while i < self.chars.len() {
-            let c = self.chars[i].1;
-            i = if c.is_ascii_digit() {
+        while i < b.len() {
+            let x = b[i];
+            i = if x.is_ascii_digit() {
                 self.en_digits(i)
-            } else if c.is_ascii_alphabetic() && !self.prev_is_latin(i) {
-                self.en_words(i)
-            } else {
+            } else if x.is_ascii_alphabetic() {
+                if self.prev_is_latin(i) {
+                    // Inside a word (or after '_'): none of its letters starts a number.
+                    letters_end(b, i)
+                } else {
+                    self.en_words(i)
+                }
+            } else if x < 0x80 {
                 i + 1
+            } else if x == 0xEF && b[i + 1] == 0xBC && (0x90..=0x99).contains(&b[i + 2]) {
+                // U+FF10..=U+FF19, full-width digits: folded to ASCII digits.
+                self.en_digits(i)
+            } else {
+                i + utf8_len(x)
             };
         }
     }
 
     /// The lowercase ASCII word at `i` and its end.
-    fn word_at(&self, i: usize) -> (Word, usize) {
-        let mut j = i;
-        while self.c(j).is_some_and(|c| c.is_ascii_alphabetic()) {
-            j += 1;
-        }
-        (Word::new(&self.chars[i..j]), j)
+    fn word_at(&self, i: usize) -> (Word<'_>, usize) {
+        // `fold` makes no letter: the letters are the ASCII letter bytes.
+        let j = letters_end(self.b, i);
+        // i..j are ASCII letters: character boundaries.
+        (Word::new(self.text.get(i..j).unwrap_or("")), j)
     }
 
     /// Next word after spaces (or a hyphen, for twenty-five), if any.
-    fn next_word(&self, j: usize) -> Option<(Word, usize, usize)> {
+    fn next_word(&self, j: usize) -> Option<(Word<'_>, usize, usize)> {
         let k = if self.c(j) == Some('-') {
-            j + 1
+            self.next(j)
         } else {
             self.skip_spaces(j)
         };
@@ -1179,7 +1215,7 @@ impl Scanner<'_> {
     fn en_percent_after(&self, j: usize) -> Option<usize> {
         let k = self.skip_spaces(j);
         if self.c(k) == Some('%') {
-            return Some(k + 1);
+            return Some(self.next(k));
         }
         let (w, _, e) = self.next_word(j).filter(|_| self.c(j) != Some('-'))?;
         match w.as_str() {
@@ -1197,11 +1233,11 @@ impl Scanner<'_> {
             return end;
         }
         if self.prev_is_latin(i) {
-            return self.push_code(i, i);
+            return self.push_code(i, i, None);
         }
         let d = self.digits(i);
         if d.code {
-            return self.push_code(i, i);
+            return self.push_code(i, i, Some(d.value));
         }
         let mut j = d.end;
         let mut value = d.value;
@@ -1229,11 +1265,8 @@ impl Scanner<'_> {
     fn en_words(&mut self, i: usize) -> usize {
         // A word outside EN_WORD_LISTS reads as nothing (every branch below needs one): return its
         // end without building it.
-        let mut e = i;
-        while self.c(e).is_some_and(|c| c.is_ascii_alphabetic()) {
-            e += 1;
-        }
-        if !en_number_word(&self.text.as_bytes()[self.byte(i)..self.byte(e)]) {
+        let e = letters_end(self.b, i);
+        if !en_number_word(&self.b[i..e]) {
             return e;
         }
         let (w, e) = self.word_at(i);
@@ -1409,6 +1442,32 @@ impl Scanner<'_> {
     }
 }
 
+/// The end of the run of ASCII letters starting at `i` (`i` itself when there is none).
+/// Eight bytes at a time (SWAR): a word's end is found in one or two steps rather than one
+/// step per letter. For a byte x < 0x80, x + (0x80 - lo) has its high bit set iff x >= lo, and
+/// the sums never carry into the next byte.
+fn letters_end(b: &[u8], mut i: usize) -> usize {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(w);
+        // Lowercased (| 0x20) ASCII bytes in 'a'..='z': high bit per byte.
+        let x = (v & !H) | (L * 0x20);
+        let letter = (x + L * (0x80 - 0x61)) & !(x + L * (0x80 - 0x7B)) & !v & H;
+        let other = !letter & H;
+        if other != 0 {
+            return i + other.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|x| x.is_ascii_alphabetic()) {
+        i += 1;
+    }
+    i
+}
+
 fn magnitude(v: f64) -> i32 {
     if v.abs() < 10.0 {
         0
@@ -1510,6 +1569,9 @@ fn en_ordinal(w: &str) -> Option<f64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -1718,7 +1780,11 @@ mod tests {
             texts.push(format!("中{c}"));
         }
         for t in &texts {
-            assert_eq!(may_hold_numbers(t, Lang::Zh), chars_form(t), "{t:?}");
+            assert_eq!(
+                reference::may_hold_numbers(t, Lang::Zh),
+                chars_form(t),
+                "{t:?}"
+            );
         }
     }
 
@@ -1758,7 +1824,7 @@ mod tests {
     fn digit_buffer_is_the_string_pushed() {
         for n in [0, 1, 31, 32, 33, 80] {
             let want: String = "0123456789.".chars().cycle().take(n).collect();
-            let mut b = DigitBuf::default();
+            let mut b = reference::DigitBuf::default();
             for c in want.chars() {
                 b.push(c);
             }
@@ -1779,28 +1845,28 @@ mod tests {
         let t: String = ('\u{6000}'..='\u{6FFF}')
             .chain('\u{8000}'..='\u{8FFF}')
             .collect();
-        assert!(!may_hold_numbers(&t, Lang::Zh));
-        assert!(may_hold_numbers(&format!("{t}三"), Lang::Zh));
-        assert!(may_hold_numbers(&format!("三{t}"), Lang::Zh));
+        assert!(!reference::may_hold_numbers(&t, Lang::Zh));
+        assert!(reference::may_hold_numbers(&format!("{t}三"), Lang::Zh));
+        assert!(reference::may_hold_numbers(&format!("三{t}"), Lang::Zh));
     }
 
     #[test]
     fn folded_chars_are_char_indices_folded() {
         for t in ["", "a", "plain ASCII 1,234.5 text\n"] {
             let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
-            assert_eq!(folded_chars(t), want);
+            assert_eq!(reference::folded_chars(t), want);
         }
         let mut t: String = crate::test_support::every_char().step_by(7).collect();
         t.push_str("１２３．５％，－～：／ａ中文 x");
         let want: Vec<(usize, char)> = t.char_indices().map(|(i, c)| (i, fold(c))).collect();
-        assert_eq!(folded_chars(&t), want);
+        assert_eq!(reference::folded_chars(&t), want);
         for c in ['０'..='９', '．'..='．', '，'..='，', '％'..='％']
             .into_iter()
             .flatten()
         {
             let s = format!("a{c}b");
             let want: Vec<(usize, char)> = s.char_indices().map(|(i, c)| (i, fold(c))).collect();
-            assert_eq!(folded_chars(&s), want);
+            assert_eq!(reference::folded_chars(&s), want);
         }
     }
 
@@ -1814,5 +1880,280 @@ mod tests {
         let n = extract(t, Lang::En);
         assert_eq!(&t[n[1].span.clone()], "five");
         assert!(!n[0].significant(10.0));
+    }
+
+    /// The scanner equals the reference (the character-table scanner it replaced) on `t` in
+    /// both languages: every field, floats by their bits (Debug shows NaN and -0).
+    fn same_as_reference(t: &str) {
+        for lang in [Lang::Zh, Lang::En] {
+            let (new, old) = (extract(t, lang), reference::extract(t, lang));
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{lang:?} {t:?}");
+        }
+    }
+
+    #[test]
+    fn letters_end_is_the_end_of_the_letter_run() {
+        let plain = |b: &[u8], mut i: usize| {
+            while b.get(i).is_some_and(|x| x.is_ascii_alphabetic()) {
+                i += 1;
+            }
+            i
+        };
+        // Every byte value after a run of every length up to two blocks, at every start.
+        for x in 0..=255u8 {
+            for run in 0..18 {
+                let mut b: Vec<u8> = (0..run).map(|k| b"aZmqAz"[k % 6]).collect();
+                b.push(x);
+                b.extend_from_slice(b"abcdefghij");
+                for i in 0..b.len() {
+                    assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
+                }
+            }
+        }
+        let mut rng = crate::test_support::XorShift::new(0x5DEE_CE66_D1CE_4E5B);
+        for _ in 0..20_000 {
+            let b: Vec<u8> = (0..rng.index(30))
+                .map(|_| match rng.index(3) {
+                    0 => rng.below(256) as u8,
+                    _ => b"aAzZ@[`{"[rng.index(8)],
+                })
+                .collect();
+            for i in 0..=b.len() + 1 {
+                assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn trigger_table_is_the_trigger_characters() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let want = is_zh_numeral(c) || c == '双' || c == '不' || ('０'..='９').contains(&c);
+            let k = c as usize;
+            assert_eq!(
+                ZH_TRIGGER_BITS[k / 64] & (1 << (k % 64)) != 0,
+                want,
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn equals_the_reference_on_every_debian_cell() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/debian-reference.zh-en.tsv"
+        );
+        let Ok(t) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        let mut cells = 0;
+        for line in t.lines() {
+            for cell in line.split('\t') {
+                same_as_reference(cell);
+                cells += 1;
+            }
+        }
+        assert!(cells > 10_000, "{cells}");
+    }
+
+    #[test]
+    fn equals_the_reference_on_the_interview() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/ai-interview.zh-en.md"
+        );
+        let Ok(t) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        for line in t.lines() {
+            same_as_reference(line);
+        }
+        same_as_reference(&t);
+    }
+
+    #[test]
+    fn equals_the_reference_around_every_character() {
+        for c in crate::test_support::every_char() {
+            same_as_reference(&format!("{c}1{c}2,{c}十{c}one{c}"));
+        }
+    }
+
+    /// Pieces the generated texts are made of: what the scanners look at (digits, separators,
+    /// full-width forms, numerals, units, the characters read around numbers, number words,
+    /// suffixes, printf and numeronym shapes) and plain text.
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "3",
+        "5",
+        "7",
+        "9",
+        "00",
+        "12",
+        "123",
+        "1234",
+        "999",
+        "０",
+        "１",
+        "５",
+        "９",
+        ",",
+        ".",
+        "，",
+        "、",
+        "-",
+        "~",
+        "%",
+        "％",
+        "．",
+        "：",
+        "／",
+        ":",
+        "/",
+        "$",
+        "#",
+        "+",
+        " ",
+        " ",
+        " ",
+        "\u{3000}",
+        "\u{a0}",
+        "－",
+        "～",
+        "–",
+        "—",
+        "〜",
+        "零",
+        "〇",
+        "一",
+        "二",
+        "三",
+        "四",
+        "五",
+        "六",
+        "七",
+        "八",
+        "九",
+        "十",
+        "百",
+        "千",
+        "万",
+        "亿",
+        "两",
+        "双",
+        "不",
+        "第",
+        "几",
+        "数",
+        "上",
+        "多",
+        "余",
+        "来",
+        "月",
+        "年",
+        "代",
+        "进制",
+        "分之",
+        "百分之",
+        "百分百",
+        "个",
+        "种",
+        "小时",
+        "到",
+        "至",
+        "十分",
+        "千万不",
+        "万一",
+        "一五一十",
+        "的",
+        "中",
+        "a",
+        "an",
+        "A",
+        "one",
+        "two",
+        "Twenty",
+        "twenty",
+        "five",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "Billion",
+        "dozen",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "of",
+        "and",
+        "per",
+        "cent",
+        "percent",
+        "to",
+        "first",
+        "twentieth",
+        "hundredth",
+        "decade",
+        "couple",
+        "both",
+        "twice",
+        "triple",
+        "st",
+        "nd",
+        "rd",
+        "th",
+        "k",
+        "M",
+        "m",
+        "B",
+        "bn",
+        "s",
+        "x",
+        "I",
+        "N",
+        "i",
+        "n",
+        "K",
+        "S",
+        "_",
+        "H",
+        "vt",
+        "e",
+        "1.5",
+        "2.6.32",
+        "10:30",
+        "%2$s",
+        "%-10d",
+        "%5.2f",
+        "\n",
+        "\t",
+        "(",
+        ")",
+        "é",
+        "𠀀",
+        "ａ",
+        "12345678901234567890",
+        "0.000000000000000000000001",
+    ];
+
+    #[test]
+    fn equals_the_reference_on_generated_texts() {
+        let mut rng = crate::test_support::XorShift::new(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..100_000 {
+            let mut t = String::new();
+            for _ in 0..1 + rng.index(24) {
+                if rng.index(12) == 0 {
+                    // Any character at all.
+                    let c = char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('\u{FFFD}');
+                    t.push(c);
+                } else {
+                    t.push_str(PIECES[rng.index(PIECES.len())]);
+                }
+            }
+            same_as_reference(&t);
+        }
     }
 }
