@@ -1,9 +1,71 @@
 /// mimalloc rather than the system allocator: a stream run allocates and frees a handful of
 /// small strings per pair (segment texts, findings, evidence), and glibc's malloc/free were
 /// ~10 % of the CPU of `audit --stream` (see README, speed).
+#[cfg(not(feature = "alloc-stats"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `--features alloc-stats`: the same allocator, counting the bytes the program holds, so
+/// that peak RSS can be told apart from peak live heap (the rest is the binary, stacks and
+/// memory mimalloc keeps after it was freed). Prints one line to stderr at exit. A diagnostic
+/// build only: the counting costs CPU.
+#[cfg(feature = "alloc-stats")]
+mod alloc_stats {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+
+    pub struct Counting;
+    static LIVE: AtomicIsize = AtomicIsize::new(0);
+    static PEAK: AtomicIsize = AtomicIsize::new(0);
+    static TOTAL: AtomicUsize = AtomicUsize::new(0);
+
+    fn grow(n: usize) {
+        TOTAL.fetch_add(n, Relaxed);
+        let live = LIVE.fetch_add(n as isize, Relaxed) + n as isize;
+        PEAK.fetch_max(live, Relaxed);
+    }
+    fn shrink(n: usize) {
+        LIVE.fetch_sub(n as isize, Relaxed);
+    }
+
+    // SAFETY: every call is passed on unchanged to mimalloc; only counters are added.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            grow(l.size());
+            unsafe { mimalloc::MiMalloc.alloc(l) }
+        }
+        unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+            grow(l.size());
+            unsafe { mimalloc::MiMalloc.alloc_zeroed(l) }
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            shrink(l.size());
+            unsafe { mimalloc::MiMalloc.dealloc(p, l) }
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+            shrink(l.size());
+            grow(n);
+            unsafe { mimalloc::MiMalloc.realloc(p, l, n) }
+        }
+    }
+
+    pub fn report() {
+        let mb = |b: f64| b / 1_048_576.0;
+        eprintln!(
+            "alloc-stats: peak live heap {:.1} MiB, allocated in total {:.1} MiB",
+            mb(PEAK.load(Relaxed) as f64),
+            mb(TOTAL.load(Relaxed) as f64)
+        );
+    }
+}
+
+#[cfg(feature = "alloc-stats")]
+#[global_allocator]
+static GLOBAL: alloc_stats::Counting = alloc_stats::Counting;
+
 fn main() {
-    std::process::exit(tqa::cli::main());
+    let code = tqa::cli::main();
+    #[cfg(feature = "alloc-stats")]
+    alloc_stats::report();
+    std::process::exit(code);
 }
