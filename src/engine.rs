@@ -357,10 +357,11 @@ impl Engine {
         findings
     }
 
-    fn finding(&self, rule: &ActiveRule, h: Hit, fingerprint: String) -> Finding {
+    fn finding(&self, rule: &ActiveRule, mut h: Hit, fingerprint: String) -> Finding {
+        // The hit is owned: its message is moved into the finding, not copied.
         let message = h
             .message
-            .clone()
+            .take()
             .unwrap_or_else(|| render_template(&rule.def.message, &h.evidence));
         let severity = match h.severity {
             // A check's own downgrade to info survives; otherwise the configured severity.

@@ -106,7 +106,7 @@ fn write_pair_tail(
     out.extend_from_slice(n.format(line).as_bytes());
     if let Some(id) = id {
         out.extend_from_slice(b",\"id\":");
-        serde_json::to_writer(&mut *out, id).expect("serializes");
+        crate::report::json_line::write_str(out, id);
     }
     out.extend_from_slice(b",\"score\":");
     if score == 100.0 {
@@ -119,7 +119,7 @@ fn write_pair_tail(
         if i > 0 {
             out.push(b',');
         }
-        serde_json::to_writer(&mut *out, f).expect("serializes");
+        crate::report::json_line::write_finding(out, f);
     }
     out.extend_from_slice(b"]}\n");
 }

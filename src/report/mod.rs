@@ -5,6 +5,7 @@ pub mod escape;
 pub mod github;
 pub mod html;
 pub mod json;
+pub mod json_line;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;

@@ -1,0 +1,260 @@
+//! Compact JSON for the stream's findings, written straight into the output buffer: the
+//! bytes `serde_json::to_writer` gives, without its per-byte string escaping loop.
+//!
+//! Most strings of a finding (rule, code, message, evidence terms, suggestion, fingerprint)
+//! need no escaping at all. `write_str` checks that 16 bytes at a time (SSE2: a byte below
+//! 0x20, `"` or `\`, the only bytes serde_json escapes) and then copies the string at once;
+//! a string that needs escaping is handed to serde_json, so escaped output is serde_json's
+//! own. Numbers and any non-string evidence value are written by serde_json too (itoa, ryu's
+//! shortest float form), so the only hand-written bytes are the fixed punctuation and keys.
+
+use crate::finding::Finding;
+use crate::model::LineRange;
+
+/// Whether serde_json would escape any byte of `b`: a control byte (< 0x20), `"` or `\`.
+/// (serde_json leaves DEL and every non-ASCII byte as they are.)
+pub fn needs_escape(b: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        unsafe { needs_escape_sse2(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        needs_escape_scalar(b)
+    }
+}
+
+fn needs_escape_scalar(b: &[u8]) -> bool {
+    b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+unsafe fn needs_escape_sse2(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    let mut chunks = b.chunks_exact(16);
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let backslash = _mm_set1_epi8(b'\\' as i8);
+    let control_max = _mm_set1_epi8(0x1F);
+    for c in &mut chunks {
+        // SAFETY: `c` is 16 bytes; loadu has no alignment requirement.
+        let v = unsafe { _mm_loadu_si128(c.as_ptr().cast()) };
+        // Unsigned `v <= 0x1F` is `min(v, 0x1F) == v`.
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v);
+        let hit = _mm_or_si128(
+            control,
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+        );
+        if _mm_movemask_epi8(hit) != 0 {
+            return true;
+        }
+    }
+    needs_escape_scalar(chunks.remainder())
+}
+
+/// `s` as a JSON string, byte-identical to `serde_json::to_writer(out, s)`.
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    if needs_escape(s.as_bytes()) {
+        serde_json::to_writer(&mut *out, s).expect("a string serializes");
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+fn write_lines(out: &mut Vec<u8>, lines: Option<LineRange>, n: &mut itoa::Buffer) {
+    match lines {
+        Some(r) => {
+            out.push(b'[');
+            out.extend_from_slice(n.format(r.start).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(n.format(r.end).as_bytes());
+            out.push(b']');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A finding as compact JSON, byte-identical to `serde_json::to_writer(out, f)` (its derived
+/// `Serialize`: the fields in declaration order, `suggestion` skipped when absent).
+pub fn write_finding(out: &mut Vec<u8>, f: &Finding) {
+    let mut n = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"rule\":");
+    write_str(out, &f.rule);
+    out.extend_from_slice(b",\"code\":");
+    write_str(out, &f.code);
+    out.extend_from_slice(b",\"severity\":\"");
+    out.extend_from_slice(f.severity.name().as_bytes());
+    out.extend_from_slice(b"\",\"zh_lines\":");
+    write_lines(out, f.zh_lines, &mut n);
+    out.extend_from_slice(b",\"en_lines\":");
+    write_lines(out, f.en_lines, &mut n);
+    out.extend_from_slice(b",\"message\":");
+    write_str(out, &f.message);
+    out.extend_from_slice(b",\"evidence\":{");
+    for (i, (k, v)) in f.evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, k);
+        out.push(b':');
+        match v {
+            serde_json::Value::String(s) => write_str(out, s),
+            v => serde_json::to_writer(&mut *out, v).expect("a value serializes"),
+        }
+    }
+    out.push(b'}');
+    if let Some(s) = &f.suggestion {
+        out.extend_from_slice(b",\"suggestion\":");
+        write_str(out, s);
+    }
+    out.extend_from_slice(b",\"pair\":");
+    match f.pair {
+        Some(p) => out.extend_from_slice(n.format(p).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"fingerprint\":");
+    write_str(out, &f.fingerprint);
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Evidence, Severity};
+    use crate::test_support::{XorShift, every_char};
+    use serde_json::json;
+
+    fn serde_str(s: &str) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    fn fast_str(s: &str) -> String {
+        let mut out = Vec::new();
+        write_str(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_char_alone_and_in_text_is_written_as_serde_writes_it() {
+        for c in every_char() {
+            for s in [
+                c.to_string(),
+                format!("0123456789abcdef{c}xyz"),
+                format!("English term `{c}` left untranslated 中文 in the Chinese"),
+            ] {
+                assert_eq!(fast_str(&s), serde_str(&s), "{:?}", s);
+                assert_eq!(
+                    needs_escape(s.as_bytes()),
+                    needs_escape_scalar(s.as_bytes())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn random_strings_are_written_as_serde_writes_them() {
+        // Mostly plain text with a rare character that needs escaping, at every offset
+        // relative to the 16-byte blocks.
+        let alphabet: Vec<char> = "ab \t\n\r\"\\\u{0}\u{1f}\u{7f}\u{80}é中😀/`{}"
+            .chars()
+            .collect();
+        let mut rng = XorShift::new(0x5EED_1234);
+        for _ in 0..20_000 {
+            let len = rng.index(70);
+            let s: String = (0..len)
+                .map(|_| {
+                    if rng.below(8) == 0 {
+                        alphabet[rng.index(alphabet.len())]
+                    } else {
+                        char::from(b'a' + rng.below(26) as u8)
+                    }
+                })
+                .collect();
+            assert_eq!(fast_str(&s), serde_str(&s), "{:?}", s);
+        }
+    }
+
+    fn finding(
+        message: &str,
+        evidence: Evidence,
+        suggestion: Option<&str>,
+        zh: Option<LineRange>,
+        en: Option<LineRange>,
+        pair: Option<usize>,
+        severity: Severity,
+    ) -> Finding {
+        Finding {
+            rule: "untranslated".into(),
+            code: "TQA301".into(),
+            severity,
+            zh_lines: zh,
+            en_lines: en,
+            message: message.into(),
+            evidence,
+            suggestion: suggestion.map(Into::into),
+            pair,
+            fingerprint: "f183155b85faa1f4".into(),
+        }
+    }
+
+    #[test]
+    fn findings_are_written_as_serde_writes_them() {
+        let evidences: Vec<Evidence> = vec![
+            Evidence::new(),
+            [("term".to_string(), json!("sudo"))].into(),
+            [
+                ("kind".to_string(), json!("untranslated_term")),
+                ("term".to_string(), json!("a\"b\\c\n\u{1}é")),
+                ("k\"ey\t".to_string(), json!(null)),
+                ("ratio".to_string(), json!(0.41)),
+                ("tiny".to_string(), json!(1e-7)),
+                ("big".to_string(), json!(1e300)),
+                ("whole".to_string(), json!(3.0)),
+                ("neg".to_string(), json!(-12)),
+                ("count".to_string(), json!(u64::MAX)),
+                ("ok".to_string(), json!(true)),
+                (
+                    "list".to_string(),
+                    json!(["x\"", 1, 2.5, null, {"a": "b\n"}]),
+                ),
+                ("nested".to_string(), json!({"z": [1], "a": "q\\"})),
+            ]
+            .into(),
+        ];
+        let messages = [
+            "",
+            "plain message 中文",
+            "a \"quoted\" message\twith\u{1}control",
+        ];
+        let ranges = [
+            None,
+            Some(LineRange::single(3)),
+            Some(LineRange::new(7, 1234567)),
+        ];
+        for ev in &evidences {
+            for m in messages {
+                for sugg in [None, Some(""), Some("translate `x`"), Some("\\")] {
+                    for zh in ranges {
+                        for en in ranges {
+                            for pair in [None, Some(0), Some(usize::MAX)] {
+                                for sev in Severity::ALL {
+                                    let f = finding(m, ev.clone(), sugg, zh, en, pair, sev);
+                                    let mut fast = Vec::new();
+                                    write_finding(&mut fast, &f);
+                                    assert_eq!(
+                                        String::from_utf8(fast).unwrap(),
+                                        serde_json::to_string(&f).unwrap()
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
