@@ -531,19 +531,160 @@ static ZH_TRIGGER_BITS: [u64; 0x10000 / 64] = {
     let mut t = [0u64; 0x10000 / 64];
     let mut cp = 0x800;
     while cp < 0x10000 {
-        if let Some(c) = char::from_u32(cp)
-            && (zh_digit(c).is_some()
-                || zh_unit(c).is_some()
-                || c == '双'
-                || c == '不'
-                || (c >= '０' && c <= '９'))
-        {
+        if zh_trigger_cp(cp) {
             t[cp as usize / 64] |= 1 << (cp % 64);
         }
         cp += 1;
     }
     t
 };
+
+/// Whether the code point is one of `scan_zh`'s three-byte stops (see [`ZH_TRIGGER_BITS`]).
+const fn zh_trigger_cp(cp: u32) -> bool {
+    match char::from_u32(cp) {
+        Some(c) => {
+            zh_digit(c).is_some()
+                || zh_unit(c).is_some()
+                || c == '双'
+                || c == '不'
+                || (c >= '０' && c <= '９')
+        }
+        None => false,
+    }
+}
+
+/// The (lead byte, second byte) pairs that begin the UTF-8 of some three-byte stop, each once,
+/// computed from [`zh_trigger_cp`]: a character whose first two bytes are none of them is no
+/// stop, which lets [`zh_skip_sse2`] test 16 bytes at a time.
+const ZH_TRIGGER_PAIRS: [(u8, u8); ZH_TRIGGER_PAIR_COUNT] = {
+    let mut out = [(0u8, 0u8); ZH_TRIGGER_PAIR_COUNT];
+    let mut n = 0;
+    let mut prefix = 0x20; // U+0800 >> 6: the first three-byte prefix
+    while prefix < 0x400 {
+        // Code points prefix << 6 ..= prefix << 6 | 0x3F share their first two bytes.
+        let mut any = false;
+        let mut low = 0;
+        while low < 0x40 {
+            if zh_trigger_cp(prefix << 6 | low) {
+                any = true;
+            }
+            low += 1;
+        }
+        if any {
+            out[n] = ((0xE0 | prefix >> 6) as u8, (0x80 | (prefix & 0x3F)) as u8);
+            n += 1;
+        }
+        prefix += 1;
+    }
+    assert!(n == ZH_TRIGGER_PAIR_COUNT);
+    out
+};
+
+/// How many [`ZH_TRIGGER_PAIRS`] there are.
+const ZH_TRIGGER_PAIR_COUNT: usize = {
+    let mut n = 0;
+    let mut prefix = 0x20;
+    while prefix < 0x400 {
+        let mut low = 0;
+        while low < 0x40 {
+            if zh_trigger_cp(prefix << 6 | low) {
+                n += 1;
+                break;
+            }
+            low += 1;
+        }
+        prefix += 1;
+    }
+    n
+};
+
+/// The first stop of [`Scanner::next_zh_trigger`] at or after `i` (a character boundary) found
+/// 16 bytes at a time: a block is skipped whole when none of its bytes is an ASCII digit or the
+/// lead byte of one of [`ZH_TRIGGER_PAIRS`] followed by that pair's second byte. A candidate
+/// (its first one: a character boundary, since digits and lead bytes are) is tested exactly.
+/// `Err(i)`: no stop before `i`, a character boundary with fewer than 17 bytes left, which
+/// the caller reads bytewise.
+#[cfg(target_arch = "x86_64")]
+fn zh_skip_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; every load reads b[i..i + 17], in bounds
+    // by the loop condition.
+    unsafe {
+        let digit_bias = _mm_set1_epi8((0x80u8 - b'0') as i8);
+        let digit_limit = _mm_set1_epi8((0x80u8 + 10) as i8);
+        while i + 17 <= b.len() {
+            let p = b.as_ptr().add(i);
+            let v = _mm_loadu_si128(p as *const __m128i);
+            let w = _mm_loadu_si128(p.add(1) as *const __m128i);
+            // Digits map to 0x80..=0x89: the smallest signed bytes.
+            let mut m = _mm_cmplt_epi8(_mm_add_epi8(v, digit_bias), digit_limit);
+            for &(lead, second) in &ZH_TRIGGER_PAIRS {
+                let l = _mm_cmpeq_epi8(v, _mm_set1_epi8(lead as i8));
+                let s = _mm_cmpeq_epi8(w, _mm_set1_epi8(second as i8));
+                m = _mm_or_si128(m, _mm_and_si128(l, s));
+            }
+            let bits = _mm_movemask_epi8(m) as u32;
+            if bits == 0 {
+                i += 16;
+                while i < b.len() && b[i] & 0xC0 == 0x80 {
+                    i += 1;
+                }
+                continue;
+            }
+            i += bits.trailing_zeros() as usize;
+            if zh_trigger_at(b, i) {
+                return Ok(i);
+            }
+            i += utf8_len(b[i]);
+        }
+    }
+    Err(i)
+}
+
+/// Whether the character at `i` (a boundary) is a stop of [`Scanner::next_zh_trigger`].
+#[inline(always)]
+fn zh_trigger_at(b: &[u8], i: usize) -> bool {
+    let x = b[i];
+    if x < 0x80 {
+        x.is_ascii_digit()
+    } else if (0xE0..0xF0).contains(&x) {
+        let cp = (usize::from(x & 0x0F) << 12)
+            | (usize::from(b[i + 1] & 0x3F) << 6)
+            | usize::from(b[i + 2] & 0x3F);
+        ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0
+    } else {
+        false
+    }
+}
+
+/// [`Scanner::next_zh_trigger`] a character at a time, stepping over other characters by their
+/// lead byte: ASCII other than digits and two- and four-byte characters hold none, three-byte
+/// ones are looked up in [`ZH_TRIGGER_BITS`]. The whole scan before the SSE2 pre-scan (its
+/// test oracle), and the tail after it.
+fn next_zh_trigger_bytewise(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x.is_ascii_digit() {
+                return Some(i);
+            }
+            i += 1;
+        } else if x < 0xE0 {
+            i += 2;
+        } else if x < 0xF0 {
+            let cp = (usize::from(x & 0x0F) << 12)
+                | (usize::from(b[i + 1] & 0x3F) << 6)
+                | usize::from(b[i + 2] & 0x3F);
+            if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
+                return Some(i);
+            }
+            i += 3;
+        } else {
+            i += 4;
+        }
+    }
+    None
+}
 
 impl Scanner<'_> {
     /// The folded character at byte `i`; None at or past the end. Inlined for ASCII (most
@@ -835,33 +976,15 @@ impl Scanner<'_> {
     // ---------------------------------------------------------------- Chinese
 
     /// The first position from `i` whose folded character is a digit, a numeral, 双 or 不
-    /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不), stepping
-    /// over other characters by their lead byte: ASCII other than digits and two- and four-byte
-    /// characters hold none, three-byte ones are looked up in [`ZH_TRIGGER_BITS`].
-    fn next_zh_trigger(&self, mut i: usize) -> Option<usize> {
-        let b = self.b;
-        while i < b.len() {
-            let x = b[i];
-            if x < 0x80 {
-                if x.is_ascii_digit() {
-                    return Some(i);
-                }
-                i += 1;
-            } else if x < 0xE0 {
-                i += 2;
-            } else if x < 0xF0 {
-                let cp = (usize::from(x & 0x0F) << 12)
-                    | (usize::from(b[i + 1] & 0x3F) << 6)
-                    | usize::from(b[i + 2] & 0x3F);
-                if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
-                    return Some(i);
-                }
-                i += 3;
-            } else {
-                i += 4;
-            }
-        }
-        None
+    /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不): 16 bytes at
+    /// a time ([`zh_skip_sse2`]), then [`next_zh_trigger_bytewise`] for the tail.
+    fn next_zh_trigger(&self, i: usize) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        let i = match zh_skip_sse2(self.b, i) {
+            Ok(t) => return Some(t),
+            Err(i) => i,
+        };
+        next_zh_trigger_bytewise(self.b, i)
     }
 
     fn scan_zh(&mut self) {
@@ -1921,6 +2044,99 @@ mod tests {
             for i in 0..=b.len() + 1 {
                 assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
             }
+        }
+    }
+
+    /// `next_zh_trigger` (SSE2 blocks, then bytewise) from every position of `t` equals
+    /// the bytewise scan.
+    fn zh_stops_agree(t: &str) {
+        let s = Scanner {
+            text: t,
+            b: t.as_bytes(),
+            out: Vec::new(),
+            scales: Vec::new(),
+        };
+        for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            assert_eq!(
+                s.next_zh_trigger(i),
+                next_zh_trigger_bytewise(t.as_bytes(), i),
+                "{t:?} from {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn trigger_pairs_are_those_of_the_table() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let mut u = [0; 4];
+            let u = c.encode_utf8(&mut u).as_bytes();
+            if zh_trigger_at(u, 0) {
+                assert!(ZH_TRIGGER_PAIRS.contains(&(u[0], u[1])), "{c:?}");
+            }
+        }
+        // Each pair begins some stop (no pair is there for nothing).
+        for &(lead, second) in &ZH_TRIGGER_PAIRS {
+            assert!(
+                (0x80..0xC0u8).any(|third| zh_trigger_at(&[lead, second, third], 0)),
+                "{lead:x} {second:x}"
+            );
+        }
+    }
+
+    #[test]
+    fn sse2_prescan_finds_every_stop_at_every_block_offset() {
+        let stops: Vec<char> = ('0'..='9')
+            .chain(
+                crate::test_support::every_char()
+                    .filter(|c| c.len_utf8() == 3 && zh_trigger_at(c.to_string().as_bytes(), 0)),
+            )
+            .collect();
+        // Fillers of 1 to 4 bytes put the stop at every offset of a 16-byte block, with a
+        // character crossing the block ends before it.
+        for c in stops {
+            for filler in ["a", "é", "中", "😀"] {
+                for n in 0..40 {
+                    let t = format!("{}{c}{}", filler.repeat(n), filler.repeat(20));
+                    let at = filler.len() * n;
+                    assert_eq!(next_zh_trigger_bytewise(t.as_bytes(), 0), Some(at), "{t:?}");
+                    zh_stops_agree(&t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sse2_prescan_skips_no_stop_after_other_characters() {
+        // Every three-byte character that is no stop (including those sharing a stop's first
+        // two bytes, such as 丁 beside 一), in runs of every phase, before a stop: the scan
+        // must go over them to the stop and not stop at them.
+        for c in crate::test_support::every_char()
+            .filter(|c| c.len_utf8() == 3 && !zh_trigger_at(c.to_string().as_bytes(), 0))
+        {
+            for lead in ["", "a", "ab"] {
+                let t = format!(
+                    "{lead}{}七{}",
+                    c.to_string().repeat(7),
+                    c.to_string().repeat(6)
+                );
+                let s = Scanner {
+                    text: &t,
+                    b: t.as_bytes(),
+                    out: Vec::new(),
+                    scales: Vec::new(),
+                };
+                assert_eq!(s.next_zh_trigger(0), Some(lead.len() + 21), "{t:?}");
+                assert_eq!(s.next_zh_trigger(lead.len() + 24), None, "{t:?}");
+            }
+        }
+        // Other characters of 1, 2 and 4 bytes, 16 at a time (fewer, longer strings).
+        let others: Vec<char> = crate::test_support::every_char()
+            .filter(|c| c.len_utf8() != 3 && !c.is_ascii_digit())
+            .collect();
+        for chunk in others.chunks(16) {
+            let run: String = chunk.iter().collect();
+            let t = format!("{run}{run}5{run}");
+            zh_stops_agree(&t);
         }
     }
 
