@@ -441,6 +441,129 @@ struct Scanner<'a> {
     scales: Vec<f64>,
 }
 
+/// The first letters (bit `letter - 'a'`) of the words of [`EN_WORD_LISTS`]: a word starting
+/// with another letter is no number word, and `en_words` returns its end.
+const EN_FIRST_LETTERS: u32 = {
+    let mut m = 0u32;
+    let mut l = 0;
+    while l < EN_WORD_LISTS.len() {
+        let mut k = 0;
+        while k < EN_WORD_LISTS[l].len() {
+            m |= 1 << (EN_WORD_LISTS[l][k].as_bytes()[0] - b'a');
+            k += 1;
+        }
+        l += 1;
+    }
+    m
+};
+
+/// [`EN_FIRST_LETTERS`] as runs of consecutive letters (first, last), for 16-byte range tests.
+const EN_FIRST_RANGES: [(u8, u8); EN_FIRST_RANGE_COUNT] = {
+    let mut out = [(0u8, 0u8); EN_FIRST_RANGE_COUNT];
+    let mut n = 0;
+    let mut k = 0u8;
+    while k < 26 {
+        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
+            let mut e = k;
+            while e + 1 < 26 && EN_FIRST_LETTERS & (1 << (e + 1)) != 0 {
+                e += 1;
+            }
+            out[n] = (b'a' + k, b'a' + e);
+            n += 1;
+        }
+        k += 1;
+    }
+    out
+};
+
+const EN_FIRST_RANGE_COUNT: usize = {
+    let mut n = 0;
+    let mut k = 0;
+    while k < 26 {
+        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
+};
+
+/// The first position from `i` where `scan_en`'s loop does something other than step over the
+/// byte, its letter run or its character, 16 bytes at a time: an ASCII digit, 0xEF (a
+/// full-width digit's lead byte), or a letter of [`EN_FIRST_LETTERS`] (either case) not after
+/// an ASCII letter or '_' (a word that may be a number word). Every other position is stepped
+/// over by `scan_en` without effect (a word of another first letter: `en_words` returns its
+/// end), and each of its steps depends only on the byte and the one before, so jumping to the
+/// first candidate reaches the position that loop would. Returns `i` itself at 0, inside a
+/// character, or when fewer than 16 bytes are left.
+#[cfg(target_arch = "x86_64")]
+fn en_skip_sse2(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
+    use std::arch::x86_64::*;
+    if i == 0 || i >= b.len() || b[i] & 0xC0 == 0x80 {
+        return i;
+    }
+    // A candidate depends only on its byte and the one before: the bits of the last block
+    // tested still hold.
+    let (start, bits) = *block;
+    if let Some(d) = i.checked_sub(start)
+        && d < 16
+    {
+        let rest = bits >> d;
+        if rest != 0 {
+            return i + rest.trailing_zeros() as usize;
+        }
+        i = start + 16;
+        while i < b.len() && b[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+        if i >= b.len() {
+            return i;
+        }
+    }
+    // SAFETY: SSE2 is part of the x86-64 baseline; the loads read b[i - 1..i + 16], in bounds
+    // since i >= 1 and i + 16 <= b.len().
+    unsafe {
+        let bias = |lo: u8| _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8);
+        let limit = |n: u8| _mm_set1_epi8((0x80u8 + n) as i8);
+        // x in lo..=hi as a signed compare after moving lo to -128.
+        let in_range = |x: __m128i, lo: u8, hi: u8| {
+            _mm_cmplt_epi8(_mm_add_epi8(x, bias(lo)), limit(hi - lo + 1))
+        };
+        let case = _mm_set1_epi8(0x20);
+        let lead_ef = _mm_set1_epi8(0xEFu8 as i8);
+        let underscore = _mm_set1_epi8(b'_' as i8);
+        while i + 16 <= b.len() {
+            let p = b.as_ptr().add(i);
+            let v = _mm_loadu_si128(p as *const __m128i);
+            let before = _mm_loadu_si128(p.sub(1) as *const __m128i);
+            // |0x20 maps exactly the ASCII letters into a..=z.
+            let lv = _mm_or_si128(v, case);
+            let mut first = _mm_setzero_si128();
+            for &(lo, hi) in &EN_FIRST_RANGES {
+                first = _mm_or_si128(first, in_range(lv, lo, hi));
+            }
+            let latin_before = _mm_or_si128(
+                in_range(_mm_or_si128(before, case), b'a', b'z'),
+                _mm_cmpeq_epi8(before, underscore),
+            );
+            let m = _mm_or_si128(
+                _mm_or_si128(in_range(v, b'0', b'9'), _mm_cmpeq_epi8(v, lead_ef)),
+                _mm_andnot_si128(latin_before, first),
+            );
+            let bits = _mm_movemask_epi8(m) as u32;
+            if bits != 0 {
+                *block = (i, bits);
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += 16;
+            while i < b.len() && b[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+        }
+    }
+    i
+}
+
 /// Length in bytes of the UTF-8 character whose first byte is `x`.
 #[inline]
 fn utf8_len(x: u8) -> usize {
@@ -1284,7 +1407,17 @@ impl Scanner<'_> {
     fn scan_en(&mut self) {
         let b = self.b;
         let mut i = 0;
+        // The last block `en_skip_sse2` tested: its start and candidate bits.
+        #[cfg(target_arch = "x86_64")]
+        let mut block = (usize::MAX, 0u32);
         while i < b.len() {
+            #[cfg(target_arch = "x86_64")]
+            {
+                i = en_skip_sse2(b, i, &mut block);
+                if i >= b.len() {
+                    break;
+                }
+            }
             let x = b[i];
             i = if x.is_ascii_digit() {
                 self.en_digits(i)
@@ -2137,6 +2270,87 @@ mod tests {
             let run: String = chunk.iter().collect();
             let t = format!("{run}{run}5{run}");
             zh_stops_agree(&t);
+        }
+    }
+
+    #[test]
+    fn en_first_letters_are_those_of_the_lists() {
+        for c in b'a'..=b'z' {
+            let want = EN_WORD_LISTS
+                .iter()
+                .any(|l| l.iter().any(|w| w.as_bytes()[0] == c));
+            let ranged = EN_FIRST_RANGES
+                .iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&c));
+            assert_eq!(
+                EN_FIRST_LETTERS & (1 << (c - b'a')) != 0,
+                want,
+                "{}",
+                c as char
+            );
+            assert_eq!(ranged, want, "{}", c as char);
+        }
+    }
+
+    /// `en_skip_sse2` from every boundary of `t`, with a fresh block and with the block left
+    /// by a walk from the start, lands on the first candidate (or stops where fewer than 16
+    /// bytes are left, or at 0 / inside a character, where it returns its argument).
+    fn en_skip_agrees(t: &str) {
+        let b = t.as_bytes();
+        let candidate = |q: usize| {
+            let x = b[q];
+            let latin_before = q > 0 && (b[q - 1].is_ascii_alphabetic() || b[q - 1] == b'_');
+            x.is_ascii_digit()
+                || x == 0xEF
+                || (x.is_ascii_alphabetic()
+                    && !latin_before
+                    && EN_FIRST_LETTERS & (1 << (x.to_ascii_lowercase() - b'a')) != 0)
+        };
+        let mut walk = (usize::MAX, 0u32);
+        for i in (0..=b.len()).filter(|&i| t.is_char_boundary(i)) {
+            for block in [&mut (usize::MAX, 0u32), &mut walk] {
+                let got = en_skip_sse2(b, i, block);
+                assert!(got >= i && got <= b.len(), "{t:?} from {i}");
+                assert!(t.is_char_boundary(got), "{t:?} from {i}: {got}");
+                // Nothing skipped is a candidate; where it stops is one unless it gave up.
+                assert!((i..got).all(|q| !candidate(q)), "{t:?} from {i}: {got}");
+                if i > 0 && got < b.len() && !candidate(got) {
+                    assert!(got + 16 > b.len(), "{t:?} from {i}: {got}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn en_prescan_stops_at_every_candidate_at_every_block_offset() {
+        let tokens: Vec<String> = (b'a'..=b'z')
+            .chain(b'A'..=b'Z')
+            .map(|c| format!("{}x", c as char))
+            .chain(
+                ["5", "９", "_one", "x_two", "ａ"]
+                    .iter()
+                    .map(|s| s.to_string()),
+            )
+            .collect();
+        for tok in &tokens {
+            for filler in [" ", "é", "中", "😀", "zz ", ",", "q"] {
+                for n in 0..20 {
+                    let t = format!("{}{tok} {}", filler.repeat(n), filler.repeat(18));
+                    en_skip_agrees(&t);
+                    same_as_reference(&t);
+                }
+            }
+        }
+        let mut r = crate::test_support::XorShift::new(7);
+        let pieces = [
+            "one", "Two", " ", "5", "x", "_", "é", "中", "９", "-", "thousand", "cat",
+        ];
+        for _ in 0..3000 {
+            let t: String = (0..r.index(30))
+                .map(|_| pieces[r.index(pieces.len())])
+                .collect();
+            en_skip_agrees(&t);
+            same_as_reference(&t);
         }
     }
 
