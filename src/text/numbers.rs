@@ -441,6 +441,129 @@ struct Scanner<'a> {
     scales: Vec<f64>,
 }
 
+/// The first letters (bit `letter - 'a'`) of the words of [`EN_WORD_LISTS`]: a word starting
+/// with another letter is no number word, and `en_words` returns its end.
+const EN_FIRST_LETTERS: u32 = {
+    let mut m = 0u32;
+    let mut l = 0;
+    while l < EN_WORD_LISTS.len() {
+        let mut k = 0;
+        while k < EN_WORD_LISTS[l].len() {
+            m |= 1 << (EN_WORD_LISTS[l][k].as_bytes()[0] - b'a');
+            k += 1;
+        }
+        l += 1;
+    }
+    m
+};
+
+/// [`EN_FIRST_LETTERS`] as runs of consecutive letters (first, last), for 16-byte range tests.
+const EN_FIRST_RANGES: [(u8, u8); EN_FIRST_RANGE_COUNT] = {
+    let mut out = [(0u8, 0u8); EN_FIRST_RANGE_COUNT];
+    let mut n = 0;
+    let mut k = 0u8;
+    while k < 26 {
+        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
+            let mut e = k;
+            while e + 1 < 26 && EN_FIRST_LETTERS & (1 << (e + 1)) != 0 {
+                e += 1;
+            }
+            out[n] = (b'a' + k, b'a' + e);
+            n += 1;
+        }
+        k += 1;
+    }
+    out
+};
+
+const EN_FIRST_RANGE_COUNT: usize = {
+    let mut n = 0;
+    let mut k = 0;
+    while k < 26 {
+        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
+};
+
+/// The first position from `i` where `scan_en`'s loop does something other than step over the
+/// byte, its letter run or its character, 16 bytes at a time: an ASCII digit, 0xEF (a
+/// full-width digit's lead byte), or a letter of [`EN_FIRST_LETTERS`] (either case) not after
+/// an ASCII letter or '_' (a word that may be a number word). Every other position is stepped
+/// over by `scan_en` without effect (a word of another first letter: `en_words` returns its
+/// end), and each of its steps depends only on the byte and the one before, so jumping to the
+/// first candidate reaches the position that loop would. Returns `i` itself at 0, inside a
+/// character, or when fewer than 16 bytes are left.
+#[cfg(target_arch = "x86_64")]
+fn en_skip_sse2(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
+    use std::arch::x86_64::*;
+    if i == 0 || i >= b.len() || b[i] & 0xC0 == 0x80 {
+        return i;
+    }
+    // A candidate depends only on its byte and the one before: the bits of the last block
+    // tested still hold.
+    let (start, bits) = *block;
+    if let Some(d) = i.checked_sub(start)
+        && d < 16
+    {
+        let rest = bits >> d;
+        if rest != 0 {
+            return i + rest.trailing_zeros() as usize;
+        }
+        i = start + 16;
+        while i < b.len() && b[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+        if i >= b.len() {
+            return i;
+        }
+    }
+    // SAFETY: SSE2 is part of the x86-64 baseline; the loads read b[i - 1..i + 16], in bounds
+    // since i >= 1 and i + 16 <= b.len().
+    unsafe {
+        let bias = |lo: u8| _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8);
+        let limit = |n: u8| _mm_set1_epi8((0x80u8 + n) as i8);
+        // x in lo..=hi as a signed compare after moving lo to -128.
+        let in_range = |x: __m128i, lo: u8, hi: u8| {
+            _mm_cmplt_epi8(_mm_add_epi8(x, bias(lo)), limit(hi - lo + 1))
+        };
+        let case = _mm_set1_epi8(0x20);
+        let lead_ef = _mm_set1_epi8(0xEFu8 as i8);
+        let underscore = _mm_set1_epi8(b'_' as i8);
+        while i + 16 <= b.len() {
+            let p = b.as_ptr().add(i);
+            let v = _mm_loadu_si128(p as *const __m128i);
+            let before = _mm_loadu_si128(p.sub(1) as *const __m128i);
+            // |0x20 maps exactly the ASCII letters into a..=z.
+            let lv = _mm_or_si128(v, case);
+            let mut first = _mm_setzero_si128();
+            for &(lo, hi) in &EN_FIRST_RANGES {
+                first = _mm_or_si128(first, in_range(lv, lo, hi));
+            }
+            let latin_before = _mm_or_si128(
+                in_range(_mm_or_si128(before, case), b'a', b'z'),
+                _mm_cmpeq_epi8(before, underscore),
+            );
+            let m = _mm_or_si128(
+                _mm_or_si128(in_range(v, b'0', b'9'), _mm_cmpeq_epi8(v, lead_ef)),
+                _mm_andnot_si128(latin_before, first),
+            );
+            let bits = _mm_movemask_epi8(m) as u32;
+            if bits != 0 {
+                *block = (i, bits);
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += 16;
+            while i < b.len() && b[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+        }
+    }
+    i
+}
+
 /// Length in bytes of the UTF-8 character whose first byte is `x`.
 #[inline]
 fn utf8_len(x: u8) -> usize {
@@ -531,19 +654,160 @@ static ZH_TRIGGER_BITS: [u64; 0x10000 / 64] = {
     let mut t = [0u64; 0x10000 / 64];
     let mut cp = 0x800;
     while cp < 0x10000 {
-        if let Some(c) = char::from_u32(cp)
-            && (zh_digit(c).is_some()
-                || zh_unit(c).is_some()
-                || c == '双'
-                || c == '不'
-                || (c >= '０' && c <= '９'))
-        {
+        if zh_trigger_cp(cp) {
             t[cp as usize / 64] |= 1 << (cp % 64);
         }
         cp += 1;
     }
     t
 };
+
+/// Whether the code point is one of `scan_zh`'s three-byte stops (see [`ZH_TRIGGER_BITS`]).
+const fn zh_trigger_cp(cp: u32) -> bool {
+    match char::from_u32(cp) {
+        Some(c) => {
+            zh_digit(c).is_some()
+                || zh_unit(c).is_some()
+                || c == '双'
+                || c == '不'
+                || (c >= '０' && c <= '９')
+        }
+        None => false,
+    }
+}
+
+/// The (lead byte, second byte) pairs that begin the UTF-8 of some three-byte stop, each once,
+/// computed from [`zh_trigger_cp`]: a character whose first two bytes are none of them is no
+/// stop, which lets [`zh_skip_sse2`] test 16 bytes at a time.
+const ZH_TRIGGER_PAIRS: [(u8, u8); ZH_TRIGGER_PAIR_COUNT] = {
+    let mut out = [(0u8, 0u8); ZH_TRIGGER_PAIR_COUNT];
+    let mut n = 0;
+    let mut prefix = 0x20; // U+0800 >> 6: the first three-byte prefix
+    while prefix < 0x400 {
+        // Code points prefix << 6 ..= prefix << 6 | 0x3F share their first two bytes.
+        let mut any = false;
+        let mut low = 0;
+        while low < 0x40 {
+            if zh_trigger_cp(prefix << 6 | low) {
+                any = true;
+            }
+            low += 1;
+        }
+        if any {
+            out[n] = ((0xE0 | prefix >> 6) as u8, (0x80 | (prefix & 0x3F)) as u8);
+            n += 1;
+        }
+        prefix += 1;
+    }
+    assert!(n == ZH_TRIGGER_PAIR_COUNT);
+    out
+};
+
+/// How many [`ZH_TRIGGER_PAIRS`] there are.
+const ZH_TRIGGER_PAIR_COUNT: usize = {
+    let mut n = 0;
+    let mut prefix = 0x20;
+    while prefix < 0x400 {
+        let mut low = 0;
+        while low < 0x40 {
+            if zh_trigger_cp(prefix << 6 | low) {
+                n += 1;
+                break;
+            }
+            low += 1;
+        }
+        prefix += 1;
+    }
+    n
+};
+
+/// The first stop of [`Scanner::next_zh_trigger`] at or after `i` (a character boundary) found
+/// 16 bytes at a time: a block is skipped whole when none of its bytes is an ASCII digit or the
+/// lead byte of one of [`ZH_TRIGGER_PAIRS`] followed by that pair's second byte. A candidate
+/// (its first one: a character boundary, since digits and lead bytes are) is tested exactly.
+/// `Err(i)`: no stop before `i`, a character boundary with fewer than 17 bytes left, which
+/// the caller reads bytewise.
+#[cfg(target_arch = "x86_64")]
+fn zh_skip_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline; every load reads b[i..i + 17], in bounds
+    // by the loop condition.
+    unsafe {
+        let digit_bias = _mm_set1_epi8((0x80u8 - b'0') as i8);
+        let digit_limit = _mm_set1_epi8((0x80u8 + 10) as i8);
+        while i + 17 <= b.len() {
+            let p = b.as_ptr().add(i);
+            let v = _mm_loadu_si128(p as *const __m128i);
+            let w = _mm_loadu_si128(p.add(1) as *const __m128i);
+            // Digits map to 0x80..=0x89: the smallest signed bytes.
+            let mut m = _mm_cmplt_epi8(_mm_add_epi8(v, digit_bias), digit_limit);
+            for &(lead, second) in &ZH_TRIGGER_PAIRS {
+                let l = _mm_cmpeq_epi8(v, _mm_set1_epi8(lead as i8));
+                let s = _mm_cmpeq_epi8(w, _mm_set1_epi8(second as i8));
+                m = _mm_or_si128(m, _mm_and_si128(l, s));
+            }
+            let bits = _mm_movemask_epi8(m) as u32;
+            if bits == 0 {
+                i += 16;
+                while i < b.len() && b[i] & 0xC0 == 0x80 {
+                    i += 1;
+                }
+                continue;
+            }
+            i += bits.trailing_zeros() as usize;
+            if zh_trigger_at(b, i) {
+                return Ok(i);
+            }
+            i += utf8_len(b[i]);
+        }
+    }
+    Err(i)
+}
+
+/// Whether the character at `i` (a boundary) is a stop of [`Scanner::next_zh_trigger`].
+#[inline(always)]
+fn zh_trigger_at(b: &[u8], i: usize) -> bool {
+    let x = b[i];
+    if x < 0x80 {
+        x.is_ascii_digit()
+    } else if (0xE0..0xF0).contains(&x) {
+        let cp = (usize::from(x & 0x0F) << 12)
+            | (usize::from(b[i + 1] & 0x3F) << 6)
+            | usize::from(b[i + 2] & 0x3F);
+        ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0
+    } else {
+        false
+    }
+}
+
+/// [`Scanner::next_zh_trigger`] a character at a time, stepping over other characters by their
+/// lead byte: ASCII other than digits and two- and four-byte characters hold none, three-byte
+/// ones are looked up in [`ZH_TRIGGER_BITS`]. The whole scan before the SSE2 pre-scan (its
+/// test oracle), and the tail after it.
+fn next_zh_trigger_bytewise(b: &[u8], mut i: usize) -> Option<usize> {
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x.is_ascii_digit() {
+                return Some(i);
+            }
+            i += 1;
+        } else if x < 0xE0 {
+            i += 2;
+        } else if x < 0xF0 {
+            let cp = (usize::from(x & 0x0F) << 12)
+                | (usize::from(b[i + 1] & 0x3F) << 6)
+                | usize::from(b[i + 2] & 0x3F);
+            if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
+                return Some(i);
+            }
+            i += 3;
+        } else {
+            i += 4;
+        }
+    }
+    None
+}
 
 impl Scanner<'_> {
     /// The folded character at byte `i`; None at or past the end. Inlined for ASCII (most
@@ -835,33 +1099,15 @@ impl Scanner<'_> {
     // ---------------------------------------------------------------- Chinese
 
     /// The first position from `i` whose folded character is a digit, a numeral, 双 or 不
-    /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不), stepping
-    /// over other characters by their lead byte: ASCII other than digits and two- and four-byte
-    /// characters hold none, three-byte ones are looked up in [`ZH_TRIGGER_BITS`].
-    fn next_zh_trigger(&self, mut i: usize) -> Option<usize> {
-        let b = self.b;
-        while i < b.len() {
-            let x = b[i];
-            if x < 0x80 {
-                if x.is_ascii_digit() {
-                    return Some(i);
-                }
-                i += 1;
-            } else if x < 0xE0 {
-                i += 2;
-            } else if x < 0xF0 {
-                let cp = (usize::from(x & 0x0F) << 12)
-                    | (usize::from(b[i + 1] & 0x3F) << 6)
-                    | usize::from(b[i + 2] & 0x3F);
-                if ZH_TRIGGER_BITS[cp / 64] & (1 << (cp % 64)) != 0 {
-                    return Some(i);
-                }
-                i += 3;
-            } else {
-                i += 4;
-            }
-        }
-        None
+    /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不): 16 bytes at
+    /// a time ([`zh_skip_sse2`]), then [`next_zh_trigger_bytewise`] for the tail.
+    fn next_zh_trigger(&self, i: usize) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        let i = match zh_skip_sse2(self.b, i) {
+            Ok(t) => return Some(t),
+            Err(i) => i,
+        };
+        next_zh_trigger_bytewise(self.b, i)
     }
 
     fn scan_zh(&mut self) {
@@ -1161,7 +1407,17 @@ impl Scanner<'_> {
     fn scan_en(&mut self) {
         let b = self.b;
         let mut i = 0;
+        // The last block `en_skip_sse2` tested: its start and candidate bits.
+        #[cfg(target_arch = "x86_64")]
+        let mut block = (usize::MAX, 0u32);
         while i < b.len() {
+            #[cfg(target_arch = "x86_64")]
+            {
+                i = en_skip_sse2(b, i, &mut block);
+                if i >= b.len() {
+                    break;
+                }
+            }
             let x = b[i];
             i = if x.is_ascii_digit() {
                 self.en_digits(i)
@@ -1921,6 +2177,180 @@ mod tests {
             for i in 0..=b.len() + 1 {
                 assert_eq!(letters_end(&b, i), plain(&b, i), "{b:?} {i}");
             }
+        }
+    }
+
+    /// `next_zh_trigger` (SSE2 blocks, then bytewise) from every position of `t` equals
+    /// the bytewise scan.
+    fn zh_stops_agree(t: &str) {
+        let s = Scanner {
+            text: t,
+            b: t.as_bytes(),
+            out: Vec::new(),
+            scales: Vec::new(),
+        };
+        for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            assert_eq!(
+                s.next_zh_trigger(i),
+                next_zh_trigger_bytewise(t.as_bytes(), i),
+                "{t:?} from {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn trigger_pairs_are_those_of_the_table() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let mut u = [0; 4];
+            let u = c.encode_utf8(&mut u).as_bytes();
+            if zh_trigger_at(u, 0) {
+                assert!(ZH_TRIGGER_PAIRS.contains(&(u[0], u[1])), "{c:?}");
+            }
+        }
+        // Each pair begins some stop (no pair is there for nothing).
+        for &(lead, second) in &ZH_TRIGGER_PAIRS {
+            assert!(
+                (0x80..0xC0u8).any(|third| zh_trigger_at(&[lead, second, third], 0)),
+                "{lead:x} {second:x}"
+            );
+        }
+    }
+
+    #[test]
+    fn sse2_prescan_finds_every_stop_at_every_block_offset() {
+        let stops: Vec<char> = ('0'..='9')
+            .chain(
+                crate::test_support::every_char()
+                    .filter(|c| c.len_utf8() == 3 && zh_trigger_at(c.to_string().as_bytes(), 0)),
+            )
+            .collect();
+        // Fillers of 1 to 4 bytes put the stop at every offset of a 16-byte block, with a
+        // character crossing the block ends before it.
+        for c in stops {
+            for filler in ["a", "é", "中", "😀"] {
+                for n in 0..40 {
+                    let t = format!("{}{c}{}", filler.repeat(n), filler.repeat(20));
+                    let at = filler.len() * n;
+                    assert_eq!(next_zh_trigger_bytewise(t.as_bytes(), 0), Some(at), "{t:?}");
+                    zh_stops_agree(&t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sse2_prescan_skips_no_stop_after_other_characters() {
+        // Every three-byte character that is no stop (including those sharing a stop's first
+        // two bytes, such as 丁 beside 一), in runs of every phase, before a stop: the scan
+        // must go over them to the stop and not stop at them.
+        for c in crate::test_support::every_char()
+            .filter(|c| c.len_utf8() == 3 && !zh_trigger_at(c.to_string().as_bytes(), 0))
+        {
+            for lead in ["", "a", "ab"] {
+                let t = format!(
+                    "{lead}{}七{}",
+                    c.to_string().repeat(7),
+                    c.to_string().repeat(6)
+                );
+                let s = Scanner {
+                    text: &t,
+                    b: t.as_bytes(),
+                    out: Vec::new(),
+                    scales: Vec::new(),
+                };
+                assert_eq!(s.next_zh_trigger(0), Some(lead.len() + 21), "{t:?}");
+                assert_eq!(s.next_zh_trigger(lead.len() + 24), None, "{t:?}");
+            }
+        }
+        // Other characters of 1, 2 and 4 bytes, 16 at a time (fewer, longer strings).
+        let others: Vec<char> = crate::test_support::every_char()
+            .filter(|c| c.len_utf8() != 3 && !c.is_ascii_digit())
+            .collect();
+        for chunk in others.chunks(16) {
+            let run: String = chunk.iter().collect();
+            let t = format!("{run}{run}5{run}");
+            zh_stops_agree(&t);
+        }
+    }
+
+    #[test]
+    fn en_first_letters_are_those_of_the_lists() {
+        for c in b'a'..=b'z' {
+            let want = EN_WORD_LISTS
+                .iter()
+                .any(|l| l.iter().any(|w| w.as_bytes()[0] == c));
+            let ranged = EN_FIRST_RANGES
+                .iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&c));
+            assert_eq!(
+                EN_FIRST_LETTERS & (1 << (c - b'a')) != 0,
+                want,
+                "{}",
+                c as char
+            );
+            assert_eq!(ranged, want, "{}", c as char);
+        }
+    }
+
+    /// `en_skip_sse2` from every boundary of `t`, with a fresh block and with the block left
+    /// by a walk from the start, lands on the first candidate (or stops where fewer than 16
+    /// bytes are left, or at 0 / inside a character, where it returns its argument).
+    fn en_skip_agrees(t: &str) {
+        let b = t.as_bytes();
+        let candidate = |q: usize| {
+            let x = b[q];
+            let latin_before = q > 0 && (b[q - 1].is_ascii_alphabetic() || b[q - 1] == b'_');
+            x.is_ascii_digit()
+                || x == 0xEF
+                || (x.is_ascii_alphabetic()
+                    && !latin_before
+                    && EN_FIRST_LETTERS & (1 << (x.to_ascii_lowercase() - b'a')) != 0)
+        };
+        let mut walk = (usize::MAX, 0u32);
+        for i in (0..=b.len()).filter(|&i| t.is_char_boundary(i)) {
+            for block in [&mut (usize::MAX, 0u32), &mut walk] {
+                let got = en_skip_sse2(b, i, block);
+                assert!(got >= i && got <= b.len(), "{t:?} from {i}");
+                assert!(t.is_char_boundary(got), "{t:?} from {i}: {got}");
+                // Nothing skipped is a candidate; where it stops is one unless it gave up.
+                assert!((i..got).all(|q| !candidate(q)), "{t:?} from {i}: {got}");
+                if i > 0 && got < b.len() && !candidate(got) {
+                    assert!(got + 16 > b.len(), "{t:?} from {i}: {got}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn en_prescan_stops_at_every_candidate_at_every_block_offset() {
+        let tokens: Vec<String> = (b'a'..=b'z')
+            .chain(b'A'..=b'Z')
+            .map(|c| format!("{}x", c as char))
+            .chain(
+                ["5", "９", "_one", "x_two", "ａ"]
+                    .iter()
+                    .map(|s| s.to_string()),
+            )
+            .collect();
+        for tok in &tokens {
+            for filler in [" ", "é", "中", "😀", "zz ", ",", "q"] {
+                for n in 0..20 {
+                    let t = format!("{}{tok} {}", filler.repeat(n), filler.repeat(18));
+                    en_skip_agrees(&t);
+                    same_as_reference(&t);
+                }
+            }
+        }
+        let mut r = crate::test_support::XorShift::new(7);
+        let pieces = [
+            "one", "Two", " ", "5", "x", "_", "é", "中", "９", "-", "thousand", "cat",
+        ];
+        for _ in 0..3000 {
+            let t: String = (0..r.index(30))
+                .map(|_| pieces[r.index(pieces.len())])
+                .collect();
+            en_skip_agrees(&t);
+            same_as_reference(&t);
         }
     }
 
