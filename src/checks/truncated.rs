@@ -67,33 +67,101 @@ fn is_ellipsis_end(t: &str) -> bool {
 }
 
 /// The first paragraph that is not blank, or "" — up to surrounding whitespace, which the
-/// callers trim. A text without a newline (a TSV cell, most segments) is its own only
-/// paragraph: one `memchr` rather than splitting (when it is blank, "" and it trim alike).
-fn first_paragraph(text: &str) -> &str {
-    if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+/// callers trim. `one_line`: the text has no newline (a TSV cell, most segments), so it is
+/// its own only paragraph (when it is blank, "" and it trim alike).
+fn first_paragraph(text: &str, one_line: bool) -> &str {
+    if one_line {
         return text;
     }
     text.split('\n')
-        .find(|p| !p.trim().is_empty())
+        .find(|p| !trim_ws(p).is_empty())
         .unwrap_or("")
 }
 
 /// The last paragraph that is not blank, or "" (as [`first_paragraph`]).
-fn last_paragraph(text: &str) -> &str {
-    if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+fn last_paragraph(text: &str, one_line: bool) -> &str {
+    if one_line {
         return text;
     }
     text.split('\n')
-        .rfind(|p| !p.trim().is_empty())
+        .rfind(|p| !trim_ws(p).is_empty())
         .unwrap_or("")
 }
 
+/// Whether a text has no newline: one `memchr` per segment, for both [`head`] and [`tail`].
+fn is_one_line(text: &str) -> bool {
+    memchr::memchr(b'\n', text.as_bytes()).is_none()
+}
+
+/// `str::trim_start_matches(pred)` by bytes: an ASCII byte is decided by `ascii` without
+/// decoding; another character is decoded and asked of `other`. Why: `trim_start_matches`
+/// with a slice of chars decodes and compares every character (~75 instructions a call here).
+fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c < 0x80 {
+            if !ascii(c) {
+                break;
+            }
+            i += 1;
+        } else {
+            let ch = s[i..].chars().next().unwrap_or_default();
+            if !other(ch) {
+                break;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    &s[i..]
+}
+
+/// `str::trim_end_matches(pred)` by bytes (as [`trim_start_by`]).
+fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
+    let b = s.as_bytes();
+    let mut e = b.len();
+    while e > 0 {
+        let c = b[e - 1];
+        if c < 0x80 {
+            if !ascii(c) {
+                break;
+            }
+            e -= 1;
+        } else {
+            let ch = s[..e].chars().next_back().unwrap_or_default();
+            if !other(ch) {
+                break;
+            }
+            e -= ch.len_utf8();
+        }
+    }
+    &s[..e]
+}
+
+/// ASCII bytes that `char::is_whitespace` accepts (it also accepts U+000B, unlike
+/// `u8::is_ascii_whitespace`).
+fn ascii_ws(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// `str::trim_start` by bytes.
+fn trim_start_ws(s: &str) -> &str {
+    trim_start_by(s, ascii_ws, char::is_whitespace)
+}
+
+/// `str::trim` by bytes.
+fn trim_ws(s: &str) -> &str {
+    trim_start_ws(trim_end_by(s, ascii_ws, char::is_whitespace))
+}
+
 /// Text of the first paragraph with leading openers removed.
-fn head(seg: &Segment) -> &str {
-    first_paragraph(&seg.text)
-        .trim()
-        .trim_start_matches(OPENERS)
-        .trim_start()
+fn head(seg: &Segment, one_line: bool) -> &str {
+    let t = trim_ws(first_paragraph(&seg.text, one_line));
+    trim_start_ws(trim_start_by(
+        t,
+        |b| matches!(b, b'(' | b'"' | b'\'' | b'[' | b'*' | b'_'),
+        |c| OPENERS.contains(&c),
+    ))
 }
 
 /// Whether the English opens with a quote or bracket (a quoted term may start lower-case).
@@ -102,8 +170,13 @@ fn starts_quoted(seg: &Segment) -> bool {
 }
 
 /// Text of the last paragraph with trailing closers removed.
-fn tail(seg: &Segment) -> &str {
-    last_paragraph(&seg.text).trim().trim_end_matches(CLOSERS)
+fn tail(seg: &Segment, one_line: bool) -> &str {
+    let t = trim_ws(last_paragraph(&seg.text, one_line));
+    trim_end_by(
+        t,
+        |b| matches!(b, b')' | b'"' | b'\'' | b']' | b'*' | b'_' | b' '),
+        |c| CLOSERS.contains(&c),
+    )
 }
 
 /// Whether a text ends as a complete sentence in its language (ellipsis not counted).
@@ -142,6 +215,20 @@ fn paragraph_line(seg: &Segment, last: bool) -> usize {
     pick.map_or(seg.lines.start, |(l, _)| *l)
 }
 
+/// The leading run of word characters (letters, digits, `-'’._/`), borrowed rather than
+/// collected into a `String`.
+fn leading_word(en: &str) -> &str {
+    let end = en
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(en.len(), |(i, _)| i);
+    &en[..end]
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '.' | '_' | '/')
+}
+
 struct Cut {
     side: Lang,
     end: &'static str,
@@ -151,11 +238,7 @@ struct Cut {
 
 impl Truncated {
     fn lowercase_fragment(&self, en: &str, zh_text: &str) -> Option<String> {
-        let word: String = en
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '.' | '_' | '/'))
-            .collect();
-        let word = word.trim_end_matches('.');
+        let word = leading_word(en).trim_end_matches('.');
         let first = word.chars().next()?;
         if !first.is_lowercase() {
             return None;
@@ -195,8 +278,9 @@ impl Truncated {
 
     fn cuts(&self, zs: &Segment, es: &Segment) -> Vec<Cut> {
         let mut out = Vec::new();
-        let (zh_head, zh_tail) = (head(zs), tail(zs));
-        let (en_head, en_tail) = (head(es), tail(es));
+        let (zh_one, en_one) = (is_one_line(&zs.text), is_one_line(&es.text));
+        let (zh_head, zh_tail) = (head(zs, zh_one), tail(zs, zh_one));
+        let (en_head, en_tail) = (head(es, en_one), tail(es, en_one));
         let zh_complete = ends_complete(zh_tail, Lang::Zh);
         let en_complete = ends_complete(en_tail, Lang::En);
         // English start.
@@ -374,8 +458,85 @@ mod tests {
             "a\r\nb\r\n",
         ] {
             let s = seg(t);
-            assert_eq!(head(&s), split_head(t), "{t:?}");
-            assert_eq!(tail(&s), split_tail(t), "{t:?}");
+            let one = is_one_line(t);
+            assert_eq!(head(&s, one), split_head(t), "{t:?}");
+            assert_eq!(tail(&s, one), split_tail(t), "{t:?}");
+        }
+    }
+
+    /// `head` and `tail` as they were before the byte-level trims: `str::trim`,
+    /// `trim_start_matches(OPENERS)`, `trim_end_matches(CLOSERS)`, and the paragraph split.
+    fn head_by_std(t: &str) -> &str {
+        t.split('\n')
+            .find(|p| !p.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches(OPENERS)
+            .trim_start()
+    }
+
+    fn tail_by_std(t: &str) -> &str {
+        t.split('\n')
+            .rfind(|p| !p.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches(CLOSERS)
+    }
+
+    /// `leading_word` as it was: the word characters collected into a `String`.
+    fn leading_word_by_collect(en: &str) -> String {
+        en.chars().take_while(|&c| is_word_char(c)).collect()
+    }
+
+    fn assert_fast_forms(t: &str) {
+        let s = seg(t);
+        let one = is_one_line(t);
+        assert_eq!(head(&s, one), head_by_std(t), "{t:?}");
+        assert_eq!(tail(&s, one), tail_by_std(t), "{t:?}");
+        assert_eq!(trim_ws(t), t.trim(), "{t:?}");
+        assert_eq!(trim_start_ws(t), t.trim_start(), "{t:?}");
+        assert_eq!(leading_word(t), leading_word_by_collect(t), "{t:?}");
+    }
+
+    /// The byte-level trims agree with `str`'s on every character (alone, and between,
+    /// before and after openers, closers and spaces), on generated texts, on every Debian
+    /// cell and on every line of the interview (the last two when ../shared is present).
+    #[test]
+    fn byte_level_trims_agree_with_std() {
+        for c in crate::test_support::every_char() {
+            for t in [
+                format!("{c}x{c}"),
+                format!(" {c}“{c}"),
+                format!("{c}」 {c}"),
+                format!("a\n{c}\n"),
+            ] {
+                assert_fast_forms(&t);
+            }
+        }
+        let parts = [
+            " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{3000}", "“", "”", "‘",
+            "’", "「", "」", "『", "』", "（", "）", "(", ")", "\"", "'", "《", "》", "【", "】",
+            "[", "]", "*", "_", "…", "...", "。", "，", "a", "Z", "9", "-", ".", "/", "中", "文",
+            "é", "word", "x-y", "don't",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x7275_6e63);
+        for _ in 0..50_000 {
+            let n = rng.index(9);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            assert_fast_forms(&t);
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for line in t.lines() {
+                for cell in line.split('\t') {
+                    assert_fast_forms(cell);
+                }
+            }
+        }
+        if let Ok(t) = std::fs::read_to_string("../shared/corpus/ai-interview.zh-en.md") {
+            for line in t.lines() {
+                assert_fast_forms(line);
+            }
+            assert_fast_forms(&t);
         }
     }
 }

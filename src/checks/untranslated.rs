@@ -975,6 +975,7 @@ impl Untranslated {
         // looked up then, at most once.
         let mut found_zh: Option<BTreeSet<usize>> = None;
         let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut covered: Vec<bool> = Vec::new();
         for (s, e) in latin_runs(zh) {
             if skip.iter().any(|&(a, b)| s >= a && e <= b) {
                 continue;
@@ -984,7 +985,9 @@ impl Untranslated {
                 continue;
             }
             // Known terms first (longest match), then what the glossary does not cover.
-            let mut covered = vec![false; run.len()];
+            // One buffer for every run of the pair, cleared per run (no allocation per run).
+            covered.clear();
+            covered.resize(run.len(), false);
             for m in g.find_en(run) {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
@@ -1035,8 +1038,11 @@ impl Untranslated {
             }
             let Some(sev) = self.unknown else { continue };
             // Uncovered words of the run, grouped into contiguous terms.
-            let mut rest = Vec::new();
-            let mut cur: Vec<&str> = Vec::new();
+            // A term is a stretch of consecutive words of the run, which are separated by
+            // single spaces: the words joined with " " are the run's own slice from the first
+            // word's start to the last word's end, borrowed rather than joined into a String.
+            let mut rest: Vec<&str> = Vec::new();
+            let mut cur: Option<(usize, usize)> = None;
             let mut pos = 0;
             for w in run.split(' ') {
                 let (ws, we) = (pos, pos + w.len());
@@ -1046,14 +1052,13 @@ impl Untranslated {
                     && !is_code_like(w)
                     && w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
                 if free {
-                    cur.push(w);
-                } else if !cur.is_empty() {
-                    rest.push(cur.join(" "));
-                    cur.clear();
+                    cur = Some((cur.map_or(ws, |(s, _)| s), we));
+                } else if let Some((s, e)) = cur.take() {
+                    rest.push(&run[s..e]);
                 }
             }
-            if !cur.is_empty() {
-                rest.push(cur.join(" "));
+            if let Some((s, e)) = cur {
+                rest.push(&run[s..e]);
             }
             for term in rest {
                 if !seen.insert(term.to_lowercase()) {
@@ -1068,7 +1073,7 @@ impl Untranslated {
                         ..Hit::on_pair(pair)
                     }
                     .with("kind", "untranslated_term")
-                    .with("term", term.as_str())
+                    .with("term", term)
                     .message(format!(
                         "English term `{term}` left untranslated in the Chinese (not in the glossary)"
                     ))
