@@ -295,11 +295,12 @@ fn prepare<'a>(
             // Every sentence's keys, in text order: when the sentences tile the block
             // (`tiles`), these are the block's keys too.
             let mut words: Vec<Key> = Vec::new();
-            let mut pieces: Vec<&str> = Vec::new();
             // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
             // read once for the document with their numbers (`Shared::texts`).
             let lines = e.numbered_paragraphs();
             let sentences = texts.en_sentences(doc, i);
+            let mut pieces: Vec<&str> = Vec::with_capacity(sentences.len());
+            units.reserve_exact(sentences.len());
             let numbers = texts.en_sentence_numbers(doc, i, &sentences);
             let mut k = 0;
             for (x, s) in sentences.iter().enumerate() {
@@ -345,7 +346,9 @@ fn prepare<'a>(
             (units, Some(block), Some(len))
         })
         .collect();
-    let mut en_units = Vec::new();
+    // Sized in advance: grown by doubling, the copies of this (document-long) vector were
+    // among the largest blocks the alignment allocated.
+    let mut en_units = Vec::with_capacity(per_pair.iter().map(|u| u.0.len()).sum());
     let mut en_range = Vec::with_capacity(n);
     let mut pair_en: Vec<Option<EnBag>> = Vec::with_capacity(n);
     let mut pair_en_words: Vec<Vec<Key>> = Vec::with_capacity(n);
@@ -480,7 +483,8 @@ fn prepare<'a>(
             (units, Some(whole))
         })
         .collect();
-    let mut zh_units = Vec::new();
+    // Sized in advance, as `en_units`.
+    let mut zh_units = Vec::with_capacity(per_pair.iter().map(|u| u.0.len()).sum());
     let mut zh_unit_range = Vec::with_capacity(n);
     let mut pair_zh = Vec::with_capacity(n);
     for (units, whole) in per_pair {
@@ -740,8 +744,10 @@ fn run(
     const NEAR: usize = 3;
     let sim_near: Vec<std::cell::Cell<f64>> =
         vec![std::cell::Cell::new(f64::NAN); n * (2 * NEAR + 1)];
-    // (Sized for the screening's index candidates, ≤ 12 per pair each way: no regrowth.)
-    let sim_far: std::cell::RefCell<FastMap<(usize, usize), f64>> =
+    // (Sized for the screening's index candidates, ≤ 12 per pair each way: no regrowth. Keyed
+    // by u32 pair positions, 16 bytes an entry rather than 24: a chunk's pairs are far fewer
+    // than 2^32, and the map is only looked up, never iterated.)
+    let sim_far: std::cell::RefCell<FastMap<(u32, u32), f64>> =
         std::cell::RefCell::new(FastMap::with_capacity_and_hasher(n * 8, Default::default()));
     let sim_of = |z: usize, e: usize| -> f64 {
         match (&prep.pair_zh[z], &prep.pair_en[e]) {
@@ -760,11 +766,12 @@ fn run(
             cell.set(v);
             return v;
         }
-        if let Some(v) = sim_far.borrow().get(&(z, e)) {
+        let key = (z as u32, e as u32);
+        if let Some(v) = sim_far.borrow().get(&key) {
             return *v;
         }
         let v = sim_of(z, e);
-        sim_far.borrow_mut().insert((z, e), v);
+        sim_far.borrow_mut().insert(key, v);
         v
     };
     // 1. Screen.

@@ -271,8 +271,16 @@ fn near_same(
     min_chars: usize,
     min_sim: f64,
 ) -> Vec<(usize, usize, f64, bool)> {
-    // All normalised texts in one buffer, each pair's as a span of it.
-    let mut arena = String::new();
+    // All normalised texts in one buffer, each pair's as a span of it. Sized for the texts
+    // as they are (normalising mostly keeps or shortens them; `normalise_into` reserves any
+    // more), so that the buffer is not copied over and over as it grows.
+    let mut arena = String::with_capacity(
+        doc.pairs
+            .iter()
+            .filter_map(|p| p.side(lang))
+            .map(|s| s.text.len())
+            .sum(),
+    );
     let spans: Vec<Option<(usize, usize)>> = doc
         .pairs
         .iter()
