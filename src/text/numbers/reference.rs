@@ -1,6 +1,10 @@
 //! The number scanner as it was before the byte-level rewrite (a table of folded characters
 //! indexed by character position, then a scan over it): kept as the test oracle that the
 //! current scanner must equal on every input (see the tests at the end of `numbers`).
+//! Its grammar (`scan_zh`, `scan_en`, `en_words`, ...) repeats the current scanner's over
+//! character positions instead of byte offsets. When the number grammar changes on purpose,
+//! make the same change here (the oracle tests fail until both agree), so that the byte-level
+//! machinery stays checked against the plain form.
 
 use super::*;
 
