@@ -578,14 +578,9 @@ fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
         use std::arch::x86_64::*;
         while i + 16 <= b.len() {
             // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
-            // A byte is an ASCII letter iff (byte | 0x20) - b'a' < 26 (unsigned, wrapping).
             let m = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                let d = _mm_sub_epi8(
-                    _mm_or_si128(v, _mm_set1_epi8(0x20)),
-                    _mm_set1_epi8(b'a' as i8),
-                );
-                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(25)), d))
+                _mm_movemask_epi8(crate::text::simd::ascii_letter(v))
             };
             if m != 0 {
                 return Some(i + m.trailing_zeros() as usize);

@@ -66,18 +66,13 @@ fn ascii_fast(_: &str) -> Option<(usize, usize)> {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 unsafe fn masks16(p: *const u8) -> (u64, u64, u64) {
+    use crate::text::simd::{ascii_alnum, in_range};
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86-64; the caller guarantees 16 readable bytes (an unaligned
     // load).
     unsafe {
         let v = _mm_loadu_si128(p as *const __m128i);
-        // x in lo..lo+n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
-        let in_range = |x: __m128i, lo: u8, n: u8| {
-            let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
-            _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
-        };
-        let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        let w = _mm_or_si128(in_range(lower, b'a', 26), in_range(v, b'0', 10));
+        let w = ascii_alnum(v);
         let j = _mm_or_si128(
             _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\'' as i8)),
             _mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)),
@@ -169,14 +164,14 @@ fn word_count_blocks(b: &[u8]) -> Option<usize> {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 unsafe fn word_masks16(p: *const u8) -> (u64, u64, u64, u64, u64) {
+    use crate::text::simd::in_range;
     use std::arch::x86_64::*;
     // SAFETY: as in `masks16`.
     unsafe {
         let v = _mm_loadu_si128(p as *const __m128i);
         let (w, j, _) = masks16(p);
         let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-        let d = _mm_sub_epi8(v, _mm_set1_epi8(0xC3u8 as i8));
-        let c3_c9 = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(6)), d);
+        let c3_c9 = in_range(v, 0xC3, 7);
         let mask = |x: __m128i| _mm_movemask_epi8(x) as u32 as u64;
         (
             w,

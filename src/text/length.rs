@@ -83,18 +83,13 @@ fn han_latin_popcnt(b: &[u8]) -> (usize, usize) {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn han_latin_sse2(b: &[u8]) -> (usize, usize) {
+    use crate::text::simd::{ascii_alnum, in_range};
     use std::arch::x86_64::*;
     // Masks of 16 bytes: (ASCII alphanumeric, lead E5..=E9, other lead bytes).
     // SAFETY: SSE2 is part of x86-64; `p` points at 16 readable bytes (an unaligned load).
     let masks = |p: *const u8| unsafe {
         let v = _mm_loadu_si128(p as *const __m128i);
-        // x in lo..lo+n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
-        let in_range = |x: __m128i, lo: u8, n: u8| {
-            let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
-            _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
-        };
-        let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        let alnum = _mm_or_si128(in_range(lower, b'a', 26), in_range(v, b'0', 10));
+        let alnum = ascii_alnum(v);
         let han = in_range(v, 0xE5, 5);
         let lead = in_range(v, 0xC0, 64);
         (

@@ -7,6 +7,8 @@ pub mod length;
 pub mod numbers;
 pub mod script;
 pub mod sentences;
+#[cfg(target_arch = "x86_64")]
+pub mod simd;
 
 /// First `max` characters of a text on one line, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {

@@ -115,6 +115,7 @@ unsafe fn han_count_popcnt(b: &[u8]) -> Option<usize> {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn han_count_blocks(b: &[u8]) -> Option<usize> {
+    use crate::text::simd::in_range;
     use std::arch::x86_64::*;
     /// (Han leads, four-byte leads) among the 16 bytes at p, bit k for byte k.
     ///
@@ -128,11 +129,6 @@ fn han_count_blocks(b: &[u8]) -> Option<usize> {
             let v1 = _mm_loadu_si128(p.add(1) as *const __m128i);
             let v2 = _mm_loadu_si128(p.add(2) as *const __m128i);
             let eq = |x: __m128i, c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
-            // x in lo..lo+n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
-            let in_range = |x: __m128i, lo: u8, n: u8| {
-                let d = _mm_sub_epi8(x, _mm_set1_epi8(lo as i8));
-                _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
-            };
             // x >= lo (unsigned): max(x, lo) == x.
             let at_least =
                 |x: __m128i, lo: u8| _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(lo as i8)), x);
