@@ -158,8 +158,14 @@ fn han_latin_bytes(text: &str) -> (usize, usize) {
 /// `zh_chars` char by char, with `is_han` and `is_latin`: the definition.
 #[cfg(test)]
 fn zh_chars_general(text: &str) -> f64 {
-    let mut han = 0usize;
-    let mut latin = 0usize;
+    let (han, latin) = han_latin_general(text);
+    han as f64 + latin as f64 * LATIN_IN_ZH
+}
+
+/// `han_latin` from the chars, with `is_han` and `is_latin`: the definition.
+#[cfg(test)]
+fn han_latin_general(text: &str) -> (usize, usize) {
+    let (mut han, mut latin) = (0, 0);
     for c in text.chars() {
         if c.is_ascii() {
             latin += usize::from(c.is_ascii_alphanumeric());
@@ -169,7 +175,7 @@ fn zh_chars_general(text: &str) -> f64 {
             latin += 1;
         }
     }
-    han as f64 + latin as f64 * LATIN_IN_ZH
+    (han, latin)
 }
 
 /// Character length of an English text, whitespace runs counted once.
@@ -293,21 +299,6 @@ mod tests {
         let mixed = "我们做 pre-training 吧，ＧＰＵ１２ é𠀀〇 x";
         assert_eq!(han_latin(mixed).0, han_count(mixed));
         assert_eq!(zh_chars_of(3, 4), zh_chars("中文字abcd"));
-    }
-
-    /// `han_latin` from the chars, with `is_han` and `is_latin`: the definition.
-    fn han_latin_general(text: &str) -> (usize, usize) {
-        let (mut han, mut latin) = (0, 0);
-        for c in text.chars() {
-            if c.is_ascii() {
-                latin += usize::from(c.is_ascii_alphanumeric());
-            } else if is_han(c) {
-                han += 1;
-            } else if is_latin(c) || ('０'..='９').contains(&c) {
-                latin += 1;
-            }
-        }
-        (han, latin)
     }
 
     /// The 16-byte blocks start anywhere in a character: every character at every offset
