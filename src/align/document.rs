@@ -508,88 +508,304 @@ fn prepare<'a>(
     (prep, learned)
 }
 
-/// Inverted index: rare key → blocks containing it.
+/// Dense ids (0, 1, …) of the keys of the blocks' predictions and bags, and each block's keys
+/// as ids, in its key order (ascending keys). The screening compares each block with a few
+/// dozen others and looks its keys up in the indexes: with ids, both are array reads instead
+/// of hash probes.
+struct KeyIds {
+    /// Open addressing, linear probing, at most half full: (key, id + 1), id + 1 = 0 empty.
+    /// (Keys are hashes already; one multiply spreads them. A table of its own rather than a
+    /// map: one probe is a few instructions, and the screening asks for every key of every
+    /// block.)
+    slots: Vec<(Key, u32)>,
+    bits: u32,
+    len: usize,
+    /// Per pair (CSR): the ids of its Chinese prediction's keys, then of its English bag's.
+    zh: Vec<u32>,
+    zh_at: Vec<u32>,
+    en: Vec<u32>,
+    en_at: Vec<u32>,
+}
+
+impl KeyIds {
+    fn new(pair_zh: &[Option<ZhPred>], pair_en: &[Option<EnBag>]) -> KeyIds {
+        let zh_len: usize = pair_zh.iter().flatten().map(|p| p.keys.len()).sum();
+        let en_len: usize = pair_en.iter().flatten().map(|b| b.keys.len()).sum();
+        // A document's blocks share most of their keys (a tenth of them are distinct in the
+        // Debian catalogue): start at a quarter of the keys' count, grow when half full.
+        let bits = ((zh_len + en_len) / 4)
+            .next_power_of_two()
+            .max(64)
+            .trailing_zeros();
+        let mut ids = KeyIds {
+            slots: vec![(0, 0); 1 << bits],
+            bits,
+            len: 0,
+            zh: Vec::with_capacity(zh_len),
+            zh_at: Vec::with_capacity(pair_zh.len() + 1),
+            en: Vec::with_capacity(en_len),
+            en_at: Vec::with_capacity(pair_en.len() + 1),
+        };
+        let mut zh = std::mem::take(&mut ids.zh);
+        ids.zh_at.push(0);
+        for p in pair_zh {
+            if let Some(p) = p {
+                zh.extend(p.keys.iter().map(|k| ids.insert(k.0)));
+            }
+            ids.zh_at.push(zh.len() as u32);
+        }
+        ids.zh = zh;
+        let mut en = std::mem::take(&mut ids.en);
+        ids.en_at.push(0);
+        for b in pair_en {
+            if let Some(b) = b {
+                en.extend(b.keys.iter().map(|&k| ids.insert(k)));
+            }
+            ids.en_at.push(en.len() as u32);
+        }
+        ids.en = en;
+        ids
+    }
+
+    /// First slot of `key` (multiplicative hashing, top bits).
+    #[inline]
+    fn slot(&self, key: Key) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+
+    /// The id of `key`, a new one if it has none.
+    fn insert(&mut self, key: Key) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut s = self.slot(key);
+        loop {
+            let (k, id) = self.slots[s];
+            if id == 0 {
+                break;
+            }
+            if k == key {
+                return id - 1;
+            }
+            s = (s + 1) & mask;
+        }
+        self.len += 1;
+        self.slots[s] = (key, self.len as u32);
+        if 2 * self.len > self.slots.len() {
+            self.grow();
+        }
+        self.len as u32 - 1
+    }
+
+    /// Twice the slots, every key moved to its place in them (ids kept).
+    #[cold]
+    fn grow(&mut self) {
+        self.bits += 1;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); 1 << self.bits]);
+        let mask = self.slots.len() - 1;
+        for (k, id) in old.into_iter().filter(|e| e.1 != 0) {
+            let mut s = self.slot(k);
+            while self.slots[s].1 != 0 {
+                s = (s + 1) & mask;
+            }
+            self.slots[s] = (k, id);
+        }
+    }
+
+    /// The id of `key`, if some block has it.
+    fn get(&self, key: Key) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut s = self.slot(key);
+        loop {
+            let (k, id) = self.slots[s];
+            if id == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(id - 1);
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn zh(&self, p: usize) -> &[u32] {
+        &self.zh[self.zh_at[p] as usize..self.zh_at[p + 1] as usize]
+    }
+
+    fn en(&self, p: usize) -> &[u32] {
+        &self.en[self.en_at[p] as usize..self.en_at[p + 1] as usize]
+    }
+
+    /// Ids of those of `keys` that some block has (the others are in no index).
+    fn of<'k>(&'k self, keys: impl Iterator<Item = Key> + 'k) -> impl Iterator<Item = u32> + 'k {
+        keys.filter_map(|k| self.get(k))
+    }
+}
+
+/// One block's key ids scattered over all ids: `at[id]` is the key's index in the block + 1
+/// (0: not in the block). Set for one block at a time and cleared after.
+struct Scattered {
+    at: Vec<u32>,
+}
+
+impl Scattered {
+    fn new(ids: usize) -> Scattered {
+        Scattered { at: vec![0; ids] }
+    }
+
+    fn set(&mut self, block: &[u32]) {
+        for (x, &k) in block.iter().enumerate() {
+            self.at[k as usize] = x as u32 + 1;
+        }
+    }
+
+    fn clear(&mut self, block: &[u32]) {
+        for &k in block {
+            self.at[k as usize] = 0;
+        }
+    }
+
+    /// Into `out`, for each key of `other` (a block's ids, in key order) that the scattered
+    /// block has: (its index in the scattered block, its index in `other`), or the reverse
+    /// when `FLIP`. In ascending key order.
+    fn shared<const FLIP: bool>(&self, other: &[u32], out: &mut Vec<(u32, u32)>) {
+        out.clear();
+        for (y, &k) in other.iter().enumerate() {
+            let x = self.at[k as usize];
+            if x != 0 {
+                out.push(if FLIP {
+                    (y as u32, x - 1)
+                } else {
+                    (x - 1, y as u32)
+                });
+            }
+        }
+    }
+}
+
+/// Inverted index: rare key → blocks containing it (keys as `KeyIds`; a block's keys are
+/// distinct).
 struct Index {
-    map: FastMap<Key, Vec<u32>>,
+    /// Per key id: the span of `post` holding the blocks that have it, ascending, when it is
+    /// rare (in at most `cap` blocks); an empty span otherwise.
+    span: Vec<(u32, u32)>,
+    post: Vec<u32>,
+    /// The number of blocks.
+    blocks: usize,
 }
 
 impl Index {
-    fn build<'b>(blocks: impl Iterator<Item = Option<&'b [Key]>>, n: usize) -> Index {
+    /// The index over the blocks `0..n`, block `p` having the key ids `block(p)`, of `ids`
+    /// key ids in all.
+    fn build<'b>(block: impl Fn(usize) -> &'b [u32], n: usize, ids: usize) -> Index {
         // A constant cap keeps lookups O(1) per key whatever the document size.
-        let _ = n;
         let cap = 8;
-        let mut map: FastMap<Key, Vec<u32>> = FastMap::default();
-        for (i, b) in blocks.enumerate() {
-            for k in b.into_iter().flatten() {
-                let v = map.entry(*k).or_default();
-                if v.len() <= cap {
-                    v.push(i as u32);
+        let mut span = vec![(0u32, 0u32); ids];
+        for p in 0..n {
+            for &k in block(p) {
+                span[k as usize].1 += 1;
+            }
+        }
+        let mut total = 0;
+        for s in &mut span {
+            if s.1 > cap {
+                s.1 = 0;
+            }
+            s.0 = total;
+            total += s.1;
+        }
+        let mut post = vec![0u32; total as usize];
+        let mut fill: Vec<u32> = span.iter().map(|s| s.0).collect();
+        for p in 0..n {
+            for &k in block(p) {
+                let k = k as usize;
+                if span[k].1 > 0 {
+                    post[fill[k] as usize] = p as u32;
+                    fill[k] += 1;
                 }
             }
         }
-        map.retain(|_, v| v.len() <= cap);
-        Index { map }
+        Index {
+            span,
+            post,
+            blocks: n,
+        }
     }
+
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
-    fn candidates(&self, keys: impl Iterator<Item = Key>, k: usize) -> Vec<usize> {
+    fn candidates(&self, keys: impl Iterator<Item = u32>, k: usize) -> Vec<usize> {
         let mut out = Vec::new();
         self.candidates_into(keys, k, &mut Tally::default(), &mut out);
         out
     }
 
-    /// Appends to `out` the blocks sharing the most rare keys with `keys`, best first (at most
-    /// `k`). `tally` is scratch space (left zeroed). The order (count desc, block asc) is
-    /// total, so the choice depends neither on the map's iteration order nor on how the
-    /// counts are tallied.
+    /// Appends to `out` the blocks sharing the most rare keys with `keys` (key ids), best
+    /// first (at most `k`). `tally` is scratch space (left zeroed). The order (count desc,
+    /// block asc) is total, so the choice depends neither on the order of the keys nor on how
+    /// the counts are tallied.
     fn candidates_into(
         &self,
-        keys: impl Iterator<Item = Key>,
+        keys: impl Iterator<Item = u32>,
         k: usize,
         tally: &mut Tally,
         out: &mut Vec<usize>,
     ) {
-        // Tally per block in a dense array (grown to the largest block met), remembering the
-        // blocks touched; then order just those.
+        // Tally per block in a dense array (one entry per block), remembering the blocks
+        // touched; then keep the best `k` of just those.
         let Tally {
             count,
             touched,
             list,
         } = tally;
+        if count.len() < self.blocks {
+            count.resize(self.blocks, 0);
+        }
         for key in keys {
-            if let Some(v) = self.map.get(&key) {
-                for &b in v {
-                    let b = b as usize;
-                    if b >= count.len() {
-                        count.resize(b + 1, 0);
-                    }
-                    if count[b] == 0 {
-                        touched.push(b as u32);
-                    }
-                    count[b] += 1;
+            let (a, len) = self.span[key as usize];
+            for &b in &self.post[a as usize..(a + len) as usize] {
+                let b = b as usize;
+                if count[b] == 0 {
+                    touched.push(b as u32);
                 }
+                count[b] += 1;
             }
         }
-        if touched.is_empty() {
+        if touched.is_empty() || k == 0 {
+            for &b in touched.iter() {
+                count[b as usize] = 0;
+            }
+            touched.clear();
             return;
         }
+        // (count desc, block asc) as one integer, (MAX − count, block), ascending; the best
+        // `k` kept sorted by insertion (the keys are distinct: the same `k` as a full sort).
         list.clear();
-        list.extend(
-            touched
-                .drain(..)
-                .map(|b| (b, std::mem::take(&mut count[b as usize]))),
-        );
-        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.extend(list.iter().take(k).map(|x| x.0 as usize));
+        for &b in touched.iter() {
+            let c = std::mem::take(&mut count[b as usize]);
+            let key = (u64::from(u32::MAX - c) << 32) | u64::from(b);
+            if list.len() == k {
+                if key >= list[k - 1] {
+                    continue;
+                }
+                list.pop();
+            }
+            let at = list.partition_point(|&x| x < key);
+            list.insert(at, key);
+        }
+        touched.clear();
+        out.extend(list.iter().map(|&x| x as u32 as usize));
     }
 }
 
 /// Scratch space of `Index::candidates_into`: per block its count of shared keys (zero
-/// between calls), the blocks touched, and their (block, count) list.
+/// between calls), the blocks touched, and their (count, block) keys (see `candidates_into`).
 #[derive(Default)]
 struct Tally {
     count: Vec<u32>,
     touched: Vec<u32>,
-    list: Vec<(u32, u32)>,
+    list: Vec<u64>,
 }
 
 /// `strsim::normalized_levenshtein(a, b) >= 0.8` (computed with the bit-parallel
@@ -606,6 +822,113 @@ fn near_same(a: &str, b: &str) -> bool {
         return false;
     }
     crate::text::edit::normalized_levenshtein(a, b) >= 0.8
+}
+
+/// The texts (their indices, ascending) of each normalised text (`checks::duplicate::
+/// normalise`, at least 12 bytes long) that two or more of `texts` share.
+///
+/// Equal normalised texts have equal signatures (`alnum_signature`), so a text whose
+/// signature no other text has is left out without normalising it. A pure-ASCII text's
+/// signature is its normalised text's; any other text is normalised first (lower-casing a
+/// non-ASCII letter can give an ASCII one: K → k).
+fn repeated_texts<'t>(
+    texts: impl ExactSizeIterator<Item = &'t str>,
+) -> FastMap<String, Vec<usize>> {
+    let mut norms: Vec<Option<String>> = vec![None; texts.len()];
+    let texts: Vec<&str> = texts.collect();
+    // (None: too short to group. Normalising never lengthens an ASCII text.)
+    let sigs: Vec<Option<(u32, u32, u32)>> = texts
+        .iter()
+        .zip(&mut norms)
+        .map(|(t, norm)| {
+            if !t.is_ascii() {
+                Some(alnum_signature(
+                    norm.insert(crate::checks::duplicate::normalise(t)),
+                ))
+            } else if t.len() >= 12 {
+                Some(alnum_signature(t))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut seen: FastMap<(u32, u32, u32), u32> =
+        FastMap::with_capacity_and_hasher(texts.len(), Default::default());
+    for sig in sigs.iter().flatten() {
+        *seen.entry(*sig).or_default() += 1;
+    }
+    let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
+    for (x, t) in texts.iter().enumerate() {
+        if sigs[x].is_none_or(|sig| seen[&sig] < 2) {
+            continue;
+        }
+        let norm = norms[x]
+            .take()
+            .unwrap_or_else(|| crate::checks::duplicate::normalise(t));
+        if norm.len() >= 12 {
+            groups.entry(norm).or_default().push(x);
+        }
+    }
+    // (Signatures can collide: a text alone with its normalised form is no repeat.)
+    groups.retain(|_, g| g.len() > 1);
+    groups
+}
+
+/// A signature of a text's ASCII letters and digits, lower-cased, ignoring every other byte:
+/// (their count, their sum, the sum of their squares), wrapping. Texts whose normalised forms
+/// (`checks::duplicate::normalise`) are equal have equal signatures once the normalised forms
+/// are signed, and a pure-ASCII text signs as its normalised form (which keeps exactly its
+/// letters and digits, lower-cased, and adds spaces): a cheap test that two texts differ.
+/// 16 bytes at a time (SSE2).
+fn alnum_signature(t: &str) -> (u32, u32, u32) {
+    use crate::text::simd::{ascii_letter, in_range};
+    use std::arch::x86_64::*;
+    let b = t.as_bytes();
+    // SAFETY: SSE2 is part of the x86-64 baseline; loads read 16 bytes inside `b` (whole
+    // chunks) or inside `tail`.
+    unsafe {
+        let zero = _mm_setzero_si128();
+        let (mut count, mut sum, mut sq) = (zero, zero, zero);
+        let mut add = |x: __m128i| {
+            let letter = ascii_letter(x);
+            let keep = _mm_or_si128(letter, in_range(x, b'0', 10));
+            let v = _mm_and_si128(
+                _mm_or_si128(x, _mm_and_si128(letter, _mm_set1_epi8(0x20))),
+                keep,
+            );
+            count = _mm_add_epi64(
+                count,
+                _mm_sad_epu8(_mm_and_si128(keep, _mm_set1_epi8(1)), zero),
+            );
+            sum = _mm_add_epi64(sum, _mm_sad_epu8(v, zero));
+            let (lo, hi) = (_mm_unpacklo_epi8(v, zero), _mm_unpackhi_epi8(v, zero));
+            sq = _mm_add_epi32(
+                sq,
+                _mm_add_epi32(_mm_madd_epi16(lo, lo), _mm_madd_epi16(hi, hi)),
+            );
+        };
+        let mut chunks = b.chunks_exact(16);
+        for c in &mut chunks {
+            add(_mm_loadu_si128(c.as_ptr() as *const __m128i));
+        }
+        let mut tail = [0u8; 16];
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            tail[..rest.len()].copy_from_slice(rest);
+            add(_mm_loadu_si128(tail.as_ptr() as *const __m128i));
+        }
+        let lanes64 = |v: __m128i| {
+            (_mm_cvtsi128_si64(v) as u64)
+                .wrapping_add(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) as u64)
+        };
+        let mut q = [0u32; 4];
+        _mm_storeu_si128(q.as_mut_ptr() as *mut __m128i, sq);
+        (
+            lanes64(count) as u32,
+            lanes64(sum) as u32,
+            q.iter().fold(0u32, |a, &x| a.wrapping_add(x)),
+        )
+    }
 }
 
 fn starts_mid_sentence(t: &str) -> bool {
@@ -631,13 +954,8 @@ fn displaced_copies(
 ) -> (Vec<Option<usize>>, Vec<usize>) {
     let mut displaced: Vec<Option<usize>> = vec![None; units.len()];
     let mut flagged = Vec::new();
-    let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
-    for (x, u) in units.iter().enumerate() {
-        let norm = crate::checks::duplicate::normalise(&u.text);
-        if norm.len() >= 12 {
-            groups.entry(norm).or_default().push(x);
-        }
-    }
+    // Sentences sharing a normalised text (a lone sentence is no copy).
+    let mut groups = repeated_texts(units.iter().map(|u| u.text.as_str()));
     // Short stock sentences ("That's number one.") legitimately recur: a short sentence
     // signals displacement only when it is a whole block somewhere and occurs in exactly
     // two blocks ("I think like 5 to 20." pasted under the wrong turn).
@@ -726,29 +1044,21 @@ fn run(
 ) -> Alignment {
     let n = doc.pairs.len();
     let m = &prep.model;
-    let en_index = Index::build(
-        prep.pair_en.iter().map(|b| b.as_ref().map(|b| &b.keys[..])),
-        n,
-    );
-    let zh_keys: Vec<Option<Vec<Key>>> = prep
-        .pair_zh
-        .iter()
-        .map(|p| p.as_ref().map(|p| p.keys.iter().map(|k| k.0).collect()))
-        .collect();
-    let zh_index = Index::build(zh_keys.iter().map(|k| k.as_deref()), n);
+    let ids = KeyIds::new(&prep.pair_zh, &prep.pair_en);
+    let en_index = Index::build(|p| ids.en(p), n, ids.len());
+    let zh_index = Index::build(|p| ids.zh(p), n, ids.len());
 
     // Memoised: screening meets each neighbouring (Chinese, English) pair from both ends, and
-    // the crossing moves below ask again. Most questions are about neighbours (|z − e| ≤
-    // NEAR): those live in a dense table (NaN: not yet computed; a NaN result would only be
-    // computed again, to the same value), the few far ones (index candidates) in a map.
+    // the moves below ask again. Those (|z − e| ≤ NEAR) live in a dense table (NaN: not yet
+    // computed; a NaN result would only be computed again, to the same value). The far ones
+    // (index candidates) are computed from dense key ids in the screening, cheaper than a
+    // memo's hashing, and with `Model::sim` for the few the moves ask about.
     const NEAR: usize = 3;
     let sim_near: Vec<std::cell::Cell<f64>> =
         vec![std::cell::Cell::new(f64::NAN); n * (2 * NEAR + 1)];
-    // (Sized for the screening's index candidates, ≤ 12 per pair each way: no regrowth. Keyed
-    // by u32 pair positions, 16 bytes an entry rather than 24: a chunk's pairs are far fewer
-    // than 2^32, and the map is only looked up, never iterated.)
-    let sim_far: std::cell::RefCell<FastMap<(u32, u32), f64>> =
-        std::cell::RefCell::new(FastMap::with_capacity_and_hasher(n * 8, Default::default()));
+    let near = |z: usize, e: usize| -> Option<&std::cell::Cell<f64>> {
+        (e + NEAR >= z && e <= z + NEAR).then(|| &sim_near[z * (2 * NEAR + 1) + (e + NEAR - z)])
+    };
     let sim_of = |z: usize, e: usize| -> f64 {
         match (&prep.pair_zh[z], &prep.pair_en[e]) {
             (Some(p), Some(b)) => m.sim(p, b),
@@ -756,22 +1066,15 @@ fn run(
         }
     };
     let sim = |z: usize, e: usize| -> f64 {
-        if e + NEAR >= z && e <= z + NEAR {
-            let cell = &sim_near[z * (2 * NEAR + 1) + (e + NEAR - z)];
-            let v = cell.get();
-            if !v.is_nan() {
-                return v;
-            }
-            let v = sim_of(z, e);
-            cell.set(v);
+        let Some(cell) = near(z, e) else {
+            return sim_of(z, e);
+        };
+        let v = cell.get();
+        if !v.is_nan() {
             return v;
         }
-        let key = (z as u32, e as u32);
-        if let Some(v) = sim_far.borrow().get(&key) {
-            return *v;
-        }
         let v = sim_of(z, e);
-        sim_far.borrow_mut().insert(key, v);
+        cell.set(v);
         v
     };
     // 1. Screen.
@@ -780,6 +1083,9 @@ fn run(
     // Best other English for this Chinese, best other Chinese for this English.
     let mut best_zh: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
     let mut best_en: Vec<(f64, Option<usize>)> = vec![(0.0, None); n];
+    // For the best other Chinese q of this English, the similarity of this Chinese with q's
+    // English (the pairwise swap below weighs both; no memo keeps far pairs).
+    let mut best_en_back: Vec<f64> = vec![0.0; n];
     let mut suspicious = vec![false; n];
     // The displaced copies need none of the screening's results: found on another worker
     // meanwhile (its results are the same whichever thread computes them).
@@ -787,6 +1093,22 @@ fn run(
     let mut displaced = None;
     let (en_range, pair_zh) = (&prep.en_range, &prep.pair_zh);
     let (zh_lens, en_lens) = (&prep.zh_lens, &prep.en_lens);
+    // `Model::sim` of pair z's Chinese with pair e's English from the keys they share,
+    // found through one of them scattered (the other's keys read in order: ascending).
+    let sim_with = |z: usize, e: usize, at: &Scattered, by_zh: bool, shared: &mut Vec<_>| {
+        let (Some(p), Some(b)) = (&prep.pair_zh[z], &prep.pair_en[e]) else {
+            return 0.0;
+        };
+        if by_zh {
+            at.shared::<false>(ids.en(e), shared);
+        } else {
+            at.shared::<true>(ids.zh(z), shared);
+        }
+        m.sim_shared(p, b, shared)
+    };
+    // A pair's Chinese keys and English keys, scattered by id (see `Scattered`).
+    let (mut at_zh, mut at_en) = (Scattered::new(ids.len()), Scattered::new(ids.len()));
+    let mut shared: Vec<(u32, u32)> = Vec::new();
     rayon::in_place_scope(|scope| {
         let mut find_displaced = || {
             displaced = Some(displaced_copies(
@@ -800,30 +1122,52 @@ fn run(
         }
         let (mut cands, mut scratch) = (Vec::new(), Tally::default());
         for (i, p) in doc.pairs.iter().enumerate() {
-            own_sim[i] = sim(i, i);
+            at_zh.set(ids.zh(i));
+            at_en.set(ids.en(i));
+            // Pair z's Chinese with pair e's English, one of them pair i, memoised for
+            // neighbours.
+            let sim_i = |z: usize, e: usize, shared: &mut Vec<_>| -> f64 {
+                let cell = near(z, e);
+                if let Some(v) = cell.map(|c| c.get()).filter(|v| !v.is_nan()) {
+                    return v;
+                }
+                let v = if z == i {
+                    sim_with(z, e, &at_zh, true, shared)
+                } else {
+                    sim_with(z, e, &at_en, false, shared)
+                };
+                if let Some(c) = cell {
+                    c.set(v);
+                }
+                v
+            };
+            own_sim[i] = sim_i(i, i, &mut shared);
             cands.clear();
             cands.extend(i.saturating_sub(3)..(i + 4).min(n));
-            if let Some(z) = &prep.pair_zh[i] {
-                en_index.candidates_into(z.keys.iter().map(|k| k.0), 6, &mut scratch, &mut cands);
+            if prep.pair_zh[i].is_some() {
+                en_index.candidates_into(ids.zh(i).iter().copied(), 6, &mut scratch, &mut cands);
             }
-            if let Some(e) = &prep.pair_en[i] {
-                zh_index.candidates_into(e.keys.iter().copied(), 6, &mut scratch, &mut cands);
+            if prep.pair_en[i].is_some() {
+                zh_index.candidates_into(ids.en(i).iter().copied(), 6, &mut scratch, &mut cands);
             }
             cands.sort_unstable();
             cands.dedup();
             for &q in cands.iter().filter(|&&q| q != i) {
-                let (sz, se) = (sim(i, q), sim(q, i));
+                let (sz, se) = (sim_i(i, q, &mut shared), sim_i(q, i, &mut shared));
                 if sz > best_zh[i].0 {
                     best_zh[i] = (sz, Some(q));
                 }
                 if se > best_en[i].0 {
                     best_en[i] = (se, Some(q));
+                    best_en_back[i] = sz;
                 }
                 let s = sz.max(se);
                 if s > best_other[i].0 {
                     best_other[i] = (s, Some(q));
                 }
             }
+            at_zh.clear(ids.zh(i));
+            at_en.clear(ids.en(i));
             let mut flag = best_other[i].0 > own_sim[i] + 0.08 && best_other[i].0 >= 0.15;
             match (&p.en, prep.zh_lens[i], prep.en_lens[i]) {
                 (Some(e), Some(zl), Some(el)) => {
@@ -984,8 +1328,10 @@ fn run(
         {
             continue;
         }
-        let delta = sim(j, i) + sim(i, j) - own_sim[i] - own_sim[j];
-        if sim(j, i) >= CROSS_MIN && delta > 2.0 * CROSS_MARGIN && len_ok(j, i) && len_ok(i, j) {
+        // (`sim(j, i)` and `sim(i, j)`, as the screening found them.)
+        let (ji, ij) = (best_en[i].0, best_en_back[i]);
+        let delta = ji + ij - own_sim[i] - own_sim[j];
+        if ji >= CROSS_MIN && delta > 2.0 * CROSS_MARGIN && len_ok(j, i) && len_ok(i, j) {
             for (p, q) in [(i, j), (j, i)] {
                 let (a, b) = prep.en_range[p];
                 for o in &mut owner[a..b] {
@@ -1039,7 +1385,7 @@ fn run(
         }
         let bag = en_bag(&text);
         let mut scored: Vec<(f64, usize)> = zh_index
-            .candidates(bag.keys.iter().copied(), 8)
+            .candidates(ids.of(bag.keys.iter().copied()), 8)
             .into_iter()
             .filter_map(|q| prep.pair_zh[q].as_ref().map(|p| (m.sim(p, &bag), q)))
             .collect();
@@ -1063,13 +1409,14 @@ fn run(
         if got[i] || prep.pair_zh[i].is_none() || zh_far[i].is_some() {
             continue;
         }
-        let z = prep.pair_zh[i].as_ref().expect("zh");
+        at_zh.set(ids.zh(i));
         let mut scored: Vec<(f64, usize)> = en_index
-            .candidates(z.keys.iter().map(|k| k.0), 8)
+            .candidates(ids.zh(i).iter().copied(), 8)
             .into_iter()
-            .filter(|&q| q != i)
-            .filter_map(|q| prep.pair_en[q].as_ref().map(|b| (m.sim(z, b), q)))
+            .filter(|&q| q != i && prep.pair_en[q].is_some())
+            .map(|q| (sim_with(i, q, &at_zh, true, &mut shared), q))
             .collect();
+        at_zh.clear(ids.zh(i));
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // The far English must fit this Chinese clearly better than its own Chinese.
         if let Some(&(s, q)) = scored.first()
@@ -2233,10 +2580,19 @@ mod tests {
     }
 
     /// The sort-and-merge tally `Index::candidates_into` replaced.
-    fn candidates_reference(index: &Index, keys: &[Key], k: usize) -> Vec<usize> {
+    /// The blocks of `blocks` sharing the most rare keys (in at most 8 blocks) with `keys`, as
+    /// the index did with a hash map of posting lists: count per block, sort.
+    fn candidates_reference(blocks: &[Vec<u32>], keys: &[u32], k: usize) -> Vec<usize> {
+        let mut map: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, b) in blocks.iter().enumerate() {
+            for &key in b {
+                map.entry(key).or_default().push(i as u32);
+            }
+        }
+        map.retain(|_, v| v.len() <= 8);
         let mut count: Vec<(u32, u32)> = Vec::new();
         for key in keys {
-            if let Some(v) = index.map.get(key) {
+            if let Some(v) = map.get(key) {
                 count.extend(v.iter().map(|&b| (b, 1)));
             }
         }
@@ -2266,19 +2622,19 @@ mod tests {
         let mut nonempty = 0;
         for _ in 0..300 {
             let n = 1 + next(200) as usize;
-            let blocks: Vec<Vec<Key>> = (0..n)
+            let blocks: Vec<Vec<u32>> = (0..n)
                 .map(|_| {
-                    let mut b: Vec<Key> = (0..next(12)).map(|_| next(150)).collect();
+                    let mut b: Vec<u32> = (0..next(12)).map(|_| next(150) as u32).collect();
                     b.sort_unstable();
                     b.dedup();
                     b
                 })
                 .collect();
-            let index = Index::build(blocks.iter().map(|b| Some(&b[..])), n);
+            let index = Index::build(|p| &blocks[p][..], n, 160);
             for _ in 0..20 {
-                let keys: Vec<Key> = (0..next(30)).map(|_| next(160)).collect();
+                let keys: Vec<u32> = (0..next(30)).map(|_| next(160) as u32).collect();
                 let k = 1 + next(8) as usize;
-                let want = candidates_reference(&index, &keys, k);
+                let want = candidates_reference(&blocks, &keys, k);
                 let mut got = vec![usize::MAX];
                 index.candidates_into(keys.iter().copied(), k, &mut tally, &mut got);
                 assert_eq!(got[1..], want[..]);
@@ -2288,6 +2644,150 @@ mod tests {
             }
         }
         assert!(nonempty > 1000, "{nonempty}");
+    }
+
+    fn alnum_signature_reference(t: &str) -> (u32, u32, u32) {
+        let (mut count, mut sum, mut sq) = (0u32, 0u32, 0u32);
+        for b in t.bytes().filter(u8::is_ascii_alphanumeric) {
+            let v = b.to_ascii_lowercase() as u32;
+            count += 1;
+            sum = sum.wrapping_add(v);
+            sq = sq.wrapping_add(v * v);
+        }
+        (count, sum, sq)
+    }
+
+    /// The grouping `displaced_copies` did before signatures: every text normalised.
+    fn repeated_texts_reference(texts: &[&str]) -> FastMap<String, Vec<usize>> {
+        let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
+        for (x, t) in texts.iter().enumerate() {
+            let norm = crate::checks::duplicate::normalise(t);
+            if norm.len() >= 12 {
+                groups.entry(norm).or_default().push(x);
+            }
+        }
+        groups.retain(|_, g| g.len() > 1);
+        groups
+    }
+
+    /// Texts and variants with the same normalised form: case and punctuation changed,
+    /// non-ASCII letters whose lower case is ASCII (K, İ), every byte length modulo 16.
+    fn copy_texts() -> Vec<String> {
+        let mut texts = english_texts();
+        let n = texts.len();
+        for t in texts[..n].to_vec().iter().step_by(3) {
+            texts.push(t.to_uppercase());
+            texts.push(t.replace(['.', ','], " ; "));
+            texts.push(t.replace('k', "\u{212a}").replace('i', "\u{130}"));
+        }
+        let mut rng = crate::test_support::XorShift::new(0x1234_5678_9abc_def1);
+        let alphabet: Vec<char> = "aAbBzZ09 .,-'\u{212a}\u{130}éÉ中文\u{3000}"
+            .chars()
+            .collect();
+        for _ in 0..3000 {
+            let len = rng.index(40);
+            texts.push(
+                (0..len)
+                    .map(|_| alphabet[rng.index(alphabet.len())])
+                    .collect(),
+            );
+        }
+        texts
+    }
+
+    #[test]
+    fn key_ids_number_the_keys_in_first_seen_order() {
+        // Keys from pools of every size (the table grows from 64 slots), shared between the
+        // Chinese and English blocks: ids are dense, in first-seen order (Chinese blocks
+        // first), each block's ids are its keys', and a key no block has has no id.
+        let mut rng = crate::test_support::XorShift::new(0x51a7_e5ee_d00d_beef);
+        for pool in [1u64, 7, 100, 5000] {
+            let key = |r: u64| crate::lexicon::hash_str(&format!("key{r}"));
+            let n = 1 + rng.index(300);
+            let block = |rng: &mut crate::test_support::XorShift| {
+                let mut ks: Vec<Key> = (0..rng.below(30)).map(|_| key(rng.below(pool))).collect();
+                ks.sort_unstable();
+                ks.dedup();
+                ks
+            };
+            let zh: Vec<Option<ZhPred>> = (0..n)
+                .map(|_| {
+                    (rng.below(5) != 0).then(|| {
+                        let mut p = ZhPred::default();
+                        p.keys = block(&mut rng).into_iter().map(|k| (k, 1.0)).collect();
+                        p
+                    })
+                })
+                .collect();
+            let en: Vec<Option<EnBag>> = (0..n)
+                .map(|_| {
+                    (rng.below(5) != 0).then(|| {
+                        let mut b = EnBag::default();
+                        b.keys = block(&mut rng);
+                        b
+                    })
+                })
+                .collect();
+            let ids = KeyIds::new(&zh, &en);
+            let mut want: HashMap<Key, u32> = HashMap::new();
+            let all = zh
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .flat_map(|p| p.keys.iter().map(|k| k.0))
+                        .collect::<Vec<_>>()
+                })
+                .chain(
+                    en.iter()
+                        .map(|b| b.iter().flat_map(|b| b.keys.clone()).collect()),
+                );
+            for (x, keys) in all.enumerate() {
+                let got = if x < n { ids.zh(x) } else { ids.en(x - n) };
+                let expect: Vec<u32> = keys
+                    .iter()
+                    .map(|k| {
+                        let next = want.len() as u32;
+                        *want.entry(*k).or_insert(next)
+                    })
+                    .collect();
+                assert_eq!(got, &expect[..]);
+            }
+            assert_eq!(ids.len(), want.len());
+            for (k, id) in &want {
+                assert_eq!(ids.get(*k), Some(*id));
+            }
+            assert_eq!(ids.get(key(pool + 1)), None);
+        }
+    }
+
+    #[test]
+    fn alnum_signature_is_the_scalar_sums_and_follows_normalisation() {
+        for t in copy_texts() {
+            let sig = alnum_signature(&t);
+            assert_eq!(sig, alnum_signature_reference(&t), "{t:?}");
+            let norm = crate::checks::duplicate::normalise(&t);
+            if t.is_ascii() {
+                assert_eq!(sig, alnum_signature(&norm), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_texts_equal_grouping_every_normalised_text() {
+        let owned = copy_texts();
+        let texts: Vec<&str> = owned.iter().map(|t| t.as_str()).collect();
+        // In chunks (as the stream's documents), and whole.
+        let mut repeats = 0;
+        for part in texts.chunks(1000).chain([&texts[..]]) {
+            let want = repeated_texts_reference(part);
+            let mut got: Vec<_> = repeated_texts(part.iter().copied()).into_iter().collect();
+            let mut want: Vec<_> = want.into_iter().collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want);
+            repeats += want.len();
+        }
+        assert!(repeats > 100, "{repeats}");
     }
 
     #[test]

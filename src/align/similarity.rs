@@ -696,6 +696,74 @@ impl Model<'_> {
         let zh_cov = got / p.weight;
         (zh_cov * en_cov).sqrt()
     }
+
+    /// `sim(p, en)` given the keys the two share, found by the caller (`align::document`
+    /// reads them off dense key ids): `shared` holds (index in `p.keys`, index in `en.keys`)
+    /// of every shared key, once each, in ascending key order. For an indexed prediction and
+    /// a bag whose idf sum is cached (the screening's blocks) this is `sim_indexed`'s
+    /// arithmetic without its lookups: the shared keys' idf (the same values) added in the same
+    /// (key) order, and the items holding them counted once each (a small integer, exact in
+    /// any order). Anything else is handed to `sim`.
+    #[inline]
+    pub fn sim_shared(&self, p: &ZhPred, en: &EnBag, shared: &[(u32, u32)]) -> f64 {
+        if p.items.is_empty() || en.keys.is_empty() {
+            return 0.0;
+        }
+        let (by, et) = en.idf_sum.get();
+        let Some(ix) = p.index.as_deref().filter(|_| by == self.id) else {
+            return self.sim(p, en);
+        };
+        let mut eg = 0.0;
+        if en.idfs.0 == self.id {
+            let idfs = &en.idfs.1;
+            for &(_, j) in shared {
+                eg += idfs[j as usize] as f64;
+            }
+        } else {
+            for &(_, j) in shared {
+                eg += self.idf(en.keys[j as usize]);
+            }
+        }
+        if eg == 0.0 {
+            return 0.0;
+        }
+        // Several-key items holding a shared key, each counted once (a bit set: one word for
+        // up to 64 such items, the usual case).
+        let mut got = 0.0;
+        if p.multi.len() <= 64 {
+            let mut counted = 0u64;
+            for &(i, _) in shared {
+                let i = i as usize;
+                got += p.single_w[i];
+                let (a, z) = (ix.multi_start[i] as usize, ix.multi_start[i + 1] as usize);
+                for &m in &ix.multi_of[a..z] {
+                    let bit = 1 << m;
+                    if counted & bit == 0 {
+                        counted |= bit;
+                        got += p.multi[m as usize].1 as f64;
+                    }
+                }
+            }
+        } else {
+            let mut counted = vec![0u64; p.multi.len().div_ceil(64)];
+            for &(i, _) in shared {
+                let i = i as usize;
+                got += p.single_w[i];
+                let (a, z) = (ix.multi_start[i] as usize, ix.multi_start[i + 1] as usize);
+                for &m in &ix.multi_of[a..z] {
+                    let m = m as usize;
+                    let bit = 1 << (m % 64);
+                    if counted[m / 64] & bit == 0 {
+                        counted[m / 64] |= bit;
+                        got += p.multi[m].1 as f64;
+                    }
+                }
+            }
+        }
+        let en_cov = if et > 0.0 { eg / et } else { 0.0 };
+        let zh_cov = got / p.weight;
+        (zh_cov * en_cov).sqrt()
+    }
 }
 
 /// Whether `extract(text, Lang::Zh)` can find anything: every number it reads starts at an
@@ -1281,6 +1349,80 @@ mod tests {
             }
         }
         assert!(shared > 1000 && indexed > 100, "{shared} / {indexed}");
+    }
+
+    /// (index in `p.keys`, index in `en.keys`) of every key the two share, by key.
+    fn shared_keys(p: &ZhPred, en: &EnBag) -> Vec<(u32, u32)> {
+        en.keys
+            .iter()
+            .enumerate()
+            .filter_map(|(j, k)| {
+                let i = p.keys.binary_search_by(|x| x.0.cmp(k)).ok()?;
+                Some((i as u32, j as u32))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn similarity_from_shared_keys_matches_the_reference() {
+        // As above: keys from a small pool, items of one to four keys sharing keys, predictions
+        // indexed or not, bags with idf cached, summed by a first `sim`, or under another
+        // model: `sim_shared` given the shared keys equals the reference bit for bit.
+        let mut rng = crate::test_support::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| rng.below(m);
+        let pool: Vec<Key> = (0..150u64)
+            .map(|i| hash_str(&format!("s{i}")) & !(i % 5))
+            .collect();
+        let mut bags = Vec::new();
+        for _ in 0..60 {
+            let mut keys: Vec<Key> = (0..next(30)).map(|_| pool[next(150) as usize]).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let words = keys.len() + next(5) as usize;
+            bags.push(EnBag {
+                keys,
+                words,
+                ..EnBag::default()
+            });
+        }
+        let refs: Vec<&EnBag> = bags.iter().collect();
+        let m = Model::new(None, &refs[..40], Assoc::default());
+        let m2 = Model::new(None, &refs[20..], Assoc::default());
+        for b in bags.iter_mut().take(50) {
+            m.cache_idf(b);
+        }
+        // (Summed under `m2` by an unindexed `sim`: `sim_shared` under `m2` reads the sum and
+        // looks the idf up; under `m` it hands over to `sim`.)
+        for b in bags.iter().skip(50).step_by(2) {
+            m2.sim(&zh_base("SSI data"), b);
+        }
+        let (mut positive, mut indexed) = (0, 0);
+        for round in 0..300 {
+            let mut it = Items::default();
+            // Long predictions too: more than 64 several-key items (their bit set takes more
+            // than one word), up to hundreds.
+            let items = if round % 50 == 0 { 700 } else { next(120) };
+            for _ in 0..items {
+                let mut ks: Vec<Key> = (0..1 + next(4)).map(|_| pool[next(150) as usize]).collect();
+                ks.sort_unstable();
+                ks.dedup();
+                it.push(&ks, if next(2) == 0 { 1.0 } else { 2.0 }, next(3) == 0);
+            }
+            let mut p = it.finish();
+            if round % 5 != 0 {
+                p.index_for_sim();
+                indexed += 1;
+            }
+            for b in &bags {
+                let shared = shared_keys(&p, b);
+                for mm in [&m, &m2, &m] {
+                    let want = sim_reference(mm, &p, b);
+                    assert_eq!(mm.sim_shared(&p, b, &shared).to_bits(), want.to_bits());
+                    positive += (want > 0.0) as usize;
+                }
+            }
+        }
+        assert!(positive > 1000 && indexed > 100, "{positive} / {indexed}");
     }
 
     #[test]
