@@ -21,6 +21,12 @@
 //!    predictions; Chinese blocks left without English are looked up in the English index.
 //!    A far match needs `FAR_MIN_SIM` and must beat the runner-up.
 //!
+//! The screening's keys are numbered per document (`KeyIds`): a pair's keys are scattered
+//! over the ids once, and each similarity with a candidate reads the candidate's keys against
+//! them (`Model::sim_shared`, the same value as `Model::sim`), and the indexes are arrays over
+//! ids. Verbatim copies are found by normalised text, normalising only the sentences whose
+//! letters-and-digits signature (`alnum_signature`) another sentence shares.
+//!
 //! Cost: screening is linear with a bounded candidate list per pair; a window costs
 //! units × sentences × run length, and windows are at most `MAX_WINDOW` pairs, so the whole is
 //! linear in the document for a bounded damage density. The DP keeps two rows of scores and
@@ -1109,6 +1115,10 @@ fn run(
     // A pair's Chinese keys and English keys, scattered by id (see `Scattered`).
     let (mut at_zh, mut at_en) = (Scattered::new(ids.len()), Scattered::new(ids.len()));
     let mut shared: Vec<(u32, u32)> = Vec::new();
+    // Per pair (CSR, filled in pair order): its far candidates q with sim(its Chinese, q's
+    // English) and sim(q's Chinese, its English).
+    let mut far_seen: Vec<(u32, f64, f64)> = Vec::with_capacity(12 * n);
+    let mut far_at: Vec<u32> = vec![0; n + 1];
     rayon::in_place_scope(|scope| {
         let mut find_displaced = || {
             displaced = Some(displaced_copies(
@@ -1153,7 +1163,23 @@ fn run(
             cands.sort_unstable();
             cands.dedup();
             for &q in cands.iter().filter(|&&q| q != i) {
-                let (sz, se) = (sim_i(i, q, &mut shared), sim_i(q, i, &mut shared));
+                // A far pair met already from the other end (q < i, with i among q's
+                // candidates) holds both values; the neighbours' are in the memo.
+                let far = near(i, q).is_none();
+                let seen = if far && q < i {
+                    far_seen[far_at[q] as usize..far_at[q + 1] as usize]
+                        .iter()
+                        .find(|f| f.0 as usize == i)
+                } else {
+                    None
+                };
+                let (sz, se) = match seen {
+                    Some(&(_, qi, iq)) => (iq, qi),
+                    None => (sim_i(i, q, &mut shared), sim_i(q, i, &mut shared)),
+                };
+                if far {
+                    far_seen.push((q as u32, sz, se));
+                }
                 if sz > best_zh[i].0 {
                     best_zh[i] = (sz, Some(q));
                 }
@@ -1177,6 +1203,7 @@ fn run(
                 _ => flag = true,
             }
             suspicious[i] = flag;
+            far_at[i + 1] = far_seen.len() as u32;
         }
     });
     let (displaced, flagged) = displaced.expect("computed in the scope");
