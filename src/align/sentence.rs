@@ -120,10 +120,114 @@ fn unit<'t>(
             .collect(),
     };
     let mut words = Vec::new();
+    let (questions, brackets) = shapes_and_words(text, want_words.then_some(&mut words));
+    (
+        Unit {
+            len,
+            numbers,
+            questions,
+            brackets,
+        },
+        words,
+    )
+}
+
+/// The question marks ('?', '？') and opening brackets ('(', '（') of `text`, and, when `words`
+/// is given, its runs of two or more ASCII letters appended to it in text order. 16 bytes at
+/// a time: a run's ends are where the letter mask changes, '？' and '（' are the three bytes
+/// EF BC 9F and EF BC 88, looked at only where an EF byte is. `shapes_and_words_bytes` is the
+/// plain byte loop (the test oracle, and the path off x86-64).
+fn shapes_and_words<'t>(text: &'t str, words: Option<&mut Vec<&'t str>>) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        shapes_and_words_sse2(text, words)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        shapes_and_words_bytes(text, words)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn shapes_and_words_sse2<'t>(
+    text: &'t str,
+    mut words: Option<&mut Vec<&'t str>>,
+) -> (usize, usize) {
+    use crate::text::simd::ascii_letter;
+    use std::arch::x86_64::*;
+    let b = text.as_bytes();
+    let (mut questions, mut brackets) = (0, 0);
+    // The open run's start, and whether the previous block's last byte was a letter.
+    let mut start = 0;
+    let mut prev_letter = 0u32;
+    let mut base = 0;
+    while base < b.len() {
+        // The last block is copied into zeros, which are none of the bytes looked for (and
+        // not letters: a run reaching the end closes at `b.len()`).
+        let mut pad = [0u8; 16];
+        let p = if base + 16 <= b.len() {
+            b[base..].as_ptr()
+        } else {
+            pad[..b.len() - base].copy_from_slice(&b[base..]);
+            pad.as_ptr()
+        };
+        // SAFETY: `p` points at 16 readable bytes (an unaligned load); SSE2 is part of the
+        // x86-64 baseline.
+        let (letters, q, br, ef) = unsafe {
+            let x = _mm_loadu_si128(p as *const __m128i);
+            let mask = |m: __m128i| _mm_movemask_epi8(m) as u32;
+            let eq = |c: u8| mask(_mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8)));
+            (mask(ascii_letter(x)), eq(b'?'), eq(b'('), eq(0xEF))
+        };
+        questions += q.count_ones() as usize;
+        brackets += br.count_ones() as usize;
+        let mut ef = ef;
+        while ef != 0 {
+            let k = base + ef.trailing_zeros() as usize;
+            ef &= ef - 1;
+            // Valid UTF-8: EF is a lead byte with two continuation bytes after it.
+            match (b[k + 1], b[k + 2]) {
+                (0xBC, 0x9F) => questions += 1,
+                (0xBC, 0x88) => brackets += 1,
+                _ => {}
+            }
+        }
+        if let Some(words) = words.as_deref_mut() {
+            // Bit k: byte k's letterness differs from byte k - 1's.
+            let mut edges = (letters ^ ((letters << 1) | prev_letter)) & 0xFFFF;
+            while edges != 0 {
+                let k = edges.trailing_zeros();
+                edges &= edges - 1;
+                let at = base + k as usize;
+                if letters >> k & 1 == 1 {
+                    start = at;
+                } else if at - start >= 2 {
+                    words.push(&text[start..at]);
+                }
+            }
+            prev_letter = letters >> 15 & 1;
+        }
+        base += 16;
+    }
+    // A run still open after a full last block ends the text.
+    if let Some(words) = words
+        && prev_letter == 1
+        && b.len() - start >= 2
+    {
+        words.push(&text[start..]);
+    }
+    (questions, brackets)
+}
+
+/// `shapes_and_words` one byte at a time: words are runs of ASCII letters, and scanning bytes
+/// finds the same runs as scanning chars (no byte of a multi-byte character is ASCII).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn shapes_and_words_bytes<'t>(
+    text: &'t str,
+    mut words: Option<&mut Vec<&'t str>>,
+) -> (usize, usize) {
     let mut questions = 0;
     let mut brackets = 0;
-    // Words are runs of ASCII letters: scanning bytes finds the same runs as scanning chars
-    // (no byte of a multi-byte character is ASCII).
     let bytes = text.as_bytes();
     let mut start = None;
     for (k, &b) in bytes.iter().enumerate() {
@@ -133,7 +237,7 @@ fn unit<'t>(
         }
         if let Some(s) = start.take()
             && k - s >= 2
-            && want_words
+            && let Some(words) = words.as_deref_mut()
         {
             words.push(&text[s..k]);
         }
@@ -145,7 +249,7 @@ fn unit<'t>(
     }
     if let Some(s) = start
         && bytes.len() - s >= 2
-        && want_words
+        && let Some(words) = words
     {
         words.push(&text[s..]);
     }
@@ -153,15 +257,7 @@ fn unit<'t>(
         questions += text.matches('？').count();
         brackets += text.matches('（').count();
     }
-    (
-        Unit {
-            len,
-            numbers,
-            questions,
-            brackets,
-        },
-        words,
-    )
+    (questions, brackets)
 }
 
 /// Whether the lower-cased `word` starts with the lower-cased `term` (both runs of ASCII
@@ -664,6 +760,62 @@ mod tests {
         for a in [align(&zh, &en, &m, &p), align(&en, &zh, &m, &p)] {
             assert!(a.cost.is_infinite());
             assert!(a.beads.is_empty());
+        }
+    }
+
+    /// `shapes_and_words` equals the byte loop on `t`, with and without words.
+    fn shapes_same_as_bytes(t: &str) {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        assert_eq!(
+            shapes_and_words(t, Some(&mut a)),
+            shapes_and_words_bytes(t, Some(&mut b)),
+            "{t:?}"
+        );
+        assert_eq!(a, b, "{t:?}");
+        assert_eq!(shapes_and_words(t, None), shapes_and_words_bytes(t, None));
+    }
+
+    #[test]
+    fn shapes_and_words_equal_the_byte_loop_on_debian_and_the_interview() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/");
+        let Ok(t) = std::fs::read_to_string(format!("{root}data/debian-reference.zh-en.tsv"))
+        else {
+            eprintln!("skipped: {root} is absent");
+            return;
+        };
+        let mut cells = 0;
+        for line in t.lines() {
+            for cell in line.split('\t') {
+                shapes_same_as_bytes(cell);
+                cells += 1;
+            }
+        }
+        assert!(cells > 10_000, "{cells}");
+        if let Ok(t) = std::fs::read_to_string(format!("{root}corpus/ai-interview.zh-en.md")) {
+            t.lines().for_each(shapes_same_as_bytes);
+            shapes_same_as_bytes(&t);
+        }
+    }
+
+    #[test]
+    fn shapes_and_words_equal_the_byte_loop_on_every_char_and_generated_texts() {
+        for c in crate::test_support::every_char() {
+            shapes_same_as_bytes(&format!("{c}ab{c}?{c}(x{c}？（{c}"));
+        }
+        // Runs of letters across and up to block edges, at every length and offset.
+        let pieces = [
+            "a", "B", "zz", "?", "(", "？", "（", "，", "）", " ", "中", "1", "é", "\u{FFFF}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xa11e);
+        for _ in 0..30_000 {
+            let n = rng.index(50);
+            let t: String = (0..n).map(|_| pieces[rng.index(pieces.len())]).collect();
+            shapes_same_as_bytes(&t);
+        }
+        for n in 0..50 {
+            let t = "x".repeat(n);
+            shapes_same_as_bytes(&t);
+            shapes_same_as_bytes(&format!("?{t}"));
         }
     }
 }

@@ -49,12 +49,17 @@ pub fn split(text: &str, lang: Lang) -> Vec<Sentence<'_>> {
     let mut offset = 0;
     // Shared by the lines: the line's cuts.
     let mut cuts = Vec::new();
-    for (para, line) in text.split('\n').enumerate() {
+    // The lines (`text.split('\n')`), found with the `memchr` crate's wider scan.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for (para, end) in ends.enumerate() {
+        let line = &text[offset..end];
         cuts.clear();
         match lang {
             Lang::Zh => zh_cuts(line, &mut cuts),
             Lang::En => en_cuts(line, &mut cuts),
         }
+        // This line's sentences at most (one more than its cuts): no growth on the way.
+        out.reserve(cuts.len() + 1);
         let mut start = 0;
         for &end in cuts.iter().chain(std::iter::once(&line.len())) {
             push(&mut out, line, offset, start, end, para);
@@ -117,9 +122,10 @@ fn is_candidate<const ZH: bool>(b: u8) -> bool {
 /// 16 bytes at a time, then byte by byte for the last few.
 #[inline]
 fn next_candidate<const ZH: bool>(b: &[u8], mut i: usize) -> usize {
-    use crate::text::simd::in_range;
-    use std::arch::x86_64::*;
+    #[cfg(target_arch = "x86_64")]
     while i + 16 <= b.len() {
+        use crate::text::simd::in_range;
+        use std::arch::x86_64::*;
         // SAFETY: `i + 16 <= b.len()`, so the 16 bytes read are in `b` (an unaligned load);
         // SSE2 is part of the x86-64 baseline.
         let mask = unsafe {
@@ -243,6 +249,9 @@ const SPLIT_BEFORE_CAPITAL: &[&str] = &[
     "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
+/// Bytes of the longest word of `NEVER_SPLIT` and `SPLIT_BEFORE_CAPITAL`.
+const LISTED_MAX: usize = 6;
+
 /// Byte offsets in `line` where an English sentence ends, appended to `cuts`.
 fn en_cuts(line: &str, cuts: &mut Vec<usize>) {
     let b = line.as_bytes();
@@ -327,10 +336,10 @@ fn period_ends_sentence(line: &str, i: usize, next_upper: bool) -> bool {
     }
     // The lists are ASCII: an ASCII word compares ignoring ASCII case, which is what
     // lower-casing it does (no `String` per word); any other goes through `to_lowercase`
-    // (the Kelvin sign lower-cases to 'k').
+    // (the Kelvin sign lower-cases to 'k'). No listed word is longer than `LISTED_MAX`.
     let listed = |list: &[&str]| {
         if word.is_ascii() {
-            list.iter().any(|w| w.eq_ignore_ascii_case(word))
+            word.len() <= LISTED_MAX && list.iter().any(|w| w.eq_ignore_ascii_case(word))
         } else {
             list.contains(&word.to_lowercase().as_str())
         }
@@ -669,6 +678,15 @@ mod tests {
                 assert_eq!(next_candidate::<false>(&b, 0), want(false), "{v:#x} {lane}");
             }
         }
+    }
+
+    #[test]
+    fn no_listed_word_is_longer_than_listed_max() {
+        let longest = NEVER_SPLIT
+            .iter()
+            .chain(SPLIT_BEFORE_CAPITAL)
+            .map(|w| w.len());
+        assert_eq!(longest.max(), Some(LISTED_MAX));
     }
 
     /// The candidate bytes are the first bytes of every character the cutters act on.
