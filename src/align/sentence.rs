@@ -98,16 +98,16 @@ struct Unit {
     brackets: usize,
 }
 
-/// The sentence's features and, when `want_words`, its Latin words (Chinese side: the terms;
-/// English side: every word): runs of two or more ASCII letters, in text order, as written
-/// (compared ignoring ASCII case, which is what lower-casing both sides did, without a
+/// The sentence's features; with `words`, its Latin words appended to it (Chinese side: the
+/// terms; English side: every word): runs of two or more ASCII letters, in text order, as
+/// written (compared ignoring ASCII case, which is what lower-casing both sides did, without a
 /// `String` per word). `read`, when given, is `numbers::extract(text, lang)`.
 fn unit<'t>(
     text: &'t str,
     lang: Lang,
-    want_words: bool,
+    words: Option<&mut Vec<&'t str>>,
     read: Option<&[Number]>,
-) -> (Unit, Vec<&'t str>) {
+) -> Unit {
     let len = match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
@@ -119,17 +119,45 @@ fn unit<'t>(
             .map(|n| n.value)
             .collect(),
     };
-    let mut words = Vec::new();
-    let (questions, brackets) = shapes_and_words(text, want_words.then_some(&mut words));
-    (
-        Unit {
-            len,
-            numbers,
-            questions,
-            brackets,
-        },
-        words,
-    )
+    let (questions, brackets) = shapes_and_words(text, words);
+    Unit {
+        len,
+        numbers,
+        questions,
+        brackets,
+    }
+}
+
+/// The Latin words of each sentence of one side, in one list (no vector per sentence):
+/// sentence `i`'s are `all[ends[i - 1]..ends[i]]` (from 0 for the first).
+#[derive(Debug, Default)]
+struct Words<'t> {
+    all: Vec<&'t str>,
+    ends: Vec<usize>,
+}
+
+impl<'t> Words<'t> {
+    fn with_capacity(sentences: usize) -> Words<'t> {
+        Words {
+            all: Vec::new(),
+            ends: Vec::with_capacity(sentences),
+        }
+    }
+
+    /// Close the current sentence's list (the words pushed to `all` since the last close).
+    fn close(&mut self) {
+        self.ends.push(self.all.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Sentence `i`'s words.
+    fn of(&self, i: usize) -> &[&'t str] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.all[start..self.ends[i]]
+    }
 }
 
 /// The question marks ('?', '？') and opening brackets ('(', '（') of `text`, and, when `words`
@@ -263,7 +291,10 @@ fn shapes_and_words_bytes<'t>(
 /// Whether the lower-cased `word` starts with the lower-cased `term` (both runs of ASCII
 /// letters).
 fn starts_with_ignore_case(word: &str, term: &str) -> bool {
-    word.len() >= term.len() && word.as_bytes()[..term.len()].eq_ignore_ascii_case(term.as_bytes())
+    let (w, t) = (word.as_bytes(), term.as_bytes());
+    // Most words differ from the term in the first letter: ASCII letters compare ignoring
+    // case by their bits other than 0x20, a test the full comparison needs not be called for.
+    w.len() >= t.len() && (w[0] ^ t[0]) & !0x20 == 0 && w[..t.len()].eq_ignore_ascii_case(t)
 }
 
 /// For each Chinese sentence, which of its Latin terms each English sentence contains (as a
@@ -279,16 +310,17 @@ struct TermHits {
 }
 
 impl TermHits {
-    /// `en_words` may be empty when no Chinese sentence has a term (no row is read then).
-    fn new(zh_terms: &[Vec<&str>], en_words: &[Vec<&str>]) -> TermHits {
+    /// `en_words` may hold no word when no Chinese sentence has a term (no row is read then).
+    fn new(zh_terms: &Words, en_words: &Words) -> TermHits {
         let mut t = TermHits::default();
-        for terms in zh_terms {
+        t.zh.reserve_exact(zh_terms.len());
+        for terms in (0..zh_terms.len()).map(|i| zh_terms.of(i)) {
             let blocks = terms.len().div_ceil(64);
             t.zh.push((terms.len(), blocks, t.bits.len()));
             if blocks == 0 {
                 continue;
             }
-            for words in en_words {
+            for words in (0..en_words.len()).map(|j| en_words.of(j)) {
                 let row = t.bits.len();
                 t.bits.resize(row + blocks, 0);
                 for (k, term) in terms.iter().enumerate() {
@@ -424,19 +456,27 @@ impl<'m> Aligner<'m> {
         en_numbers: Option<&[N]>,
         model: &'m LengthModel,
     ) -> Aligner<'m> {
-        let (zu, zh_terms): (Vec<Unit>, Vec<Vec<&str>>) =
-            zh.iter().map(|t| unit(t, Lang::Zh, true, None)).unzip();
+        let mut zh_terms = Words::with_capacity(zh.len());
+        let mut zu = Vec::with_capacity(zh.len());
+        for t in zh {
+            zu.push(unit(t, Lang::Zh, Some(&mut zh_terms.all), None));
+            zh_terms.close();
+        }
         // The English words are only compared with the Chinese terms: without any, they are
         // not collected.
-        let want_words = zh_terms.iter().any(|t| !t.is_empty());
-        let (eu, en_words): (Vec<Unit>, Vec<Vec<&str>>) = en
-            .iter()
-            .enumerate()
-            .map(|(j, t)| {
-                let read = en_numbers.map(|ns| ns[j].as_ref());
-                unit(t, Lang::En, want_words, read)
-            })
-            .unzip();
+        let want_words = !zh_terms.all.is_empty();
+        let mut en_words = Words::with_capacity(en.len());
+        let mut eu = Vec::with_capacity(en.len());
+        for (j, t) in en.iter().enumerate() {
+            let read = en_numbers.map(|ns| ns[j].as_ref());
+            eu.push(unit(
+                t,
+                Lang::En,
+                want_words.then_some(&mut en_words.all),
+                read,
+            ));
+            en_words.close();
+        }
         let terms = TermHits::new(&zh_terms, &en_words);
         Aligner {
             zs: sides(&zu, Some(&terms)),
@@ -715,12 +755,26 @@ mod tests {
             "Nothing here but ta.".to_string(),
             "RL training.".to_string(),
         ];
-        let (zw, ew): (Vec<_>, Vec<_>) = (
-            zh.iter().map(|t| unit(t, Lang::Zh, true, None).1).collect(),
-            en.iter().map(|t| unit(t, Lang::En, true, None).1).collect(),
-        );
+        // Each side's words, as the aligner lists them and one vector per sentence.
+        fn words<'t>(texts: &'t [String], lang: Lang) -> (Words<'t>, Vec<Vec<&'t str>>) {
+            let mut flat = Words::with_capacity(texts.len());
+            let mut each = Vec::new();
+            for t in texts {
+                let mut own = Vec::new();
+                unit(t, lang, Some(&mut own), None);
+                unit(t, lang, Some(&mut flat.all), None);
+                flat.close();
+                each.push(own);
+            }
+            (flat, each)
+        }
+        let ((zf, zw), (ef, ew)) = (words(&zh, Lang::Zh), words(&en, Lang::En));
         assert_eq!(zw[0].len(), 72);
-        let hits = TermHits::new(&zw, &ew);
+        for i in 0..3 {
+            assert_eq!(zf.of(i), zw[i]);
+            assert_eq!(ef.of(i), ew[i]);
+        }
+        let hits = TermHits::new(&zf, &ef);
         for i in 0..3 {
             for di in 1..=3 - i {
                 for j in 0..3 {
@@ -735,6 +789,24 @@ mod tests {
             }
         }
         assert_eq!(hits.count(2..3, 0..1), (1, 2));
+    }
+
+    #[test]
+    fn starts_with_ignore_case_is_the_lower_cased_prefix_test() {
+        let ascii: Vec<String> = (0..128u8).map(|b| (b as char).to_string()).collect();
+        for w in &ascii {
+            for t in &ascii {
+                for (w, t) in [(w.clone(), t.clone()), (format!("{w}x"), format!("{t}X"))] {
+                    assert_eq!(
+                        starts_with_ignore_case(&w, &t),
+                        w.to_ascii_lowercase().starts_with(&t.to_ascii_lowercase()),
+                        "{w:?} {t:?}"
+                    );
+                }
+            }
+        }
+        assert!(starts_with_ignore_case("Evals", "eVAL"));
+        assert!(!starts_with_ignore_case("ev", "eval"));
     }
 
     #[test]
