@@ -276,7 +276,8 @@ fn en_cuts(line: &str, cuts: &mut Vec<usize>) {
             j += c.len_utf8();
         }
         let run = &line[i..j];
-        let ellipsis = run.contains('…') || run.contains("...");
+        // Both ellipses are three bytes: a shorter run (nearly always a lone '.') holds none.
+        let ellipsis = run.len() >= 3 && (run.contains('…') || run.contains("..."));
         let mut quotes_after = quotes_open;
         let k = absorb_closers(line, j, &mut quotes_after);
         // What follows: whitespace, then maybe opening quotes, then the next word.
