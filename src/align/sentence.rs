@@ -466,6 +466,12 @@ impl<'m> Aligner<'m> {
         // not collected.
         let want_words = !zh_terms.all.is_empty();
         let mut en_words = Words::with_capacity(en.len());
+        if want_words {
+            // A sentence of `len` bytes has at most (len + 1) / 3 words (two letters each and
+            // a byte between): room for all of them, so the list never grows.
+            let bound = en.iter().map(|t| (t.len() + 1) / 3).sum();
+            en_words.all.reserve_exact(bound);
+        }
         let mut eu = Vec::with_capacity(en.len());
         for (j, t) in en.iter().enumerate() {
             let read = en_numbers.map(|ns| ns[j].as_ref());
