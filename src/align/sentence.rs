@@ -98,16 +98,16 @@ struct Unit {
     brackets: usize,
 }
 
-/// The sentence's features and, when `want_words`, its Latin words (Chinese side: the terms;
-/// English side: every word): runs of two or more ASCII letters, in text order, as written
-/// (compared ignoring ASCII case, which is what lower-casing both sides did, without a
+/// The sentence's features; with `words`, its Latin words appended to it (Chinese side: the
+/// terms; English side: every word): runs of two or more ASCII letters, in text order, as
+/// written (compared ignoring ASCII case, which is what lower-casing both sides did, without a
 /// `String` per word). `read`, when given, is `numbers::extract(text, lang)`.
 fn unit<'t>(
     text: &'t str,
     lang: Lang,
-    want_words: bool,
+    words: Option<&mut Vec<&'t str>>,
     read: Option<&[Number]>,
-) -> (Unit, Vec<&'t str>) {
+) -> Unit {
     let len = match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
@@ -119,11 +119,143 @@ fn unit<'t>(
             .map(|n| n.value)
             .collect(),
     };
-    let mut words = Vec::new();
+    let (questions, brackets) = shapes_and_words(text, words);
+    Unit {
+        len,
+        numbers,
+        questions,
+        brackets,
+    }
+}
+
+/// The Latin words of each sentence of one side, in one list (no vector per sentence):
+/// sentence `i`'s are `all[ends[i - 1]..ends[i]]` (from 0 for the first).
+#[derive(Debug, Default)]
+struct Words<'t> {
+    all: Vec<&'t str>,
+    ends: Vec<usize>,
+}
+
+impl<'t> Words<'t> {
+    fn with_capacity(sentences: usize) -> Words<'t> {
+        Words {
+            all: Vec::new(),
+            ends: Vec::with_capacity(sentences),
+        }
+    }
+
+    /// Close the current sentence's list (the words pushed to `all` since the last close).
+    fn close(&mut self) {
+        self.ends.push(self.all.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Sentence `i`'s words.
+    fn of(&self, i: usize) -> &[&'t str] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.all[start..self.ends[i]]
+    }
+}
+
+/// The question marks ('?', '？') and opening brackets ('(', '（') of `text`, and, when `words`
+/// is given, its runs of two or more ASCII letters appended to it in text order. 16 bytes at
+/// a time: a run's ends are where the letter mask changes, '？' and '（' are the three bytes
+/// EF BC 9F and EF BC 88, looked at only where an EF byte is. `shapes_and_words_bytes` is the
+/// plain byte loop (the test oracle, and the path off x86-64).
+fn shapes_and_words<'t>(text: &'t str, words: Option<&mut Vec<&'t str>>) -> (usize, usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        shapes_and_words_sse2(text, words)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        shapes_and_words_bytes(text, words)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn shapes_and_words_sse2<'t>(
+    text: &'t str,
+    mut words: Option<&mut Vec<&'t str>>,
+) -> (usize, usize) {
+    use crate::text::simd::ascii_letter;
+    use std::arch::x86_64::*;
+    let b = text.as_bytes();
+    let (mut questions, mut brackets) = (0, 0);
+    // The open run's start, and whether the previous block's last byte was a letter.
+    let mut start = 0;
+    let mut prev_letter = 0u32;
+    let mut base = 0;
+    while base < b.len() {
+        // The last block is copied into zeros, which are none of the bytes looked for (and
+        // not letters: a run reaching the end closes at `b.len()`).
+        let mut pad = [0u8; 16];
+        let p = if base + 16 <= b.len() {
+            b[base..].as_ptr()
+        } else {
+            pad[..b.len() - base].copy_from_slice(&b[base..]);
+            pad.as_ptr()
+        };
+        // SAFETY: `p` points at 16 readable bytes (an unaligned load); SSE2 is part of the
+        // x86-64 baseline.
+        let (letters, q, br, ef) = unsafe {
+            let x = _mm_loadu_si128(p as *const __m128i);
+            let mask = |m: __m128i| _mm_movemask_epi8(m) as u32;
+            let eq = |c: u8| mask(_mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8)));
+            (mask(ascii_letter(x)), eq(b'?'), eq(b'('), eq(0xEF))
+        };
+        questions += q.count_ones() as usize;
+        brackets += br.count_ones() as usize;
+        let mut ef = ef;
+        while ef != 0 {
+            let k = base + ef.trailing_zeros() as usize;
+            ef &= ef - 1;
+            // Valid UTF-8: EF is a lead byte with two continuation bytes after it.
+            match (b[k + 1], b[k + 2]) {
+                (0xBC, 0x9F) => questions += 1,
+                (0xBC, 0x88) => brackets += 1,
+                _ => {}
+            }
+        }
+        if let Some(words) = words.as_deref_mut() {
+            // Bit k: byte k's letterness differs from byte k - 1's.
+            let mut edges = (letters ^ ((letters << 1) | prev_letter)) & 0xFFFF;
+            while edges != 0 {
+                let k = edges.trailing_zeros();
+                edges &= edges - 1;
+                let at = base + k as usize;
+                if letters >> k & 1 == 1 {
+                    start = at;
+                } else if at - start >= 2 {
+                    words.push(&text[start..at]);
+                }
+            }
+            prev_letter = letters >> 15 & 1;
+        }
+        base += 16;
+    }
+    // A run still open after a full last block ends the text.
+    if let Some(words) = words
+        && prev_letter == 1
+        && b.len() - start >= 2
+    {
+        words.push(&text[start..]);
+    }
+    (questions, brackets)
+}
+
+/// `shapes_and_words` one byte at a time: words are runs of ASCII letters, and scanning bytes
+/// finds the same runs as scanning chars (no byte of a multi-byte character is ASCII).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn shapes_and_words_bytes<'t>(
+    text: &'t str,
+    mut words: Option<&mut Vec<&'t str>>,
+) -> (usize, usize) {
     let mut questions = 0;
     let mut brackets = 0;
-    // Words are runs of ASCII letters: scanning bytes finds the same runs as scanning chars
-    // (no byte of a multi-byte character is ASCII).
     let bytes = text.as_bytes();
     let mut start = None;
     for (k, &b) in bytes.iter().enumerate() {
@@ -133,7 +265,7 @@ fn unit<'t>(
         }
         if let Some(s) = start.take()
             && k - s >= 2
-            && want_words
+            && let Some(words) = words.as_deref_mut()
         {
             words.push(&text[s..k]);
         }
@@ -145,7 +277,7 @@ fn unit<'t>(
     }
     if let Some(s) = start
         && bytes.len() - s >= 2
-        && want_words
+        && let Some(words) = words
     {
         words.push(&text[s..]);
     }
@@ -153,21 +285,16 @@ fn unit<'t>(
         questions += text.matches('？').count();
         brackets += text.matches('（').count();
     }
-    (
-        Unit {
-            len,
-            numbers,
-            questions,
-            brackets,
-        },
-        words,
-    )
+    (questions, brackets)
 }
 
 /// Whether the lower-cased `word` starts with the lower-cased `term` (both runs of ASCII
 /// letters).
 fn starts_with_ignore_case(word: &str, term: &str) -> bool {
-    word.len() >= term.len() && word.as_bytes()[..term.len()].eq_ignore_ascii_case(term.as_bytes())
+    let (w, t) = (word.as_bytes(), term.as_bytes());
+    // Most words differ from the term in the first letter: ASCII letters compare ignoring
+    // case by their bits other than 0x20, a test the full comparison needs not be called for.
+    w.len() >= t.len() && (w[0] ^ t[0]) & !0x20 == 0 && w[..t.len()].eq_ignore_ascii_case(t)
 }
 
 /// For each Chinese sentence, which of its Latin terms each English sentence contains (as a
@@ -183,16 +310,17 @@ struct TermHits {
 }
 
 impl TermHits {
-    /// `en_words` may be empty when no Chinese sentence has a term (no row is read then).
-    fn new(zh_terms: &[Vec<&str>], en_words: &[Vec<&str>]) -> TermHits {
+    /// `en_words` may hold no word when no Chinese sentence has a term (no row is read then).
+    fn new(zh_terms: &Words, en_words: &Words) -> TermHits {
         let mut t = TermHits::default();
-        for terms in zh_terms {
+        t.zh.reserve_exact(zh_terms.len());
+        for terms in (0..zh_terms.len()).map(|i| zh_terms.of(i)) {
             let blocks = terms.len().div_ceil(64);
             t.zh.push((terms.len(), blocks, t.bits.len()));
             if blocks == 0 {
                 continue;
             }
-            for words in en_words {
+            for words in (0..en_words.len()).map(|j| en_words.of(j)) {
                 let row = t.bits.len();
                 t.bits.resize(row + blocks, 0);
                 for (k, term) in terms.iter().enumerate() {
@@ -328,19 +456,33 @@ impl<'m> Aligner<'m> {
         en_numbers: Option<&[N]>,
         model: &'m LengthModel,
     ) -> Aligner<'m> {
-        let (zu, zh_terms): (Vec<Unit>, Vec<Vec<&str>>) =
-            zh.iter().map(|t| unit(t, Lang::Zh, true, None)).unzip();
+        let mut zh_terms = Words::with_capacity(zh.len());
+        let mut zu = Vec::with_capacity(zh.len());
+        for t in zh {
+            zu.push(unit(t, Lang::Zh, Some(&mut zh_terms.all), None));
+            zh_terms.close();
+        }
         // The English words are only compared with the Chinese terms: without any, they are
         // not collected.
-        let want_words = zh_terms.iter().any(|t| !t.is_empty());
-        let (eu, en_words): (Vec<Unit>, Vec<Vec<&str>>) = en
-            .iter()
-            .enumerate()
-            .map(|(j, t)| {
-                let read = en_numbers.map(|ns| ns[j].as_ref());
-                unit(t, Lang::En, want_words, read)
-            })
-            .unzip();
+        let want_words = !zh_terms.all.is_empty();
+        let mut en_words = Words::with_capacity(en.len());
+        if want_words {
+            // A sentence of `len` bytes has at most (len + 1) / 3 words (two letters each and
+            // a byte between): room for all of them, so the list never grows.
+            let bound = en.iter().map(|t| (t.len() + 1) / 3).sum();
+            en_words.all.reserve_exact(bound);
+        }
+        let mut eu = Vec::with_capacity(en.len());
+        for (j, t) in en.iter().enumerate() {
+            let read = en_numbers.map(|ns| ns[j].as_ref());
+            eu.push(unit(
+                t,
+                Lang::En,
+                want_words.then_some(&mut en_words.all),
+                read,
+            ));
+            en_words.close();
+        }
         let terms = TermHits::new(&zh_terms, &en_words);
         Aligner {
             zs: sides(&zu, Some(&terms)),
@@ -495,23 +637,7 @@ fn bead_cost(
     let delta = ((b.max(0.5) / a.max(0.5)).ln() - model.mu) / sigma;
     let mut c = delta * delta / 2.0;
     // Numbers: matched ones attract, unmatched ones repel.
-    let (zn, en_n) = (zs.numbers, es.numbers);
-    let (mut unmatched, mut matched) = (0usize, 0usize);
-    if zn == 0 || en_n == 0 {
-        // Nothing to pair: every number is unmatched (no list of the English ones needed).
-        unmatched = zn + en_n;
-    } else {
-        let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
-        for x in zh.iter().flat_map(|u| u.numbers.iter()) {
-            if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
-                en_nums.swap_remove(k);
-                matched += 1;
-            } else {
-                unmatched += 1;
-            }
-        }
-        unmatched += en_nums.len();
-    }
+    let (unmatched, matched) = number_matches((zh, zs.numbers), (en, es.numbers));
     c += (unmatched as f64 - matched as f64) * p.number_weight;
     // Latin terms of the Chinese found in the English.
     c -= found.min(4) as f64 * p.term_weight;
@@ -521,6 +647,45 @@ fn bead_cost(
     c += (q + br).min(4) as f64 * p.shape_weight;
     c += missing.min(4) as f64 * p.term_weight * p.missing_term_scale;
     c
+}
+
+/// The numbers of a bead left unmatched and those matched: each Chinese number, in order,
+/// takes the first equal (within 1e-9) English one not taken yet, which the last one not
+/// taken replaces (`Vec::swap_remove`). `zn`, `en_n`: the sides' counts of numbers.
+fn number_matches((zh, zn): (&[Unit], usize), (en, en_n): (&[Unit], usize)) -> (usize, usize) {
+    let (mut unmatched, mut matched) = (0usize, 0usize);
+    if zn == 0 || en_n == 0 {
+        // Nothing to pair: every number is unmatched (no list of the English ones needed).
+        unmatched = zn + en_n;
+    } else {
+        // The English numbers not matched yet, `en_nums[..left]`: on the stack for the usual
+        // few (a bead's cost is computed for every cell), in a vector beyond.
+        let mut stack = [0.0f64; 16];
+        let mut heap = Vec::new();
+        let en_nums: &mut [f64] = if en_n <= stack.len() {
+            let all = en.iter().flat_map(|u| u.numbers.iter());
+            for (slot, &y) in stack.iter_mut().zip(all) {
+                *slot = y;
+            }
+            &mut stack[..en_n]
+        } else {
+            heap.extend(en.iter().flat_map(|u| u.numbers.iter().copied()));
+            &mut heap
+        };
+        let mut left = en_nums.len();
+        for x in zh.iter().flat_map(|u| u.numbers.iter()) {
+            if let Some(k) = en_nums[..left].iter().position(|y| (x - y).abs() < 1e-9) {
+                // `Vec::swap_remove`: the last one takes the matched one's place.
+                en_nums[k] = en_nums[left - 1];
+                left -= 1;
+                matched += 1;
+            } else {
+                unmatched += 1;
+            }
+        }
+        unmatched += left;
+    }
+    (unmatched, matched)
 }
 
 #[cfg(test)]
@@ -619,12 +784,26 @@ mod tests {
             "Nothing here but ta.".to_string(),
             "RL training.".to_string(),
         ];
-        let (zw, ew): (Vec<_>, Vec<_>) = (
-            zh.iter().map(|t| unit(t, Lang::Zh, true, None).1).collect(),
-            en.iter().map(|t| unit(t, Lang::En, true, None).1).collect(),
-        );
+        // Each side's words, as the aligner lists them and one vector per sentence.
+        fn words<'t>(texts: &'t [String], lang: Lang) -> (Words<'t>, Vec<Vec<&'t str>>) {
+            let mut flat = Words::with_capacity(texts.len());
+            let mut each = Vec::new();
+            for t in texts {
+                let mut own = Vec::new();
+                unit(t, lang, Some(&mut own), None);
+                unit(t, lang, Some(&mut flat.all), None);
+                flat.close();
+                each.push(own);
+            }
+            (flat, each)
+        }
+        let ((zf, zw), (ef, ew)) = (words(&zh, Lang::Zh), words(&en, Lang::En));
         assert_eq!(zw[0].len(), 72);
-        let hits = TermHits::new(&zw, &ew);
+        for i in 0..3 {
+            assert_eq!(zf.of(i), zw[i]);
+            assert_eq!(ef.of(i), ew[i]);
+        }
+        let hits = TermHits::new(&zf, &ef);
         for i in 0..3 {
             for di in 1..=3 - i {
                 for j in 0..3 {
@@ -639,6 +818,71 @@ mod tests {
             }
         }
         assert_eq!(hits.count(2..3, 0..1), (1, 2));
+    }
+
+    #[test]
+    fn starts_with_ignore_case_is_the_lower_cased_prefix_test() {
+        let ascii: Vec<String> = (0..128u8).map(|b| (b as char).to_string()).collect();
+        for w in &ascii {
+            for t in &ascii {
+                for (w, t) in [(w.clone(), t.clone()), (format!("{w}x"), format!("{t}X"))] {
+                    assert_eq!(
+                        starts_with_ignore_case(&w, &t),
+                        w.to_ascii_lowercase().starts_with(&t.to_ascii_lowercase()),
+                        "{w:?} {t:?}"
+                    );
+                }
+            }
+        }
+        assert!(starts_with_ignore_case("Evals", "eVAL"));
+        assert!(!starts_with_ignore_case("ev", "eval"));
+    }
+
+    /// `number_matches` equals the first version (a vector of the English numbers, matched
+    /// ones `swap_remove`d) on generated beads of up to 3 + 3 sentences, up to 40 numbers a
+    /// side (past the 16 kept on the stack), from values that collide within 1e-9.
+    #[test]
+    fn number_matches_equal_the_vector_version() {
+        fn with_vec(zh: &[Unit], en: &[Unit]) -> (usize, usize) {
+            let (mut unmatched, mut matched) = (0, 0);
+            let mut en_nums: Vec<f64> = en.iter().flat_map(|u| u.numbers.iter().copied()).collect();
+            for x in zh.iter().flat_map(|u| u.numbers.iter()) {
+                if let Some(k) = en_nums.iter().position(|y| (x - y).abs() < 1e-9) {
+                    en_nums.swap_remove(k);
+                    matched += 1;
+                } else {
+                    unmatched += 1;
+                }
+            }
+            (unmatched + en_nums.len(), matched)
+        }
+        let values = [0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 1e9, -1.0];
+        let mut rng = crate::test_support::XorShift::new(0x4e55);
+        let units = |n: usize, rng: &mut crate::test_support::XorShift| -> Vec<Unit> {
+            (0..n)
+                .map(|_| {
+                    let k = [0, 0, 1, 2, 3, 5, 8, 14][rng.index(8)];
+                    Unit {
+                        len: 1.0,
+                        numbers: (0..k).map(|_| values[rng.index(values.len())]).collect(),
+                        questions: 0,
+                        brackets: 0,
+                    }
+                })
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (zh, en) = (
+                units(1 + rng.index(3), &mut rng),
+                units(1 + rng.index(3), &mut rng),
+            );
+            let count = |us: &[Unit]| us.iter().map(|u| u.numbers.len()).sum::<usize>();
+            assert_eq!(
+                number_matches((&zh, count(&zh)), (&en, count(&en))),
+                with_vec(&zh, &en),
+                "{zh:?} {en:?}"
+            );
+        }
     }
 
     #[test]
@@ -664,6 +908,62 @@ mod tests {
         for a in [align(&zh, &en, &m, &p), align(&en, &zh, &m, &p)] {
             assert!(a.cost.is_infinite());
             assert!(a.beads.is_empty());
+        }
+    }
+
+    /// `shapes_and_words` equals the byte loop on `t`, with and without words.
+    fn shapes_same_as_bytes(t: &str) {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        assert_eq!(
+            shapes_and_words(t, Some(&mut a)),
+            shapes_and_words_bytes(t, Some(&mut b)),
+            "{t:?}"
+        );
+        assert_eq!(a, b, "{t:?}");
+        assert_eq!(shapes_and_words(t, None), shapes_and_words_bytes(t, None));
+    }
+
+    #[test]
+    fn shapes_and_words_equal_the_byte_loop_on_debian_and_the_interview() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/");
+        let Ok(t) = std::fs::read_to_string(format!("{root}data/debian-reference.zh-en.tsv"))
+        else {
+            eprintln!("skipped: {root} is absent");
+            return;
+        };
+        let mut cells = 0;
+        for line in t.lines() {
+            for cell in line.split('\t') {
+                shapes_same_as_bytes(cell);
+                cells += 1;
+            }
+        }
+        assert!(cells > 10_000, "{cells}");
+        if let Ok(t) = std::fs::read_to_string(format!("{root}corpus/ai-interview.zh-en.md")) {
+            t.lines().for_each(shapes_same_as_bytes);
+            shapes_same_as_bytes(&t);
+        }
+    }
+
+    #[test]
+    fn shapes_and_words_equal_the_byte_loop_on_every_char_and_generated_texts() {
+        for c in crate::test_support::every_char() {
+            shapes_same_as_bytes(&format!("{c}ab{c}?{c}(x{c}？（{c}"));
+        }
+        // Runs of letters across and up to block edges, at every length and offset.
+        let pieces = [
+            "a", "B", "zz", "?", "(", "？", "（", "，", "）", " ", "中", "1", "é", "\u{FFFF}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xa11e);
+        for _ in 0..30_000 {
+            let n = rng.index(50);
+            let t: String = (0..n).map(|_| pieces[rng.index(pieces.len())]).collect();
+            shapes_same_as_bytes(&t);
+        }
+        for n in 0..50 {
+            let t = "x".repeat(n);
+            shapes_same_as_bytes(&t);
+            shapes_same_as_bytes(&format!("?{t}"));
         }
     }
 }

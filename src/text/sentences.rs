@@ -38,31 +38,28 @@ impl Sentence<'_> {
 
 /// Split a segment's text into sentences. Never drops text: the sentences, with the
 /// whitespace between them, cover the whole input.
+///
+/// Works on the bytes of each line: every cut starts at an ender or an ASCII '"' (whose
+/// parity decides which quotes close), all of whose first bytes are in a small set (see
+/// `next_candidate`), so the lines are scanned 16 bytes at a time for those and characters
+/// are decoded only around them. `reference::split` (tests only) is the same grammar over the
+/// characters of each line.
 pub fn split(text: &str, lang: Lang) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    // Buffers shared by the lines: the line's characters and its cuts.
-    let mut chars = Vec::new();
+    // Shared by the lines: the line's cuts.
     let mut cuts = Vec::new();
-    for (para, line) in text.split('\n').enumerate() {
+    // The lines (`text.split('\n')`), found with the `memchr` crate's wider scan.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for (para, end) in ends.enumerate() {
+        let line = &text[offset..end];
         cuts.clear();
-        // Every cut starts at an ender ('.' counts in Chinese too): a line without one has
-        // none, and its characters need not be listed.
-        let cut = match lang {
-            Lang::Zh => line.contains(|c| is_zh_ender(c) || c == '.'),
-            Lang::En => line.contains(is_en_ender),
-        };
-        if cut {
-            chars.clear();
-            // At most one character per byte: reserving that up front spares the repeated
-            // growth that collecting from `char_indices` (which under-estimates) goes through.
-            chars.reserve(line.len());
-            chars.extend(line.char_indices());
-            match lang {
-                Lang::Zh => zh_cuts(line, &chars, &mut cuts),
-                Lang::En => en_cuts(&chars, &mut cuts),
-            }
+        match lang {
+            Lang::Zh => zh_cuts(line, &mut cuts),
+            Lang::En => en_cuts(line, &mut cuts),
         }
+        // This line's sentences at most (one more than its cuts): no growth on the way.
+        out.reserve(cuts.len() + 1);
         let mut start = 0;
         for &end in cuts.iter().chain(std::iter::once(&line.len())) {
             push(&mut out, line, offset, start, end, para);
@@ -112,71 +109,123 @@ fn is_en_ender(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
 
-/// Byte offsets (in `line`, whose `char_indices` are `chars`) where a Chinese sentence ends,
-/// appended to `cuts`.
-fn zh_cuts(line: &str, chars: &[(usize, char)], cuts: &mut Vec<usize>) {
+/// Whether a character starting with byte `b` may be one the cutters act on: '"' (quote
+/// parity), '.', '!', '?', and the lead bytes of '…' (E2 80 A6) and, in Chinese, of '。'
+/// (E3 80 82), '！' (EF BC 81), '？' (EF BC 9F) and '｡' (EF BD A1). Other characters with
+/// these lead bytes ('“', '，', ...) are candidates too and are decoded and passed over.
+#[inline(always)]
+fn is_candidate<const ZH: bool>(b: u8) -> bool {
+    matches!(b, b'"' | b'.' | b'!' | b'?' | 0xE2) || (ZH && matches!(b, 0xE3 | 0xEF))
+}
+
+/// The first position `>= i` in `b` holding a candidate byte (`is_candidate`), or `b.len()`:
+/// 16 bytes at a time, then byte by byte for the last few.
+#[inline]
+fn next_candidate<const ZH: bool>(b: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= b.len() {
+        use crate::text::simd::in_range;
+        use std::arch::x86_64::*;
+        // SAFETY: `i + 16 <= b.len()`, so the 16 bytes read are in `b` (an unaligned load);
+        // SSE2 is part of the x86-64 baseline.
+        let mask = unsafe {
+            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+            let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+            // '!' and '"' are 0x21 and 0x22.
+            let mut m = _mm_or_si128(in_range(x, b'!', 2), _mm_or_si128(eq(b'.'), eq(b'?')));
+            if ZH {
+                m = _mm_or_si128(m, _mm_or_si128(in_range(x, 0xE2, 2), eq(0xEF)));
+            } else {
+                m = _mm_or_si128(m, eq(0xE2));
+            }
+            _mm_movemask_epi8(m) as u32
+        };
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while i < b.len() && !is_candidate::<ZH>(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The character starting at byte `i` of `s` (a character boundary), if any.
+#[inline(always)]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s[i..].chars().next()
+}
+
+/// The character ending at byte `i` of `s` (a character boundary), if any.
+#[inline(always)]
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s[..i].chars().next_back()
+}
+
+/// Byte offsets in `line` where a Chinese sentence ends, appended to `cuts`.
+fn zh_cuts(line: &str, cuts: &mut Vec<usize>) {
+    use crate::text::script::is_han;
+    let b = line.as_bytes();
     let mut quotes_open = false; // ASCII '"' parity: true while inside "..."
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
+    loop {
+        // Characters before the next candidate are none of '"', '.' and the enders: the
+        // scan would pass over them.
+        i = next_candidate::<true>(b, i);
+        let Some(c) = char_at(line, i) else {
+            break;
+        };
         if c == '"' {
             quotes_open = !quotes_open;
         }
-        let ellipsis3 = c == '.' && is_dots(chars, i);
+        let ellipsis3 = c == '.' && b[i..].starts_with(b"...");
         // Some translators end Chinese sentences with an ASCII '.': count it after a Han
         // character when a space, Han character or the end follows (never 3.5 or e.g.).
         let han_period = c == '.'
-            && i > 0
-            && crate::text::script::is_han(chars[i - 1].1)
-            && chars
-                .get(i + 1)
-                .is_none_or(|&(_, n)| n.is_whitespace() || crate::text::script::is_han(n));
+            && char_before(line, i).is_some_and(is_han)
+            && char_at(line, i + 1).is_none_or(|n| n.is_whitespace() || is_han(n));
         if han_period {
-            let end = chars.get(i + 1).map_or(line.len(), |&(b, _)| b);
-            if end < line.len() {
-                cuts.push(end);
+            if i + 1 < line.len() {
+                cuts.push(i + 1);
             }
             i += 1;
             continue;
         }
         if !(is_zh_ender(c) || ellipsis3) {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         // Run of enders (。」, ?!, ……, ...).
         let mut j = i;
-        while j < chars.len() && (is_zh_ender(chars[j].1) || chars[j].1 == '.') {
-            j += 1;
+        while let Some(c) = char_at(line, j)
+            && (is_zh_ender(c) || c == '.')
+        {
+            j += c.len_utf8();
         }
         // A '.' run that is a decimal point or a single dot is not an ender in Chinese.
-        if chars[i..j].iter().all(|&(_, c)| c == '.') && j - i < 3 {
+        if j - i < 3 && b[i..j].iter().all(|&x| x == b'.') {
             i = j;
             continue;
         }
-        j = absorb_closers(chars, j, &mut quotes_open);
-        let end = chars.get(j).map_or(line.len(), |&(b, _)| b);
-        if end < line.len() {
-            cuts.push(end);
+        j = absorb_closers(line, j, &mut quotes_open);
+        if j < line.len() {
+            cuts.push(j);
         }
         i = j;
     }
 }
 
-/// Three or more dots starting at i.
-fn is_dots(chars: &[(usize, char)], i: usize) -> bool {
-    chars.len() >= i + 3 && chars[i..i + 3].iter().all(|&(_, c)| c == '.')
-}
-
-/// Skip closing quotes/brackets after an ender; an ASCII '"' counts only when it closes.
-fn absorb_closers(chars: &[(usize, char)], mut j: usize, quotes_open: &mut bool) -> usize {
-    while j < chars.len() {
-        let c = chars[j].1;
+/// Skip closing quotes/brackets after an ender (from byte `j` of `line`); an ASCII '"' counts
+/// only when it closes.
+fn absorb_closers(line: &str, mut j: usize, quotes_open: &mut bool) -> usize {
+    while let Some(c) = char_at(line, j) {
         if is_closer(c) {
-            j += 1;
+            j += c.len_utf8();
         } else if c == '"' && *quotes_open {
             *quotes_open = false;
             j += 1;
-        } else if c == '\'' && j + 1 < chars.len() && chars[j + 1].1.is_whitespace() {
+        } else if c == '\'' && char_at(line, j + 1).is_some_and(char::is_whitespace) {
             j += 1;
         } else {
             break;
@@ -200,44 +249,55 @@ const SPLIT_BEFORE_CAPITAL: &[&str] = &[
     "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-/// Byte offsets (in the line whose `char_indices` are `chars`) where an English sentence ends,
-/// appended to `cuts`.
-fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
+/// Bytes of the longest word of `NEVER_SPLIT` and `SPLIT_BEFORE_CAPITAL`.
+const LISTED_MAX: usize = 6;
+
+/// Byte offsets in `line` where an English sentence ends, appended to `cuts`.
+fn en_cuts(line: &str, cuts: &mut Vec<usize>) {
+    let b = line.as_bytes();
     let mut quotes_open = false;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
+    loop {
+        i = next_candidate::<false>(b, i);
+        let Some(c) = char_at(line, i) else {
+            break;
+        };
         if c == '"' {
             quotes_open = !quotes_open;
         }
         if !is_en_ender(c) {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         let mut j = i;
-        while j < chars.len() && is_en_ender(chars[j].1) {
-            j += 1;
+        while let Some(c) = char_at(line, j)
+            && is_en_ender(c)
+        {
+            j += c.len_utf8();
         }
-        let run: String = chars[i..j].iter().map(|&(_, c)| c).collect();
-        let ellipsis = run.contains('…') || run.contains("...");
+        let run = &line[i..j];
+        // Both ellipses are three bytes: a shorter run (nearly always a lone '.') holds none.
+        let ellipsis = run.len() >= 3 && (run.contains('…') || run.contains("..."));
         let mut quotes_after = quotes_open;
-        let k = absorb_closers(chars, j, &mut quotes_after);
+        let k = absorb_closers(line, j, &mut quotes_after);
         // What follows: whitespace, then maybe opening quotes, then the next word.
         let mut n = k;
         let mut space = false;
-        while n < chars.len() && chars[n].1.is_whitespace() {
-            n += 1;
+        while let Some(c) = char_at(line, n)
+            && c.is_whitespace()
+        {
+            n += c.len_utf8();
             space = true;
         }
-        if n >= chars.len() {
+        if n >= line.len() {
             // End of line: the paragraph break ends it anyway.
             break;
         }
         let mut m = n;
-        while m < chars.len() && matches!(chars[m].1, '"' | '“' | '‘' | '(' | '[' | '\'') {
-            m += 1;
+        while let Some(c @ ('"' | '“' | '‘' | '(' | '[' | '\'')) = char_at(line, m) {
+            m += c.len_utf8();
         }
-        let next = chars.get(m).map(|&(_, c)| c);
+        let next = char_at(line, m);
         let next_lower = next.is_some_and(|c| c.is_lowercase());
         let next_upper = next.is_some_and(|c| c.is_uppercase());
         let split = if ellipsis {
@@ -245,14 +305,14 @@ fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
             next_upper || (space && next.is_some_and(|c| c.is_ascii_digit()))
         } else if !space || next_lower {
             false
-        } else if run.starts_with('.') && run.len() == 1 {
-            period_ends_sentence(chars, i, next_upper)
+        } else if run == "." {
+            period_ends_sentence(line, i, next_upper)
         } else {
             true
         };
         if split {
             quotes_open = quotes_after;
-            cuts.push(chars[k].0.min(chars[n].0));
+            cuts.push(k);
             i = k;
         } else {
             i = j;
@@ -260,32 +320,42 @@ fn en_cuts(chars: &[(usize, char)], cuts: &mut Vec<usize>) {
     }
 }
 
-/// Whether the single '.' at `i` ends a sentence (something follows after whitespace and
-/// it is not lower-case).
-fn period_ends_sentence(chars: &[(usize, char)], i: usize, next_upper: bool) -> bool {
+/// Whether the single '.' at byte `i` of `line` ends a sentence (something follows after
+/// whitespace and it is not lower-case).
+fn period_ends_sentence(line: &str, i: usize, next_upper: bool) -> bool {
     // The word before the dot: back to whitespace or an opening bracket/quote.
     let mut s = i;
-    while s > 0 {
-        let c = chars[s - 1].1;
+    while let Some(c) = char_before(line, s) {
         if c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '‘') {
             break;
         }
-        s -= 1;
+        s -= c.len_utf8();
     }
-    let word: String = chars[s..i].iter().map(|&(_, c)| c).collect();
+    let word = &line[s..i];
     if word.is_empty() {
         return true;
     }
-    let lower = word.to_lowercase();
-    if NEVER_SPLIT.contains(&lower.as_str()) {
+    // The lists are ASCII: an ASCII word compares ignoring ASCII case, which is what
+    // lower-casing it does (no `String` per word); any other goes through `to_lowercase`
+    // (the Kelvin sign lower-cases to 'k'). No listed word is longer than `LISTED_MAX`.
+    let listed = |list: &[&str]| {
+        if word.is_ascii() {
+            word.len() <= LISTED_MAX && list.iter().any(|w| w.eq_ignore_ascii_case(word))
+        } else {
+            list.contains(&word.to_lowercase().as_str())
+        }
+    };
+    if listed(NEVER_SPLIT) {
         return false;
     }
-    if SPLIT_BEFORE_CAPITAL.contains(&lower.as_str()) {
+    if listed(SPLIT_BEFORE_CAPITAL) {
         return next_upper;
     }
-    let letters: Vec<char> = word.chars().collect();
     // An initial: one capital letter ("John F. Kennedy").
-    if letters.len() == 1 && letters[0].is_uppercase() {
+    let mut letters = word.chars();
+    if let (Some(c), None) = (letters.next(), letters.next())
+        && c.is_uppercase()
+    {
         return false;
     }
     // Dotted acronyms (U.S.A, e.g, Ph.D): letters separated by dots.
@@ -293,11 +363,14 @@ fn period_ends_sentence(chars: &[(usize, char)], i: usize, next_upper: bool) -> 
         return next_upper && !word.chars().all(|c| c.is_uppercase() || c == '.');
     }
     // A list number at the start of a line ("1. Install").
-    if s == 0 && word.chars().all(|c| c.is_ascii_digit()) {
+    if s == 0 && word.bytes().all(|c| c.is_ascii_digit()) {
         return false;
     }
     true
 }
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -499,6 +572,135 @@ mod tests {
         let z = "一。二?\n三!";
         for s in split(z, Lang::Zh) {
             assert_eq!(&z[s.start..s.end()], s.text);
+        }
+    }
+
+    /// The splitter equals its oracle (`reference::split`) on `t`, in both languages.
+    fn same_as_reference(t: &str) {
+        for lang in [Lang::Zh, Lang::En] {
+            assert_eq!(split(t, lang), reference::split(t, lang), "{lang:?} {t:?}");
+        }
+    }
+
+    #[test]
+    fn equals_the_reference_on_every_debian_cell() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/debian-reference.zh-en.tsv"
+        );
+        let Ok(t) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        let mut cells = 0;
+        for line in t.lines() {
+            for cell in line.split('\t') {
+                same_as_reference(cell);
+                cells += 1;
+            }
+        }
+        assert!(cells > 10_000, "{cells}");
+    }
+
+    #[test]
+    fn equals_the_reference_on_the_interview() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/ai-interview.zh-en.md"
+        );
+        let Ok(t) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        for line in t.lines() {
+            same_as_reference(line);
+        }
+        same_as_reference(&t);
+    }
+
+    /// Every character in each place the grammar looks at: the word before a period, after
+    /// an ender (closer, space, next word), as the next word's first letter, next to '.' in
+    /// Chinese, inside quotes, and long lines so the 16-byte scan meets it too.
+    #[test]
+    fn equals_the_reference_around_every_character() {
+        for c in crate::test_support::every_char() {
+            same_as_reference(&format!(
+                "{c}. {c}A{c}.{c} B. {c}x. \"{c}!\" {c}… U.{c}. Mr{c}. 汉.{c}汉。{c}”{c}?{c}"
+            ));
+        }
+    }
+
+    /// Pieces the generated texts are made of: enders of both languages, closers and
+    /// quotes, whitespace of several kinds, abbreviations, initials, digits, words of both
+    /// cases, Han characters and characters sharing the enders' lead bytes.
+    const PIECES: &[&str] = &[
+        ".", ".", "!", "?", "…", "...", "..", "。", "！", "？", "｡", "\"", "\"", "'", "”", "’",
+        "“", "‘", "」", "』", "）", ")", "(", "[", "]", "》", "】", "〉", "»", "（", "，", "、",
+        " ", " ", " ", "  ", "\t", "\u{3000}", "\u{a0}", "\n", "Mr", "mr", "e.g", "E.G", "U.S",
+        "u.k", "etc", "Etc", "a.m", "Dec", "no", "p", "J", "F", "Ph.D", "K", "\u{212a}", "İ", "1",
+        "3", "12", "3.5", "GPT", "the", "The", "word", "Word", "a", "i", "中", "文", "句", "子",
+        "好", "汉", "〇", "ß", "É", "é", "—", "–", "\u{2028}", "\u{85}",
+    ];
+
+    #[test]
+    fn equals_the_reference_on_generated_texts() {
+        let mut rng = crate::test_support::XorShift::new(0x5e17_e9ce);
+        for _ in 0..40_000 {
+            let n = 1 + rng.index(40);
+            let t: String = (0..n).map(|_| PIECES[rng.index(PIECES.len())]).collect();
+            same_as_reference(&t);
+        }
+    }
+
+    /// The 16-byte scan stops where the byte-by-byte one does, from every start.
+    #[test]
+    fn next_candidate_is_the_first_candidate_byte() {
+        let mut rng = crate::test_support::XorShift::new(77);
+        for _ in 0..2_000 {
+            let n = rng.index(70);
+            let b: Vec<u8> = (0..n).map(|_| rng.below(256) as u8).collect();
+            for i in 0..=n {
+                let zh = (i..n).find(|&k| is_candidate::<true>(b[k])).unwrap_or(n);
+                let en = (i..n).find(|&k| is_candidate::<false>(b[k])).unwrap_or(n);
+                assert_eq!(next_candidate::<true>(&b, i), zh, "{b:?} {i}");
+                assert_eq!(next_candidate::<false>(&b, i), en, "{b:?} {i}");
+            }
+        }
+        // Every byte value in every lane.
+        for v in 0..=255u8 {
+            for lane in 0..20 {
+                let mut b = vec![b'x'; 20];
+                b[lane] = v;
+                let want = |zh: bool| match (zh, v) {
+                    (_, b'"' | b'.' | b'!' | b'?' | 0xE2) | (true, 0xE3 | 0xEF) => lane,
+                    _ => 20,
+                };
+                assert_eq!(next_candidate::<true>(&b, 0), want(true), "{v:#x} {lane}");
+                assert_eq!(next_candidate::<false>(&b, 0), want(false), "{v:#x} {lane}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_listed_word_is_longer_than_listed_max() {
+        let longest = NEVER_SPLIT
+            .iter()
+            .chain(SPLIT_BEFORE_CAPITAL)
+            .map(|w| w.len());
+        assert_eq!(longest.max(), Some(LISTED_MAX));
+    }
+
+    /// The candidate bytes are the first bytes of every character the cutters act on.
+    #[test]
+    fn every_acted_on_character_starts_with_a_candidate_byte() {
+        for c in crate::test_support::every_char() {
+            let first = c.to_string().as_bytes()[0];
+            if c == '"' || is_zh_ender(c) || c == '.' {
+                assert!(is_candidate::<true>(first), "{c:?}");
+            }
+            if c == '"' || is_en_ender(c) {
+                assert!(is_candidate::<false>(first), "{c:?}");
+            }
         }
     }
 }
