@@ -34,6 +34,14 @@ pub const fn hash_str(s: &str) -> Key {
 /// the string.
 pub const fn hash_more(mut h: Key, bytes: &[u8]) -> Key {
     let mut i = 0;
+    // Four bytes per turn (the same steps in the same order): fewer loop tests.
+    while i + 4 <= bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ bytes[i + 1] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ bytes[i + 2] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ bytes[i + 3] as u64).wrapping_mul(FNV_PRIME);
+        i += 4;
+    }
     while i < bytes.len() {
         h ^= bytes[i] as u64;
         h = h.wrapping_mul(FNV_PRIME);
@@ -373,26 +381,58 @@ pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// `latin_words` without an allocation per word: calls `f` with each word, lowercased in a
 /// buffer reused across words (only words with a capital are copied).
 pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
+    // Splitting on every char that is not an ASCII letter or apostrophe: the bytes of a
+    // non-ASCII char are all ≥ 0x80, so a byte scan finds the same pieces; the apostrophes at
+    // a piece's ends are trimmed as bytes (`trim_matches('\'')` on ASCII), and the capitals
+    // are noted while the piece is scanned.
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut buf = String::new();
     let mut i = 0;
-    while i < bytes.len() {
-        // Splitting on every char that is not an ASCII letter or apostrophe: the bytes of a
-        // non-ASCII char are all ≥ 0x80, so a byte scan finds the same pieces.
-        let is_word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+    let is_word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+    while i < n {
         if !is_word(bytes[i]) {
             i += 1;
+            // Long stretches without a word byte (Chinese text) are skipped 16 bytes at a time.
+            if i < n && !is_word(bytes[i]) {
+                while i + 16 <= n {
+                    let m = word_bytes16(&bytes[i..i + 16]);
+                    if m != 0 {
+                        i += m.trailing_zeros() as usize;
+                        break;
+                    }
+                    i += 16;
+                }
+                while i < n && !is_word(bytes[i]) {
+                    i += 1;
+                }
+            }
             continue;
         }
-        let start = i;
-        while i < bytes.len() && is_word(bytes[i]) {
+        let mut start = i;
+        let mut upper = false;
+        while i < n {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() {
+                upper |= b.is_ascii_uppercase();
+            } else if b != b'\'' {
+                break;
+            }
             i += 1;
         }
-        let w = text[start..i].trim_matches('\'');
-        if w.is_empty() {
+        let mut end = i;
+        while start < end && bytes[start] == b'\'' {
+            start += 1;
+        }
+        while end > start && bytes[end - 1] == b'\'' {
+            end -= 1;
+        }
+        if start == end {
             continue;
         }
-        if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        // ASCII bytes: char boundaries.
+        let w = &text[start..end];
+        if upper {
             buf.clear();
             buf.push_str(w);
             buf.make_ascii_lowercase();
@@ -400,6 +440,22 @@ pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
         } else {
             f(w);
         }
+    }
+}
+
+/// Bit k set when byte k of `b` (16 bytes) is an ASCII letter or an apostrophe.
+#[inline(always)]
+fn word_bytes16(b: &[u8]) -> u32 {
+    use std::arch::x86_64::*;
+    assert!(b.len() >= 16);
+    // SAFETY: SSE2 is part of x86-64; `b` has 16 readable bytes (an unaligned load).
+    unsafe {
+        let v = _mm_loadu_si128(b.as_ptr() as *const __m128i);
+        let w = _mm_or_si128(
+            crate::text::simd::ascii_letter(v),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\'' as i8)),
+        );
+        _mm_movemask_epi8(w) as u32
     }
 }
 
@@ -634,6 +690,56 @@ mod tests {
             let t = format!("{w} {} {w}s", w.to_uppercase());
             assert_eq!(en_keys(&t), en_keys_reference(&t), "{t}");
         }
+    }
+
+    #[test]
+    fn unrolled_fnv_is_the_byte_loop() {
+        let reference = |bytes: &[u8]| {
+            let mut h = FNV_OFFSET;
+            for &b in bytes {
+                h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+            }
+            h
+        };
+        let text: Vec<u8> = (0..64u32).map(|i| (i * 37 + 11) as u8).collect();
+        for a in 0..text.len() {
+            for b in a..text.len() {
+                assert_eq!(hash_more(FNV_OFFSET, &text[a..b]), reference(&text[a..b]));
+            }
+        }
+        assert_eq!(hash_str("model"), reference(b"model"));
+    }
+
+    /// `for_each_latin_word` and `for_each_en_key` against the allocating references on random
+    /// strings over the bytes that matter and (when ../shared is present) every Debian cell.
+    #[test]
+    fn latin_words_and_keys_equal_the_references_on_many_texts() {
+        let alphabet: Vec<char> = "aZq'' .\n-éÉ中1sSINGedly’s".chars().collect();
+        let mut rng = crate::test_support::XorShift::new(0x0ddb_a11c_afe5_eed5);
+        let mut texts: Vec<String> = (0..20_000)
+            .map(|_| {
+                let n = rng.index(30);
+                (0..n)
+                    .map(|_| alphabet[rng.index(alphabet.len())])
+                    .collect()
+            })
+            .collect();
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if let Ok(t) = std::fs::read_to_string(&path) {
+            texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        let mut words = 0;
+        for t in &texts {
+            let mut got = Vec::new();
+            for_each_latin_word(t, |w| got.push(w.to_string()));
+            assert_eq!(got, latin_words(t).collect::<Vec<_>>(), "{t:?}");
+            assert_eq!(en_keys(t), en_keys_reference(t), "{t:?}");
+            words += got.len();
+        }
+        assert!(words > 10_000, "{words}");
     }
 
     #[test]

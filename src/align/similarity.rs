@@ -226,93 +226,79 @@ impl Assoc {
     pub fn learn_keyed<Z: AsRef<[Key]>, K: AsRef<[Key]>>(
         pairs: impl Iterator<Item = (Z, K)>,
     ) -> Assoc {
-        // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
-        let mut zs: Vec<Key> = Vec::new();
-        let mut es: Vec<Key> = Vec::new();
+        // Dense ids: each distinct bigram and English key gets one when first met (one hash
+        // lookup per occurrence, none after); a pair's repeats are dropped by stamping each
+        // id with the last pair that listed it (no sort). Per kept pair: its distinct ids
+        // (flat, with spans).
+        let mut z = Interner::default();
+        let mut e = Interner::default();
+        let mut zs: Vec<u32> = Vec::new();
+        let mut es: Vec<u32> = Vec::new();
         let mut docs: Vec<(u32, u32, u32, u32)> = Vec::new();
-        let mut df_z: KeyMap<u32> = KeyMap::default();
-        let mut df_e: KeyMap<u32> = KeyMap::default();
-        for (zh, en) in pairs {
+        for (t, (zh, en)) in pairs.enumerate() {
+            let stamp = t as u32 + 1;
             let (z0, e0) = (zs.len(), es.len());
-            zs.extend_from_slice(zh.as_ref());
-            es.extend_from_slice(en.as_ref());
-            zs[z0..].sort_unstable();
-            let zl = z0 + dedup_tail(&mut zs[z0..]);
-            zs.truncate(zl);
-            es[e0..].sort_unstable();
-            let el = e0 + dedup_tail(&mut es[e0..]);
-            es.truncate(el);
-            let (nb, ne) = (zl - z0, el - e0);
+            z.distinct_into(zh.as_ref(), stamp, &mut zs);
+            e.distinct_into(en.as_ref(), stamp, &mut es);
+            let (nb, ne) = (zs.len() - z0, es.len() - e0);
             if nb == 0 || ne == 0 || nb > 80 || ne > 60 {
                 zs.truncate(z0);
                 es.truncate(e0);
                 continue;
             }
-            for k in &zs[z0..] {
-                *df_z.entry(*k).or_default() += 1;
+            for &id in &zs[z0..] {
+                z.df[id as usize] += 1;
             }
-            for k in &es[e0..] {
-                *df_e.entry(*k).or_default() += 1;
+            for &id in &es[e0..] {
+                e.df[id as usize] += 1;
             }
-            docs.push((z0 as u32, zl as u32, e0 as u32, el as u32));
+            docs.push((z0 as u32, zs.len() as u32, e0 as u32, es.len() as u32));
         }
         let n = docs.len() as u32;
         if n < 50 {
             return Assoc::default();
         }
-        // Dense ids of the English words that count (in 3..=n/5 pairs), and each pair's list.
-        let mut e_id: KeyMap<u32> = KeyMap::default();
-        let mut e_key: Vec<(Key, u32)> = Vec::new(); // id → (key, df)
+        // Each pair's English words that count (in 3..=n/5 pairs).
+        let counts = |id: u32| (3..=n / 5).contains(&e.df[id as usize]);
         let mut doc_e: Vec<u32> = Vec::with_capacity(es.len());
         let mut doc_e_span: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
         for &(_, _, e0, e1) in &docs {
             let start = doc_e.len() as u32;
-            for k in &es[e0 as usize..e1 as usize] {
-                let d = df_e[k];
-                if (3..=n / 5).contains(&d) {
-                    let id = *e_id.entry(*k).or_insert_with(|| {
-                        e_key.push((*k, d));
-                        (e_key.len() - 1) as u32
-                    });
-                    doc_e.push(id);
-                }
-            }
+            doc_e.extend(
+                es[e0 as usize..e1 as usize]
+                    .iter()
+                    .filter(|&&id| counts(id)),
+            );
             doc_e_span.push((start, doc_e.len() as u32));
         }
-        // Pairs of each bigram seen in ≥ 3 pairs (CSR layout: counts, offsets, fill).
-        let mut z_id: KeyMap<u32> = KeyMap::default();
-        let mut z_key: Vec<(Key, u32)> = Vec::new();
-        for &(z0, z1, _, _) in &docs {
-            for k in &zs[z0 as usize..z1 as usize] {
-                let d = df_z[k];
-                if d >= 3 {
-                    z_id.entry(*k).or_insert_with(|| {
-                        z_key.push((*k, d));
-                        (z_key.len() - 1) as u32
-                    });
-                }
-            }
-        }
-        let mut offs: Vec<u32> = vec![0; z_key.len() + 1];
-        for (i, (_, d)) in z_key.iter().enumerate() {
-            offs[i + 1] = offs[i] + d;
+        // Pairs of each bigram seen in ≥ 3 pairs (CSR layout over the bigram ids: counts,
+        // offsets, fill; the other bigrams have none).
+        let nz = z.keys.len();
+        let mut offs: Vec<u32> = vec![0; nz + 1];
+        for i in 0..nz {
+            let d = z.df[i];
+            offs[i + 1] = offs[i] + if d >= 3 { d } else { 0 };
         }
         let mut fill = offs.clone();
-        let mut z_docs: Vec<u32> = vec![0; offs[z_key.len()] as usize];
+        let mut z_docs: Vec<u32> = vec![0; offs[nz] as usize];
         for (di, &(z0, z1, _, _)) in docs.iter().enumerate() {
-            for k in &zs[z0 as usize..z1 as usize] {
-                if let Some(&id) = z_id.get(k) {
+            for &id in &zs[z0 as usize..z1 as usize] {
+                if z.df[id as usize] >= 3 {
                     z_docs[fill[id as usize] as usize] = di as u32;
                     fill[id as usize] += 1;
                 }
             }
         }
-        let mut cnt: Vec<u32> = vec![0; e_key.len()];
+        let mut cnt: Vec<u32> = vec![0; e.keys.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut best: Vec<(f64, Key)> = Vec::new();
         let mut map = KeyMap::default();
         let mut words = Vec::new();
-        for (zi, &(zb, dz)) in z_key.iter().enumerate() {
+        for zi in 0..nz {
+            let dz = z.df[zi];
+            if dz < 3 {
+                continue;
+            }
             for &di in &z_docs[offs[zi] as usize..offs[zi + 1] as usize] {
                 let (a, b) = doc_e_span[di as usize];
                 for &e in &doc_e[a as usize..b as usize] {
@@ -323,12 +309,12 @@ impl Assoc {
                 }
             }
             best.clear();
-            for &e in &touched {
-                let c = std::mem::take(&mut cnt[e as usize]);
+            for &id in &touched {
+                let c = std::mem::take(&mut cnt[id as usize]);
                 if c < 3 {
                     continue;
                 }
-                let (ek, de) = e_key[e as usize];
+                let (ek, de) = (e.keys[id as usize], e.df[id as usize]);
                 let dice = 2.0 * c as f64 / (dz + de) as f64;
                 if dice >= 0.3 {
                     best.push((dice, ek));
@@ -341,31 +327,45 @@ impl Assoc {
             best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let start = words.len() as u32;
             words.extend(best.iter().take(3).map(|x| x.1));
-            map.insert(zb, (start, words.len() as u32));
+            map.insert(z.keys[zi], (start, words.len() as u32));
         }
         Assoc { map, words }
     }
 }
 
-/// Sorts nothing; moves the distinct values of a sorted slice to its front and returns their
-/// count (`Vec::dedup` on a tail of a vector).
-fn dedup_tail(v: &mut [Key]) -> usize {
-    if v.is_empty() {
-        return 0;
-    }
-    let mut w = 1;
-    for r in 1..v.len() {
-        if v[r] != v[w - 1] {
-            v[w] = v[r];
-            w += 1;
+/// Dense ids of keys, for `Assoc::learn_keyed`: id → key, the stamp of the last list that
+/// held the id, and its document frequency.
+#[derive(Default)]
+struct Interner {
+    ids: KeyMap<u32>,
+    keys: Vec<Key>,
+    seen: Vec<u32>,
+    df: Vec<u32>,
+}
+
+impl Interner {
+    /// Appends to `out` the ids of the distinct keys of `list` (first occurrences, in order),
+    /// giving new keys ids; `stamp` is new for each list (never 0).
+    fn distinct_into(&mut self, list: &[Key], stamp: u32, out: &mut Vec<u32>) {
+        for &k in list {
+            let id = *self.ids.entry(k).or_insert_with(|| {
+                self.keys.push(k);
+                self.seen.push(0);
+                self.df.push(0);
+                (self.keys.len() - 1) as u32
+            });
+            if self.seen[id as usize] != stamp {
+                self.seen[id as usize] = stamp;
+                out.push(id);
+            }
         }
     }
-    w
 }
 
 /// The keys `for_each_bigram` gives for `zh`, in its order.
 pub fn bigrams(zh: &str) -> Vec<Key> {
-    let mut out = Vec::new();
+    // At most one bigram per Han char, and a Han char is at least 3 bytes.
+    let mut out = Vec::with_capacity(zh.len() / 3);
     for_each_bigram(zh, |k| out.push(k));
     out
 }
@@ -373,18 +373,40 @@ pub fn bigrams(zh: &str) -> Vec<Key> {
 /// Calls `f` with the hash of each pair of adjacent Han characters (the FNV-1a of their UTF-8,
 /// computed piecewise: no string per bigram).
 fn for_each_bigram(zh: &str, mut f: impl FnMut(Key)) {
-    // Non-Han characters are skipped, not breaks: 中a文 gives 中文, as before.
+    // Non-Han characters are skipped, not breaks: 中a文 gives 中文, as before. A byte scan:
+    // ASCII bytes are skipped one by one, and a multi-byte char is decoded from its bytes
+    // (`zh` is valid UTF-8, so the lead byte gives its length) to test it.
+    let b = zh.as_bytes();
+    let n = b.len();
     let mut prev: Option<Key> = None;
-    let mut buf = [0u8; 4];
-    for c in zh.chars() {
-        if !crate::text::script::is_han(c) {
+    let mut i = 0;
+    while i < n {
+        let c = b[i] as u32;
+        if c < 0x80 {
+            i += 1;
             continue;
         }
-        let s: &str = c.encode_utf8(&mut buf);
-        if let Some(h) = prev {
-            f(hash_more(h, s.as_bytes()));
+        let (len, cp) = if c >= 0xF0 {
+            let cp = (c & 0x07) << 18
+                | (b[i + 1] as u32 & 0x3F) << 12
+                | (b[i + 2] as u32 & 0x3F) << 6
+                | (b[i + 3] as u32 & 0x3F);
+            (4, cp)
+        } else if c >= 0xE0 {
+            let cp = (c & 0x0F) << 12 | (b[i + 1] as u32 & 0x3F) << 6 | (b[i + 2] as u32 & 0x3F);
+            (3, cp)
+        } else {
+            (2, (c & 0x1F) << 6 | (b[i + 1] as u32 & 0x3F))
+        };
+        let bytes = &b[i..i + len];
+        i += len;
+        if !char::from_u32(cp).is_some_and(crate::text::script::is_han) {
+            continue;
         }
-        prev = Some(hash_str(s));
+        if let Some(h) = prev {
+            f(hash_more(h, bytes));
+        }
+        prev = Some(hash_more(hash_str(""), bytes));
     }
 }
 
@@ -750,19 +772,20 @@ impl Items {
                 self.push(&[stem_key(w)], 2.0, true);
             }
         });
-        if may_have_zh_numbers(text) {
-            match numbers {
-                Some(ns) => {
-                    for n in ns {
-                        self.push(&[num_key(n.value)], 2.0, true);
-                    }
-                }
-                None => {
-                    for n in crate::text::numbers::extract(text, Lang::Zh) {
-                        self.push(&[num_key(n.value)], 2.0, true);
-                    }
+        match numbers {
+            // Given, they are read already: no need to ask whether there can be any (a text
+            // without numeral characters has none, `may_have_zh_numbers`).
+            Some(ns) => {
+                for n in ns {
+                    self.push(&[num_key(n.value)], 2.0, true);
                 }
             }
+            None if may_have_zh_numbers(text) => {
+                for n in crate::text::numbers::extract(text, Lang::Zh) {
+                    self.push(&[num_key(n.value)], 2.0, true);
+                }
+            }
+            None => {}
         }
     }
 
@@ -919,55 +942,243 @@ pub fn en_bag_and_words_from(text: &str, numbers: &[Number]) -> (EnBag, Vec<Key>
 
 /// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order, and
 /// `numbers = numbers::extract(text, Lang::En)`.
-pub fn en_bag_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> EnBag {
+pub fn en_bag_of(text: &str, keys: Vec<Key>, numbers: &[Number]) -> EnBag {
+    en_bag_and_len_of(text, keys, numbers).0
+}
+
+/// `en_bag_of(text, keys, numbers)` and the English length of `text` (`en_len`: its chars,
+/// each whitespace run counted once, the ends trimmed), read by the same scan.
+pub fn en_bag_and_len_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> (EnBag, usize) {
     let words = keys.len();
-    let mut anchors = Vec::new();
+    let mut anchors = Vec::with_capacity(numbers.len() + 4);
+    keys.reserve(numbers.len());
     for n in numbers {
         let k = num_key(n.value);
         keys.push(k);
         anchors.push(k);
     }
-    // Acronyms and names: capitalised words that are not the first word of a sentence.
-    let mut sentence_start = true;
-    let mut lw = String::new();
-    for raw in text.split_whitespace() {
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let first = w.chars().next();
-        let acronym = w.len() >= 2
-            && w.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        let name = !sentence_start
-            && first.is_some_and(|c| c.is_ascii_uppercase())
-            && w.len() >= 3
-            && w != "I"
-            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if acronym || name {
-            lw.clear();
-            lw.push_str(w);
-            lw.make_ascii_lowercase();
-            if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
-                anchors.push(stem_key(&lw));
-            }
-        }
-        sentence_start = raw.ends_with(['.', '?', '!', ':', '"', '“', '—']);
-    }
+    let len = for_each_name_or_acronym(text, |k| anchors.push(k));
     keys.sort_unstable();
     keys.dedup();
     anchors.sort_unstable();
     anchors.dedup();
     anchors.retain(|a| keys.binary_search(a).is_ok());
-    EnBag {
+    let bag = EnBag {
         keys,
         anchors,
         words,
         idf_sum: Cell::new((0, 0.0)),
         idfs: (0, Vec::new()),
+    };
+    (bag, len)
+}
+
+/// Whether a word `raw` ends a sentence for the anchor test (a capitalised word after it is not a name).
+fn ends_sentence(raw: &[u8]) -> bool {
+    // `raw.ends_with(['.', '?', '!', ':', '"', '“', '—'])` on the UTF-8 bytes: a whole char
+    // at the end, so comparing the final bytes is the same test.
+    match raw.last() {
+        Some(b'.' | b'?' | b'!' | b':' | b'"') => true,
+        _ => raw.ends_with("“".as_bytes()) || raw.ends_with("—".as_bytes()),
     }
+}
+
+/// Calls `f` with the key of each acronym and name of `text`: its whitespace-separated words,
+/// trimmed of what is not alphanumeric, that are all ASCII capitals and digits (at least two),
+/// or (not first in a sentence) an ASCII capital then ASCII letters, digits and hyphens (at
+/// least three), lowercased, except `i'm`, `i'll`, `ok`, `okay`.
+///
+/// Words are split by a byte scan (ASCII whitespace by its byte, a non-ASCII char decoded
+/// only to test it), and a word that starts with an ASCII small letter, most of them, is no
+/// acronym or name: only the others are trimmed and tested as chars.
+///
+/// Returns the English length of `text` (`en_len`): the chars of its words plus one per gap
+/// between two words (a maximal whitespace run; the ends are trimmed).
+fn for_each_name_or_acronym(text: &str, mut f: impl FnMut(Key)) -> usize {
+    let b = text.as_bytes();
+    let n = b.len();
+    // Whether the char at `i` (a char boundary) is whitespace, and its length in bytes.
+    let space_at = |i: usize| -> (bool, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            (matches!(c, 9..=13 | b' '), 1)
+        } else {
+            let ch = text[i..].chars().next().expect("a char boundary");
+            (ch.is_whitespace(), ch.len_utf8())
+        }
+    };
+    let mut sentence_start = true;
+    let mut lw = String::new();
+    let (mut chars, mut tokens) = (0usize, 0usize);
+    let mut i = 0;
+    while i < n {
+        let (space, l) = space_at(i);
+        if space {
+            i += l;
+            continue;
+        }
+        let start = i;
+        i += l;
+        chars += 1;
+        tokens += 1;
+        while i < n {
+            let (space, l) = space_at(i);
+            if space {
+                break;
+            }
+            i += l;
+            chars += 1;
+        }
+        let raw = &text[start..i];
+        if !b[start].is_ascii_lowercase() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let first = w.chars().next();
+            let acronym = w.len() >= 2
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let name = !sentence_start
+                && first.is_some_and(|c| c.is_ascii_uppercase())
+                && w.len() >= 3
+                && w != "I"
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if acronym || name {
+                lw.clear();
+                lw.push_str(w);
+                lw.make_ascii_lowercase();
+                if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
+                    f(stem_key(&lw));
+                }
+            }
+        }
+        sentence_start = ends_sentence(raw.as_bytes());
+    }
+    chars + tokens.saturating_sub(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The char-by-char anchor scan `for_each_name_or_acronym` replaced.
+    fn names_and_acronyms_reference(text: &str) -> Vec<Key> {
+        let mut anchors = Vec::new();
+        let mut sentence_start = true;
+        for raw in text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let first = w.chars().next();
+            let acronym = w.len() >= 2
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let name = !sentence_start
+                && first.is_some_and(|c| c.is_ascii_uppercase())
+                && w.len() >= 3
+                && w != "I"
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if acronym || name {
+                let lw = w.to_ascii_lowercase();
+                if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
+                    anchors.push(stem_key(&lw));
+                }
+            }
+            sentence_start = raw.ends_with(['.', '?', '!', ':', '"', '“', '—']);
+        }
+        anchors
+    }
+
+    /// Texts for the scanners' equality tests: hand-made edge cases, random strings over the
+    /// chars that matter, and (when ../shared is present) every Debian cell and interview line.
+    fn scanner_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "The NASA team met Dr. Smith. OK? Okay, I'm here: Kasparov won — Deep Blue lost.",
+            "“Quoted” Name, (ACRONYM) x86-64 MP3 I I'll \u{a0}Paris\u{3000}London\u{2028}Rome",
+            "éclair Éclair ÉCLAIR 中文 English Words. 'Tis AI-based GPT-4o",
+            "a\tB\nC\rD\u{b}E\u{c}F\u{85}G\u{1680}H\u{2009}I\u{202f}J\u{205f}K",
+            "end.\u{201c}Start — Dash—Word \"Quote\" colon: Next",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let alphabet: Vec<char> = "aZQ' .:\n\t…\u{a0}\u{3000}éÉ,-1xyS's\"“—?!中("
+            .chars()
+            .collect();
+        let mut rng = crate::test_support::XorShift::new(0x1234_5678_9abc_def1);
+        for _ in 0..20_000 {
+            let n = rng.index(40);
+            texts.push(
+                (0..n)
+                    .map(|_| alphabet[rng.index(alphabet.len())])
+                    .collect(),
+            );
+        }
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in [
+            "../shared/data/debian-reference.zh-en.tsv".to_string(),
+            "../shared/corpus/ai-interview.zh-en.md".to_string(),
+            "tests/fixtures/sample/interview.zh-en.md".to_string(),
+        ] {
+            let Ok(t) = std::fs::read_to_string(format!("{root}/{f}")) else {
+                continue;
+            };
+            for line in t.lines() {
+                texts.extend(line.split('\t').map(|c| c.replace("\\n", "\n")));
+            }
+        }
+        texts
+    }
+
+    /// The char loop `for_each_bigram` replaced.
+    fn bigrams_reference(zh: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        let mut prev: Option<Key> = None;
+        let mut buf = [0u8; 4];
+        for c in zh.chars() {
+            if !crate::text::script::is_han(c) {
+                continue;
+            }
+            let s: &str = c.encode_utf8(&mut buf);
+            if let Some(h) = prev {
+                out.push(hash_more(h, s.as_bytes()));
+            }
+            prev = Some(hash_str(s));
+        }
+        out
+    }
+
+    #[test]
+    fn bigrams_equal_the_char_loop() {
+        // Every char, each between two Han chars and in one long text (2-, 3- and 4-byte
+        // chars, Han or not, at every place), then the texts of the scanner tests.
+        let mut all = String::new();
+        for c in crate::test_support::every_char() {
+            let t = format!("中{c}文");
+            assert_eq!(bigrams(&t), bigrams_reference(&t), "{c:?}");
+            all.push(c);
+        }
+        assert_eq!(bigrams(&all), bigrams_reference(&all));
+        let mut some = 0;
+        for t in scanner_texts() {
+            let got = bigrams(&t);
+            assert_eq!(got, bigrams_reference(&t), "{t:?}");
+            some += !got.is_empty() as usize;
+        }
+        assert!(some > 100, "{some}");
+    }
+
+    #[test]
+    fn names_and_acronyms_equal_the_char_scan() {
+        let (mut some, mut texts) = (0, 0);
+        for t in scanner_texts() {
+            let mut got = Vec::new();
+            let len = for_each_name_or_acronym(&t, |k| got.push(k));
+            assert_eq!(got, names_and_acronyms_reference(&t), "{t:?}");
+            assert_eq!(len as f64, crate::align::document::en_len(&t), "{t:?}");
+            some += !got.is_empty() as usize;
+            texts += 1;
+        }
+        assert!(some * 20 > texts, "{some} of {texts}");
+    }
     use std::collections::HashMap;
 
     /// The hash-map counting `Assoc::learn` replaced (bigram → English keys, best first).
@@ -1110,6 +1321,41 @@ mod tests {
             })
             .collect();
         let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (bigrams(z), w)));
+        assert_eq!(keyed.len(), want.len());
+        for (k, v) in &want {
+            assert_eq!(keyed.get(*k), Some(&v[..]));
+        }
+    }
+
+    /// The real Debian pairs (when ../shared is present): the associations learned from the
+    /// first 3000 pairs, as the alignment's path hands them over, equal the reference's.
+    #[test]
+    fn learned_associations_match_the_reference_on_debian_pairs() {
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(tsv) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {path} absent");
+            return;
+        };
+        let pairs: Vec<(&str, &str)> = tsv
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                // id, tag, status, zh, en
+                let c: Vec<&str> = l.split('\t').collect();
+                (c.len() == 5).then(|| (c[3], c[4]))
+            })
+            .take(3000)
+            .collect();
+        let want = learn_reference(&pairs);
+        assert!(want.len() > 100, "{}", want.len());
+        let keyed = Assoc::learn_keyed(
+            pairs
+                .iter()
+                .map(|(z, e)| (bigrams(z), crate::lexicon::en_keys(e))),
+        );
         assert_eq!(keyed.len(), want.len());
         for (k, v) in &want {
             assert_eq!(keyed.get(*k), Some(&v[..]));
