@@ -294,7 +294,7 @@ fn prepare<'a>(
             };
             // Every sentence's keys, in text order: when the sentences tile the block
             // (`tiles`), these are the block's keys too.
-            let mut words: Vec<Key> = Vec::new();
+            let mut words: Vec<Key> = Vec::with_capacity(e.text.len() / 6);
             // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
             // read once for the document with their numbers (`Shared::texts`).
             let lines = e.numbered_paragraphs();

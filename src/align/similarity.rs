@@ -230,8 +230,11 @@ impl Assoc {
         // lookup per occurrence, none after); a pair's repeats are dropped by stamping each
         // id with the last pair that listed it (no sort). Per kept pair: its distinct ids
         // (flat, with spans).
-        let mut z = Interner::default();
-        let mut e = Interner::default();
+        // Sized for the sample (about 30 bigrams and 15 English keys a pair, many shared):
+        // grown by rehashing, the id maps cost more than their lookups.
+        let hint = pairs.size_hint().0;
+        let mut z = Interner::with_capacity(8 * hint);
+        let mut e = Interner::with_capacity(4 * hint);
         let mut zs: Vec<u32> = Vec::new();
         let mut es: Vec<u32> = Vec::new();
         let mut docs: Vec<(u32, u32, u32, u32)> = Vec::new();
@@ -335,7 +338,6 @@ impl Assoc {
 
 /// Dense ids of keys, for `Assoc::learn_keyed`: id → key, the stamp of the last list that
 /// held the id, and its document frequency.
-#[derive(Default)]
 struct Interner {
     ids: KeyMap<u32>,
     keys: Vec<Key>,
@@ -344,6 +346,17 @@ struct Interner {
 }
 
 impl Interner {
+    fn with_capacity(n: usize) -> Interner {
+        let mut ids = KeyMap::default();
+        ids.reserve(n);
+        Interner {
+            ids,
+            keys: Vec::with_capacity(n),
+            seen: Vec::with_capacity(n),
+            df: Vec::with_capacity(n),
+        }
+    }
+
     /// Appends to `out` the ids of the distinct keys of `list` (first occurrences, in order),
     /// giving new keys ids; `stamp` is new for each list (never 0).
     fn distinct_into(&mut self, list: &[Key], stamp: u32, out: &mut Vec<u32>) {
@@ -429,6 +442,8 @@ impl<'a> Model<'a> {
     pub fn new(lexicon: Option<&'a Lexicon>, en_sentences: &[&EnBag], assoc: Assoc) -> Model<'a> {
         let n = en_sentences.len().max(1) as f64;
         let mut df: KeyMap<u32> = KeyMap::default();
+        // About as many distinct keys as sentences (grown by rehashing otherwise).
+        df.reserve(en_sentences.len());
         let mut words = 0usize;
         for b in en_sentences {
             words += b.words;
@@ -818,25 +833,30 @@ impl Items {
 
     fn finish(self) -> ZhPred {
         let Items { items, raw } = self;
-        // Every raw key with its item's weight and its position, sorted by key, then best
-        // weight first: the first entry of each key's run is the key with its best weight
-        // (what a sort of (key, weight) and a dedup keep), and every position in the run gets
-        // that key's index (what a binary search of the deduplicated keys finds).
+        // Every raw key with its item's weight and its position, sorted by key alone (ties in
+        // any order). A key's run gives it its best weight (the greatest by `total_cmp`: what
+        // a sort of (key, weight) best first and a dedup keep) and gives every position in
+        // the run that key's index (what a binary search of the deduplicated keys finds).
         let mut tagged: Vec<(Key, f32, u32)> = Vec::with_capacity(raw.len());
         for ((a, b), w, _) in &items {
             tagged.extend((*a..*b).map(|i| (raw[i as usize], *w, i)));
         }
-        tagged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        tagged.sort_unstable_by_key(|t| t.0);
         let mut keys: Vec<(Key, f32)> = Vec::with_capacity(tagged.len());
         let mut item_keys: Vec<u32> = vec![0; raw.len()];
         for &(k, w, i) in &tagged {
-            if keys.last().is_none_or(|l| l.0 != k) {
-                keys.push((k, w));
+            match keys.last_mut() {
+                Some(l) if l.0 == k => {
+                    if w.total_cmp(&l.1).is_gt() {
+                        l.1 = w;
+                    }
+                }
+                _ => keys.push((k, w)),
             }
             item_keys[i as usize] = (keys.len() - 1) as u32;
         }
         let mut single_w = vec![0.0; keys.len()];
-        let mut multi = Vec::new();
+        let mut multi = Vec::with_capacity(items.iter().filter(|x| x.0.1 - x.0.0 != 1).count());
         let mut weight = 0.0;
         for &((a, b), w, _) in &items {
             weight += w as f64;
@@ -903,14 +923,13 @@ pub fn zh_pred_on_bigrams(
         // same sorted keys with the same best weights, same item indices).
         return base.clone();
     }
-    let mut it = Items {
-        items: base.items.clone(),
-        raw: base
-            .item_keys
-            .iter()
-            .map(|&i| base.keys[i as usize].0)
-            .collect(),
-    };
+    // Room for the model's items: at most one per bigram (up to 3 keys each).
+    let extra = bigrams.map_or(0, <[Key]>::len);
+    let mut items = Vec::with_capacity(base.items.len() + extra);
+    items.extend_from_slice(&base.items);
+    let mut raw = Vec::with_capacity(base.item_keys.len() + 3 * extra);
+    raw.extend(base.item_keys.iter().map(|&i| base.keys[i as usize].0));
+    let mut it = Items { items, raw };
     it.add_model(lexicon, assoc, text, bigrams);
     it.finish()
 }
@@ -995,6 +1014,9 @@ fn ends_sentence(raw: &[u8]) -> bool {
 /// Returns the English length of `text` (`en_len`): the chars of its words plus one per gap
 /// between two words (a maximal whitespace run; the ends are trimmed).
 fn for_each_name_or_acronym(text: &str, mut f: impl FnMut(Key)) -> usize {
+    if text.is_ascii() {
+        return for_each_name_or_acronym_ascii(text, f);
+    }
     let b = text.as_bytes();
     let n = b.len();
     // Whether the char at `i` (a char boundary) is whitespace, and its length in bytes.
@@ -1008,7 +1030,7 @@ fn for_each_name_or_acronym(text: &str, mut f: impl FnMut(Key)) -> usize {
         }
     };
     let mut sentence_start = true;
-    let mut lw = String::new();
+    let mut lw = String::with_capacity(16);
     let (mut chars, mut tokens) = (0usize, 0usize);
     let mut i = 0;
     while i < n {
@@ -1031,26 +1053,89 @@ fn for_each_name_or_acronym(text: &str, mut f: impl FnMut(Key)) -> usize {
         }
         let raw = &text[start..i];
         if !b[start].is_ascii_lowercase() {
-            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            let first = w.chars().next();
-            let acronym = w.len() >= 2
-                && w.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            let name = !sentence_start
-                && first.is_some_and(|c| c.is_ascii_uppercase())
-                && w.len() >= 3
-                && w != "I"
-                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if acronym || name {
-                lw.clear();
-                lw.push_str(w);
-                lw.make_ascii_lowercase();
-                if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
-                    f(stem_key(&lw));
-                }
-            }
+            name_or_acronym(raw, sentence_start, &mut lw, &mut f);
         }
         sentence_start = ends_sentence(raw.as_bytes());
+    }
+    chars + tokens.saturating_sub(1)
+}
+
+/// The test of one whitespace-separated word `raw` of `for_each_name_or_acronym`.
+fn name_or_acronym(raw: &str, sentence_start: bool, lw: &mut String, f: &mut impl FnMut(Key)) {
+    let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    let first = w.chars().next();
+    let acronym = w.len() >= 2
+        && w.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let name = !sentence_start
+        && first.is_some_and(|c| c.is_ascii_uppercase())
+        && w.len() >= 3
+        && w != "I"
+        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if acronym || name {
+        lw.clear();
+        lw.push_str(w);
+        lw.make_ascii_lowercase();
+        if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
+            f(stem_key(lw));
+        }
+    }
+}
+
+/// `for_each_name_or_acronym` of an ASCII text, 16 bytes at a time: whitespace is the bytes
+/// 9..=13 and space, a word starts at a non-whitespace byte after whitespace (or at the start),
+/// so the masks give the chars and words counts; only the words that do not start with a small
+/// letter are looked at, with the end of the word before them (whether it ends a sentence).
+fn for_each_name_or_acronym_ascii(text: &str, mut f: impl FnMut(Key)) -> usize {
+    use crate::text::simd::in_range;
+    use std::arch::x86_64::*;
+    let b = text.as_bytes();
+    let n = b.len();
+    let ws = |c: u8| matches!(c, 9..=13 | b' ');
+    let mut lw = String::with_capacity(16);
+    let (mut chars, mut tokens) = (0usize, 0usize);
+    // Whether the byte before the block is not whitespace.
+    let mut carry = 0u32;
+    let mut at = 0;
+    while at < n {
+        let mut block = [b' '; 16];
+        let m = (n - at).min(16);
+        block[..m].copy_from_slice(&b[at..at + m]);
+        // SAFETY: SSE2 is part of x86-64; `block` has 16 readable bytes (an unaligned load).
+        let (space, lower) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+            let sp = _mm_or_si128(
+                in_range(v, 9, 5),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            );
+            (
+                _mm_movemask_epi8(sp) as u32,
+                _mm_movemask_epi8(in_range(v, b'a', 26)) as u32,
+            )
+        };
+        // (The padding is whitespace: no word there.)
+        let word = !space & 0xFFFF;
+        let starts = word & !((word << 1) | carry);
+        chars += word.count_ones() as usize;
+        tokens += starts.count_ones() as usize;
+        let mut cand = starts & !lower;
+        while cand != 0 {
+            let s = at + cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let mut e = s + 1;
+            while e < n && !ws(b[e]) {
+                e += 1;
+            }
+            // The word before: its last byte is the last non-whitespace byte before `s`.
+            let mut p = s;
+            while p > 0 && ws(b[p - 1]) {
+                p -= 1;
+            }
+            let sentence_start = p == 0 || ends_sentence(&b[..p]);
+            name_or_acronym(&text[s..e], sentence_start, &mut lw, &mut f);
+        }
+        carry = (word >> 15) & 1;
+        at += 16;
     }
     chars + tokens.saturating_sub(1)
 }
@@ -1111,6 +1196,12 @@ mod tests {
                     .map(|_| alphabet[rng.index(alphabet.len())])
                     .collect(),
             );
+        }
+        // ASCII only, long enough to cross 16-byte blocks (the ASCII scans).
+        let ascii: Vec<char> = "aZQ' .:\n\t\r,-1xyS's\"?!(OK".chars().collect();
+        for _ in 0..20_000 {
+            let n = rng.index(70);
+            texts.push((0..n).map(|_| ascii[rng.index(ascii.len())]).collect());
         }
         let root = env!("CARGO_MANIFEST_DIR");
         for f in [
@@ -1288,7 +1379,7 @@ mod tests {
             let range = 1 + next(40);
             for _ in 0..next(30) {
                 let ks: Vec<Key> = (0..next(4)).map(|_| next(range) * 0x1_0000_0001).collect();
-                let w = if next(2) == 0 { 1.0 } else { 2.0 };
+                let w = [1.0, 2.0, 0.5, 1.5][next(4) as usize];
                 it.push(&ks, w, next(2) == 0);
             }
             let (keys, item_keys) = finish_reference(&it);
