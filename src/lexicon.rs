@@ -25,6 +25,7 @@ const FNV_OFFSET: u64 = 0xcbf29ce484222325;
 const FNV_PRIME: u64 = 0x100000001b3;
 
 /// FNV-1a: small, fast, deterministic across runs (unlike `RandomState`).
+#[inline]
 pub const fn hash_str(s: &str) -> Key {
     hash_more(FNV_OFFSET, s.as_bytes())
 }
@@ -32,6 +33,7 @@ pub const fn hash_str(s: &str) -> Key {
 /// Continues an FNV-1a hash with more bytes: `hash_more(hash_str(a), b) == hash_str(a + b)`,
 /// so a key can be computed piecewise (a stem plus a 'y', a character bigram) without building
 /// the string.
+#[inline]
 pub const fn hash_more(mut h: Key, bytes: &[u8]) -> Key {
     let mut i = 0;
     // Four bytes per turn (the same steps in the same order): fewer loop tests.
@@ -319,6 +321,7 @@ pub fn stem_key(w: &str) -> Key {
 
 /// `stem(w)` as a prefix of `w` and whether a 'y' follows it (studies → stud + y): every stem
 /// is one of these, so no stem needs its own allocation.
+#[inline]
 fn stem_parts(w: &str) -> (&str, bool) {
     let (s, y) = stem_suffix(w);
     // pursue/pursuing, make/making: drop a final e so both meet (a stem ending in the added
@@ -383,6 +386,25 @@ pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !w.is_empty())
 }
 
+/// Per byte: 0 for a byte that is no part of a Latin word, bit 0 for an ASCII letter or an
+/// apostrophe, bit 1 too for a capital (one table load per byte instead of range tests).
+const WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            3
+        } else if c.is_ascii_lowercase() || c == b'\'' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// `latin_words` without an allocation per word: calls `f` with each word, lowercased in a
 /// buffer reused across words (only words with a capital are copied).
 pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
@@ -395,7 +417,7 @@ pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
     let mut small = [0u8; 32];
     let mut i = 0;
-    let is_word = |b: u8| b.is_ascii_alphabetic() || b == b'\'';
+    let is_word = |b: u8| WORD_CLASS[b as usize] != 0;
     while i < n {
         if !is_word(bytes[i]) {
             i += 1;
@@ -416,16 +438,16 @@ pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         let mut start = i;
-        let mut upper = false;
+        let mut class = 0u8;
         while i < n {
-            let b = bytes[i];
-            if b.is_ascii_alphabetic() {
-                upper |= b.is_ascii_uppercase();
-            } else if b != b'\'' {
+            let c = WORD_CLASS[bytes[i] as usize];
+            if c == 0 {
                 break;
             }
+            class |= c;
             i += 1;
         }
+        let upper = class & 2 != 0;
         let mut end = i;
         while start < end && bytes[start] == b'\'' {
             start += 1;
@@ -814,6 +836,13 @@ mod tests {
         if let Ok(t) = std::fs::read_to_string(&path) {
             texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
         }
+        for b in 0..=255u8 {
+            let c = WORD_CLASS[b as usize];
+            assert_eq!(c != 0, b.is_ascii_alphabetic() || b == b'\'', "{b}");
+            assert_eq!(c & 2 != 0, b.is_ascii_uppercase(), "{b}");
+        }
+        // Every ASCII char inside and around words.
+        texts.extend((0..128u8).map(|b| format!("ab{0}cd {0}Ef{0} {0}", b as char)));
         let mut words = 0;
         for t in &texts {
             let mut got = Vec::new();
