@@ -169,8 +169,32 @@ pub struct EnBag {
 /// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
 /// (hashed as it is written, not allocated).
 fn num_key(v: f64) -> Key {
+    let r = (v * 1000.0).round() / 1000.0;
+    // A whole number below 10^15 (most numbers: counts, years, section numbers) is written
+    // by `Display` as its digits after an optional minus sign (-0.0 as "-0"): those bytes are
+    // hashed without the formatter.
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut x = r.abs() as u64;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (x % 10) as u8;
+            x /= 10;
+            if x == 0 {
+                break;
+            }
+        }
+        if r.is_sign_negative() {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        i -= 1;
+        buf[i] = b'#';
+        return hash_more(KeyWriter::new().0, &buf[i..]);
+    }
     let mut w = KeyWriter::new();
-    write!(w, "#{}", (v * 1000.0).round() / 1000.0).expect("hashing cannot fail");
+    write!(w, "#{r}").expect("hashing cannot fail");
     w.0
 }
 
@@ -1255,6 +1279,43 @@ mod tests {
             some += !got.is_empty() as usize;
         }
         assert!(some > 100, "{some}");
+    }
+
+    #[test]
+    fn number_keys_hash_what_display_writes() {
+        let reference = |v: f64| hash_str(&format!("#{}", (v * 1000.0).round() / 1000.0));
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.0004,
+            -0.0004,
+            1.0,
+            -1.0,
+            0.5,
+            2.25,
+            1.0005,
+            1e15 - 1.0,
+            1e15,
+            -1e15 + 1.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x7a11_9e5e_ed0f_1234);
+        for k in 0..20_000u64 {
+            let int = rng.below(1 << (k % 50)) as f64;
+            values.push(int);
+            values.push(-int);
+            values.push(int / 1000.0);
+            values.push(int / 7.0);
+            values.push(int * 1e3 + 0.5);
+        }
+        for v in values {
+            assert_eq!(num_key(v), reference(v), "{v}");
+        }
     }
 
     #[test]
