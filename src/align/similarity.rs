@@ -1732,6 +1732,17 @@ mod tests {
             Lexicon::parse("模型 模型 [mo2 xing2] /model/\n數據 数据 [shu4 ju4] /data/\n").unwrap();
         let bags: Vec<EnBag> = owned.iter().map(|(_, e)| en_bag(e)).collect();
         let refs: Vec<&EnBag> = bags.iter().collect();
+        // Real Chinese cells too (when ../shared is present): most add no model item.
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let tsv = std::fs::read_to_string(&path).unwrap_or_default();
+        let debian: Vec<&str> = tsv
+            .lines()
+            .filter_map(|l| l.split('\t').nth(3))
+            .take(2000)
+            .collect();
         for lexicon in [None, Some(&lex)] {
             let m = Model::new(lexicon, &refs, Assoc::learn(pairs.iter().copied()));
             for t in [
@@ -1742,6 +1753,7 @@ mod tests {
             ]
             .into_iter()
             .chain(owned.iter().take(20).map(|p| &p.0[..]))
+            .chain(debian.iter().copied())
             {
                 let base = zh_base(t);
                 let plain = zh_pred(None, &Assoc::default(), t);
