@@ -39,8 +39,8 @@
 //! count (`--jobs 1` included).
 
 use super::similarity::{
-    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_words_from, en_bag_of, visible_chars,
-    zh_base_from,
+    Assoc, EnBag, Model, ZhPred, bigrams, en_bag, en_bag_and_len_of, en_bag_and_words_from,
+    en_bag_of, visible_chars, zh_base_from,
 };
 use crate::analysis::{LengthModel, PairTexts};
 use crate::lexicon::{Key, Lexicon, for_each_en_key};
@@ -300,7 +300,7 @@ fn prepare<'a>(
             };
             // Every sentence's keys, in text order: when the sentences tile the block
             // (`tiles`), these are the block's keys too.
-            let mut words: Vec<Key> = Vec::new();
+            let mut words: Vec<Key> = Vec::with_capacity(e.text.len() / 6);
             // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
             // read once for the document with their numbers (`Shared::texts`).
             let lines = e.numbered_paragraphs();
@@ -319,8 +319,11 @@ fn prepare<'a>(
                 let line = lines[s.para].0;
                 let w0 = words.len();
                 for_each_en_key(s.text, |k| words.push(k));
-                let bag = en_bag_of(s.text, words[w0..].to_vec(), &numbers[x]);
-                let len = en_len(s.text);
+                let mut keys = Vec::with_capacity(words.len() - w0 + numbers[x].len());
+                keys.extend_from_slice(&words[w0..]);
+                let (bag, len) = en_bag_and_len_of(s.text, keys, &numbers[x]);
+                // (`en_len(s.text)`, read with the bag.)
+                let len = len as f64;
                 pieces.push(s.text);
                 units.push((
                     EnUnit {
@@ -341,7 +344,10 @@ fn prepare<'a>(
                 ((units[0].1.clone(), words), units[0].2)
             } else if let Some(gaps) = tiles(&e.text, pieces.into_iter()) {
                 let len = units.iter().map(|u| u.2 as usize).sum::<usize>() + gaps;
-                let bag = en_bag_of(&e.text, words.clone(), &texts.en_numbers(doc, i));
+                let numbers = texts.en_numbers(doc, i);
+                let mut keys = Vec::with_capacity(words.len() + numbers.len());
+                keys.extend_from_slice(&words);
+                let bag = en_bag_of(&e.text, keys, &numbers);
                 ((bag, words), len as f64)
             } else {
                 (

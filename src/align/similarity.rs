@@ -169,8 +169,32 @@ pub struct EnBag {
 /// Key of a number: the hash of `#` and its value rounded to 3 decimals, as `Display` writes it
 /// (hashed as it is written, not allocated).
 fn num_key(v: f64) -> Key {
+    let r = (v * 1000.0).round() / 1000.0;
+    // A whole number below 10^15 (most numbers: counts, years, section numbers) is written
+    // by `Display` as its digits after an optional minus sign (-0.0 as "-0"): those bytes are
+    // hashed without the formatter.
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut x = r.abs() as u64;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (x % 10) as u8;
+            x /= 10;
+            if x == 0 {
+                break;
+            }
+        }
+        if r.is_sign_negative() {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        i -= 1;
+        buf[i] = b'#';
+        return hash_more(KeyWriter::new().0, &buf[i..]);
+    }
     let mut w = KeyWriter::new();
-    write!(w, "#{}", (v * 1000.0).round() / 1000.0).expect("hashing cannot fail");
+    write!(w, "#{r}").expect("hashing cannot fail");
     w.0
 }
 
@@ -226,93 +250,82 @@ impl Assoc {
     pub fn learn_keyed<Z: AsRef<[Key]>, K: AsRef<[Key]>>(
         pairs: impl Iterator<Item = (Z, K)>,
     ) -> Assoc {
-        // Per kept pair: its distinct bigrams and distinct English keys (flat, with spans).
-        let mut zs: Vec<Key> = Vec::new();
-        let mut es: Vec<Key> = Vec::new();
+        // Dense ids: each distinct bigram and English key gets one when first met (one hash
+        // lookup per occurrence, none after); a pair's repeats are dropped by stamping each
+        // id with the last pair that listed it (no sort). Per kept pair: its distinct ids
+        // (flat, with spans).
+        // Sized for the sample (about 30 bigrams and 15 English keys a pair, many shared):
+        // grown by rehashing, the id maps cost more than their lookups.
+        let hint = pairs.size_hint().0;
+        let mut z = Interner::with_capacity(8 * hint);
+        let mut e = Interner::with_capacity(4 * hint);
+        let mut zs: Vec<u32> = Vec::new();
+        let mut es: Vec<u32> = Vec::new();
         let mut docs: Vec<(u32, u32, u32, u32)> = Vec::new();
-        let mut df_z: KeyMap<u32> = KeyMap::default();
-        let mut df_e: KeyMap<u32> = KeyMap::default();
-        for (zh, en) in pairs {
+        for (t, (zh, en)) in pairs.enumerate() {
+            let stamp = t as u32 + 1;
             let (z0, e0) = (zs.len(), es.len());
-            zs.extend_from_slice(zh.as_ref());
-            es.extend_from_slice(en.as_ref());
-            zs[z0..].sort_unstable();
-            let zl = z0 + dedup_tail(&mut zs[z0..]);
-            zs.truncate(zl);
-            es[e0..].sort_unstable();
-            let el = e0 + dedup_tail(&mut es[e0..]);
-            es.truncate(el);
-            let (nb, ne) = (zl - z0, el - e0);
+            z.distinct_into(zh.as_ref(), stamp, &mut zs);
+            e.distinct_into(en.as_ref(), stamp, &mut es);
+            let (nb, ne) = (zs.len() - z0, es.len() - e0);
             if nb == 0 || ne == 0 || nb > 80 || ne > 60 {
                 zs.truncate(z0);
                 es.truncate(e0);
                 continue;
             }
-            for k in &zs[z0..] {
-                *df_z.entry(*k).or_default() += 1;
+            for &id in &zs[z0..] {
+                z.df[id as usize] += 1;
             }
-            for k in &es[e0..] {
-                *df_e.entry(*k).or_default() += 1;
+            for &id in &es[e0..] {
+                e.df[id as usize] += 1;
             }
-            docs.push((z0 as u32, zl as u32, e0 as u32, el as u32));
+            docs.push((z0 as u32, zs.len() as u32, e0 as u32, es.len() as u32));
         }
         let n = docs.len() as u32;
         if n < 50 {
             return Assoc::default();
         }
-        // Dense ids of the English words that count (in 3..=n/5 pairs), and each pair's list.
-        let mut e_id: KeyMap<u32> = KeyMap::default();
-        let mut e_key: Vec<(Key, u32)> = Vec::new(); // id → (key, df)
+        // Each pair's English words that count (in 3..=n/5 pairs).
+        let counts = |id: u32| (3..=n / 5).contains(&e.df[id as usize]);
         let mut doc_e: Vec<u32> = Vec::with_capacity(es.len());
         let mut doc_e_span: Vec<(u32, u32)> = Vec::with_capacity(docs.len());
         for &(_, _, e0, e1) in &docs {
             let start = doc_e.len() as u32;
-            for k in &es[e0 as usize..e1 as usize] {
-                let d = df_e[k];
-                if (3..=n / 5).contains(&d) {
-                    let id = *e_id.entry(*k).or_insert_with(|| {
-                        e_key.push((*k, d));
-                        (e_key.len() - 1) as u32
-                    });
-                    doc_e.push(id);
-                }
-            }
+            doc_e.extend(
+                es[e0 as usize..e1 as usize]
+                    .iter()
+                    .filter(|&&id| counts(id)),
+            );
             doc_e_span.push((start, doc_e.len() as u32));
         }
-        // Pairs of each bigram seen in ≥ 3 pairs (CSR layout: counts, offsets, fill).
-        let mut z_id: KeyMap<u32> = KeyMap::default();
-        let mut z_key: Vec<(Key, u32)> = Vec::new();
-        for &(z0, z1, _, _) in &docs {
-            for k in &zs[z0 as usize..z1 as usize] {
-                let d = df_z[k];
-                if d >= 3 {
-                    z_id.entry(*k).or_insert_with(|| {
-                        z_key.push((*k, d));
-                        (z_key.len() - 1) as u32
-                    });
-                }
-            }
-        }
-        let mut offs: Vec<u32> = vec![0; z_key.len() + 1];
-        for (i, (_, d)) in z_key.iter().enumerate() {
-            offs[i + 1] = offs[i] + d;
+        // Pairs of each bigram seen in ≥ 3 pairs (CSR layout over the bigram ids: counts,
+        // offsets, fill; the other bigrams have none).
+        let nz = z.keys.len();
+        let mut offs: Vec<u32> = vec![0; nz + 1];
+        for i in 0..nz {
+            let d = z.df[i];
+            offs[i + 1] = offs[i] + if d >= 3 { d } else { 0 };
         }
         let mut fill = offs.clone();
-        let mut z_docs: Vec<u32> = vec![0; offs[z_key.len()] as usize];
+        let mut z_docs: Vec<u32> = vec![0; offs[nz] as usize];
         for (di, &(z0, z1, _, _)) in docs.iter().enumerate() {
-            for k in &zs[z0 as usize..z1 as usize] {
-                if let Some(&id) = z_id.get(k) {
+            for &id in &zs[z0 as usize..z1 as usize] {
+                if z.df[id as usize] >= 3 {
                     z_docs[fill[id as usize] as usize] = di as u32;
                     fill[id as usize] += 1;
                 }
             }
         }
-        let mut cnt: Vec<u32> = vec![0; e_key.len()];
+        let mut cnt: Vec<u32> = vec![0; e.keys.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut best: Vec<(f64, Key)> = Vec::new();
         let mut map = KeyMap::default();
         let mut words = Vec::new();
-        for (zi, &(zb, dz)) in z_key.iter().enumerate() {
+        for zi in 0..nz {
+            let dz = z.df[zi];
+            if dz < 3 {
+                continue;
+            }
             for &di in &z_docs[offs[zi] as usize..offs[zi + 1] as usize] {
                 let (a, b) = doc_e_span[di as usize];
                 for &e in &doc_e[a as usize..b as usize] {
@@ -323,12 +336,12 @@ impl Assoc {
                 }
             }
             best.clear();
-            for &e in &touched {
-                let c = std::mem::take(&mut cnt[e as usize]);
+            for &id in &touched {
+                let c = std::mem::take(&mut cnt[id as usize]);
                 if c < 3 {
                     continue;
                 }
-                let (ek, de) = e_key[e as usize];
+                let (ek, de) = (e.keys[id as usize], e.df[id as usize]);
                 let dice = 2.0 * c as f64 / (dz + de) as f64;
                 if dice >= 0.3 {
                     best.push((dice, ek));
@@ -341,31 +354,55 @@ impl Assoc {
             best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let start = words.len() as u32;
             words.extend(best.iter().take(3).map(|x| x.1));
-            map.insert(zb, (start, words.len() as u32));
+            map.insert(z.keys[zi], (start, words.len() as u32));
         }
         Assoc { map, words }
     }
 }
 
-/// Sorts nothing; moves the distinct values of a sorted slice to its front and returns their
-/// count (`Vec::dedup` on a tail of a vector).
-fn dedup_tail(v: &mut [Key]) -> usize {
-    if v.is_empty() {
-        return 0;
-    }
-    let mut w = 1;
-    for r in 1..v.len() {
-        if v[r] != v[w - 1] {
-            v[w] = v[r];
-            w += 1;
+/// Dense ids of keys, for `Assoc::learn_keyed`: id → key, the stamp of the last list that
+/// held the id, and its document frequency.
+struct Interner {
+    ids: KeyMap<u32>,
+    keys: Vec<Key>,
+    seen: Vec<u32>,
+    df: Vec<u32>,
+}
+
+impl Interner {
+    fn with_capacity(n: usize) -> Interner {
+        let mut ids = KeyMap::default();
+        ids.reserve(n);
+        Interner {
+            ids,
+            keys: Vec::with_capacity(n),
+            seen: Vec::with_capacity(n),
+            df: Vec::with_capacity(n),
         }
     }
-    w
+
+    /// Appends to `out` the ids of the distinct keys of `list` (first occurrences, in order),
+    /// giving new keys ids; `stamp` is new for each list (never 0).
+    fn distinct_into(&mut self, list: &[Key], stamp: u32, out: &mut Vec<u32>) {
+        for &k in list {
+            let id = *self.ids.entry(k).or_insert_with(|| {
+                self.keys.push(k);
+                self.seen.push(0);
+                self.df.push(0);
+                (self.keys.len() - 1) as u32
+            });
+            if self.seen[id as usize] != stamp {
+                self.seen[id as usize] = stamp;
+                out.push(id);
+            }
+        }
+    }
 }
 
 /// The keys `for_each_bigram` gives for `zh`, in its order.
 pub fn bigrams(zh: &str) -> Vec<Key> {
-    let mut out = Vec::new();
+    // At most one bigram per Han char, and a Han char is at least 3 bytes.
+    let mut out = Vec::with_capacity(zh.len() / 3);
     for_each_bigram(zh, |k| out.push(k));
     out
 }
@@ -373,18 +410,40 @@ pub fn bigrams(zh: &str) -> Vec<Key> {
 /// Calls `f` with the hash of each pair of adjacent Han characters (the FNV-1a of their UTF-8,
 /// computed piecewise: no string per bigram).
 fn for_each_bigram(zh: &str, mut f: impl FnMut(Key)) {
-    // Non-Han characters are skipped, not breaks: 中a文 gives 中文, as before.
+    // Non-Han characters are skipped, not breaks: 中a文 gives 中文, as before. A byte scan:
+    // ASCII bytes are skipped one by one, and a multi-byte char is decoded from its bytes
+    // (`zh` is valid UTF-8, so the lead byte gives its length) to test it.
+    let b = zh.as_bytes();
+    let n = b.len();
     let mut prev: Option<Key> = None;
-    let mut buf = [0u8; 4];
-    for c in zh.chars() {
-        if !crate::text::script::is_han(c) {
+    let mut i = 0;
+    while i < n {
+        let c = b[i] as u32;
+        if c < 0x80 {
+            i += 1;
             continue;
         }
-        let s: &str = c.encode_utf8(&mut buf);
-        if let Some(h) = prev {
-            f(hash_more(h, s.as_bytes()));
+        let (len, cp) = if c >= 0xF0 {
+            let cp = (c & 0x07) << 18
+                | (b[i + 1] as u32 & 0x3F) << 12
+                | (b[i + 2] as u32 & 0x3F) << 6
+                | (b[i + 3] as u32 & 0x3F);
+            (4, cp)
+        } else if c >= 0xE0 {
+            let cp = (c & 0x0F) << 12 | (b[i + 1] as u32 & 0x3F) << 6 | (b[i + 2] as u32 & 0x3F);
+            (3, cp)
+        } else {
+            (2, (c & 0x1F) << 6 | (b[i + 1] as u32 & 0x3F))
+        };
+        let bytes = &b[i..i + len];
+        i += len;
+        if !char::from_u32(cp).is_some_and(crate::text::script::is_han) {
+            continue;
         }
-        prev = Some(hash_str(s));
+        if let Some(h) = prev {
+            f(hash_more(h, bytes));
+        }
+        prev = Some(hash_more(hash_str(""), bytes));
     }
 }
 
@@ -407,6 +466,8 @@ impl<'a> Model<'a> {
     pub fn new(lexicon: Option<&'a Lexicon>, en_sentences: &[&EnBag], assoc: Assoc) -> Model<'a> {
         let n = en_sentences.len().max(1) as f64;
         let mut df: KeyMap<u32> = KeyMap::default();
+        // About as many distinct keys as sentences (grown by rehashing otherwise).
+        df.reserve(en_sentences.len());
         let mut words = 0usize;
         for b in en_sentences {
             words += b.words;
@@ -818,19 +879,20 @@ impl Items {
                 self.push(&[stem_key(w)], 2.0, true);
             }
         });
-        if may_have_zh_numbers(text) {
-            match numbers {
-                Some(ns) => {
-                    for n in ns {
-                        self.push(&[num_key(n.value)], 2.0, true);
-                    }
-                }
-                None => {
-                    for n in crate::text::numbers::extract(text, Lang::Zh) {
-                        self.push(&[num_key(n.value)], 2.0, true);
-                    }
+        match numbers {
+            // Given, they are read already: no need to ask whether there can be any (a text
+            // without numeral characters has none, `may_have_zh_numbers`).
+            Some(ns) => {
+                for n in ns {
+                    self.push(&[num_key(n.value)], 2.0, true);
                 }
             }
+            None if may_have_zh_numbers(text) => {
+                for n in crate::text::numbers::extract(text, Lang::Zh) {
+                    self.push(&[num_key(n.value)], 2.0, true);
+                }
+            }
+            None => {}
         }
     }
 
@@ -863,25 +925,30 @@ impl Items {
 
     fn finish(self) -> ZhPred {
         let Items { items, raw } = self;
-        // Every raw key with its item's weight and its position, sorted by key, then best
-        // weight first: the first entry of each key's run is the key with its best weight
-        // (what a sort of (key, weight) and a dedup keep), and every position in the run gets
-        // that key's index (what a binary search of the deduplicated keys finds).
+        // Every raw key with its item's weight and its position, sorted by key alone (ties in
+        // any order). A key's run gives it its best weight (the greatest by `total_cmp`: what
+        // a sort of (key, weight) best first and a dedup keep) and gives every position in
+        // the run that key's index (what a binary search of the deduplicated keys finds).
         let mut tagged: Vec<(Key, f32, u32)> = Vec::with_capacity(raw.len());
         for ((a, b), w, _) in &items {
             tagged.extend((*a..*b).map(|i| (raw[i as usize], *w, i)));
         }
-        tagged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        tagged.sort_unstable_by_key(|t| t.0);
         let mut keys: Vec<(Key, f32)> = Vec::with_capacity(tagged.len());
         let mut item_keys: Vec<u32> = vec![0; raw.len()];
         for &(k, w, i) in &tagged {
-            if keys.last().is_none_or(|l| l.0 != k) {
-                keys.push((k, w));
+            match keys.last_mut() {
+                Some(l) if l.0 == k => {
+                    if w.total_cmp(&l.1).is_gt() {
+                        l.1 = w;
+                    }
+                }
+                _ => keys.push((k, w)),
             }
             item_keys[i as usize] = (keys.len() - 1) as u32;
         }
         let mut single_w = vec![0.0; keys.len()];
-        let mut multi = Vec::new();
+        let mut multi = Vec::with_capacity(items.iter().filter(|x| x.0.1 - x.0.0 != 1).count());
         let mut weight = 0.0;
         for &((a, b), w, _) in &items {
             weight += w as f64;
@@ -948,14 +1015,13 @@ pub fn zh_pred_on_bigrams(
         // same sorted keys with the same best weights, same item indices).
         return base.clone();
     }
-    let mut it = Items {
-        items: base.items.clone(),
-        raw: base
-            .item_keys
-            .iter()
-            .map(|&i| base.keys[i as usize].0)
-            .collect(),
-    };
+    // Room for the model's items: at most one per bigram (up to 3 keys each).
+    let extra = bigrams.map_or(0, <[Key]>::len);
+    let mut items = Vec::with_capacity(base.items.len() + extra);
+    items.extend_from_slice(&base.items);
+    let mut raw = Vec::with_capacity(base.item_keys.len() + 3 * extra);
+    raw.extend(base.item_keys.iter().map(|&i| base.keys[i as usize].0));
+    let mut it = Items { items, raw };
     it.add_model(lexicon, assoc, text, bigrams);
     it.finish()
 }
@@ -987,55 +1053,352 @@ pub fn en_bag_and_words_from(text: &str, numbers: &[Number]) -> (EnBag, Vec<Key>
 
 /// `en_bag(text)` given `keys`, the keys `for_each_en_key` gives for `text`, in its order, and
 /// `numbers = numbers::extract(text, Lang::En)`.
-pub fn en_bag_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> EnBag {
+pub fn en_bag_of(text: &str, keys: Vec<Key>, numbers: &[Number]) -> EnBag {
+    en_bag_and_len_of(text, keys, numbers).0
+}
+
+/// `en_bag_of(text, keys, numbers)` and the English length of `text` (`en_len`: its chars,
+/// each whitespace run counted once, the ends trimmed), read by the same scan.
+pub fn en_bag_and_len_of(text: &str, mut keys: Vec<Key>, numbers: &[Number]) -> (EnBag, usize) {
     let words = keys.len();
-    let mut anchors = Vec::new();
+    let mut anchors = Vec::with_capacity(numbers.len() + 4);
+    keys.reserve(numbers.len());
     for n in numbers {
         let k = num_key(n.value);
         keys.push(k);
         anchors.push(k);
     }
-    // Acronyms and names: capitalised words that are not the first word of a sentence.
-    let mut sentence_start = true;
-    let mut lw = String::new();
-    for raw in text.split_whitespace() {
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let first = w.chars().next();
-        let acronym = w.len() >= 2
-            && w.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        let name = !sentence_start
-            && first.is_some_and(|c| c.is_ascii_uppercase())
-            && w.len() >= 3
-            && w != "I"
-            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if acronym || name {
-            lw.clear();
-            lw.push_str(w);
-            lw.make_ascii_lowercase();
-            if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
-                anchors.push(stem_key(&lw));
-            }
-        }
-        sentence_start = raw.ends_with(['.', '?', '!', ':', '"', '“', '—']);
-    }
+    let len = for_each_name_or_acronym(text, |k| anchors.push(k));
     keys.sort_unstable();
     keys.dedup();
     anchors.sort_unstable();
     anchors.dedup();
     anchors.retain(|a| keys.binary_search(a).is_ok());
-    EnBag {
+    let bag = EnBag {
         keys,
         anchors,
         words,
         idf_sum: Cell::new((0, 0.0)),
         idfs: (0, Vec::new()),
+    };
+    (bag, len)
+}
+
+/// Whether a word `raw` ends a sentence for the anchor test (a capitalised word after it is not a name).
+fn ends_sentence(raw: &[u8]) -> bool {
+    // `raw.ends_with(['.', '?', '!', ':', '"', '“', '—'])` on the UTF-8 bytes: a whole char
+    // at the end, so comparing the final bytes is the same test.
+    match raw.last() {
+        Some(b'.' | b'?' | b'!' | b':' | b'"') => true,
+        _ => raw.ends_with("“".as_bytes()) || raw.ends_with("—".as_bytes()),
     }
+}
+
+/// Calls `f` with the key of each acronym and name of `text`: its whitespace-separated words,
+/// trimmed of what is not alphanumeric, that are all ASCII capitals and digits (at least two),
+/// or (not first in a sentence) an ASCII capital then ASCII letters, digits and hyphens (at
+/// least three), lowercased, except `i'm`, `i'll`, `ok`, `okay`.
+///
+/// Words are split by a byte scan (ASCII whitespace by its byte, a non-ASCII char decoded
+/// only to test it), and a word that starts with an ASCII small letter, most of them, is no
+/// acronym or name: only the others are trimmed and tested as chars.
+///
+/// Returns the English length of `text` (`en_len`): the chars of its words plus one per gap
+/// between two words (a maximal whitespace run; the ends are trimmed).
+fn for_each_name_or_acronym(text: &str, mut f: impl FnMut(Key)) -> usize {
+    if text.is_ascii() {
+        return for_each_name_or_acronym_ascii(text, f);
+    }
+    let b = text.as_bytes();
+    let n = b.len();
+    // Whether the char at `i` (a char boundary) is whitespace, and its length in bytes.
+    let space_at = |i: usize| -> (bool, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            (matches!(c, 9..=13 | b' '), 1)
+        } else {
+            let ch = text[i..].chars().next().expect("a char boundary");
+            (ch.is_whitespace(), ch.len_utf8())
+        }
+    };
+    let mut sentence_start = true;
+    let mut lw = String::with_capacity(16);
+    let (mut chars, mut tokens) = (0usize, 0usize);
+    let mut i = 0;
+    while i < n {
+        let (space, l) = space_at(i);
+        if space {
+            i += l;
+            continue;
+        }
+        let start = i;
+        i += l;
+        chars += 1;
+        tokens += 1;
+        while i < n {
+            let (space, l) = space_at(i);
+            if space {
+                break;
+            }
+            i += l;
+            chars += 1;
+        }
+        let raw = &text[start..i];
+        if !b[start].is_ascii_lowercase() {
+            name_or_acronym(raw, sentence_start, &mut lw, &mut f);
+        }
+        sentence_start = ends_sentence(raw.as_bytes());
+    }
+    chars + tokens.saturating_sub(1)
+}
+
+/// The test of one whitespace-separated word `raw` of `for_each_name_or_acronym`.
+fn name_or_acronym(raw: &str, sentence_start: bool, lw: &mut String, f: &mut impl FnMut(Key)) {
+    let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    let first = w.chars().next();
+    let acronym = w.len() >= 2
+        && w.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let name = !sentence_start
+        && first.is_some_and(|c| c.is_ascii_uppercase())
+        && w.len() >= 3
+        && w != "I"
+        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if acronym || name {
+        lw.clear();
+        lw.push_str(w);
+        lw.make_ascii_lowercase();
+        if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
+            f(stem_key(lw));
+        }
+    }
+}
+
+/// `for_each_name_or_acronym` of an ASCII text, 16 bytes at a time: whitespace is the bytes
+/// 9..=13 and space, a word starts at a non-whitespace byte after whitespace (or at the start),
+/// so the masks give the chars and words counts; only the words that do not start with a small
+/// letter are looked at, with the end of the word before them (whether it ends a sentence).
+fn for_each_name_or_acronym_ascii(text: &str, mut f: impl FnMut(Key)) -> usize {
+    use crate::text::simd::in_range;
+    use std::arch::x86_64::*;
+    let b = text.as_bytes();
+    let n = b.len();
+    let ws = |c: u8| matches!(c, 9..=13 | b' ');
+    let mut lw = String::with_capacity(16);
+    let (mut chars, mut tokens) = (0usize, 0usize);
+    // Whether the byte before the block is not whitespace.
+    let mut carry = 0u32;
+    let mut at = 0;
+    while at < n {
+        let mut block = [b' '; 16];
+        let m = (n - at).min(16);
+        block[..m].copy_from_slice(&b[at..at + m]);
+        // SAFETY: SSE2 is part of x86-64; `block` has 16 readable bytes (an unaligned load).
+        let (space, lower) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+            let sp = _mm_or_si128(
+                in_range(v, 9, 5),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            );
+            (
+                _mm_movemask_epi8(sp) as u32,
+                _mm_movemask_epi8(in_range(v, b'a', 26)) as u32,
+            )
+        };
+        // (The padding is whitespace: no word there.)
+        let word = !space & 0xFFFF;
+        let starts = word & !((word << 1) | carry);
+        chars += word.count_ones() as usize;
+        tokens += starts.count_ones() as usize;
+        let mut cand = starts & !lower;
+        while cand != 0 {
+            let s = at + cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let mut e = s + 1;
+            while e < n && !ws(b[e]) {
+                e += 1;
+            }
+            // The word before: its last byte is the last non-whitespace byte before `s`.
+            let mut p = s;
+            while p > 0 && ws(b[p - 1]) {
+                p -= 1;
+            }
+            let sentence_start = p == 0 || ends_sentence(&b[..p]);
+            name_or_acronym(&text[s..e], sentence_start, &mut lw, &mut f);
+        }
+        carry = (word >> 15) & 1;
+        at += 16;
+    }
+    chars + tokens.saturating_sub(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The char-by-char anchor scan `for_each_name_or_acronym` replaced.
+    fn names_and_acronyms_reference(text: &str) -> Vec<Key> {
+        let mut anchors = Vec::new();
+        let mut sentence_start = true;
+        for raw in text.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let first = w.chars().next();
+            let acronym = w.len() >= 2
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let name = !sentence_start
+                && first.is_some_and(|c| c.is_ascii_uppercase())
+                && w.len() >= 3
+                && w != "I"
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if acronym || name {
+                let lw = w.to_ascii_lowercase();
+                if !matches!(lw.as_str(), "i'm" | "i'll" | "ok" | "okay") {
+                    anchors.push(stem_key(&lw));
+                }
+            }
+            sentence_start = raw.ends_with(['.', '?', '!', ':', '"', '“', '—']);
+        }
+        anchors
+    }
+
+    /// Texts for the scanners' equality tests: hand-made edge cases, random strings over the
+    /// chars that matter, and (when ../shared is present) every Debian cell and interview line.
+    fn scanner_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "The NASA team met Dr. Smith. OK? Okay, I'm here: Kasparov won — Deep Blue lost.",
+            "“Quoted” Name, (ACRONYM) x86-64 MP3 I I'll \u{a0}Paris\u{3000}London\u{2028}Rome",
+            "éclair Éclair ÉCLAIR 中文 English Words. 'Tis AI-based GPT-4o",
+            "a\tB\nC\rD\u{b}E\u{c}F\u{85}G\u{1680}H\u{2009}I\u{202f}J\u{205f}K",
+            "end.\u{201c}Start — Dash—Word \"Quote\" colon: Next",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let alphabet: Vec<char> = "aZQ' .:\n\t…\u{a0}\u{3000}éÉ,-1xyS's\"“—?!中("
+            .chars()
+            .collect();
+        let mut rng = crate::test_support::XorShift::new(0x1234_5678_9abc_def1);
+        for _ in 0..20_000 {
+            let n = rng.index(40);
+            texts.push(
+                (0..n)
+                    .map(|_| alphabet[rng.index(alphabet.len())])
+                    .collect(),
+            );
+        }
+        // ASCII only, long enough to cross 16-byte blocks (the ASCII scans).
+        let ascii: Vec<char> = "aZQ' .:\n\t\r,-1xyS's\"?!(OK".chars().collect();
+        for _ in 0..20_000 {
+            let n = rng.index(70);
+            texts.push((0..n).map(|_| ascii[rng.index(ascii.len())]).collect());
+        }
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in [
+            "../shared/data/debian-reference.zh-en.tsv".to_string(),
+            "../shared/corpus/ai-interview.zh-en.md".to_string(),
+            "tests/fixtures/sample/interview.zh-en.md".to_string(),
+        ] {
+            let Ok(t) = std::fs::read_to_string(format!("{root}/{f}")) else {
+                continue;
+            };
+            for line in t.lines() {
+                texts.extend(line.split('\t').map(|c| c.replace("\\n", "\n")));
+            }
+        }
+        texts
+    }
+
+    /// The char loop `for_each_bigram` replaced.
+    fn bigrams_reference(zh: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        let mut prev: Option<Key> = None;
+        let mut buf = [0u8; 4];
+        for c in zh.chars() {
+            if !crate::text::script::is_han(c) {
+                continue;
+            }
+            let s: &str = c.encode_utf8(&mut buf);
+            if let Some(h) = prev {
+                out.push(hash_more(h, s.as_bytes()));
+            }
+            prev = Some(hash_str(s));
+        }
+        out
+    }
+
+    #[test]
+    fn bigrams_equal_the_char_loop() {
+        // Every char, each between two Han chars and in one long text (2-, 3- and 4-byte
+        // chars, Han or not, at every place), then the texts of the scanner tests.
+        let mut all = String::new();
+        for c in crate::test_support::every_char() {
+            let t = format!("中{c}文");
+            assert_eq!(bigrams(&t), bigrams_reference(&t), "{c:?}");
+            all.push(c);
+        }
+        assert_eq!(bigrams(&all), bigrams_reference(&all));
+        let mut some = 0;
+        for t in scanner_texts() {
+            let got = bigrams(&t);
+            assert_eq!(got, bigrams_reference(&t), "{t:?}");
+            some += !got.is_empty() as usize;
+        }
+        assert!(some > 100, "{some}");
+    }
+
+    #[test]
+    fn number_keys_hash_what_display_writes() {
+        let reference = |v: f64| hash_str(&format!("#{}", (v * 1000.0).round() / 1000.0));
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.0004,
+            -0.0004,
+            1.0,
+            -1.0,
+            0.5,
+            2.25,
+            1.0005,
+            1e15 - 1.0,
+            1e15,
+            -1e15 + 1.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x7a11_9e5e_ed0f_1234);
+        for k in 0..20_000u64 {
+            let int = rng.below(1 << (k % 50)) as f64;
+            values.push(int);
+            values.push(-int);
+            values.push(int / 1000.0);
+            values.push(int / 7.0);
+            values.push(int * 1e3 + 0.5);
+        }
+        for v in values {
+            assert_eq!(num_key(v), reference(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn names_and_acronyms_equal_the_char_scan() {
+        let (mut some, mut texts) = (0, 0);
+        for t in scanner_texts() {
+            let mut got = Vec::new();
+            let len = for_each_name_or_acronym(&t, |k| got.push(k));
+            assert_eq!(got, names_and_acronyms_reference(&t), "{t:?}");
+            assert_eq!(len as f64, crate::align::document::en_len(&t), "{t:?}");
+            some += !got.is_empty() as usize;
+            texts += 1;
+        }
+        assert!(some * 20 > texts, "{some} of {texts}");
+    }
     use std::collections::HashMap;
 
     /// The hash-map counting `Assoc::learn` replaced (bigram → English keys, best first).
@@ -1145,7 +1508,7 @@ mod tests {
             let range = 1 + next(40);
             for _ in 0..next(30) {
                 let ks: Vec<Key> = (0..next(4)).map(|_| next(range) * 0x1_0000_0001).collect();
-                let w = if next(2) == 0 { 1.0 } else { 2.0 };
+                let w = [1.0, 2.0, 0.5, 1.5][next(4) as usize];
                 it.push(&ks, w, next(2) == 0);
             }
             let (keys, item_keys) = finish_reference(&it);
@@ -1178,6 +1541,41 @@ mod tests {
             })
             .collect();
         let keyed = Assoc::learn_keyed(pairs.iter().zip(&words).map(|((z, _), w)| (bigrams(z), w)));
+        assert_eq!(keyed.len(), want.len());
+        for (k, v) in &want {
+            assert_eq!(keyed.get(*k), Some(&v[..]));
+        }
+    }
+
+    /// The real Debian pairs (when ../shared is present): the associations learned from the
+    /// first 3000 pairs, as the alignment's path hands them over, equal the reference's.
+    #[test]
+    fn learned_associations_match_the_reference_on_debian_pairs() {
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(tsv) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {path} absent");
+            return;
+        };
+        let pairs: Vec<(&str, &str)> = tsv
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                // id, tag, status, zh, en
+                let c: Vec<&str> = l.split('\t').collect();
+                (c.len() == 5).then(|| (c[3], c[4]))
+            })
+            .take(3000)
+            .collect();
+        let want = learn_reference(&pairs);
+        assert!(want.len() > 100, "{}", want.len());
+        let keyed = Assoc::learn_keyed(
+            pairs
+                .iter()
+                .map(|(z, e)| (bigrams(z), crate::lexicon::en_keys(e))),
+        );
         assert_eq!(keyed.len(), want.len());
         for (k, v) in &want {
             assert_eq!(keyed.get(*k), Some(&v[..]));
@@ -1476,6 +1874,17 @@ mod tests {
             Lexicon::parse("模型 模型 [mo2 xing2] /model/\n數據 数据 [shu4 ju4] /data/\n").unwrap();
         let bags: Vec<EnBag> = owned.iter().map(|(_, e)| en_bag(e)).collect();
         let refs: Vec<&EnBag> = bags.iter().collect();
+        // Real Chinese cells too (when ../shared is present): most add no model item.
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let tsv = std::fs::read_to_string(&path).unwrap_or_default();
+        let debian: Vec<&str> = tsv
+            .lines()
+            .filter_map(|l| l.split('\t').nth(3))
+            .take(2000)
+            .collect();
         for lexicon in [None, Some(&lex)] {
             let m = Model::new(lexicon, &refs, Assoc::learn(pairs.iter().copied()));
             for t in [
@@ -1486,6 +1895,7 @@ mod tests {
             ]
             .into_iter()
             .chain(owned.iter().take(20).map(|p| &p.0[..]))
+            .chain(debian.iter().copied())
             {
                 let base = zh_base(t);
                 let plain = zh_pred(None, &Assoc::default(), t);
