@@ -247,49 +247,74 @@ impl Smallest4 {
     }
 }
 
+/// FNV-1a as `hash_str` computes it: its offset basis (the hash of "") and prime (one step
+/// from 1 with byte 0 multiplies 1 by it).
+const FNV_OFFSET: u64 = hash_str("");
+const FNV_PRIME: u64 = crate::lexicon::hash_more(1, &[0]);
+
 /// The min-hash sketch: the 4 smallest distinct hashes of the word 3-grams (English) or
 /// character 4-grams without spaces (Chinese), or the hash of the whole text when it has
 /// fewer words or characters than that.
+///
+/// Each gram's `hash_str` is computed in one pass over the text: FNV-1a goes byte by byte
+/// from its start, so the grams that are open at a byte (3 or 4) each keep a running hash,
+/// fed every byte; one starts at each word (character) and is complete at the end of the
+/// third word (fourth character) from there. The sketch does not depend on the order its
+/// hashes come in.
 fn sketch(norm: &str, lang: Lang) -> Smallest4 {
     let mut out = Smallest4::default();
+    let b = norm.as_bytes();
+    let step = |h: u64, x: u8| (h ^ u64::from(x)).wrapping_mul(FNV_PRIME);
     match lang {
         Lang::En => {
-            // Words are separated by exactly one space in a normalised text, so the 3-gram
-            // "w1 w2 w3" is the slice of `norm` from w1's start to w3's end: hash it in place.
-            let mut starts = [0usize; 3];
-            let mut words = 0usize;
-            for w in norm.split(' ') {
-                let start = w.as_ptr() as usize - norm.as_ptr() as usize;
-                starts[words % 3] = start;
-                words += 1;
-                if words >= 3 {
-                    out.push(hash_str(&norm[starts[words % 3]..start + w.len()]));
+            // Words are what `split(' ')` gives; the 3-gram "w1 w2 w3" is the slice from
+            // w1's start to w3's end, spaces included. Gram j runs in `h[j % 3]`.
+            let mut h = [FNV_OFFSET; 3];
+            let mut word = 0usize;
+            for &x in b {
+                if x == b' ' {
+                    if word >= 2 {
+                        out.push(h[(word - 2) % 3]);
+                    }
+                    h = h.map(|h| step(h, x));
+                    word += 1;
+                    h[word % 3] = FNV_OFFSET;
+                } else {
+                    h = h.map(|h| step(h, x));
                 }
             }
-            if words < 3 {
+            if word >= 2 {
+                out.push(h[(word - 2) % 3]);
+            } else {
                 out.push(hash_str(norm));
             }
         }
         Lang::Zh => {
-            let mut last = [(0usize, ' '); 4];
+            // The 4-gram of characters c1..c4 (spaces left out) hashes their bytes: gram j
+            // (from the j-th character) runs in `h[j % 4]`.
+            let mut h = [FNV_OFFSET; 4];
             let mut chars = 0usize;
-            let mut buf = String::new();
-            for (b, c) in norm.char_indices().filter(|&(_, c)| c != ' ') {
-                last[chars % 4] = (b, c);
-                chars += 1;
-                if chars < 4 {
+            let mut i = 0;
+            while i < b.len() {
+                let x = b[i];
+                if x == b' ' {
+                    i += 1;
                     continue;
                 }
-                let g = [0, 1, 2, 3].map(|k| last[(chars + k) % 4]);
-                let (s, e) = (g[0].0, b + c.len_utf8());
-                // Four characters with no space between them are a slice of `norm`;
-                // otherwise the spaces are dropped, as the 4-gram leaves them out.
-                if e - s == g.iter().map(|(_, c)| c.len_utf8()).sum::<usize>() {
-                    out.push(hash_str(&norm[s..e]));
-                } else {
-                    buf.clear();
-                    buf.extend(g.iter().map(|&(_, c)| c));
-                    out.push(hash_str(&buf));
+                let len = match x {
+                    0..0x80 => 1,
+                    0x80..0xE0 => 2,
+                    0xE0..0xF0 => 3,
+                    _ => 4,
+                };
+                h[chars % 4] = FNV_OFFSET;
+                for &y in &b[i..i + len] {
+                    h = h.map(|h| step(h, y));
+                }
+                i += len;
+                chars += 1;
+                if chars >= 4 {
+                    out.push(h[(chars - 4) % 4]);
                 }
             }
             if chars < 4 {
@@ -780,7 +805,15 @@ mod tests {
 
     #[test]
     fn sketch_hashes_the_joined_grams() {
-        for t in texts() {
+        let mut ts = texts();
+        // Every Debian Reference cell (skipped when ../shared is absent).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Ok(text) =
+            std::fs::read_to_string(root.join("../shared/data/debian-reference.zh-en.tsv"))
+        {
+            ts.extend(text.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        }
+        for t in ts {
             let norm = normalise(&t);
             for lang in [Lang::En, Lang::Zh] {
                 let mut want: Vec<u64> = match lang {
