@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod scan;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGlossary {
@@ -77,6 +79,10 @@ pub struct Glossary {
     /// Every English term is ASCII: a match then lies inside one run of ASCII bytes, so
     /// `find_en` searches only those runs (Chinese text is mostly non-ASCII bytes).
     en_ascii: bool,
+    /// The same searches as the automata without walking them over every byte, when the
+    /// patterns allow it (see `scan`).
+    en_words: Option<scan::Words>,
+    zh_starts: Option<scan::Starts>,
 }
 
 impl std::fmt::Debug for Glossary {
@@ -155,6 +161,8 @@ impl Glossary {
         }
         Ok(Glossary {
             en_ascii: en_pats.iter().all(|p| p.is_ascii()),
+            en_words: scan::Words::new(&en_pats),
+            zh_starts: scan::Starts::new(&zh_pats),
             en: Some(build(en_pats, true)?),
             zh: Some(build(zh_pats, false)?),
             terms,
@@ -181,6 +189,29 @@ impl Glossary {
     /// Glossary terms in English (or Latin text inside Chinese), longest first, at word
     /// boundaries; a trailing plural `s`/`es` is part of the match.
     pub fn find_en(&self, text: &str) -> Vec<TermMatch> {
+        let Some(words) = &self.en_words else {
+            return self.find_en_automaton(text);
+        };
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        // Every match found starts at a word start, so only its end is checked.
+        let found = words.find(bytes, |term, s, e| {
+            if let Some(e) = word_end(bytes, e) {
+                out.push(TermMatch {
+                    term,
+                    start: s,
+                    end: e,
+                });
+            }
+        });
+        match found {
+            Some(()) => out,
+            None => self.find_en_automaton(text),
+        }
+    }
+
+    /// `find_en` by the automaton: what `scan::Words` must find (it answers when it cannot).
+    fn find_en_automaton(&self, text: &str) -> Vec<TermMatch> {
         let Some(ac) = &self.en else {
             return Vec::new();
         };
@@ -190,26 +221,16 @@ impl Glossary {
         if !bytes.iter().any(|b| b.is_ascii_alphanumeric()) {
             return Vec::new();
         }
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut out = Vec::new();
         // Word boundaries are checked on the whole text, whichever part was searched.
         let mut take = |m: aho_corasick::Match, base: usize| {
-            let (s, mut e) = (base + m.start(), base + m.end());
-            if s > 0
-                && (word(bytes[s - 1]) || (bytes[s - 1] == b'-' && s > 1 && word(bytes[s - 2])))
-            {
+            let (s, e) = (base + m.start(), base + m.end());
+            if !scan::boundary(bytes, s) {
                 return;
             }
-            if bytes.get(e..e + 2) == Some(b"es") && !bytes.get(e + 2).is_some_and(|&b| word(b)) {
-                e += 2;
-            } else if bytes.get(e) == Some(&b's') && !bytes.get(e + 1).is_some_and(|&b| word(b)) {
-                e += 1;
-            }
-            if bytes.get(e).is_some_and(|&b| word(b))
-                || (bytes.get(e) == Some(&b'-') && bytes.get(e + 1).is_some_and(|&b| word(b)))
-            {
+            let Some(e) = word_end(bytes, e) else {
                 return;
-            }
+            };
             out.push(TermMatch {
                 term: m.pattern().as_usize(),
                 start: s,
@@ -248,6 +269,18 @@ impl Glossary {
 
     /// Terms whose Chinese rendering occurs in `zh` (substring, longest first).
     pub fn found_zh(&self, zh: &str) -> BTreeSet<usize> {
+        let Some(starts) = &self.zh_starts else {
+            return self.found_zh_automaton(zh);
+        };
+        let mut pats = Vec::new();
+        starts.find(zh.as_bytes(), |p, _, _| pats.push(p));
+        pats.iter()
+            .flat_map(|&p| self.zh_owner[p].iter().copied())
+            .collect()
+    }
+
+    /// `found_zh` by the automaton: what `scan::Starts` must find (it answers when it can).
+    fn found_zh_automaton(&self, zh: &str) -> BTreeSet<usize> {
         match &self.zh {
             Some(ac) => ac
                 .get(zh.len())
@@ -257,6 +290,23 @@ impl Glossary {
             None => BTreeSet::new(),
         }
     }
+}
+
+/// The end of a term that ends at `e` with a plural `s`/`es` taken in, or `None` when a word
+/// goes on past it (a word byte, or a hyphen joined to one).
+fn word_end(bytes: &[u8], mut e: usize) -> Option<usize> {
+    let word = scan::word;
+    if bytes.get(e..e + 2) == Some(b"es") && !bytes.get(e + 2).is_some_and(|&b| word(b)) {
+        e += 2;
+    } else if bytes.get(e) == Some(&b's') && !bytes.get(e + 1).is_some_and(|&b| word(b)) {
+        e += 1;
+    }
+    if bytes.get(e).is_some_and(|&b| word(b))
+        || (bytes.get(e) == Some(&b'-') && bytes.get(e + 1).is_some_and(|&b| word(b)))
+    {
+        return None;
+    }
+    Some(e)
 }
 
 /// A leftmost-longest Aho-Corasick automaton that starts as a contiguous NFA and becomes a
@@ -422,11 +472,11 @@ keep = true
                 .iter()
                 .map(|t| {
                     let en = g
-                        .find_en(t)
+                        .find_en_automaton(t)
                         .iter()
                         .map(|m| (m.term, m.start, m.end))
                         .collect();
-                    (en, g.found_zh(t))
+                    (en, g.found_zh_automaton(t))
                 })
                 .collect()
         };
@@ -434,12 +484,179 @@ keep = true
             |m: &Option<Matcher>| m.as_ref().unwrap().dfa.get().is_some_and(Option::is_some);
         let before = run(&g);
         assert!(!dfa_built(&g.en) && !dfa_built(&g.zh));
+        // The scans answer `find_en` and `found_zh` for this glossary: the automata are
+        // searched directly.
         let long = "learning 强化学习 ".repeat(DFA_AFTER / 10);
-        assert_eq!(g.find_en(&long).len(), DFA_AFTER / 10);
-        assert_eq!(g.found_zh(&long).len(), 1);
+        assert_eq!(g.find_en_automaton(&long).len(), DFA_AFTER / 10);
+        assert_eq!(g.found_zh_automaton(&long).len(), 1);
         assert!(dfa_built(&g.en) && dfa_built(&g.zh));
         assert_eq!(run(&g), before);
         assert!(before.iter().all(|(en, _)| !en.is_empty()));
+    }
+
+    /// Glossaries for the scan-equals-automaton tests: the built-in one, `G`, and terms that
+    /// make occurrences inside words cover word starts (`xvalue function`, `training
+    /// datasets`) or that the scans refuse (one byte, a non-word first byte).
+    fn scan_glossaries() -> Vec<Glossary> {
+        let tricky = r#"
+[terms."value function"]
+zh = ["价值函数"]
+[terms."function"]
+zh = ["函数"]
+[terms."training data"]
+zh = ["训练数据"]
+[terms."dataset"]
+zh = ["数据集", "数据"]
+[terms."data set"]
+zh = ["数据集"]
+[terms."a bc"]
+zh = ["甲乙"]
+[terms."b-c de"]
+zh = ["乙"]
+[terms."ab_c"]
+zh = ["甲乙丙", "甲"]
+"#;
+        let refused = format!(
+            "{tricky}[terms.\".NET\"]\nkeep = true\n[terms.\"C\"]\nzh = [\"c\"]\n[terms.\"x y\"]\nkeep = true\n"
+        );
+        let gs = vec![
+            Glossary::parse("g.toml", crate::rules::builtin::GLOSSARY.1).unwrap(),
+            Glossary::parse("g.toml", G).unwrap(),
+            Glossary::parse("g.toml", tricky).unwrap(),
+            Glossary::parse("g.toml", &refused).unwrap(),
+        ];
+        assert!(
+            gs[..3]
+                .iter()
+                .all(|g| g.en_words.is_some() && g.zh_starts.is_some())
+        );
+        assert!(gs[3].en_words.is_none() && gs[3].zh_starts.is_none());
+        gs
+    }
+
+    /// `find_en` and `found_zh` against the automata on `text` (and its upper case).
+    fn check_scans(gs: &[Glossary], text: &str) -> usize {
+        let key = |v: Vec<TermMatch>| -> Vec<(usize, usize, usize)> {
+            v.iter().map(|m| (m.term, m.start, m.end)).collect()
+        };
+        let mut found = 0;
+        for t in [text.to_string(), text.to_ascii_uppercase()] {
+            for g in gs {
+                let want = key(g.find_en_automaton(&t));
+                assert_eq!(key(g.find_en(&t)), want, "{t:?}");
+                let zh = g.found_zh_automaton(&t);
+                assert_eq!(g.found_zh(&t), zh, "{t:?}");
+                found += want.len() + zh.len();
+            }
+        }
+        found
+    }
+
+    /// Every cell of the Debian Reference TSV (skipped when ../shared is absent), the
+    /// interview, and its lines.
+    #[test]
+    fn scans_find_what_the_automata_find_on_real_text() {
+        let gs = scan_glossaries();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = 0;
+        let mut read = 0;
+        for f in [
+            "../shared/data/debian-reference.zh-en.tsv",
+            "../shared/corpus/ai-interview.zh-en.md",
+        ] {
+            let Ok(text) = std::fs::read_to_string(root.join(f)) else {
+                eprintln!("skipped: {f} is absent");
+                continue;
+            };
+            read += 1;
+            for line in text.lines() {
+                for cell in line.split('\t') {
+                    found += check_scans(&gs, cell);
+                }
+            }
+            if f.ends_with(".md") {
+                found += check_scans(&gs, &text);
+            }
+        }
+        assert!(read == 0 || found > 1000, "{found}");
+    }
+
+    /// Generated text from pieces of the terms and renderings, with separators that make and
+    /// break word boundaries.
+    #[test]
+    fn scans_find_what_the_automata_find_on_generated_text() {
+        let gs = scan_glossaries();
+        let pieces = [
+            "value",
+            " function",
+            "x",
+            "training",
+            " data",
+            "set",
+            "sets",
+            "s",
+            "es",
+            "-",
+            " ",
+            "_",
+            "3",
+            "a bc",
+            "a b",
+            "b-c",
+            " d",
+            " de",
+            "ab_c",
+            "learning",
+            "reinforcement ",
+            "eval",
+            "AI",
+            "ai",
+            "MAIL",
+            "pre",
+            "pre-training",
+            "，",
+            "的",
+            "强化学习",
+            "学习",
+            "数据",
+            "集",
+            "价值函数",
+            "函数",
+            "甲乙丙",
+            "甲",
+            "乙",
+            "丙",
+            "\u{e4}",
+            "root",
+            "GNU/Linux",
+            "file system",
+            "chain of thought",
+            "of",
+            "é",
+            ".",
+            "(",
+            "\n",
+        ];
+        let mut r = crate::test_support::XorShift::new(0x5eed_61055a27);
+        let (mut found, mut fallbacks) = (0, 0);
+        for n in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..(n % 23) {
+                t.push_str(pieces[r.index(pieces.len())]);
+            }
+            found += check_scans(&gs, &t);
+            // How often an occurrence inside a word sends the text back to the automaton.
+            fallbacks += usize::from(
+                gs[2]
+                    .en_words
+                    .as_ref()
+                    .unwrap()
+                    .find(t.as_bytes(), |_, _, _| {})
+                    .is_none(),
+            );
+        }
+        assert!(found > 20_000, "{found}");
+        assert!(fallbacks > 100 && fallbacks < 10_000, "{fallbacks}");
     }
 
     #[test]

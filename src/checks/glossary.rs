@@ -36,17 +36,23 @@ impl Check for GlossaryCheck {
             let (Some(z), Some(e)) = (&pair.zh, &pair.en) else {
                 continue;
             };
-            let found_zh = g.found_zh(&z.text);
-            // English terms kept inside the Chinese (the untranslated rule's business).
-            let kept: BTreeSet<usize> = g.find_en(&z.text).iter().map(|m| m.term).collect();
+            // The Chinese is searched only once the English has a term with renderings (most
+            // pairs have none): the renderings found, and the English terms kept inside the
+            // Chinese (the untranslated rule's business).
+            let mut zh_side: Option<(BTreeSet<usize>, BTreeSet<usize>)> = None;
             let mut done = BTreeSet::new();
             for m in g.find_en(&e.text) {
                 let t = &g.terms[m.term];
-                if t.zh.is_empty()
-                    || found_zh.contains(&m.term)
-                    || kept.contains(&m.term)
-                    || !done.insert(m.term)
-                {
+                if t.zh.is_empty() {
+                    continue;
+                }
+                let (found_zh, kept) = zh_side.get_or_insert_with(|| {
+                    (
+                        g.found_zh(&z.text),
+                        g.find_en(&z.text).iter().map(|m| m.term).collect(),
+                    )
+                });
+                if found_zh.contains(&m.term) || kept.contains(&m.term) || !done.insert(m.term) {
                     continue;
                 }
                 let written = &e.text[m.start..m.end];
