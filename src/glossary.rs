@@ -556,25 +556,17 @@ zh = ["甲乙丙", "甲"]
     /// interview, and its lines.
     #[test]
     fn scans_find_what_the_automata_find_on_real_text() {
+        use crate::test_support::{DEBIAN, INTERVIEW, cells, shared_file};
         let gs = scan_glossaries();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut found = 0;
         let mut read = 0;
-        for f in [
-            "../shared/data/debian-reference.zh-en.tsv",
-            "../shared/corpus/ai-interview.zh-en.md",
-        ] {
-            let Ok(text) = std::fs::read_to_string(root.join(f)) else {
-                eprintln!("skipped: {f} is absent");
-                continue;
-            };
+        for f in [DEBIAN, INTERVIEW] {
+            let Some(text) = shared_file(f) else { continue };
             read += 1;
-            for line in text.lines() {
-                for cell in line.split('\t') {
-                    found += check_scans(&gs, cell);
-                }
+            for cell in cells(&text) {
+                found += check_scans(&gs, cell);
             }
-            if f.ends_with(".md") {
+            if f == INTERVIEW {
                 found += check_scans(&gs, &text);
             }
         }

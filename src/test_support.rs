@@ -48,3 +48,29 @@ pub fn seg(lang: Lang, text: &str) -> Segment {
         paragraph_lines: Vec::new(),
     }
 }
+
+/// The Debian Reference TSV in `../shared` (path relative to `../shared`).
+pub const DEBIAN: &str = "data/debian-reference.zh-en.tsv";
+/// The real interview transcript in `../shared`.
+pub const INTERVIEW: &str = "corpus/ai-interview.zh-en.md";
+
+/// A file of `../shared` (beside the repository), for the tests that hold a fast form to its
+/// oracle on real text. A fresh clone has no `../shared`: then `None`, with a note on stderr,
+/// and the test goes on with what it has (generated text), so `cargo test` passes without it.
+pub fn shared_file(rel: &str) -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            eprintln!("skipped: {} is absent", path.display());
+            None
+        }
+    }
+}
+
+/// Every tab-separated cell of every line (for the TSV; a transcript's cells are its lines).
+pub fn cells(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().flat_map(|l| l.split('\t'))
+}

@@ -2369,32 +2369,20 @@ mod tests {
 
     #[test]
     fn equals_the_reference_on_every_debian_cell() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/debian-reference.zh-en.tsv"
-        );
-        let Ok(t) = std::fs::read_to_string(path) else {
-            eprintln!("skipped: {path} is absent");
-            return;
-        };
-        let mut cells = 0;
-        for line in t.lines() {
-            for cell in line.split('\t') {
-                same_as_reference(cell);
-                cells += 1;
-            }
+        use crate::test_support::{DEBIAN, cells, shared_file};
+        let Some(t) = shared_file(DEBIAN) else { return };
+        let mut n = 0;
+        for cell in cells(&t) {
+            same_as_reference(cell);
+            n += 1;
         }
-        assert!(cells > 10_000, "{cells}");
+        assert!(n > 10_000, "{n}");
     }
 
     #[test]
     fn equals_the_reference_on_the_interview() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/ai-interview.zh-en.md"
-        );
-        let Ok(t) = std::fs::read_to_string(path) else {
-            eprintln!("skipped: {path} is absent");
+        use crate::test_support::{INTERVIEW, shared_file};
+        let Some(t) = shared_file(INTERVIEW) else {
             return;
         };
         for line in t.lines() {
