@@ -119,19 +119,34 @@ pub struct Alignment {
 /// Han-equivalent length of Chinese (Han 1, Latin letter or digit 1/3), as the length model.
 pub fn zh_len(t: &str) -> f64 {
     let mut n = 0.0;
-    for c in t.chars() {
-        // The same additions in the same order as testing `is_han` then `is_alphanumeric` on
-        // every char (the sum's bits depend on the order); ASCII and the common CJK and
-        // general punctuation, none of them Han or alphanumeric, are decided without the
-        // Unicode tables (checked on every char in the tests).
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+    // A byte scan making the same additions in the same order as testing `is_han` then
+    // `is_alphanumeric` on every char (the sum's bits depend on the order). A lead byte
+    // E5..E9 starts a 3-byte char in U+5000..U+9FFF, all Han: most Chinese chars are decided
+    // by that byte alone. Other non-ASCII chars are decoded; the common CJK and general
+    // punctuation, none of them Han or alphanumeric, are decided without the Unicode tables
+    // (checked on every char in the tests).
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        if lead < 0x80 {
+            if lead.is_ascii_alphanumeric() {
                 n += 1.0 / 3.0;
             }
-        } else if crate::text::script::is_han(c) {
+            i += 1;
+        } else if (0xE5..=0xE9).contains(&lead) {
             n += 1.0;
-        } else if !is_cjk_punctuation(c) && c.is_alphanumeric() {
-            n += 1.0 / 3.0;
+            i += 3;
+        } else {
+            let Some(c) = t[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if crate::text::script::is_han(c) {
+                n += 1.0;
+            } else if !is_cjk_punctuation(c) && c.is_alphanumeric() {
+                n += 1.0 / 3.0;
+            }
         }
     }
     n
@@ -2855,6 +2870,27 @@ mod tests {
         let sample = std::fs::read_to_string(&path).expect("fixture");
         for t in sample.lines().chain([sample.as_str()]) {
             assert_eq!(zh_len(t).to_bits(), reference(t).to_bits(), "{t}");
+        }
+        // Every Debian Chinese cell (when ../shared is present).
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let tsv = std::fs::read_to_string(&path).unwrap_or_default();
+        for t in tsv.lines().filter_map(|l| l.split('\t').nth(3)) {
+            assert_eq!(zh_len(t).to_bits(), reference(t).to_bits(), "{t}");
+        }
+        // Random mixes of Han (fast path and not), punctuation, Latin and other scripts.
+        let pool: Vec<char> = "中文模型一丁㐀䶵䷀鿿豈𠀀〇。，、！a Z9é٣ক—“ "
+            .chars()
+            .collect();
+        let mut rng = crate::test_support::XorShift::new(0x2a1e_57c0_de11_0b5e);
+        for _ in 0..5_000 {
+            let len = rng.below(60) as usize;
+            let t: String = (0..len)
+                .map(|_| pool[rng.below(pool.len() as u64) as usize])
+                .collect();
+            assert_eq!(zh_len(&t).to_bits(), reference(&t).to_bits(), "{t}");
         }
     }
 
