@@ -44,7 +44,7 @@ use super::similarity::{
 };
 use crate::analysis::{LengthModel, PairTexts};
 use crate::lexicon::{Key, Lexicon, for_each_en_key};
-use crate::model::{Document, LineRange};
+use crate::model::{Document, LineRange, Segment};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -119,19 +119,34 @@ pub struct Alignment {
 /// Han-equivalent length of Chinese (Han 1, Latin letter or digit 1/3), as the length model.
 pub fn zh_len(t: &str) -> f64 {
     let mut n = 0.0;
-    for c in t.chars() {
-        // The same additions in the same order as testing `is_han` then `is_alphanumeric` on
-        // every char (the sum's bits depend on the order); ASCII and the common CJK and
-        // general punctuation, none of them Han or alphanumeric, are decided without the
-        // Unicode tables (checked on every char in the tests).
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+    // A byte scan making the same additions in the same order as testing `is_han` then
+    // `is_alphanumeric` on every char (the sum's bits depend on the order). A lead byte
+    // E5..E9 starts a 3-byte char in U+5000..U+9FFF, all Han: most Chinese chars are decided
+    // by that byte alone. Other non-ASCII chars are decoded; the common CJK and general
+    // punctuation, none of them Han or alphanumeric, are decided without the Unicode tables
+    // (checked on every char in the tests).
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        if lead < 0x80 {
+            if lead.is_ascii_alphanumeric() {
                 n += 1.0 / 3.0;
             }
-        } else if crate::text::script::is_han(c) {
+            i += 1;
+        } else if (0xE5..=0xE9).contains(&lead) {
             n += 1.0;
-        } else if !is_cjk_punctuation(c) && c.is_alphanumeric() {
-            n += 1.0 / 3.0;
+            i += 3;
+        } else {
+            let Some(c) = t[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if crate::text::script::is_han(c) {
+                n += 1.0;
+            } else if !is_cjk_punctuation(c) && c.is_alphanumeric() {
+                n += 1.0 / 3.0;
+            }
         }
     }
     n
@@ -210,6 +225,18 @@ fn tiles<'t>(text: &str, pieces: impl Iterator<Item = &'t str>) -> Option<usize>
         at = end;
     }
     blank(text.get(at..)?).then_some(gaps)
+}
+
+/// The line number `seg.numbered_paragraphs()` gives each paragraph (by its place in the
+/// text), without splitting the text into a list: only the paragraph count is needed to
+/// know which numbering applies.
+fn paragraph_line(seg: &Segment) -> impl Fn(usize) -> usize + '_ {
+    let paras = memchr::memchr_iter(b'\n', seg.text.as_bytes()).count() + 1;
+    let given = seg.paragraph_lines.len() == paras;
+    move |k| match given {
+        true => seg.paragraph_lines[k],
+        false => (seg.lines.start + k).min(seg.lines.end),
+    }
 }
 
 struct Prepared<'a> {
@@ -303,7 +330,7 @@ fn prepare<'a>(
             let mut words: Vec<Key> = Vec::with_capacity(e.text.len() / 6);
             // The text's sentences are its paragraphs' (`split` cuts every paragraph alone),
             // read once for the document with their numbers (`Shared::texts`).
-            let lines = e.numbered_paragraphs();
+            let line_of = paragraph_line(e);
             let sentences = texts.en_sentences(doc, i);
             let mut pieces: Vec<&str> = Vec::with_capacity(sentences.len());
             units.reserve_exact(sentences.len());
@@ -316,7 +343,7 @@ fn prepare<'a>(
                 } else {
                     0
                 };
-                let line = lines[s.para].0;
+                let line = line_of(s.para);
                 let w0 = words.len();
                 for_each_en_key(s.text, |k| words.push(k));
                 let mut keys = Vec::with_capacity(words.len() - w0 + numbers[x].len());
@@ -460,7 +487,13 @@ fn prepare<'a>(
                 return (units, None);
             };
             let one_para = !z.text.contains('\n');
-            for (k, (line, para)) in z.numbered_paragraphs().into_iter().enumerate() {
+            // (A one-paragraph block's only paragraph, numbered as `numbered_paragraphs` does,
+            // without its list.)
+            let paras = match one_para {
+                true => vec![(paragraph_line(z)(0), z.text.as_str())],
+                false => z.numbered_paragraphs(),
+            };
+            for (k, (line, para)) in paras.into_iter().enumerate() {
                 // A one-paragraph block's paragraph is its whole text: its base applies.
                 let pred = if one_para {
                     model.zh_pred_on_bigrams(zb, para, bg.as_deref())
@@ -2824,6 +2857,51 @@ mod tests {
     }
 
     #[test]
+    fn paragraph_lines_are_those_numbered_paragraphs_gives() {
+        let mut segs: Vec<Segment> = Vec::new();
+        for path in [
+            "tests/fixtures/sample/interview.zh-en.md",
+            "../shared/corpus/ai-interview.zh-en.md",
+        ] {
+            let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+            let Ok(text) = std::fs::read_to_string(&full) else {
+                continue;
+            };
+            let doc = parse(&full, &text);
+            segs.extend(doc.pairs.into_iter().flat_map(|p| [p.zh, p.en]).flatten());
+        }
+        assert!(segs.len() > 10);
+        // Paragraph lines given or not, matching the paragraphs or not, and line ranges
+        // shorter than the paragraph count (the numbering is capped at the end).
+        let mut rng = crate::test_support::XorShift::new(0x0b5e_55ed_1234_5678);
+        for _ in 0..2_000 {
+            let paras = 1 + rng.below(5) as usize;
+            let text = (0..paras)
+                .map(|k| format!("p{k}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let start = 1 + rng.below(50) as usize;
+            let given = match rng.below(3) {
+                0 => Vec::new(),
+                1 => (0..paras).map(|k| start + 2 * k).collect(),
+                _ => (0..1 + rng.below(6) as usize).map(|k| start + k).collect(),
+            };
+            let mut seg = segs[0].clone();
+            seg.text = text;
+            seg.lines.start = start;
+            seg.lines.end = start + rng.below(6) as usize;
+            seg.paragraph_lines = given;
+            segs.push(seg);
+        }
+        for seg in &segs {
+            let line_of = paragraph_line(seg);
+            for (k, (line, _)) in seg.numbered_paragraphs().into_iter().enumerate() {
+                assert_eq!(line_of(k), line, "{seg:?} {k}");
+            }
+        }
+    }
+
+    #[test]
     fn zh_len_classifies_every_char_as_the_unicode_tables() {
         let reference = |t: &str| -> f64 {
             let mut n = 0.0;
@@ -2855,6 +2933,27 @@ mod tests {
         let sample = std::fs::read_to_string(&path).expect("fixture");
         for t in sample.lines().chain([sample.as_str()]) {
             assert_eq!(zh_len(t).to_bits(), reference(t).to_bits(), "{t}");
+        }
+        // Every Debian Chinese cell (when ../shared is present).
+        let path = format!(
+            "{}/../shared/data/debian-reference.zh-en.tsv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let tsv = std::fs::read_to_string(&path).unwrap_or_default();
+        for t in tsv.lines().filter_map(|l| l.split('\t').nth(3)) {
+            assert_eq!(zh_len(t).to_bits(), reference(t).to_bits(), "{t}");
+        }
+        // Random mixes of Han (fast path and not), punctuation, Latin and other scripts.
+        let pool: Vec<char> = "中文模型一丁㐀䶵䷀鿿豈𠀀〇。，、！a Z9é٣ক—“ "
+            .chars()
+            .collect();
+        let mut rng = crate::test_support::XorShift::new(0x2a1e_57c0_de11_0b5e);
+        for _ in 0..5_000 {
+            let len = rng.below(60) as usize;
+            let t: String = (0..len)
+                .map(|_| pool[rng.below(pool.len() as u64) as usize])
+                .collect();
+            assert_eq!(zh_len(&t).to_bits(), reference(&t).to_bits(), "{t}");
         }
     }
 
