@@ -747,6 +747,7 @@ impl Index {
     }
 
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
+    #[cfg(test)]
     fn candidates(&self, keys: impl Iterator<Item = u32>, k: usize) -> Vec<usize> {
         let mut out = Vec::new();
         self.candidates_into(keys, k, &mut Tally::default(), &mut out);
@@ -1125,6 +1126,9 @@ fn run(
     // English) and sim(q's Chinese, its English).
     let mut far_seen: Vec<(u32, f64, f64)> = Vec::with_capacity(12 * n);
     let mut far_at: Vec<u32> = vec![0; n + 1];
+    // Scratch of every `candidates_into` below: its per-block counts are allocated (zeroed)
+    // once per document, not once per query.
+    let mut scratch = Tally::default();
     rayon::in_place_scope(|scope| {
         let mut find_displaced = || {
             displaced = Some(displaced_copies(
@@ -1136,7 +1140,7 @@ fn run(
         } else {
             scope.spawn(move |_| find_displaced());
         }
-        let (mut cands, mut scratch) = (Vec::new(), Tally::default());
+        let mut cands = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
             at_zh.set(ids.zh(i));
             at_en.set(ids.en(i));
@@ -1417,8 +1421,14 @@ fn run(
             y += 1;
         }
         let bag = en_bag(&text);
-        let mut scored: Vec<(f64, usize)> = zh_index
-            .candidates(ids.of(bag.keys.iter().copied()), 8)
+        let mut cands = Vec::new();
+        zh_index.candidates_into(
+            ids.of(bag.keys.iter().copied()),
+            8,
+            &mut scratch,
+            &mut cands,
+        );
+        let mut scored: Vec<(f64, usize)> = cands
             .into_iter()
             .filter_map(|q| prep.pair_zh[q].as_ref().map(|p| (m.sim(p, &bag), q)))
             .collect();
@@ -1443,8 +1453,9 @@ fn run(
             continue;
         }
         at_zh.set(ids.zh(i));
-        let mut scored: Vec<(f64, usize)> = en_index
-            .candidates(ids.zh(i).iter().copied(), 8)
+        let mut cands = Vec::new();
+        en_index.candidates_into(ids.zh(i).iter().copied(), 8, &mut scratch, &mut cands);
+        let mut scored: Vec<(f64, usize)> = cands
             .into_iter()
             .filter(|&q| q != i && prep.pair_en[q].is_some())
             .map(|q| (sim_with(i, q, &at_zh, true, &mut shared), q))
