@@ -696,8 +696,11 @@ struct Scattered {
 }
 
 impl Scattered {
+    /// For ids below `ids` (room for a power of two of them, see `shared`).
     fn new(ids: usize) -> Scattered {
-        Scattered { at: vec![0; ids] }
+        Scattered {
+            at: vec![0; ids.next_power_of_two()],
+        }
     }
 
     fn set(&mut self, block: &[u32]) {
@@ -717,8 +720,13 @@ impl Scattered {
     /// when `FLIP`. In ascending key order.
     fn shared<const FLIP: bool>(&self, other: &[u32], out: &mut Vec<(u32, u32)>) {
         out.clear();
+        // `at` has a power of two of entries, more than any id: masking an id changes nothing
+        // and proves the read in bounds, one instruction in place of a bounds check (the
+        // screening reads one entry per key of every block it compares).
+        let mask = self.at.len() - 1;
+        let at = &self.at[..=mask];
         for (y, &k) in other.iter().enumerate() {
-            let x = self.at[k as usize];
+            let x = at[k as usize & mask];
             if x != 0 {
                 out.push(if FLIP {
                     (y as u32, x - 1)
@@ -780,6 +788,7 @@ impl Index {
     }
 
     /// Blocks sharing the most rare keys with `keys`, best first (at most `k`).
+    #[cfg(test)]
     fn candidates(&self, keys: impl Iterator<Item = u32>, k: usize) -> Vec<usize> {
         let mut out = Vec::new();
         self.candidates_into(keys, k, &mut Tally::default(), &mut out);
@@ -1158,6 +1167,9 @@ fn run(
     // English) and sim(q's Chinese, its English).
     let mut far_seen: Vec<(u32, f64, f64)> = Vec::with_capacity(12 * n);
     let mut far_at: Vec<u32> = vec![0; n + 1];
+    // Scratch of every `candidates_into` below: its per-block counts are allocated (zeroed)
+    // once per document, not once per query.
+    let mut scratch = Tally::default();
     rayon::in_place_scope(|scope| {
         let mut find_displaced = || {
             displaced = Some(displaced_copies(
@@ -1169,7 +1181,7 @@ fn run(
         } else {
             scope.spawn(move |_| find_displaced());
         }
-        let (mut cands, mut scratch) = (Vec::new(), Tally::default());
+        let mut cands = Vec::new();
         for (i, p) in doc.pairs.iter().enumerate() {
             at_zh.set(ids.zh(i));
             at_en.set(ids.en(i));
@@ -1450,8 +1462,14 @@ fn run(
             y += 1;
         }
         let bag = en_bag(&text);
-        let mut scored: Vec<(f64, usize)> = zh_index
-            .candidates(ids.of(bag.keys.iter().copied()), 8)
+        let mut cands = Vec::new();
+        zh_index.candidates_into(
+            ids.of(bag.keys.iter().copied()),
+            8,
+            &mut scratch,
+            &mut cands,
+        );
+        let mut scored: Vec<(f64, usize)> = cands
             .into_iter()
             .filter_map(|q| prep.pair_zh[q].as_ref().map(|p| (m.sim(p, &bag), q)))
             .collect();
@@ -1476,8 +1494,9 @@ fn run(
             continue;
         }
         at_zh.set(ids.zh(i));
-        let mut scored: Vec<(f64, usize)> = en_index
-            .candidates(ids.zh(i).iter().copied(), 8)
+        let mut cands = Vec::new();
+        en_index.candidates_into(ids.zh(i).iter().copied(), 8, &mut scratch, &mut cands);
+        let mut scored: Vec<(f64, usize)> = cands
             .into_iter()
             .filter(|&q| q != i && prep.pair_en[q].is_some())
             .map(|q| (sim_with(i, q, &at_zh, true, &mut shared), q))
@@ -2710,6 +2729,42 @@ mod tests {
             }
         }
         assert!(nonempty > 1000, "{nonempty}");
+    }
+
+    #[test]
+    fn scattered_shared_equals_the_pairs_found_by_search() {
+        let mut rng = crate::test_support::XorShift::new(0x5ca7);
+        let mut next = |m: u64| rng.below(m);
+        let mut at = Scattered::new(300);
+        let mut out = vec![(7, 7); 3];
+        let mut found = 0;
+        for _ in 0..2000 {
+            let mut block = |len: u64| -> Vec<u32> {
+                let mut b: Vec<u32> = (0..next(len)).map(|_| next(300) as u32).collect();
+                b.sort_unstable();
+                b.dedup();
+                b
+            };
+            let (mine, other) = (block(40), block(60));
+            at.set(&mine);
+            let want: Vec<(u32, u32)> = other
+                .iter()
+                .enumerate()
+                .filter_map(|(y, k)| {
+                    let x = mine.iter().position(|m| m == k)?;
+                    Some((x as u32, y as u32))
+                })
+                .collect();
+            at.shared::<false>(&other, &mut out);
+            assert_eq!(out, want);
+            at.shared::<true>(&other, &mut out);
+            let flipped: Vec<(u32, u32)> = want.iter().map(|&(x, y)| (y, x)).collect();
+            assert_eq!(out, flipped);
+            at.clear(&mine);
+            assert!(at.at.iter().all(|&x| x == 0));
+            found += want.len();
+        }
+        assert!(found > 1000, "{found}");
     }
 
     fn alnum_signature_reference(t: &str) -> (u32, u32, u32) {

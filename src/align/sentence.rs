@@ -102,16 +102,18 @@ struct Unit {
 /// terms; English side: every word): runs of two or more ASCII letters, in text order, as
 /// written (compared ignoring ASCII case, which is what lower-casing both sides did, without a
 /// `String` per word). `read`, when given, is `numbers::extract(text, lang)`.
+/// `len`, when given, is the text's length (`zh_chars` / `en_chars`), measured already.
 fn unit<'t>(
     text: &'t str,
     lang: Lang,
     words: Option<&mut Vec<&'t str>>,
     read: Option<&[Number]>,
+    len: Option<f64>,
 ) -> Unit {
-    let len = match lang {
+    let len = len.unwrap_or_else(|| match lang {
         Lang::Zh => zh_chars(text),
         Lang::En => en_chars(text),
-    };
+    });
     let numbers = match read {
         Some(ns) => ns.iter().map(|n| n.value).collect(),
         None => numbers::extract(text, lang)
@@ -431,7 +433,7 @@ pub struct Aligner<'m> {
 
 impl<'m> Aligner<'m> {
     pub fn new(zh: &[&str], en: &[&str], model: &'m LengthModel) -> Aligner<'m> {
-        Aligner::build::<Vec<Number>>(zh, en, None, model)
+        Aligner::build::<Vec<Number>>(zh, en, None, (&[], &[]), model)
     }
 
     /// `new`, given `en_numbers[j] = numbers::extract(en[j], Lang::En)` for every English
@@ -447,19 +449,40 @@ impl<'m> Aligner<'m> {
             en_numbers.len(),
             "one list of numbers per sentence"
         );
-        Aligner::build(zh, en, Some(en_numbers), model)
+        Aligner::build(zh, en, Some(en_numbers), (&[], &[]), model)
+    }
+
+    /// `with_en_numbers`, given the lengths (`zh_chars`, `en_chars`) of the first
+    /// `zh_lens.len()` Chinese and `en_lens.len()` English sentences, measured already by the
+    /// caller (the others are measured here).
+    pub fn with_en_numbers_and_lens<N: AsRef<[Number]>>(
+        zh: &[&str],
+        en: &[&str],
+        en_numbers: &[N],
+        (zh_lens, en_lens): (&[f64], &[f64]),
+        model: &'m LengthModel,
+    ) -> Aligner<'m> {
+        assert_eq!(
+            en.len(),
+            en_numbers.len(),
+            "one list of numbers per sentence"
+        );
+        assert!(zh_lens.len() <= zh.len() && en_lens.len() <= en.len());
+        Aligner::build(zh, en, Some(en_numbers), (zh_lens, en_lens), model)
     }
 
     fn build<N: AsRef<[Number]>>(
         zh: &[&str],
         en: &[&str],
         en_numbers: Option<&[N]>,
+        (zh_lens, en_lens): (&[f64], &[f64]),
         model: &'m LengthModel,
     ) -> Aligner<'m> {
         let mut zh_terms = Words::with_capacity(zh.len());
         let mut zu = Vec::with_capacity(zh.len());
-        for t in zh {
-            zu.push(unit(t, Lang::Zh, Some(&mut zh_terms.all), None));
+        for (i, t) in zh.iter().enumerate() {
+            let len = zh_lens.get(i).copied();
+            zu.push(unit(t, Lang::Zh, Some(&mut zh_terms.all), None, len));
             zh_terms.close();
         }
         // The English words are only compared with the Chinese terms: without any, they are
@@ -480,6 +503,7 @@ impl<'m> Aligner<'m> {
                 Lang::En,
                 want_words.then_some(&mut en_words.all),
                 read,
+                en_lens.get(j).copied(),
             ));
             en_words.close();
         }
@@ -751,6 +775,45 @@ mod tests {
     }
 
     #[test]
+    fn lengths_given_by_the_caller_change_nothing() {
+        let m = LengthModel::default();
+        let zh = [
+            "这是当前模型最令人困惑的事情之一,有 3 个 eval。",
+            "如何调和它们在 eval 上表现如此出色的事实?",
+            "经济影响似乎大大落后了(很难理解)。",
+        ];
+        let en = [
+            "This is one of the very confusing things about the models, 3 evals.",
+            "How to reconcile the fact that they are doing so well on evals?",
+            "I have two possible explanations (both odd).",
+            "Another one.",
+        ];
+        let en_numbers: Vec<Vec<Number>> =
+            en.iter().map(|t| numbers::extract(t, Lang::En)).collect();
+        let zl: Vec<f64> = zh.iter().map(|t| zh_chars(t)).collect();
+        let el: Vec<f64> = en.iter().map(|t| en_chars(t)).collect();
+        for params in [
+            AlignParams::default(),
+            AlignParams {
+                allow_deletions: false,
+                ..AlignParams::default()
+            },
+        ] {
+            let want = Aligner::with_en_numbers(&zh, &en, &en_numbers, &m).align(&params);
+            assert!(want.cost.is_finite());
+            for a in 0..=zl.len() {
+                for b in 0..=el.len() {
+                    let lens = (&zl[..a], &el[..b]);
+                    let got = Aligner::with_en_numbers_and_lens(&zh, &en, &en_numbers, lens, &m)
+                        .align(&params);
+                    assert_eq!(got.cost.to_bits(), want.cost.to_bits());
+                    assert_eq!(got, want);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn term_hits_count_terms_found_as_word_prefixes() {
         // The direct count: each term of the Chinese sentences, found when a word of one of
         // the English sentences starts with it, both lower-cased.
@@ -790,8 +853,8 @@ mod tests {
             let mut each = Vec::new();
             for t in texts {
                 let mut own = Vec::new();
-                unit(t, lang, Some(&mut own), None);
-                unit(t, lang, Some(&mut flat.all), None);
+                unit(t, lang, Some(&mut own), None, None);
+                unit(t, lang, Some(&mut flat.all), None, None);
                 flat.close();
                 each.push(own);
             }

@@ -147,12 +147,20 @@ impl Check for MissingSentences {
             // below as misaligned. Otherwise a listed sentence needs its length and the
             // pair's lean, tested as in the listing below. When neither side can list one,
             // the pair cannot be reported whatever the alignments say.
+            // The lengths measured here are kept for the aligner (a prefix of each side).
+            let (mut zl, mut el) = (Vec::new(), Vec::new());
             let zh_listable = zt.len() >= 2
                 && pair_z <= self.p.max_pair_z
-                && zt.iter().any(|t| zh_chars(t) >= self.p.min_zh_chars);
+                && zt.iter().any(|t| {
+                    zl.push(zh_chars(t));
+                    zl[zl.len() - 1] >= self.p.min_zh_chars
+                });
             let en_listable = et.len() >= 2
                 && pair_z >= -self.p.max_pair_z
-                && et.iter().any(|t| en_chars(t) >= self.p.min_en_chars);
+                && et.iter().any(|t| {
+                    el.push(en_chars(t));
+                    el[el.len() - 1] >= self.p.min_en_chars
+                });
             if !zh_listable && !en_listable {
                 continue;
             }
@@ -164,7 +172,8 @@ impl Check for MissingSentences {
             };
             // One aligner for both runs: they share the sentence features and bead costs.
             let en_numbers = texts.en_sentence_numbers(ctx.doc, i, &esent);
-            let mut aligner = Aligner::with_en_numbers(&zt, &et, &en_numbers, model);
+            let mut aligner =
+                Aligner::with_en_numbers_and_lens(&zt, &et, &en_numbers, (&zl, &el), model);
             let free = aligner.align(&free_params);
             // Nothing unmatched, or nothing matched at all (then the pair is misaligned or
             // mistranslated as a whole: length_ratio and misaligned speak to that).
