@@ -370,7 +370,7 @@ fn near_same(
             keyed.extend(sketch(n, lang).as_slice().iter().map(|&h| (h, i)));
         }
     }
-    keyed.sort_unstable();
+    sort_keyed(&mut keyed);
     let mut cand: Vec<(usize, usize)> = Vec::new();
     for run in keyed.chunk_by(|x, y| x.0 == y.0) {
         // A sketch hash shared by very many blocks is boilerplate, not a duplicate signal.
@@ -429,6 +429,44 @@ fn near_same(
         }
     }
     out
+}
+
+/// Sorts `v` as `sort_unstable` does, in fewer steps for hashes spread evenly: the entries
+/// are placed in about `v.len()` buckets by the top bits of the hash (a counting pass, then
+/// a stable scatter), so that each bucket holds the entries of one range of hashes and only
+/// the few entries of each bucket are compared. Entries equal in their whole value are
+/// indistinguishable, so the result is the one sorted order whatever the method.
+fn sort_keyed(v: &mut Vec<(u64, usize)>) {
+    let n = v.len();
+    if n < 64 {
+        v.sort_unstable();
+        return;
+    }
+    let bits = n.next_power_of_two().trailing_zeros();
+    let shift = 64 - bits;
+    let buckets = 1usize << bits;
+    // `start[k]..start[k + 1]`: where bucket k goes in the sorted order.
+    let mut start = vec![0usize; buckets + 1];
+    for &(h, _) in v.iter() {
+        start[(h >> shift) as usize + 1] += 1;
+    }
+    for k in 1..=buckets {
+        start[k] += start[k - 1];
+    }
+    let mut next = start.clone();
+    let mut out = vec![(0u64, 0usize); n];
+    for &e in v.iter() {
+        let b = (e.0 >> shift) as usize;
+        out[next[b]] = e;
+        next[b] += 1;
+    }
+    for k in 0..buckets {
+        let s = &mut out[start[k]..start[k + 1]];
+        if s.len() > 1 {
+            s.sort_unstable();
+        }
+    }
+    *v = out;
 }
 
 /// `long.contains(short)`, without setting up a two-way searcher for each pair compared (most
@@ -840,6 +878,34 @@ mod tests {
                 want.dedup();
                 want.truncate(4);
                 assert_eq!(sketch(&norm, lang).as_slice(), want, "{norm:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn sort_keyed_is_sort_unstable() {
+        let mut r = crate::test_support::XorShift::new(7);
+        for n in [0usize, 1, 2, 63, 64, 65, 100, 1000, 4097] {
+            for spread in 0..4 {
+                let v: Vec<(u64, usize)> = (0..n)
+                    .map(|i| {
+                        let h = r.below(u64::MAX);
+                        let h = match spread {
+                            // Few distinct hashes (boilerplate shared by many blocks).
+                            0 => h % 5,
+                            // Hashes crowded in one bucket's range, or at the top.
+                            1 => h >> 40,
+                            2 => u64::MAX - (h % 300),
+                            _ => h,
+                        };
+                        (h, i / 4 + usize::from(spread == 0) * (h as usize % 3))
+                    })
+                    .collect();
+                let mut want = v.clone();
+                want.sort_unstable();
+                let mut got = v;
+                sort_keyed(&mut got);
+                assert_eq!(got, want, "{n} {spread}");
             }
         }
     }
