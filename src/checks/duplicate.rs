@@ -444,26 +444,38 @@ fn sort_keyed(v: &mut Vec<(u64, usize)>) {
     let bits = n.next_power_of_two().trailing_zeros();
     let shift = 64 - bits;
     let buckets = 1usize << bits;
-    // `start[k]..start[k + 1]`: where bucket k goes in the sorted order.
-    let mut start = vec![0usize; buckets + 1];
+    // First the size of each bucket, then where it starts in the sorted order, then (after
+    // the scatter) where it ends: bucket k is `end[k - 1]..end[k]`. `n` fits in u32 here
+    // (a document's sketch hashes; checked).
+    let mut end = vec![0u32; buckets];
+    let wide = u32::try_from(n).is_err();
+    if wide {
+        v.sort_unstable();
+        return;
+    }
     for &(h, _) in v.iter() {
-        start[(h >> shift) as usize + 1] += 1;
+        end[(h >> shift) as usize] += 1;
     }
-    for k in 1..=buckets {
-        start[k] += start[k - 1];
+    let mut sum = 0;
+    for e in end.iter_mut() {
+        let size = *e;
+        *e = sum;
+        sum += size;
     }
-    let mut next = start.clone();
-    let mut out = vec![(0u64, 0usize); n];
+    // Every slot is written by the scatter (the buckets' sizes sum to `n`).
+    let mut out = v.clone();
     for &e in v.iter() {
         let b = (e.0 >> shift) as usize;
-        out[next[b]] = e;
-        next[b] += 1;
+        out[end[b] as usize] = e;
+        end[b] += 1;
     }
-    for k in 0..buckets {
-        let s = &mut out[start[k]..start[k + 1]];
+    let mut from = 0;
+    for &to in &end {
+        let s = &mut out[from..to as usize];
         if s.len() > 1 {
             s.sort_unstable();
         }
+        from = to as usize;
     }
     *v = out;
 }
