@@ -988,21 +988,15 @@ mod tests {
 
     #[test]
     fn shapes_and_words_equal_the_byte_loop_on_debian_and_the_interview() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/");
-        let Ok(t) = std::fs::read_to_string(format!("{root}data/debian-reference.zh-en.tsv"))
-        else {
-            eprintln!("skipped: {root} is absent");
-            return;
-        };
-        let mut cells = 0;
-        for line in t.lines() {
-            for cell in line.split('\t') {
-                shapes_same_as_bytes(cell);
-                cells += 1;
-            }
+        use crate::test_support::{DEBIAN, INTERVIEW, cells, shared_file};
+        let Some(t) = shared_file(DEBIAN) else { return };
+        let mut n = 0;
+        for cell in cells(&t) {
+            shapes_same_as_bytes(cell);
+            n += 1;
         }
-        assert!(cells > 10_000, "{cells}");
-        if let Ok(t) = std::fs::read_to_string(format!("{root}corpus/ai-interview.zh-en.md")) {
+        assert!(n > 10_000, "{n}");
+        if let Some(t) = shared_file(INTERVIEW) {
             t.lines().for_each(shapes_same_as_bytes);
             shapes_same_as_bytes(&t);
         }

@@ -857,20 +857,10 @@ mod tests {
             check(&format!("A{c}b"));
             check(&format!("{c}{c}, 的{c}Z{}", "x".repeat(20)));
         }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for f in [
-            "../shared/data/debian-reference.zh-en.tsv",
-            "../shared/corpus/ai-interview.zh-en.md",
-        ] {
-            let Ok(text) = std::fs::read_to_string(root.join(f)) else {
-                eprintln!("skipped: {f} is absent");
-                continue;
-            };
-            for line in text.lines() {
-                for cell in line.split('\t') {
-                    check(cell);
-                }
-            }
+        use crate::test_support::{DEBIAN, INTERVIEW, cells, shared_file};
+        for f in [DEBIAN, INTERVIEW] {
+            let Some(text) = shared_file(f) else { continue };
+            cells(&text).for_each(&mut check);
             check(&text);
         }
     }
@@ -879,11 +869,9 @@ mod tests {
     fn sketch_hashes_the_joined_grams() {
         let mut ts = texts();
         // Every Debian Reference cell (skipped when ../shared is absent).
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        if let Ok(text) =
-            std::fs::read_to_string(root.join("../shared/data/debian-reference.zh-en.tsv"))
-        {
-            ts.extend(text.lines().flat_map(|l| l.split('\t')).map(str::to_string));
+        use crate::test_support::{DEBIAN, cells, shared_file};
+        if let Some(text) = shared_file(DEBIAN) {
+            ts.extend(cells(&text).map(str::to_string));
         }
         for t in ts {
             let norm = normalise(&t);
