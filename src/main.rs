@@ -63,7 +63,29 @@ mod alloc_stats {
 #[global_allocator]
 static GLOBAL: alloc_stats::Counting = alloc_stats::Counting;
 
+/// Freed memory goes back to the OS after 100 ms instead of mimalloc's default 1 s, unless
+/// `MIMALLOC_PURGE_DELAY` says otherwise. Why: the live heap of `audit --stream` is bounded
+/// (about 18 MiB with every rule, flat from 100k to 1M pairs), but the run frees about 14 KB
+/// per pair, and with the default every byte freed in the last second still counts in peak
+/// RSS; as the audit got faster that reached 65-77 MB in half of the runs at 100k pairs. With
+/// 100 ms: 39-53 MB, for about 2 % more wall time (README, speed and memory).
+fn purge_freed_memory_sooner() {
+    // `mi_option_purge_delay` of mimalloc.h (3.3 and 2.x): the 16th option. libmimalloc-sys
+    // declares the function but not this option's constant.
+    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    unsafe extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none()
+        && std::env::var_os("MIMALLOC_RESET_DELAY").is_none()
+    {
+        // SAFETY: sets one integer option; mimalloc reads it at its next purge.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
+    }
+}
+
 fn main() {
+    purge_freed_memory_sooner();
     let code = tqa::cli::main();
     #[cfg(feature = "alloc-stats")]
     alloc_stats::report();
