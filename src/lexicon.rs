@@ -486,6 +486,14 @@ pub fn for_each_latin_word(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// Bit k set when byte k of `b` (16 bytes) is an ASCII letter or an apostrophe.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn word_bytes16(b: &[u8]) -> u32 {
+    crate::text::mask16(b, |c| c.is_ascii_alphabetic() || c == b'\'')
+}
+
+/// Bit k set when byte k of `b` (16 bytes) is an ASCII letter or an apostrophe.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn word_bytes16(b: &[u8]) -> u32 {
     use std::arch::x86_64::*;
@@ -679,6 +687,20 @@ fn strip_parens_into(g: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    /// The 16-byte mask on every byte value in every lane, against its byte-by-byte form (what
+    /// targets other than x86-64 run).
+    #[test]
+    fn word_bytes16_is_the_byte_by_byte_mask() {
+        for x in 0..=255u8 {
+            for lane in 0..16 {
+                let mut b = [b'-'; 16];
+                b[lane] = x;
+                let scalar = crate::text::mask16(&b, |c| c.is_ascii_alphabetic() || c == b'\'');
+                assert_eq!(word_bytes16(&b), scalar, "{x} at {lane}");
+            }
+        }
+    }
+
     use super::*;
 
     const SAMPLE: &str = "# comment\n\

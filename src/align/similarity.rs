@@ -1179,7 +1179,9 @@ fn name_or_acronym(raw: &str, sentence_start: bool, lw: &mut String, f: &mut imp
 /// so the masks give the chars and words counts; only the words that do not start with a small
 /// letter are looked at, with the end of the word before them (whether it ends a sentence).
 fn for_each_name_or_acronym_ascii(text: &str, mut f: impl FnMut(Key)) -> usize {
+    #[cfg(target_arch = "x86_64")]
     use crate::text::simd::in_range;
+    #[cfg(target_arch = "x86_64")]
     use std::arch::x86_64::*;
     let b = text.as_bytes();
     let n = b.len();
@@ -1193,7 +1195,13 @@ fn for_each_name_or_acronym_ascii(text: &str, mut f: impl FnMut(Key)) -> usize {
         let mut block = [b' '; 16];
         let m = (n - at).min(16);
         block[..m].copy_from_slice(&b[at..at + m]);
+        #[cfg(not(target_arch = "x86_64"))]
+        let (space, lower) = (
+            crate::text::mask16(&block, ws),
+            crate::text::mask16(&block, |c| c.is_ascii_lowercase()),
+        );
         // SAFETY: SSE2 is part of x86-64; `block` has 16 readable bytes (an unaligned load).
+        #[cfg(target_arch = "x86_64")]
         let (space, lower) = unsafe {
             let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
             let sp = _mm_or_si128(

@@ -166,15 +166,17 @@ fn normalise_into(t: &str, out: &mut String) -> usize {
 /// loads and stores while 16 bytes can be read from `b` and written to `v`'s spare capacity
 /// (the part stored past `e - s` is not counted in the length), otherwise by slices.
 fn append_lowered(v: &mut Vec<u8>, b: &[u8], mut s: usize, e: usize) {
+    #[cfg(target_arch = "x86_64")]
     use std::arch::x86_64::*;
     while s < e {
-        if s + 16 > b.len() || v.capacity() - v.len() < 16 {
+        if cfg!(not(target_arch = "x86_64")) || s + 16 > b.len() || v.capacity() - v.len() < 16 {
             let from = v.len();
             v.extend_from_slice(&b[s..e]);
             v[from..].make_ascii_lowercase();
             return;
         }
         let n = (e - s).min(16);
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: 16 bytes readable at `b[s..]` and 16 writable at `v`'s end (checked above),
         // unaligned; SSE2 is part of the x86-64 baseline; the `n` bytes counted are
         // initialised by the store.

@@ -23,6 +23,7 @@
 //! the automata answer. Tested equal to them on every Debian Reference cell, the interview and
 //! generated text.
 
+#[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
 /// Which patterns begin with each two-byte key (`b0 << 8 | b1`): a bit per key (8 KiB, read
@@ -294,6 +295,7 @@ impl Iterator for WordStarts<'_> {
             }
             // SAFETY: `i + 16 <= b.len()`: 16 readable bytes (an unaligned load); SSE2 is part
             // of the x86-64 baseline.
+            #[cfg(target_arch = "x86_64")]
             let w = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(self.i) as *const __m128i);
                 let m = _mm_or_si128(
@@ -302,6 +304,8 @@ impl Iterator for WordStarts<'_> {
                 );
                 _mm_movemask_epi8(m) as u32
             };
+            #[cfg(not(target_arch = "x86_64"))]
+            let w = crate::text::mask16(&b[self.i..], |c| c.is_ascii_alphanumeric() || c == b'_');
             self.starts = w & !((w << 1) | self.prev);
             self.prev = w >> 15;
             self.i += 16;
@@ -364,10 +368,17 @@ impl Starts {
                 s
             } else if i + 16 <= text.len() {
                 // SAFETY: as in `WordStarts::next`.
-                m = unsafe {
-                    let v = _mm_loadu_si128(text.as_ptr().add(i) as *const __m128i);
-                    _mm_movemask_epi8(crate::text::simd::in_range(v, lo, n)) as u32
-                };
+                #[cfg(target_arch = "x86_64")]
+                {
+                    m = unsafe {
+                        let v = _mm_loadu_si128(text.as_ptr().add(i) as *const __m128i);
+                        _mm_movemask_epi8(crate::text::simd::in_range(v, lo, n)) as u32
+                    };
+                }
+                #[cfg(not(target_arch = "x86_64"))]
+                {
+                    m = crate::text::mask16(&text[i..], |c| c.wrapping_sub(lo) < n);
+                }
                 i += 16;
                 continue;
             } else if i < text.len() {

@@ -10,6 +10,17 @@ pub mod sentences;
 #[cfg(target_arch = "x86_64")]
 pub mod simd;
 
+/// Bit k set when `p(block[k])`, for the first 16 bytes of `block`: the byte-by-byte form of
+/// the SSE2 masks (`simd`) for targets other than x86-64, and their test oracle.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+pub fn mask16(block: &[u8], p: impl Fn(u8) -> bool) -> u32 {
+    block[..16]
+        .iter()
+        .enumerate()
+        .fold(0, |m, (k, &c)| m | (u32::from(p(c)) << k))
+}
+
 /// First `max` characters of a text on one line, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
     let flat: String = text
