@@ -74,3 +74,15 @@ pub fn shared_file(rel: &str) -> Option<String> {
 pub fn cells(text: &str) -> impl Iterator<Item = &str> {
     text.lines().flat_map(|l| l.split('\t'))
 }
+
+/// Calls `f` with every cell of the Debian Reference TSV, and checks the file gave the cells
+/// it should (more than 10,000); does nothing when `../shared` is absent (see `shared_file`).
+pub fn each_debian_cell(mut f: impl FnMut(&str)) {
+    let Some(t) = shared_file(DEBIAN) else { return };
+    let mut n = 0;
+    for cell in cells(&t) {
+        f(cell);
+        n += 1;
+    }
+    assert!(n > 10_000, "{n}");
+}

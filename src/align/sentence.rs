@@ -988,14 +988,8 @@ mod tests {
 
     #[test]
     fn shapes_and_words_equal_the_byte_loop_on_debian_and_the_interview() {
-        use crate::test_support::{DEBIAN, INTERVIEW, cells, shared_file};
-        let Some(t) = shared_file(DEBIAN) else { return };
-        let mut n = 0;
-        for cell in cells(&t) {
-            shapes_same_as_bytes(cell);
-            n += 1;
-        }
-        assert!(n > 10_000, "{n}");
+        use crate::test_support::{INTERVIEW, each_debian_cell, shared_file};
+        each_debian_cell(shapes_same_as_bytes);
         if let Some(t) = shared_file(INTERVIEW) {
             t.lines().for_each(shapes_same_as_bytes);
             shapes_same_as_bytes(&t);
