@@ -318,34 +318,48 @@ impl Engine {
         {
             per_rule[i] = h;
         }
-        let hits: Vec<(usize, Hit)> = per_rule
-            .into_iter()
-            .enumerate()
-            .flat_map(|(i, hs)| hs.into_iter().map(move |h| (i, h)))
-            .collect();
         // A finding's fingerprint hashes its rule and its pair's text only (when it has a
         // pair): neighbouring hits of one rule on one pair (a pair's untranslated terms) share
         // it, so it is computed once per such run. Findings (message, fingerprint) are
         // independent of one another: built in parallel, collected in order.
-        let same_key = |a: &(usize, Hit), b: &(usize, Hit)| {
-            a.0 == b.0 && a.1.pair == b.1.pair && a.1.pair.is_some_and(|p| p < doc.pairs.len())
-        };
-        let fp_run = |run: &[(usize, Hit)]| {
-            let (i, h) = &run[0];
-            std::iter::repeat_n(fingerprint(&self.active[*i].def.name, &doc, h), run.len())
-        };
         let mut findings: Vec<Finding> = if parallel {
+            let hits: Vec<(usize, Hit)> = per_rule
+                .into_iter()
+                .enumerate()
+                .flat_map(|(i, hs)| hs.into_iter().map(move |h| (i, h)))
+                .collect();
+            let same_key = |a: &(usize, Hit), b: &(usize, Hit)| {
+                a.0 == b.0 && a.1.pair == b.1.pair && a.1.pair.is_some_and(|p| p < doc.pairs.len())
+            };
+            let fp_run = |run: &[(usize, Hit)]| {
+                let (i, h) = &run[0];
+                std::iter::repeat_n(fingerprint(&self.active[*i].def.name, &doc, h), run.len())
+            };
             let fps: Vec<String> = hits.par_chunk_by(same_key).flat_map_iter(fp_run).collect();
             hits.into_par_iter()
                 .zip(fps)
                 .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
                 .collect()
         } else {
-            let fps: Vec<String> = hits.chunk_by(same_key).flat_map(fp_run).collect();
-            hits.into_iter()
-                .zip(fps)
-                .map(|((i, h), fp)| self.finding(&self.active[i], h, fp))
-                .collect()
+            // The same findings in the same order, built straight from each rule's hits (no
+            // flattened copy of the hits, no separate list of fingerprints).
+            let mut findings = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+            for (rule, hits) in self.active.iter().zip(per_rule) {
+                // The pair of this rule's previous finding, when it is one of the document's.
+                let mut last: Option<usize> = None;
+                for h in hits {
+                    let fp = match (last, h.pair) {
+                        (Some(q), Some(p)) if p == q => findings
+                            .last()
+                            .map(|f: &Finding| f.fingerprint.clone())
+                            .expect("the previous finding is this rule's"),
+                        _ => fingerprint(&rule.def.name, &doc, &h),
+                    };
+                    last = h.pair.filter(|&p| p < doc.pairs.len());
+                    findings.push(self.finding(rule, h, fp));
+                }
+            }
+            findings
         };
         sort_findings(&mut findings);
         findings.dedup_by(|a, b| {
@@ -529,17 +543,62 @@ impl Engine {
     }
 }
 
-/// Total order: by first line, then code, then ranges, then message.
+/// The order `sort_findings` puts findings in: by first line, then code, then ranges, then
+/// message.
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.first_line(), &a.code, a.zh_lines, a.en_lines, &a.message).cmp(&(
+        b.first_line(),
+        &b.code,
+        b.zh_lines,
+        b.en_lines,
+        &b.message,
+    ))
+}
+
+/// Total order: by first line, then code, then ranges, then message; findings equal on all
+/// of these keep their order (a stable sort). Findings are large, so the positions are
+/// sorted (stable, on the same comparison) and the findings then moved once each into place
+/// (`permute`), rather than moved around by the sort; already sorted input (one rule's
+/// findings, in pair order) is left as it is.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.first_line(), &a.code, a.zh_lines, a.en_lines, &a.message).cmp(&(
-            b.first_line(),
-            &b.code,
-            b.zh_lines,
-            b.en_lines,
-            &b.message,
-        ))
+    if findings.is_sorted_by(|a, b| finding_order(a, b).is_le()) {
+        return;
+    }
+    // (first line, position): the first key is compared without reaching into the findings;
+    // on a tie the whole order decides, as in `finding_order`.
+    let mut keyed: Vec<(usize, usize)> = findings
+        .iter()
+        .enumerate()
+        .map(|(k, f)| (f.first_line(), k))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| finding_order(&findings[a.1], &findings[b.1]))
     });
+    permute(findings, keyed.into_iter().map(|(_, k)| k).collect());
+}
+
+/// Rearrange `items` so that position `k` holds what was at `order[k]` (`order` a
+/// permutation), following its cycles: one swap per element out of place.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut cur = start;
+        // Each cycle is walked once: its positions are marked done (`order[k] == k`).
+        while order[cur] != start && order[cur] != cur {
+            let src = order[cur];
+            items.swap(cur, src);
+            order[cur] = cur;
+            cur = src;
+        }
+        order[cur] = cur;
+    }
+}
+
+/// `sort_findings` as it was: the standard stable sort of the findings themselves (the
+/// oracle of the tests).
+#[cfg(test)]
+fn sort_findings_reference(findings: &mut [Finding]) {
+    findings.sort_by(finding_order);
 }
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ") == s`: every whitespace character is a
@@ -703,7 +762,7 @@ pub fn fingerprint(rule: &str, doc: &Document, h: &Hit) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lang, Pair};
+    use crate::model::{Lang, LineRange, Pair};
 
     use crate::test_support::seg;
 
@@ -764,6 +823,94 @@ mod tests {
             text_readers.into_iter().collect::<Vec<_>>(),
             ["missing_sentences", "number_mismatch"]
         );
+    }
+
+    /// `sort_findings` (positions sorted, then one permutation) orders findings exactly as
+    /// the stable sort of the findings did: random lists with many ties on every key, so that
+    /// equal findings (told apart by their rule and fingerprint) test the stability too.
+    #[test]
+    fn sort_findings_is_the_stable_sort() {
+        use crate::test_support::XorShift;
+        let mut rng = XorShift::new(0x50_47_F1);
+        let range = |rng: &mut XorShift| match rng.below(4) {
+            0 => None,
+            k => {
+                let start = 1 + rng.index(4);
+                Some(LineRange::new(start, start + k as usize - 1))
+            }
+        };
+        for round in 0..3000 {
+            let n = rng.index(if round % 10 == 0 { 200 } else { 12 });
+            let mut findings: Vec<Finding> = (0..n)
+                .map(|k| Finding {
+                    rule: format!("r{}", rng.below(3)),
+                    code: ["TQA301", "TQA201", "TQA501"][rng.index(3)].to_string(),
+                    severity: Severity::Minor,
+                    zh_lines: range(&mut rng),
+                    en_lines: range(&mut rng),
+                    message: ["a", "b", "ab", ""][rng.index(4)].to_string(),
+                    evidence: Default::default(),
+                    suggestion: None,
+                    pair: Some(rng.index(5)),
+                    fingerprint: k.to_string(),
+                })
+                .collect();
+            // Sorted input and sorted runs too (the fast path, and driftsort's runs).
+            if round % 7 == 0 {
+                sort_findings_reference(&mut findings);
+                if round % 14 == 0 {
+                    findings.reverse();
+                }
+            }
+            let mut want = findings.clone();
+            sort_findings_reference(&mut want);
+            sort_findings(&mut findings);
+            assert_eq!(
+                serde_json::to_string(&findings).unwrap(),
+                serde_json::to_string(&want).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn permute_puts_each_element_where_its_position_says() {
+        use crate::test_support::XorShift;
+        let mut rng = XorShift::new(7);
+        for n in 0..60 {
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.index(i + 1));
+            }
+            let mut items: Vec<String> = (0..n).map(|k| k.to_string()).collect();
+            let want: Vec<String> = order.iter().map(|&k| k.to_string()).collect();
+            permute(&mut items, order);
+            assert_eq!(items, want);
+        }
+    }
+
+    /// The engine's two ways of building findings (one thread: straight from each rule's
+    /// hits; otherwise in parallel from the flattened hits) give the same findings, on the
+    /// sample and on the real interview when `../shared` is there, every rule active.
+    #[test]
+    fn findings_are_the_same_on_one_thread_and_in_parallel() {
+        let engine = Engine::load(&LoadOptions::default()).unwrap();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut docs = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
+        let shared_doc = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
+        if std::path::Path::new(&shared_doc).exists() {
+            docs.push(shared_doc);
+        }
+        for path in docs {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = Arc::new(crate::reader::parse(&path, &text, None).unwrap());
+            let one = crate::threads::on_one_thread(|| engine.findings(&doc));
+            let many = engine.findings(&doc);
+            assert!(!one.is_empty());
+            assert_eq!(
+                serde_json::to_string(&one).unwrap(),
+                serde_json::to_string(&many).unwrap()
+            );
+        }
     }
 
     #[test]

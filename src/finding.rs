@@ -64,8 +64,13 @@ pub struct Hit {
     pub severity: Option<Severity>,
 }
 
+// The builder methods are `#[inline]`: a chain of them (`Hit::on_pair(p).with(..).with(..)
+// .message(..)`) then fills one hit in place instead of moving the whole hit in and out of
+// each call (a memmove of the hit per call was ~1 % of a stream run). The evidence insert
+// itself stays out of line (`insert_evidence`), so the inlined code stays small.
 impl Hit {
     /// A hit on a whole pair: both of its line ranges.
+    #[inline]
     pub fn on_pair(pair: &crate::model::Pair) -> Hit {
         Hit {
             pair: Some(pair.index),
@@ -74,22 +79,32 @@ impl Hit {
             ..Hit::default()
         }
     }
+    #[inline]
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Hit {
-        self.evidence.insert(key.to_string(), value.into());
+        insert_evidence(&mut self.evidence, key, value.into());
         self
     }
+    #[inline]
     pub fn message(mut self, m: impl Into<String>) -> Hit {
         self.message = Some(m.into());
         self
     }
+    #[inline]
     pub fn suggest(mut self, s: impl Into<String>) -> Hit {
         self.suggestion = Some(s.into());
         self
     }
+    #[inline]
     pub fn severity(mut self, s: Severity) -> Hit {
         self.severity = Some(s);
         self
     }
+}
+
+/// `Hit::with`'s insert (a later value for the same key replaces the earlier one).
+#[inline(never)]
+fn insert_evidence(evidence: &mut Evidence, key: &str, value: serde_json::Value) {
+    evidence.insert(key.to_string(), value);
 }
 
 /// One problem, as reported.

@@ -597,19 +597,37 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
     } else {
         engine.audit(doc.clone())
     };
-    let mut by_pair: Vec<Vec<&Finding>> = vec![Vec::new(); doc.pairs.len()];
+    // Each pair's findings in report order, as `by_pair[starts[i]..starts[i + 1]]` of one
+    // list (a counting sort by pair) rather than one vector per pair with findings.
+    let n = doc.pairs.len();
+    let mut starts = vec![0usize; n + 1];
     let mut window = Vec::new();
     for f in &report.findings {
         match f.pair {
-            Some(i) if i < by_pair.len() => by_pair[i].push(f),
+            Some(i) if i < n => starts[i + 1] += 1,
             _ => window.push(f),
+        }
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut by_pair: Vec<&Finding> = Vec::with_capacity(starts[n]);
+    if starts[n] > 0 {
+        let mut next = starts.clone();
+        by_pair.resize(starts[n], &report.findings[0]);
+        for f in &report.findings {
+            if let Some(i) = f.pair.filter(|&i| i < n) {
+                by_pair[next[i]] = f;
+                next[i] += 1;
+            }
         }
     }
     let mut out = std::mem::take(&mut chunk.out);
     out.clear();
     out.reserve(doc.pairs.len() * 72);
     chunk.marks.clear();
-    for (p, findings) in doc.pairs.iter().zip(by_pair) {
+    for (p, bounds) in doc.pairs.iter().zip(starts.windows(2)) {
+        let findings = &by_pair[bounds[0]..bounds[1]];
         out.extend_from_slice(PAIR_HEAD);
         chunk.marks.push(out.len());
         write_pair_tail(
@@ -617,7 +635,7 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
             p.first_line(),
             p.id.as_deref(),
             report.pair_scores[p.index].score,
-            &findings,
+            findings,
         );
     }
     if !window.is_empty() {

@@ -225,12 +225,15 @@ impl Layout {
     /// looking for a newline in every cell, trimming with `trim_cell` (tested equal to
     /// `pair`).
     pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
-        if cells.iter().all(|c| trim_cell(c).is_empty()) {
+        // Each text cell is trimmed once: when either is not blank the line is not blank
+        // either, and only a line with both blank needs every cell looked at.
+        let text = |c: usize| Some(trim_cell(cells.get(c)?)).filter(|t| !t.is_empty());
+        let (zh, en) = (text(self.zh), text(self.en));
+        if zh.is_none() && en.is_none() && cells.iter().all(|c| trim_cell(c).is_empty()) {
             return None;
         }
-        let cell = |c: usize, lang: Lang| {
-            let t = trim_cell(cells.get(c)?);
-            (!t.is_empty()).then(|| Segment {
+        let cell = |t: Option<&str>, lang: Lang| {
+            t.map(|t| Segment {
                 lang,
                 speaker: None,
                 text: t.to_string(),
@@ -244,8 +247,8 @@ impl Layout {
                 .id
                 .and_then(|c| cells.get(c))
                 .map(|s| trim_cell(s).to_string()),
-            zh: cell(self.zh, Lang::Zh),
-            en: cell(self.en, Lang::En),
+            zh: cell(zh, Lang::Zh),
+            en: cell(en, Lang::En),
             meta: self
                 .extra
                 .iter()
