@@ -273,7 +273,7 @@ pub fn is_code_like(s: &str) -> bool {
     let mut word: Option<usize> = None;
     // What the current word has seen, as `CODE_*` bits.
     let mut flags = 0u8;
-    let mut end_word = |w: &str, flags: u8| {
+    let end_word = |w: &str, flags: u8| -> bool {
         let (special, digit, dot) = (
             flags & CODE_SPECIAL != 0,
             flags & CODE_DIGIT != 0,
@@ -288,10 +288,7 @@ pub fn is_code_like(s: &str) -> bool {
             || (dot && !w.ends_with('.') && letters)
             || !letters;
         let acronym = letters && all_upper;
-        n += 1;
-        if !(codeish || acronym) {
-            plain += 1;
-        }
+        !(codeish || acronym)
     };
     let mut i = 0;
     while i < b.len() {
@@ -302,7 +299,8 @@ pub fn is_code_like(s: &str) -> bool {
             let class = CODE_CLASS[usize::from(x)];
             if class & CODE_SPACE != 0 {
                 if let Some(ws) = word.take() {
-                    end_word(&t[ws..i], flags);
+                    n += 1;
+                    plain += usize::from(end_word(&t[ws..i], flags));
                 }
             } else {
                 if word.is_none() {
@@ -348,7 +346,8 @@ pub fn is_code_like(s: &str) -> bool {
         let len = c.len_utf8();
         if c.is_whitespace() {
             if let Some(ws) = word.take() {
-                end_word(&t[ws..i], flags);
+                n += 1;
+                plain += usize::from(end_word(&t[ws..i], flags));
             }
             i += len;
             continue;
@@ -367,7 +366,8 @@ pub fn is_code_like(s: &str) -> bool {
         i += len;
     }
     if let Some(ws) = word {
-        end_word(&t[ws..], flags);
+        n += 1;
+        plain += usize::from(end_word(&t[ws..], flags));
     }
     // Mostly code tokens, or a single token that is code or an acronym.
     plain * 2 <= n
@@ -1018,13 +1018,15 @@ impl Untranslated {
         hits.push(hit);
     }
 
-    fn terms(
+    #[allow(clippy::too_many_arguments)]
+    fn terms<'a>(
         &self,
-        pair: &Pair,
+        pair: &'a Pair,
         skip: &[(usize, usize)],
         g: &Glossary,
         house: &HouseStyle,
         quiet: &dyn Fn() -> bool,
+        known: &mut scan::RunMatches<'a>,
         hits: &mut Vec<Hit>,
     ) {
         let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -1045,7 +1047,10 @@ impl Untranslated {
             // One buffer for every run of the pair, cleared per run (no allocation per run).
             covered.clear();
             covered.resize(run.len(), false);
-            for m in g.find_en(run) {
+            // The glossary's matches in the run, looked up once per distinct run of the
+            // document (`find_en` depends on the text alone; Debian repeats `sudo`, `root`).
+            let matches = known.entry(run).or_insert_with(|| g.find_en(run));
+            for m in matches.iter() {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
                 if t.keep
@@ -1302,6 +1307,7 @@ impl Check for Untranslated {
             compute: &|| self.house_style(ctx),
         };
         let mut hits = Vec::new();
+        let mut known = scan::RunMatches::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
             let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -1328,7 +1334,7 @@ impl Check for Untranslated {
             let Some(covered) = self.english_in_chinese(pair, zh, &quiet, &mut hits) else {
                 continue;
             };
-            self.terms(pair, &covered, g, &house, &quiet, &mut hits);
+            self.terms(pair, &covered, g, &house, &quiet, &mut known, &mut hits);
         }
         hits
     }

@@ -140,6 +140,36 @@ pub(super) fn is_alphanumeric(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The glossary matches (`Glossary::find_en`) of each distinct Latin run of a document, by
+/// the run's text.
+pub(super) type RunMatches<'a> = std::collections::HashMap<
+    &'a str,
+    Vec<crate::glossary::TermMatch>,
+    std::hash::BuildHasherDefault<Fnv>,
+>;
+
+/// FNV-1a: runs are a few bytes, for which SipHash (the default) costs more than the lookup
+/// saves. Not exposed to untrusted input beyond one document's own runs.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &x in bytes {
+            h = (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// The concatenation of `parts`, in one allocation of the exact size: the messages and
 /// suggestions of the hits, which `format!` builds several times slower.
 pub(super) fn concat(parts: &[&str]) -> String {
@@ -286,6 +316,23 @@ mod tests {
         for c in crate::test_support::every_char() {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn run_matches_are_keyed_by_text() {
+        use std::hash::{BuildHasher, Hasher};
+        let b = std::hash::BuildHasherDefault::<Fnv>::default();
+        assert_eq!(
+            b.hash_one("sudo"),
+            b.hash_one(String::from("sudo").as_str())
+        );
+        assert_ne!(b.hash_one("sudo"), b.hash_one("root"));
+        let mut h = Fnv::default();
+        h.write(b"");
+        assert_eq!(h.finish(), 0xcbf2_9ce4_8422_2325);
+        let mut m = RunMatches::default();
+        m.insert("a", Vec::new());
+        assert!(m.contains_key("a") && !m.contains_key("b"));
     }
 
     #[test]
