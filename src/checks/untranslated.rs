@@ -26,11 +26,14 @@
 //! (Debian's `shell`, `root`, `dpkg`: allowed if in the glossary as keep, otherwise info);
 //! English quotations deliberately left in a Chinese text; a title identical in both editions.
 
+mod scan;
+
 use super::{Check, Context};
 use crate::finding::{Hit, Severity};
 use crate::glossary::Glossary;
 use crate::model::Pair;
 use crate::text::script::{self, is_han};
+use scan::{concat, is_cjk_lead, lowercase, skip_cjk};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -116,11 +119,40 @@ fn normalised(s: &str) -> impl Iterator<Item = char> + '_ {
 /// `normalise(a) == normalise(b)` and not empty, without building either string: almost every
 /// pair differs at its first letter (Han against Latin), so this stops there.
 fn same_normalised(a: &str, b: &str) -> bool {
+    // The first characters, when found without decoding much (a Chinese text against an
+    // English one: a Han character against a Latin letter), settle most pairs.
+    if let (Some(fa), Some(fb)) = (quick_first(a), quick_first(b))
+        && (fa.is_none() || fa != fb)
+    {
+        return false;
+    }
     let (mut a, mut b) = (Normalised::new(a), Normalised::new(b));
     let Some(first) = a.next() else {
         return false;
     };
     b.next() == Some(first) && a.eq(b)
+}
+
+/// `normalised(s).next()` when it is found before any non-ASCII character other than a CJK
+/// ideograph (`Some`: the first letter or digit, lowercased, or an ideograph; `Some(None)`
+/// when the text is ASCII without letters or digits); `None` when such a character comes
+/// first (then `Normalised` decides).
+fn quick_first(s: &str) -> Option<Option<char>> {
+    let b = s.as_bytes();
+    for (i, &x) in b.iter().enumerate() {
+        if x < 0x80 {
+            if x.is_ascii_alphanumeric() {
+                return Some(Some(char::from(x.to_ascii_lowercase())));
+            }
+            continue;
+        }
+        if !is_cjk_lead(b, i) {
+            return None;
+        }
+        let (cp, _) = crate::text::decode_multibyte(b, i);
+        return Some(char::from_u32(cp));
+    }
+    Some(None)
 }
 
 /// `normalised(s)` with ASCII and the CJK Unified Ideographs U+4E00..=U+9FFF (all
@@ -222,14 +254,6 @@ static CODE_CLASS: [u8; 128] = {
     t
 };
 
-/// Whether the character at byte `i` (a character boundary) is in U+4E00..=U+9FFF: lead byte
-/// E5..=E9, or E4 then B8.. .
-#[inline(always)]
-fn is_cjk_lead(b: &[u8], i: usize) -> bool {
-    let x = b[i];
-    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8)
-}
-
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
 pub fn is_code_like(s: &str) -> bool {
     let t = s.trim();
@@ -249,7 +273,7 @@ pub fn is_code_like(s: &str) -> bool {
     let mut word: Option<usize> = None;
     // What the current word has seen, as `CODE_*` bits.
     let mut flags = 0u8;
-    let mut end_word = |w: &str, flags: u8| {
+    let end_word = |w: &str, flags: u8| -> bool {
         let (special, digit, dot) = (
             flags & CODE_SPECIAL != 0,
             flags & CODE_DIGIT != 0,
@@ -264,10 +288,7 @@ pub fn is_code_like(s: &str) -> bool {
             || (dot && !w.ends_with('.') && letters)
             || !letters;
         let acronym = letters && all_upper;
-        n += 1;
-        if !(codeish || acronym) {
-            plain += 1;
-        }
+        !(codeish || acronym)
     };
     let mut i = 0;
     while i < b.len() {
@@ -278,7 +299,8 @@ pub fn is_code_like(s: &str) -> bool {
             let class = CODE_CLASS[usize::from(x)];
             if class & CODE_SPACE != 0 {
                 if let Some(ws) = word.take() {
-                    end_word(&t[ws..i], flags);
+                    n += 1;
+                    plain += usize::from(end_word(&t[ws..i], flags));
                 }
             } else {
                 if word.is_none() {
@@ -307,17 +329,25 @@ pub fn is_code_like(s: &str) -> bool {
                 flags = 0;
             }
             flags |= CODE_LETTER | CODE_LOWER;
-            i += 3;
-            while i < b.len() && is_cjk_lead(b, i) {
-                i += 3;
-            }
+            i = skip_cjk(b, i + 3);
+            continue;
+        }
+        // Other characters can only add the letter bits: inside a word that has both, only
+        // whitespace changes anything, and a character that cannot be whitespace (CJK
+        // punctuation, most of the rest of a Chinese text) is stepped over undecoded.
+        if word.is_some()
+            && flags & (CODE_LETTER | CODE_LOWER) == CODE_LETTER | CODE_LOWER
+            && !scan::may_be_space(b, i)
+        {
+            i += scan::utf8_len(x);
             continue;
         }
         let c = t[i..].chars().next().unwrap_or(' ');
         let len = c.len_utf8();
         if c.is_whitespace() {
             if let Some(ws) = word.take() {
-                end_word(&t[ws..i], flags);
+                n += 1;
+                plain += usize::from(end_word(&t[ws..i], flags));
             }
             i += len;
             continue;
@@ -336,7 +366,8 @@ pub fn is_code_like(s: &str) -> bool {
         i += len;
     }
     if let Some(ws) = word {
-        end_word(&t[ws..], flags);
+        n += 1;
+        plain += usize::from(end_word(&t[ws..], flags));
     }
     // Mostly code tokens, or a single token that is code or an acronym.
     plain * 2 <= n
@@ -387,10 +418,7 @@ fn for_each_zh_chunk<'a>(text: &'a str, min_len: usize, mut f: impl FnMut(&'a st
             if start + min_len <= i {
                 push(start, i);
             }
-            i += 3;
-            while i < b.len() && is_cjk_lead(b, i) {
-                i += 3;
-            }
+            i = skip_cjk(b, i + 3);
             start = i;
             continue;
         }
@@ -478,15 +506,32 @@ static LW_CLASS: [u8; 128] = {
 /// `min(lowercase_words(s), cap)`, stopping at `cap` (the callers only compare the count
 /// with thresholds).
 fn lowercase_words_up_to(s: &str, cap: usize) -> usize {
-    if !s.is_ascii() {
-        return lowercase_words_general(s).min(cap);
-    }
-    // ASCII (most chunks), one pass: a word counts when, trimmed to its first and last
-    // letter or digit, it is made only of a-z and '. So it needs a letter or digit, no
-    // A-Z or 0-9, and no other character (but ') between two of its letters.
+    // One pass: a word counts when, trimmed to its first and last letter or digit, it is
+    // made only of a-z and '. So it needs a letter or digit, no A-Z, 0-9 or other letter or
+    // digit, and no other character (but ') between two of its letters. ASCII is classed by
+    // the table; other characters, decoded in place, are whitespace (`char::is_whitespace`,
+    // which `split_whitespace` splits at), letters or digits (like A-Z) or other.
     let (mut n, mut seen, mut gap, mut bad) = (0, false, false, false);
-    for &x in s.as_bytes() {
-        match LW_CLASS[usize::from(x)] {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let class = if x < 0x80 {
+            i += 1;
+            LW_CLASS[usize::from(x)]
+        } else {
+            let (cp, len) = crate::text::decode_multibyte(b, i);
+            i += len;
+            let c = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
+            if c.is_whitespace() {
+                LW_SPACE
+            } else if scan::is_alphanumeric(c) {
+                LW_ALNUM
+            } else {
+                LW_OTHER
+            }
+        };
+        match class {
             LW_SPACE => {
                 if seen && !bad {
                     n += 1;
@@ -499,6 +544,11 @@ fn lowercase_words_up_to(s: &str, cap: usize) -> usize {
             LW_LOWER => {
                 bad |= gap;
                 seen = true;
+                // The lowercase letters that follow change nothing: skipped in a tight loop
+                // (most of an English chunk).
+                while i < b.len() && b[i].is_ascii_lowercase() {
+                    i += 1;
+                }
             }
             LW_ALNUM => {
                 bad = true;
@@ -512,6 +562,7 @@ fn lowercase_words_up_to(s: &str, cap: usize) -> usize {
 }
 
 /// `lowercase_words` for any text, by `split_whitespace` and `trim_matches`: the definition.
+#[cfg(test)]
 fn lowercase_words_general(s: &str) -> usize {
     s.split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
@@ -519,14 +570,28 @@ fn lowercase_words_general(s: &str) -> usize {
         .count()
 }
 
+/// The English function words of `function_words`.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "and", "with", "this", "that",
+    "by", "on", "as", "it", "can", "you", "your", "which", "from", "not", "will", "has", "have",
+    "we", "they", "there", "should", "may",
+];
+
 /// English function words: a sentence has several, a keyword or option list has none
 /// ("if then elif else fi", "raw, qcow2, vmdk").
 fn function_words(s: &str) -> usize {
-    const W: &[&str] = &[
-        "the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "and", "with", "this",
-        "that", "by", "on", "as", "it", "can", "you", "your", "which", "from", "not", "will",
-        "has", "have", "we", "they", "there", "should", "may",
-    ];
+    // The list is lowercase ASCII: a word is one of them when equal ignoring ASCII case,
+    // which is what lowering it into a new string compared (without the string).
+    s.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !scan::is_alphanumeric(c)))
+        .filter(|w| FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)))
+        .count()
+}
+
+/// `function_words` as it lowered each word into a string: the reference.
+#[cfg(test)]
+fn function_words_by_strings(s: &str) -> usize {
+    const W: &[&str] = FUNCTION_WORDS;
     s.split_whitespace()
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric())
@@ -636,20 +701,6 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     // so the char-by-char walk is reproduced by stepping whole characters.
     let b = text.as_bytes();
     const APOS: &[u8] = "’".as_bytes();
-    // Length of the word character at `j`, 0 if none.
-    let wordc = |j: usize| -> usize {
-        let c = b[j];
-        if c.is_ascii() {
-            usize::from(
-                c.is_ascii_alphanumeric()
-                    || matches!(c, b'-' | b'\'' | b'+' | b'#' | b'_' | b'.' | b'/'),
-            )
-        } else if b[j..].starts_with(APOS) {
-            APOS.len()
-        } else {
-            0
-        }
-    };
     let mut i = 0;
     while i < b.len() {
         // A run starts at an ASCII letter: most of a Chinese text is skipped.
@@ -660,12 +711,13 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
         let mut end = i;
         let mut j = i;
         loop {
-            while j < b.len() {
-                let l = wordc(j);
-                if l == 0 {
+            // Word characters: ASCII word bytes (16 at a time), and `’`.
+            loop {
+                j = scan::run_bytes_end(b, j);
+                if !b[j..].starts_with(APOS) {
                     break;
                 }
-                j += l;
+                j += APOS.len();
             }
             // trailing punctuation is not part of the word
             let mut e = j;
@@ -724,13 +776,23 @@ fn is_gloss(text: &str, s: usize, e: usize) -> bool {
     // of them is other whitespace (which `trim` would skip too) the general form decides.
     let b = text.as_bytes();
     let ascii_ws = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
-    let mut p = s;
-    while p > 0 && ascii_ws(b[p - 1]) {
-        p -= 1;
-    }
     let mut q = e;
     while q < b.len() && ascii_ws(b[q]) {
         q += 1;
+    }
+    // A gloss needs a bracket after the run (past whitespace): when the next character is
+    // neither a bracket nor possibly whitespace (`scan::may_be_space`), or there is none,
+    // neither this nor the general form can find one (most runs: Han or `，` follows).
+    match b.get(q) {
+        Some(b'(' | b')') => {}
+        // `（` and `）` are EF BC 88 and EF BC 89.
+        Some(0xEF) if b[q + 1] == 0xBC && matches!(b[q + 2], 0x88 | 0x89) => {}
+        Some(0x80..) if scan::may_be_space(b, q) => {}
+        _ => return false,
+    }
+    let mut p = s;
+    while p > 0 && ascii_ws(b[p - 1]) {
+        p -= 1;
     }
     let before = text[..p].chars().next_back();
     let mut after = text[q..].chars();
@@ -956,13 +1018,15 @@ impl Untranslated {
         hits.push(hit);
     }
 
-    fn terms(
+    #[allow(clippy::too_many_arguments)]
+    fn terms<'a>(
         &self,
-        pair: &Pair,
+        pair: &'a Pair,
         skip: &[(usize, usize)],
         g: &Glossary,
         house: &HouseStyle,
         quiet: &dyn Fn() -> bool,
+        known: &mut scan::RunMatches<'a>,
         hits: &mut Vec<Hit>,
     ) {
         let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -983,7 +1047,10 @@ impl Untranslated {
             // One buffer for every run of the pair, cleared per run (no allocation per run).
             covered.clear();
             covered.resize(run.len(), false);
-            for m in g.find_en(run) {
+            // The glossary's matches in the run, looked up once per distinct run of the
+            // document (`find_en` depends on the text alone; Debian repeats `sudo`, `root`).
+            let matches = known.entry(run).or_insert_with(|| g.find_en(run));
+            for m in matches.iter() {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
                 if t.keep
@@ -998,7 +1065,7 @@ impl Untranslated {
                 if is_shouting(written) && !is_shouting(&t.en) {
                     continue;
                 }
-                if !seen.insert(written.to_lowercase()) {
+                if !seen.insert(lowercase(written)) {
                     continue;
                 }
                 if quiet() {
@@ -1017,13 +1084,19 @@ impl Untranslated {
                     .with("expected", t.zh.clone())
                     .with("house_style", house_style)
                     .message(if house_style {
-                        format!(
-                            "English term `{written}` kept in the Chinese throughout the document (house style?)"
-                        )
+                        concat(&[
+                            "English term `",
+                            written,
+                            "` kept in the Chinese throughout the document (house style?)",
+                        ])
                     } else {
-                        format!("English term `{written}` left untranslated in the Chinese")
+                        concat(&[
+                            "English term `",
+                            written,
+                            "` left untranslated in the Chinese",
+                        ])
                     })
-                    .suggest(format!("translate `{written}` as {pref}"))
+                    .suggest(concat(&["translate `", written, "` as ", pref]))
                     .severity(if house_style {
                         Severity::Info
                     } else {
@@ -1056,7 +1129,7 @@ impl Untranslated {
                 rest.push(&run[s..e]);
             }
             for term in rest {
-                if !seen.insert(term.to_lowercase()) {
+                if !seen.insert(lowercase(term)) {
                     continue;
                 }
                 if quiet() {
@@ -1069,12 +1142,16 @@ impl Untranslated {
                     }
                     .with("kind", "untranslated_term")
                     .with("term", term)
-                    .message(format!(
-                        "English term `{term}` left untranslated in the Chinese (not in the glossary)"
-                    ))
-                    .suggest(format!(
-                        "translate `{term}`, or add it to the glossary (keep = true or zh = [...])"
-                    ))
+                    .message(concat(&[
+                        "English term `",
+                        term,
+                        "` left untranslated in the Chinese (not in the glossary)",
+                    ]))
+                    .suggest(concat(&[
+                        "translate `",
+                        term,
+                        "`, or add it to the glossary (keep = true or zh = [...])",
+                    ]))
                     .severity(sev),
                 );
             }
@@ -1230,6 +1307,7 @@ impl Check for Untranslated {
             compute: &|| self.house_style(ctx),
         };
         let mut hits = Vec::new();
+        let mut known = scan::RunMatches::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
             let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -1256,7 +1334,7 @@ impl Check for Untranslated {
             let Some(covered) = self.english_in_chinese(pair, zh, &quiet, &mut hits) else {
                 continue;
             };
-            self.terms(pair, &covered, g, &house, &quiet, &mut hits);
+            self.terms(pair, &covered, g, &house, &quiet, &mut known, &mut hits);
         }
         hits
     }
@@ -1312,6 +1390,21 @@ mod tests {
         assert_eq!(Normalised::new("").next(), None);
         assert_eq!(Normalised::new("。,!").next(), None);
         assert_eq!(Normalised::new("İx").collect::<String>(), "i\u{307}x");
+    }
+
+    #[test]
+    fn quick_first_is_the_first_normalised_char() {
+        let mut texts: Vec<String> = vec!["".into(), "...".into(), " 1.1".into(), "中x".into()];
+        for c in crate::test_support::every_char() {
+            texts.push(format!("{c}"));
+            texts.push(format!(". {c}x"));
+        }
+        crate::test_support::each_debian_cell(|c| texts.push(c.to_string()));
+        for t in &texts {
+            if let Some(f) = quick_first(t) {
+                assert_eq!(f, normalised(t).next(), "{t:?}");
+            }
+        }
     }
 
     #[test]
@@ -1508,6 +1601,10 @@ mod tests {
             texts.push(format!("a{c}b c{c} {c}d"));
             texts.push(format!("{c}{c} x"));
         }
+        // Every character inside words with and without lowercase letters, after Han.
+        for c in crate::test_support::every_non_ascii_char() {
+            texts.push(format!("中{c}x a{c} A{c}b {c}中 Ab{c}"));
+        }
         if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
             texts.extend(t.lines().flat_map(|l| l.split('\t')).map(str::to_string));
         }
@@ -1613,6 +1710,15 @@ mod tests {
         for _ in 0..30_000 {
             let n = 1 + rng.index(7);
             texts.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        for c in crate::test_support::every_char() {
+            for t in [format!("(x{c})"), format!("x {c}(中"), format!("（x {c}")] {
+                for (s, e) in [(1, 2), (0, 1), (3, 4)] {
+                    if t.is_char_boundary(s) && t.is_char_boundary(e) {
+                        assert_eq!(is_gloss(&t, s, e), is_gloss_general(&t, s, e), "{t:?} {s}");
+                    }
+                }
+            }
         }
         for c in crate::test_support::every_char().step_by(7) {
             texts.push(format!("{c}(x){c}"));
@@ -1738,10 +1844,12 @@ mod tests {
     }
 
     #[test]
-    fn lowercase_words_on_ascii_agrees_with_the_definition() {
+    fn lowercase_and_function_words_agree_with_the_definitions() {
         let parts = [
             "a", "the", "Word", "x'y", "'", "-", " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "1",
-            "a1", "(b)", "\"c\"", "d.", "--", "e-f", "é", "\u{3000}", "\u{a0}", "G", "h_i",
+            "a1", "(b)", "\"c\"", "d.", "--", "e-f", "é", "\u{3000}", "\u{a0}", "G", "h_i", "THE",
+            "Of", "“", "”", "’", "…", "中", "１", "Ａ", "ⅻ", "\u{2003}", "\u{85}", "𠀀", "«", "—",
+            "is", "should", "may",
         ];
         let mut rng = crate::test_support::XorShift::new(0x10ca5e);
         let mut texts: Vec<String> = (0u8..0x80)
@@ -1757,12 +1865,17 @@ mod tests {
                 for_each_zh_chunk(cell, 0, |c| texts.push(c.to_string()));
             }
         }
+        // Every character inside, before and after a word, and as a word of its own.
+        for c in crate::test_support::every_char() {
+            texts.push(format!("ab{c}cd {c} e{c} {c}f the{c}"));
+        }
         for t in &texts {
             let all = lowercase_words_general(t);
             assert_eq!(lowercase_words(t), all, "{t:?}");
             for cap in [0, 1, 2, 5, 7] {
                 assert_eq!(lowercase_words_up_to(t, cap), all.min(cap), "{t:?} {cap}");
             }
+            assert_eq!(function_words(t), function_words_by_strings(t), "{t:?}");
         }
     }
 

@@ -1,0 +1,346 @@
+//! Byte-level helpers of the `untranslated` scans: skipping runs of CJK ideographs 16 bytes
+//! at a time, classing the characters `lowercase_words_up_to` looks at, and building the
+//! messages without the formatting machinery (the rule fires on a third of Debian pairs).
+
+/// Whether the character at byte `i` (a character boundary) is in U+4E00..=U+9FFF: lead byte
+/// E5..=E9, or E4 then B8.. .
+#[inline(always)]
+pub(super) fn is_cjk_lead(b: &[u8], i: usize) -> bool {
+    let x = b[i];
+    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && b[i + 1] >= 0xB8)
+}
+
+/// The first character boundary at or after `i` (a character boundary) whose character is
+/// not in U+4E00..=U+9FFF (`b.len()` if none): the end of a run of ideographs, most of a
+/// Chinese text. `b` is valid UTF-8.
+///
+/// 16 bytes at a time (SSE2): when every byte of a block is a CJK lead byte or a continuation
+/// byte, every character starting in the block is an ideograph (a lead byte E4..=E9 is always
+/// followed by its two continuation bytes, and `i` is a boundary, so no continuation byte of
+/// the block belongs to a character started before it); else the first other byte is the
+/// first character that is not (it is ASCII or a lead byte, so a boundary, and every lead
+/// before it was checked).
+#[inline]
+pub(super) fn skip_cjk(b: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use crate::text::simd::in_range;
+        use std::arch::x86_64::*;
+        // `i + 17`: the lane of an E4 looks at the byte after it.
+        while i + 17 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 17] is in bounds (unaligned loads).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                let next = _mm_loadu_si128(b.as_ptr().add(i + 1) as *const __m128i);
+                let e4 = _mm_and_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0xE4u8 as i8)),
+                    in_range(next, 0xB8, 8),
+                );
+                let ok = _mm_or_si128(
+                    _mm_or_si128(in_range(v, 0xE5, 5), e4),
+                    in_range(v, 0x80, 0x40),
+                );
+                _mm_movemask_epi8(ok) as u32
+            };
+            if m != 0xFFFF {
+                return i + (!m).trailing_zeros() as usize;
+            }
+            i += 16;
+            // Past the continuation bytes of the block's last ideograph.
+            while i < b.len() && b[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+        }
+    }
+    while i < b.len() && is_cjk_lead(b, i) {
+        i += 3;
+    }
+    i
+}
+
+/// Whether `x` is a byte of a word of `latin_runs`: an ASCII letter or digit, or one of
+/// `- ' + # _ . /`.
+#[inline(always)]
+pub(super) fn is_run_byte(x: u8) -> bool {
+    x.is_ascii_alphanumeric() || matches!(x, b'-' | b'\'' | b'+' | b'#' | b'_' | b'.' | b'/')
+}
+
+/// The first index at or after `j` whose byte is not `is_run_byte` (`b.len()` if none): the
+/// end of the ASCII part of a word of a Latin run, 16 bytes at a time (SSE2).
+#[inline]
+pub(super) fn run_bytes_end(b: &[u8], mut j: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use crate::text::simd::{ascii_alnum, in_range};
+        use std::arch::x86_64::*;
+        while j + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[j..j + 16] is in bounds (an unaligned load).
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(j) as *const __m128i);
+                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                // `- . /` are 0x2D..=0x2F.
+                let punct = _mm_or_si128(
+                    _mm_or_si128(in_range(v, b'-', 3), eq(b'\'')),
+                    _mm_or_si128(_mm_or_si128(eq(b'+'), eq(b'#')), eq(b'_')),
+                );
+                _mm_movemask_epi8(_mm_or_si128(ascii_alnum(v), punct)) as u32
+            };
+            if m != 0xFFFF {
+                return j + (!m).trailing_zeros() as usize;
+            }
+            j += 16;
+        }
+    }
+    while j < b.len() && is_run_byte(b[j]) {
+        j += 1;
+    }
+    j
+}
+
+/// Byte length of the UTF-8 character whose lead byte is `x` (a lead byte, not a
+/// continuation byte).
+#[inline(always)]
+pub(super) fn utf8_len(x: u8) -> usize {
+    match x {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// False when the character at byte `i` (a boundary, non-ASCII) is surely not whitespace:
+/// the non-ASCII whitespace of `char::is_whitespace` is U+0085, U+00A0 (lead C2), U+1680
+/// (E1), U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F (E2) and U+3000 (E3 80 80).
+#[inline(always)]
+pub(super) fn may_be_space(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0xC2 | 0xE1 | 0xE2 => true,
+        0xE3 => b[i + 1] == 0x80 && b[i + 2] == 0x80,
+        _ => false,
+    }
+}
+
+/// `c.is_alphanumeric()`, with the CJK Unified Ideographs (alphabetic) and the CJK and
+/// general punctuation of Chinese text (neither alphabetic nor numeric) answered without
+/// the Unicode tables; checked on every char in the tests.
+#[inline]
+pub(super) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
+    if matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3011}'
+        | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
+    {
+        return false;
+    }
+    c.is_alphanumeric()
+}
+
+/// The glossary matches (`Glossary::find_en`) of each distinct Latin run of a document, by
+/// the run's text.
+pub(super) type RunMatches<'a> = std::collections::HashMap<
+    &'a str,
+    Vec<crate::glossary::TermMatch>,
+    std::hash::BuildHasherDefault<Fnv>,
+>;
+
+/// FNV-1a: runs are a few bytes, for which SipHash (the default) costs more than the lookup
+/// saves. Not exposed to untrusted input beyond one document's own runs.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &x in bytes {
+            h = (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// The concatenation of `parts`, in one allocation of the exact size: the messages and
+/// suggestions of the hits, which `format!` builds several times slower.
+pub(super) fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `s.to_lowercase()`, by the ASCII mapping when `s` is ASCII (the same string).
+pub(super) fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scalar loop `skip_cjk` replaced: the reference.
+    fn skip_cjk_by_chars(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && is_cjk_lead(b, i) {
+            i += 3;
+        }
+        i
+    }
+
+    fn check(t: &str) {
+        let b = t.as_bytes();
+        for i in (0..=b.len()).filter(|&i| t.is_char_boundary(i)) {
+            assert_eq!(skip_cjk(b, i), skip_cjk_by_chars(b, i), "{t:?} {i}");
+        }
+    }
+
+    #[test]
+    fn skip_cjk_agrees_with_the_char_loop() {
+        // Runs of ideographs of every length around 16 bytes, ended by every kind of
+        // character, in particular the neighbours of the range (U+4DFF, U+A000), other
+        // E4..=E9 characters and four-byte ones.
+        let ends = [
+            "",
+            "a",
+            " ",
+            "。",
+            "\u{4DFF}",
+            "\u{4DBF}",
+            "\u{A000}",
+            "\u{3400}",
+            "𠀀",
+            "é",
+            "\u{E000}",
+            "\u{4000}",
+            "\u{9FFF}x",
+        ];
+        for n in 0..40 {
+            let run: String = "中一\u{9FFF}\u{4E00}文".chars().cycle().take(n).collect();
+            for e in ends {
+                for lead in ["", "x", "中"] {
+                    check(&format!("{lead}{run}{e}"));
+                }
+            }
+        }
+        let parts = [
+            "中", "一", "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "\u{A000}", "\u{4000}", "\u{E000}",
+            "𠀀", "a", " ", "é", "。", "，", "\u{3000}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x5C1B);
+        for _ in 0..20_000 {
+            let n = rng.index(40);
+            let t: String = (0..n)
+                .map(|_| {
+                    // Mostly ideographs, as in Chinese text.
+                    let k = rng.index(parts.len() * 2);
+                    parts[if k < parts.len() { k } else { rng.index(4) }]
+                })
+                .collect();
+            check(&t);
+        }
+        for c in crate::test_support::every_non_ascii_char().step_by(3) {
+            check(&format!("中文中文中文{c}中文"));
+            check(&format!("{c}中文中文中文中文中文中文中文"));
+        }
+        crate::test_support::each_debian_cell(check);
+    }
+
+    #[test]
+    fn run_bytes_end_agrees_with_a_byte_search() {
+        // Every byte value at every offset of blocks of word bytes longer than 16.
+        let word = b"ab-c'd+e#f_g.h/i0j9kZ";
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for x in 0..=255u8 {
+            for k in 0..=word.len() {
+                let mut t = word[..k].to_vec();
+                t.push(x);
+                t.extend_from_slice(word);
+                texts.push(t);
+            }
+        }
+        let mut rng = crate::test_support::XorShift::new(0x2_0000_0005);
+        for _ in 0..5_000 {
+            let n = rng.index(50);
+            texts.push(
+                (0..n)
+                    .map(|_| word[rng.index(word.len())].max(rng.index(3) as u8 * 0x7F))
+                    .collect(),
+            );
+        }
+        for t in &texts {
+            for j in 0..=t.len() {
+                let want = t[j..]
+                    .iter()
+                    .position(|&x| !is_run_byte(x))
+                    .map_or(t.len(), |k| j + k);
+                assert_eq!(run_bytes_end(t, j), want, "{t:?} {j}");
+            }
+        }
+        for x in 0..=255u8 {
+            let want = x.is_ascii_alphanumeric() || b"-'+#_./".contains(&x);
+            assert_eq!(is_run_byte(x), want, "{x}");
+        }
+    }
+
+    #[test]
+    fn may_be_space_and_utf8_len_hold_for_every_char() {
+        for c in crate::test_support::every_non_ascii_char() {
+            let mut buf = [0u8; 4];
+            let t = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(utf8_len(t[0]), c.len_utf8(), "{c:?}");
+            if c.is_whitespace() {
+                assert!(may_be_space(t, 0), "{c:?}");
+            }
+        }
+        for x in 0..0x80u8 {
+            assert_eq!(utf8_len(x), 1);
+        }
+    }
+
+    #[test]
+    fn alphanumeric_fast_path_agrees_on_every_char() {
+        for c in crate::test_support::every_char() {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn run_matches_are_keyed_by_text() {
+        use std::hash::{BuildHasher, Hasher};
+        let b = std::hash::BuildHasherDefault::<Fnv>::default();
+        assert_eq!(
+            b.hash_one("sudo"),
+            b.hash_one(String::from("sudo").as_str())
+        );
+        assert_ne!(b.hash_one("sudo"), b.hash_one("root"));
+        let mut h = Fnv::default();
+        h.write(b"");
+        assert_eq!(h.finish(), 0xcbf2_9ce4_8422_2325);
+        let mut m = RunMatches::default();
+        m.insert("a", Vec::new());
+        assert!(m.contains_key("a") && !m.contains_key("b"));
+    }
+
+    #[test]
+    fn concat_and_lowercase_are_the_plain_forms() {
+        assert_eq!(concat(&[]), "");
+        assert_eq!(concat(&["a `", "b", "` c"]), format!("a `{}` c", "b"));
+        for s in ["", "Sudo", "APT-GET", "İstanbul", "Straße", "ΣΑ", "a b"] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s:?}");
+        }
+    }
+}
