@@ -153,7 +153,12 @@ fn same_fields(x: (Kind, &str, f64), y: (Kind, &str, f64)) -> bool {
             |n: (Kind, &str, f64)| n.0 != Kind::Code || n.1.chars().all(|c| c.is_ascii_digit());
         return x.1 == y.1 || (plain(x) && plain(y) && x.2 == y.2);
     }
-    let (a, b) = (x.2, y.2);
+    close(x.2, y.2)
+}
+
+/// Equal values, relative 1e-6.
+#[inline]
+fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
@@ -197,6 +202,10 @@ impl NumberAt {
 
     /// [`Number::same_as`]: `self` read from `text`, `other` from `other_text`.
     pub fn same_as(&self, text: &str, other: &NumberAt, other_text: &str) -> bool {
+        if self.kind != Kind::Code && other.kind != Kind::Code {
+            // `same_fields` without the texts, which only codes compare.
+            return close(self.value, other.value);
+        }
         same_fields(
             (self.kind, self.text(text), self.value),
             (other.kind, other.text(other_text), other.value),
@@ -266,6 +275,7 @@ fn zh_may_count(text: &str) -> bool {
         text,
         b: text.as_bytes(),
         out: Vec::new(),
+        zh_block: std::cell::Cell::new((usize::MAX, 0)),
     };
     let mut i = 0;
     while let Some(t) = s.next_zh_trigger(i) {
@@ -528,6 +538,7 @@ pub fn extract_at(text: &str, lang: Lang, out: &mut Vec<NumberAt>) {
         text,
         b: text.as_bytes(),
         out: std::mem::take(out),
+        zh_block: std::cell::Cell::new((usize::MAX, 0)),
     };
     match lang {
         Lang::Zh => s.scan_zh(),
@@ -807,6 +818,9 @@ struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
     out: Vec<NumberAt>,
+    /// The last 16-byte block `zh_skip_sse2` tested: its start and candidate bits
+    /// (`usize::MAX` before the first).
+    zh_block: std::cell::Cell<(usize, u32)>,
 }
 
 /// The first letters (bit `letter - 'a'`) of the words of [`EN_WORD_LISTS`]: a word starting
@@ -1096,8 +1110,32 @@ const ZH_TRIGGER_PAIR_COUNT: usize = {
 /// `Err(i)`: no stop before `i`, a character boundary with fewer than 17 bytes left, which
 /// the caller reads bytewise.
 #[cfg(target_arch = "x86_64")]
-fn zh_skip_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+fn zh_skip_sse2(
+    b: &[u8],
+    mut i: usize,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Result<usize, usize> {
     use std::arch::x86_64::*;
+    // The candidates of the last block tested (its start and bits) still hold: a candidate
+    // depends only on the block's bytes and the one after. Test those at or after `i`, then
+    // go on after the block.
+    let (start, cached) = block.get();
+    if let Some(d) = i.checked_sub(start)
+        && d < 16
+    {
+        let mut bits = cached >> d;
+        while bits != 0 {
+            let k = i + bits.trailing_zeros() as usize;
+            if zh_trigger_at(b, k) {
+                return Ok(k);
+            }
+            bits &= bits - 1;
+        }
+        i = start + 16;
+        while i < b.len() && b[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+    }
     // SAFETY: SSE2 is part of the x86-64 baseline; every load reads b[i..i + 17], in bounds
     // by the loop condition.
     unsafe {
@@ -1117,6 +1155,9 @@ fn zh_skip_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
             // Every candidate is a character boundary (a digit or a lead byte): test each
             // exactly, without testing the block again after one that is no stop.
             let mut bits = _mm_movemask_epi8(m) as u32;
+            if bits != 0 {
+                block.set((i, bits));
+            }
             while bits != 0 {
                 let k = i + bits.trailing_zeros() as usize;
                 if zh_trigger_at(b, k) {
@@ -1469,7 +1510,7 @@ impl Scanner<'_> {
     /// a time ([`zh_skip_sse2`]), then [`next_zh_trigger_bytewise`] for the tail.
     fn next_zh_trigger(&self, i: usize) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
-        let i = match zh_skip_sse2(self.b, i) {
+        let i = match zh_skip_sse2(self.b, i, &self.zh_block) {
             Ok(t) => return Some(t),
             Err(i) => i,
         };
@@ -2553,6 +2594,7 @@ mod tests {
             text: t,
             b: t.as_bytes(),
             out: Vec::new(),
+            zh_block: std::cell::Cell::new((usize::MAX, 0)),
         };
         for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
             assert_eq!(
@@ -2621,6 +2663,7 @@ mod tests {
                     text: &t,
                     b: t.as_bytes(),
                     out: Vec::new(),
+                    zh_block: std::cell::Cell::new((usize::MAX, 0)),
                 };
                 assert_eq!(s.next_zh_trigger(0), Some(lead.len() + 21), "{t:?}");
                 assert_eq!(s.next_zh_trigger(lead.len() + 24), None, "{t:?}");
