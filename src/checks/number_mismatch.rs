@@ -23,7 +23,7 @@
 use super::{Check, Context};
 use crate::finding::Hit;
 use crate::model::Lang;
-use crate::text::numbers::{self, Number};
+use crate::text::numbers::{self, Number, NumberAt};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -56,12 +56,14 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
 /// Chinese translators make a pair explicit ("A and B" becomes A 和 B 两个): a counted 两 / 二
 /// written in words is matched by a coordination in the English.
 fn pair_in_english(n: &Number, en_text: &str) -> bool {
-    n.counted
-        && !n.digits
-        && n.value == 2.0
-        && en_text
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| matches!(w, "and" | "or" | "both" | "either" | "between" | "vs"))
+    n.counted && !n.digits && n.value == 2.0 && english_pair_word(en_text)
+}
+
+/// The English has a word of coordination ("and", "or", "both", ...).
+fn english_pair_word(en_text: &str) -> bool {
+    en_text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| matches!(w, "and" | "or" | "both" | "either" | "between" | "vs"))
 }
 
 /// The numeric parts of a code (23:05:25 gives 23, 5, 25; 2.6.32 gives 2, 6, 32).
@@ -143,6 +145,79 @@ pub fn compare_numbers<'a>(
     })
 }
 
+/// Whether `compare(zh_text, en_text, min_word_value)` finds a mismatch, decided on the
+/// numbers' spans ([`numbers::extract_at`] into the caller's `buffers`, reused from pair to
+/// pair): the same tests as `missing`, without a string or a vector per number. Most pairs
+/// have none; `compare` builds the rare mismatch.
+pub fn mismatched(
+    zh_text: &str,
+    en_text: &str,
+    min_word_value: f64,
+    buffers: &mut (Vec<NumberAt>, Vec<NumberAt>),
+) -> bool {
+    // Neither side has a number that can count (the usual threshold is 10): no mismatch,
+    // without reading them.
+    if min_word_value > 9.0
+        && !numbers::may_count(zh_text, Lang::Zh)
+        && !numbers::may_count(en_text, Lang::En)
+    {
+        return false;
+    }
+    let (zh, en) = buffers;
+    numbers::extract_at(zh_text, Lang::Zh, zh);
+    numbers::extract_at(en_text, Lang::En, en);
+    let zh_side = (zh.as_slice(), zh_text);
+    let en_side = (en.as_slice(), en_text);
+    any_missing(zh_side, en_side, min_word_value, en_text)
+        || any_missing(en_side, zh_side, min_word_value, "")
+}
+
+/// `!missing(from, to, min_word_value, en_text).is_empty()` for numbers given as spans of
+/// their texts (`missing` keeps one number per value, which does not change whether it is
+/// empty).
+fn any_missing(
+    from: (&[NumberAt], &str),
+    to: (&[NumberAt], &str),
+    min_word_value: f64,
+    en_text: &str,
+) -> bool {
+    let (from, from_text) = from;
+    from.iter().any(|n| {
+        n.significant(min_word_value)
+            && !to.0.iter().any(|m| n.same_as(from_text, m, to.1))
+            && !by_parts_at(n, from_text, to)
+            && !pair_in_english_at(n, en_text)
+    })
+}
+
+/// `pair_in_english` for a number given as a span.
+fn pair_in_english_at(n: &NumberAt, en_text: &str) -> bool {
+    n.counted && !n.digits && n.value == 2.0 && english_pair_word(en_text)
+}
+
+/// `by_parts` for numbers given as spans of their texts.
+fn by_parts_at(n: &NumberAt, text: &str, to: (&[NumberAt], &str)) -> bool {
+    let mut own = parts_at(n, text).peekable();
+    if own.peek().is_some() {
+        return own.all(|v| to.0.iter().any(|m| m.value == v));
+    }
+    to.0.iter()
+        .flat_map(|m| parts_at(m, to.1))
+        .any(|v| v == n.value)
+}
+
+/// `parts` of a number given as a span of `text`.
+fn parts_at<'t>(m: &NumberAt, text: &'t str) -> impl Iterator<Item = f64> + 't {
+    // Not a code: no parts ("" splits into one piece that is no number).
+    let t = if m.kind == numbers::Kind::Code {
+        m.text(text)
+    } else {
+        ""
+    };
+    t.split([':', '/', '.'])
+        .filter_map(|p| p.parse::<f64>().ok())
+}
+
 pub struct Mismatch<'a> {
     pub zh: Cow<'a, [Number]>,
     pub en: Cow<'a, [Number]>,
@@ -158,6 +233,7 @@ impl Check for NumberMismatch {
     fn run(&self, ctx: &Context) -> Vec<Hit> {
         let mut hits = Vec::new();
         let texts = ctx.shared.texts(ctx.doc);
+        let mut buffers = (Vec::new(), Vec::new());
         for (i, pair) in ctx.doc.pairs.iter().enumerate() {
             let (Some(_), Some(e)) = (&pair.zh, &pair.en) else {
                 continue;
@@ -168,8 +244,10 @@ impl Check for NumberMismatch {
             let m = if texts.keeps() {
                 (zh, en) = (texts.zh_numbers(ctx.doc, i), texts.en_numbers(ctx.doc, i));
                 compare_numbers(&zh, &en, &e.text, self.min_word_value)
-            } else {
+            } else if mismatched(pair.zh_text(), &e.text, self.min_word_value, &mut buffers) {
                 compare(pair.zh_text(), &e.text, self.min_word_value)
+            } else {
+                None
             };
             let Some(m) = m else {
                 continue;
@@ -209,5 +287,133 @@ impl Check for NumberMismatch {
             );
         }
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `mismatched` (spans, reused buffers) decides as `compare` does, for several thresholds.
+    fn agree(zh: &str, en: &str, buffers: &mut (Vec<NumberAt>, Vec<NumberAt>)) {
+        for min in [0.0, 1.0, 2.0, 9.0, 9.5, 10.0, 100.0] {
+            assert_eq!(
+                mismatched(zh, en, min, buffers),
+                compare(zh, en, min).is_some(),
+                "{zh:?} / {en:?} (min_word_value {min})"
+            );
+        }
+    }
+
+    #[test]
+    fn mismatched_is_compare_on_the_debian_pairs() {
+        use crate::test_support::{DEBIAN, shared_file};
+        let Some(t) = shared_file(DEBIAN) else {
+            return;
+        };
+        let mut buffers = (Vec::new(), Vec::new());
+        let rows: Vec<(&str, &str)> = t
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(z, rest)| (z, rest.split('\t').next().unwrap_or("")))
+            .collect();
+        assert!(rows.len() > 3_000, "{}", rows.len());
+        let mut found = 0;
+        for (k, &(zh, en)) in rows.iter().enumerate() {
+            agree(zh, en, &mut buffers);
+            // Neighbouring rows too: many more mismatches.
+            let (_, next_en) = rows[(k + 1) % rows.len()];
+            agree(zh, next_en, &mut buffers);
+            found += usize::from(compare(zh, next_en, 10.0).is_some());
+        }
+        assert!(found > 1000, "{found}");
+    }
+
+    /// Pieces of the generated pairs: numbers of each kind and what is read around them.
+    const PIECES: &[&str] = &[
+        "1",
+        "2",
+        "10",
+        "23",
+        "2.6.32",
+        "10:30",
+        "23:05:25",
+        "2/3",
+        "1.5",
+        "1,000",
+        "３",
+        "x86",
+        "H100",
+        "ARG1",
+        "F3",
+        "%2$s",
+        "I18N",
+        "两个",
+        "二",
+        "三种",
+        "十",
+        "十二",
+        "五年",
+        "百分之五十",
+        "50%",
+        "30亿",
+        "几十",
+        "十多万",
+        "第一",
+        "双",
+        "二〇二〇",
+        "三分之一",
+        "23时05分25秒",
+        "5到20亿",
+        "十二月",
+        "进制",
+        "one",
+        "two",
+        "ten",
+        "twelve",
+        "twenty-five",
+        "a hundred",
+        "hundreds of",
+        "million",
+        "5 million",
+        "both",
+        "and",
+        "or",
+        "between",
+        "first",
+        "tenth",
+        "a decade",
+        "per cent",
+        "percent",
+        "10k",
+        "21st",
+        "5-6",
+        " to ",
+        " ",
+        "，",
+        "。",
+        "的",
+        "a",
+        "the",
+    ];
+
+    #[test]
+    fn mismatched_is_compare_on_generated_pairs() {
+        let mut rng = crate::test_support::XorShift::new(0x2545_F491_4F6C_DD1D);
+        let mut buffers = (Vec::new(), Vec::new());
+        let text = |rng: &mut crate::test_support::XorShift| {
+            let mut t = String::new();
+            for _ in 0..rng.index(8) {
+                t.push_str(PIECES[rng.index(PIECES.len())]);
+            }
+            t
+        };
+        let mut found = 0;
+        for _ in 0..50_000 {
+            let (zh, en) = (text(&mut rng), text(&mut rng));
+            agree(&zh, &en, &mut buffers);
+            found += usize::from(compare(&zh, &en, 10.0).is_some());
+        }
+        assert!(found > 1000, "{found}");
     }
 }
