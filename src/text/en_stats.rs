@@ -39,7 +39,13 @@ pub fn words_and_chars(text: &str) -> (usize, f64) {
 /// pass first).
 #[cfg(target_arch = "x86_64")]
 fn ascii_fast(b: &[u8]) -> Option<(usize, usize)> {
-    if std::arch::is_x86_feature_detected!("popcnt") {
+    if b.len() >= 32
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the CPU has AVX2 and POPCNT (checked just above, cached by std).
+        unsafe { ascii64_avx2(b) }
+    } else if std::arch::is_x86_feature_detected!("popcnt") {
         // SAFETY: the CPU has POPCNT (checked once, then cached by std).
         unsafe { ascii64_popcnt(b) }
     } else {
@@ -58,6 +64,91 @@ fn ascii_fast(_: &[u8]) -> Option<(usize, usize)> {
 #[target_feature(enable = "popcnt")]
 fn ascii64_popcnt(b: &[u8]) -> Option<(usize, usize)> {
     ascii64(b)
+}
+
+/// [`ascii64`] with each 64-byte group read as two 32-byte halves (AVX2: half the mask
+/// instructions of four 16-byte parts), for text of at least 32 bytes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn ascii64_avx2(b: &[u8]) -> Option<(usize, usize)> {
+    ascii64_by::<true>(b)
+}
+
+/// Masks of the 32 bytes at `p`: word characters, joiners, whitespace, bytes >= 0x80.
+///
+/// # Safety
+/// The CPU must have AVX2 and `p` point at 32 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn masks32(p: *const u8) -> [u64; 4] {
+    use std::arch::x86_64::*;
+    /// 0xFF in the lanes of `x` whose byte is in `lo..lo + n` (as `simd::in_range`).
+    #[inline(always)]
+    unsafe fn in_range(x: __m256i, lo: u8, n: u8) -> __m256i {
+        // SAFETY: AVX2 per the caller; register arithmetic only.
+        unsafe {
+            let d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+            _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8((n - 1) as i8)), d)
+        }
+    }
+    // SAFETY: AVX2 per the caller; an unaligned load of the 32 bytes at `p`.
+    unsafe {
+        let v = _mm256_loadu_si256(p as *const __m256i);
+        let letter = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
+        let w = _mm256_or_si256(letter, in_range(v, b'0', 10));
+        let j = _mm256_or_si256(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\'' as i8)),
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'-' as i8)),
+        );
+        // ' ', and \t \n \x0B \x0C \r (9..=13).
+        let s = _mm256_or_si256(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
+            in_range(v, 9, 5),
+        );
+        [
+            _mm256_movemask_epi8(w) as u32 as u64,
+            _mm256_movemask_epi8(j) as u32 as u64,
+            _mm256_movemask_epi8(s) as u32 as u64,
+            _mm256_movemask_epi8(v) as u32 as u64,
+        ]
+    }
+}
+
+/// [`group64`] by 32-byte loads: the last partial half from the text's last 32 bytes shifted
+/// past the bytes already read.
+///
+/// # Safety
+/// The CPU must have AVX2 and `b` at least 32 bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn group64_avx2(b: &[u8], i: usize) -> [u64; 4] {
+    let n = b.len();
+    let mut m = [0u64; 4];
+    for k in 0..2 {
+        let off = i + 32 * k;
+        if off >= n {
+            break;
+        }
+        let part = if off + 32 <= n {
+            // SAFETY: b[off..off + 32] is in bounds; AVX2 per the caller.
+            unsafe { masks32(b.as_ptr().add(off)) }
+        } else {
+            let shift = off + 32 - n;
+            // SAFETY: b[n - 32..n] is in bounds (n >= 32); AVX2 per the caller.
+            let part = unsafe { masks32(b.as_ptr().add(n - 32)) };
+            [
+                part[0] >> shift,
+                part[1] >> shift,
+                part[2] >> shift,
+                part[3] >> shift,
+            ]
+        };
+        m[0] |= part[0] << (32 * k);
+        m[1] |= part[1] << (32 * k);
+        m[2] |= part[2] << (32 * k);
+        m[3] |= part[3] << (32 * k);
+    }
+    m
 }
 
 /// Masks of the 16 bytes at `p` as [`masks16`], and the bytes >= 0x80.
@@ -115,6 +206,15 @@ fn group64(b: &[u8], i: usize) -> [u64; 4] {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn ascii64(b: &[u8]) -> Option<(usize, usize)> {
+    ascii64_by::<false>(b)
+}
+
+/// [`ascii64`] with the masks of each 64-byte group by 16-byte loads (`group64`) or, when
+/// `AVX2` (only inside a function with that target feature, on text of 32 bytes or more),
+/// by 32-byte loads (`group64_avx2`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ascii64_by<const AVX2: bool>(b: &[u8]) -> Option<(usize, usize)> {
     let n = b.len();
     let (mut starts, mut joins, mut pairs) = (0usize, 0usize, 0usize);
     // The last bits of the previous group: W[i-1], J[i-1], W[i-2] and W[i-1], S[i-1].
@@ -123,7 +223,12 @@ fn ascii64(b: &[u8]) -> Option<(usize, usize)> {
     let (mut first, mut last) = (usize::MAX, 0usize);
     let mut i = 0;
     while i < n {
-        let [w, j, s, h] = group64(b, i);
+        let [w, j, s, h] = if AVX2 {
+            // SAFETY: per this function's contract (AVX2, at least 32 bytes).
+            unsafe { group64_avx2(b, i) }
+        } else {
+            group64(b, i)
+        };
         if h != 0 {
             return None;
         }
@@ -398,6 +503,13 @@ mod tests {
             if std::arch::is_x86_feature_detected!("popcnt") {
                 // SAFETY: checked just above.
                 assert_eq!(unsafe { ascii64_popcnt(t.as_bytes()) }, fast, "{t:?}");
+            }
+            if t.len() >= 32
+                && std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("popcnt")
+            {
+                // SAFETY: checked just above.
+                assert_eq!(unsafe { ascii64_avx2(t.as_bytes()) }, fast, "{t:?}");
             }
         }
         // The form before the 64-byte groups.
