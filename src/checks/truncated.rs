@@ -93,6 +93,7 @@ fn last_paragraph(text: &str, one_line: bool) -> &str {
 /// Whether a text has no newline: one scan per segment, for both [`head`] and [`tail`].
 /// On x86-64 16 bytes at a time inline (SSE2): segments are short (about 100 bytes), where
 /// `memchr`'s dispatch and set-up cost more than the scan.
+#[inline(always)]
 fn is_one_line(text: &str) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -131,6 +132,7 @@ fn is_one_line(text: &str) -> bool {
 /// is whitespace, an opener or a closer (every `pred` here); another character is decoded
 /// and asked of `other`. Why: `trim_start_matches`
 /// with a slice of chars decodes and compares every character (~75 instructions a call here).
+#[inline(always)]
 fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
     let b = s.as_bytes();
     let mut i = 0;
@@ -155,6 +157,7 @@ fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bo
 }
 
 /// `str::trim_end_matches(pred)` by bytes (as [`trim_start_by`]).
+#[inline(always)]
 fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
     let b = s.as_bytes();
     let mut e = b.len();
@@ -182,16 +185,19 @@ fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool
 
 /// ASCII bytes that `char::is_whitespace` accepts (it also accepts U+000B, unlike
 /// `u8::is_ascii_whitespace`).
+#[inline(always)]
 fn ascii_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
 /// `str::trim_start` by bytes.
+#[inline(always)]
 fn trim_start_ws(s: &str) -> &str {
     trim_start_by(s, ascii_ws, char::is_whitespace)
 }
 
 /// `str::trim` by bytes.
+#[inline(always)]
 fn trim_ws(s: &str) -> &str {
     trim_start_ws(trim_end_by(s, ascii_ws, char::is_whitespace))
 }
@@ -203,6 +209,7 @@ fn head(seg: &Segment, one_line: bool) -> &str {
 }
 
 /// [`head`] from the trimmed first paragraph.
+#[inline(always)]
 fn head_of(t: &str) -> &str {
     trim_start_ws(trim_start_by(
         t,
@@ -212,6 +219,7 @@ fn head_of(t: &str) -> &str {
 }
 
 /// `OPENERS.contains(&c)` as one `match`.
+#[inline(always)]
 fn is_opener(c: char) -> bool {
     matches!(
         c,
@@ -220,6 +228,7 @@ fn is_opener(c: char) -> bool {
 }
 
 /// `CLOSERS.contains(&c)` as one `match`.
+#[inline(always)]
 fn is_closer(c: char) -> bool {
     matches!(
         c,
@@ -239,6 +248,7 @@ fn tail(seg: &Segment, one_line: bool) -> &str {
 }
 
 /// [`tail`] from the trimmed last paragraph.
+#[inline(always)]
 fn tail_of(t: &str) -> &str {
     trim_end_by(
         t,
