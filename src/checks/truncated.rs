@@ -43,6 +43,8 @@ pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
     Ok(Box::new(Truncated { p }))
 }
 
+/// The closers `tail` trims (`is_closer`; the list is its test oracle).
+#[cfg(test)]
 const CLOSERS: &[char] = &[
     '”', '’', '」', '』', '）', ')', '"', '\'', '》', '】', ']', '*', '_', ' ',
 ];
@@ -88,14 +90,49 @@ fn last_paragraph(text: &str, one_line: bool) -> &str {
         .unwrap_or("")
 }
 
-/// Whether a text has no newline: one `memchr` per segment, for both [`head`] and [`tail`].
+/// Whether a text has no newline: one scan per segment, for both [`head`] and [`tail`].
+/// On x86-64 16 bytes at a time inline (SSE2): segments are short (about 100 bytes), where
+/// `memchr`'s dispatch and set-up cost more than the scan.
+#[inline(always)]
 fn is_one_line(text: &str) -> bool {
-    memchr::memchr(b'\n', text.as_bytes()).is_none()
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let b = text.as_bytes();
+        let n = b.len();
+        if n < 16 {
+            return !b.contains(&b'\n');
+        }
+        // SAFETY: SSE2 is part of x86-64; each unaligned 16-byte load is inside `b` (the
+        // last one is the final 16 bytes, overlapping the previous block).
+        unsafe {
+            let nl = _mm_set1_epi8(b'\n' as i8);
+            let has = |i: usize| {
+                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) != 0
+            };
+            let mut i = 0;
+            while i + 16 < n {
+                if has(i) {
+                    return false;
+                }
+                i += 16;
+            }
+            !has(n - 16)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        memchr::memchr(b'\n', text.as_bytes()).is_none()
+    }
 }
 
 /// `str::trim_start_matches(pred)` by bytes: an ASCII byte is decided by `ascii` without
-/// decoding; another character is decoded and asked of `other`. Why: `trim_start_matches`
+/// decoding; a character U+4000..U+9FFF (lead byte E4..E9: most Han) ends the trim, as none
+/// is whitespace, an opener or a closer (every `pred` here); another character is decoded
+/// and asked of `other`. Why: `trim_start_matches`
 /// with a slice of chars decodes and compares every character (~75 instructions a call here).
+#[inline(always)]
 fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
     let b = s.as_bytes();
     let mut i = 0;
@@ -105,6 +142,9 @@ fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bo
                 break;
             }
             i += 1;
+        } else if (0xE4..=0xE9).contains(&c) {
+            // U+4000..U+9FFF (most Han): no whitespace, opener or closer there.
+            break;
         } else {
             let ch = s[i..].chars().next().unwrap_or_default();
             if !other(ch) {
@@ -117,6 +157,7 @@ fn trim_start_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bo
 }
 
 /// `str::trim_end_matches(pred)` by bytes (as [`trim_start_by`]).
+#[inline(always)]
 fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> &str {
     let b = s.as_bytes();
     let mut e = b.len();
@@ -127,6 +168,10 @@ fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool
                 break;
             }
             e -= 1;
+        } else if e >= 3 && (0xE4..=0xE9).contains(&b[e - 3]) {
+            // The last character is in U+4000..U+9FFF (a three-byte lead three bytes back
+            // starts it): as in `trim_start_by`.
+            break;
         } else {
             let ch = s[..e].chars().next_back().unwrap_or_default();
             if !other(ch) {
@@ -140,28 +185,55 @@ fn trim_end_by(s: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool
 
 /// ASCII bytes that `char::is_whitespace` accepts (it also accepts U+000B, unlike
 /// `u8::is_ascii_whitespace`).
+#[inline(always)]
 fn ascii_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
 /// `str::trim_start` by bytes.
+#[inline(always)]
 fn trim_start_ws(s: &str) -> &str {
     trim_start_by(s, ascii_ws, char::is_whitespace)
 }
 
 /// `str::trim` by bytes.
+#[inline(always)]
 fn trim_ws(s: &str) -> &str {
     trim_start_ws(trim_end_by(s, ascii_ws, char::is_whitespace))
 }
 
 /// Text of the first paragraph with leading openers removed.
+#[cfg(test)]
 fn head(seg: &Segment, one_line: bool) -> &str {
-    let t = trim_ws(first_paragraph(&seg.text, one_line));
+    head_of(trim_ws(first_paragraph(&seg.text, one_line)))
+}
+
+/// [`head`] from the trimmed first paragraph.
+#[inline(always)]
+fn head_of(t: &str) -> &str {
     trim_start_ws(trim_start_by(
         t,
         |b| matches!(b, b'(' | b'"' | b'\'' | b'[' | b'*' | b'_'),
-        |c| OPENERS.contains(&c),
+        is_opener,
     ))
+}
+
+/// `OPENERS.contains(&c)` as one `match`.
+#[inline(always)]
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '‘' | '「' | '『' | '（' | '(' | '"' | '\'' | '《' | '【' | '[' | '*' | '_'
+    )
+}
+
+/// `CLOSERS.contains(&c)` as one `match`.
+#[inline(always)]
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'' | '》' | '】' | ']' | '*' | '_' | ' '
+    )
 }
 
 /// Whether the English opens with a quote or bracket (a quoted term may start lower-case).
@@ -170,13 +242,33 @@ fn starts_quoted(seg: &Segment) -> bool {
 }
 
 /// Text of the last paragraph with trailing closers removed.
+#[cfg(test)]
 fn tail(seg: &Segment, one_line: bool) -> &str {
-    let t = trim_ws(last_paragraph(&seg.text, one_line));
+    tail_of(trim_ws(last_paragraph(&seg.text, one_line)))
+}
+
+/// [`tail`] from the trimmed last paragraph.
+#[inline(always)]
+fn tail_of(t: &str) -> &str {
     trim_end_by(
         t,
         |b| matches!(b, b')' | b'"' | b'\'' | b']' | b'*' | b'_' | b' '),
-        |c| CLOSERS.contains(&c),
+        is_closer,
     )
+}
+
+/// `(head(seg, one), tail(seg, one))`, where `one` says whether the text has no newline:
+/// a one-line text is its own first and last paragraph, trimmed once for both.
+fn head_tail(seg: &Segment) -> (&str, &str) {
+    if is_one_line(&seg.text) {
+        let t = trim_ws(&seg.text);
+        (head_of(t), tail_of(t))
+    } else {
+        (
+            head_of(trim_ws(first_paragraph(&seg.text, false))),
+            tail_of(trim_ws(last_paragraph(&seg.text, false))),
+        )
+    }
 }
 
 /// Whether a text ends as a complete sentence in its language (ellipsis not counted).
@@ -278,9 +370,8 @@ impl Truncated {
 
     fn cuts(&self, zs: &Segment, es: &Segment) -> Vec<Cut> {
         let mut out = Vec::new();
-        let (zh_one, en_one) = (is_one_line(&zs.text), is_one_line(&es.text));
-        let (zh_head, zh_tail) = (head(zs, zh_one), tail(zs, zh_one));
-        let (en_head, en_tail) = (head(es, en_one), tail(es, en_one));
+        let (zh_head, zh_tail) = head_tail(zs);
+        let (en_head, en_tail) = head_tail(es);
         let zh_complete = ends_complete(zh_tail, Lang::Zh);
         let en_complete = ends_complete(en_tail, Lang::En);
         // English start.
@@ -459,6 +550,7 @@ mod tests {
         ] {
             let s = seg(t);
             let one = is_one_line(t);
+            assert_eq!(one, !t.contains('\n'), "{t:?}");
             assert_eq!(head(&s, one), split_head(t), "{t:?}");
             assert_eq!(tail(&s, one), split_tail(t), "{t:?}");
         }
@@ -491,11 +583,37 @@ mod tests {
     fn assert_fast_forms(t: &str) {
         let s = seg(t);
         let one = is_one_line(t);
+        assert_eq!(one, !t.contains('\n'), "{t:?}");
         assert_eq!(head(&s, one), head_by_std(t), "{t:?}");
         assert_eq!(tail(&s, one), tail_by_std(t), "{t:?}");
         assert_eq!(trim_ws(t), t.trim(), "{t:?}");
         assert_eq!(trim_start_ws(t), t.trim_start(), "{t:?}");
         assert_eq!(leading_word(t), leading_word_by_collect(t), "{t:?}");
+        assert_eq!(head_tail(&s), (head_by_std(t), tail_by_std(t)), "{t:?}");
+    }
+
+    /// A newline at every position of texts of every length up to 70 (the 16-byte blocks
+    /// and the overlapping last one), and none.
+    #[test]
+    fn one_line_test_finds_every_newline() {
+        for n in 0..70 {
+            let t = "x".repeat(n);
+            assert!(is_one_line(&t), "{n}");
+            for k in 0..n {
+                let mut b = t.clone().into_bytes();
+                b[k] = b'\n';
+                assert!(!is_one_line(std::str::from_utf8(&b).unwrap()), "{n} {k}");
+            }
+        }
+    }
+
+    /// The `match` forms of the opener and closer lists, on every character.
+    #[test]
+    fn opener_and_closer_matches_are_the_lists() {
+        for c in crate::test_support::every_char() {
+            assert_eq!(is_opener(c), OPENERS.contains(&c), "{c:?}");
+            assert_eq!(is_closer(c), CLOSERS.contains(&c), "{c:?}");
+        }
     }
 
     /// The byte-level trims agree with `str`'s on every character (alone, and between,

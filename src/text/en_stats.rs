@@ -28,35 +28,258 @@ use crate::text::script::english_word_count;
 
 /// `(english_word_count(text), en_chars(text))`.
 pub fn words_and_chars(text: &str) -> (usize, f64) {
-    match ascii_fast(text) {
+    match ascii_fast(text.as_bytes()) {
         Some((w, c)) => (w, c as f64),
         None => (english_word_count(text), en_chars(text)),
     }
 }
 
+/// The words and characters of ASCII text without adjacent joiners by the formulas of the
+/// module docs, 64 bytes at a time; None for other text (found on the way: no `is_ascii`
+/// pass first).
 #[cfg(target_arch = "x86_64")]
-fn ascii_fast(text: &str) -> Option<(usize, usize)> {
-    if !text.is_ascii() {
-        None
+fn ascii_fast(b: &[u8]) -> Option<(usize, usize)> {
+    if b.len() >= 32
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the CPU has AVX2 and POPCNT (checked just above, cached by std).
+        unsafe { ascii64_avx2(b) }
     } else if std::arch::is_x86_feature_detected!("popcnt") {
         // SAFETY: the CPU has POPCNT (checked once, then cached by std).
-        unsafe { ascii_popcnt(text.as_bytes()) }
+        unsafe { ascii64_popcnt(b) }
     } else {
-        ascii_sse2(text.as_bytes())
+        ascii64(b)
     }
 }
 
-/// [`ascii_sse2`] compiled with POPCNT (not in the x86-64 baseline; without it each of the
-/// four `count_ones` of a block is a dozen instructions).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn ascii_popcnt(b: &[u8]) -> Option<(usize, usize)> {
-    ascii_sse2(b)
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_fast(_: &[u8]) -> Option<(usize, usize)> {
+    None
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-fn ascii_fast(_: &str) -> Option<(usize, usize)> {
-    None
+/// [`ascii64`] compiled with POPCNT (not in the x86-64 baseline; without it each of the
+/// four `count_ones` of a group is a dozen instructions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn ascii64_popcnt(b: &[u8]) -> Option<(usize, usize)> {
+    ascii64(b)
+}
+
+/// [`ascii64`] with each 64-byte group read as two 32-byte halves (AVX2: half the mask
+/// instructions of four 16-byte parts), for text of at least 32 bytes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn ascii64_avx2(b: &[u8]) -> Option<(usize, usize)> {
+    ascii64_by::<true>(b)
+}
+
+/// Masks of the 32 bytes at `p`: word characters, joiners, whitespace, bytes >= 0x80.
+///
+/// # Safety
+/// The CPU must have AVX2 and `p` point at 32 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn masks32(p: *const u8) -> [u64; 4] {
+    use std::arch::x86_64::*;
+    /// 0xFF in the lanes of `x` whose byte is in `lo..lo + n` (as `simd::in_range`).
+    #[inline(always)]
+    unsafe fn in_range(x: __m256i, lo: u8, n: u8) -> __m256i {
+        // SAFETY: AVX2 per the caller; register arithmetic only.
+        unsafe {
+            let d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+            _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8((n - 1) as i8)), d)
+        }
+    }
+    // SAFETY: AVX2 per the caller; an unaligned load of the 32 bytes at `p`.
+    unsafe {
+        let v = _mm256_loadu_si256(p as *const __m256i);
+        let letter = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
+        let w = _mm256_or_si256(letter, in_range(v, b'0', 10));
+        let j = _mm256_or_si256(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\'' as i8)),
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'-' as i8)),
+        );
+        // ' ', and \t \n \x0B \x0C \r (9..=13).
+        let s = _mm256_or_si256(
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
+            in_range(v, 9, 5),
+        );
+        [
+            _mm256_movemask_epi8(w) as u32 as u64,
+            _mm256_movemask_epi8(j) as u32 as u64,
+            _mm256_movemask_epi8(s) as u32 as u64,
+            _mm256_movemask_epi8(v) as u32 as u64,
+        ]
+    }
+}
+
+/// [`group64`] by 32-byte loads: the last partial half from the text's last 32 bytes shifted
+/// past the bytes already read.
+///
+/// # Safety
+/// The CPU must have AVX2 and `b` at least 32 bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn group64_avx2(b: &[u8], i: usize) -> [u64; 4] {
+    let n = b.len();
+    let mut m = [0u64; 4];
+    for k in 0..2 {
+        let off = i + 32 * k;
+        if off >= n {
+            break;
+        }
+        let part = if off + 32 <= n {
+            // SAFETY: b[off..off + 32] is in bounds; AVX2 per the caller.
+            unsafe { masks32(b.as_ptr().add(off)) }
+        } else {
+            let shift = off + 32 - n;
+            // SAFETY: b[n - 32..n] is in bounds (n >= 32); AVX2 per the caller.
+            let part = unsafe { masks32(b.as_ptr().add(n - 32)) };
+            [
+                part[0] >> shift,
+                part[1] >> shift,
+                part[2] >> shift,
+                part[3] >> shift,
+            ]
+        };
+        m[0] |= part[0] << (32 * k);
+        m[1] |= part[1] << (32 * k);
+        m[2] |= part[2] << (32 * k);
+        m[3] |= part[3] << (32 * k);
+    }
+    m
+}
+
+/// Masks of the 16 bytes at `p` as [`masks16`], and the bytes >= 0x80.
+///
+/// # Safety
+/// `p` must point at 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn masks16h(p: *const u8) -> [u64; 4] {
+    use std::arch::x86_64::*;
+    // SAFETY: as in `masks16` (the same 16 bytes, loaded again: the compiler merges the loads).
+    unsafe {
+        let (w, j, s) = masks16(p);
+        let h = _mm_movemask_epi8(_mm_loadu_si128(p as *const __m128i)) as u32 as u64;
+        [w, j, s, h]
+    }
+}
+
+/// The masks of `b[i..]`'s first 64 bytes (fewer at the end of the text: the bits past it
+/// are 0), bit k for byte i + k: each 16-byte part from a load inside the text, the last
+/// partial one from the text's last 16 bytes shifted past the bytes already read, a text
+/// under 16 bytes from a zero-padded copy (NUL is in no mask).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn group64(b: &[u8], i: usize) -> [u64; 4] {
+    let n = b.len();
+    let mut m = [0u64; 4];
+    for k in 0..4 {
+        let off = i + 16 * k;
+        if off >= n {
+            break;
+        }
+        let part = if off + 16 <= n {
+            // SAFETY: b[off..off + 16] is in bounds.
+            unsafe { masks16h(b.as_ptr().add(off)) }
+        } else if n >= 16 {
+            let shift = off + 16 - n;
+            // SAFETY: b[n - 16..n] is in bounds.
+            unsafe { masks16h(b.as_ptr().add(n - 16)) }.map(|x| x >> shift)
+        } else {
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(b);
+            // SAFETY: buf has 16 bytes.
+            unsafe { masks16h(buf.as_ptr()) }
+        };
+        for (m, p) in m.iter_mut().zip(part) {
+            *m |= p << (16 * k);
+        }
+    }
+    m
+}
+
+/// Words and characters of ASCII text from the masks (see the module docs), 64 bytes per
+/// step of the bit arithmetic; None for text with a byte >= 0x80 or two adjacent joiners.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ascii64(b: &[u8]) -> Option<(usize, usize)> {
+    ascii64_by::<false>(b)
+}
+
+/// [`ascii64`] with the masks of each 64-byte group by 16-byte loads (`group64`) or, when
+/// `AVX2` (only inside a function with that target feature, on text of 32 bytes or more),
+/// by 32-byte loads (`group64_avx2`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn ascii64_by<const AVX2: bool>(b: &[u8]) -> Option<(usize, usize)> {
+    let n = b.len();
+    let (mut starts, mut joins, mut pairs) = (0usize, 0usize, 0usize);
+    // The last bits of the previous group: W[i-1], J[i-1], W[i-2] and W[i-1], S[i-1].
+    let (mut pw, mut pj, mut pw2, mut ps) = (0u64, 0u64, 0u64, 0u64);
+    let mut double_joiner = 0u64;
+    let (mut first, mut last) = (usize::MAX, 0usize);
+    let mut i = 0;
+    while i < n {
+        let [w, j, s, h] = if AVX2 {
+            // SAFETY: per this function's contract (AVX2, at least 32 bytes).
+            unsafe { group64_avx2(b, i) }
+        } else {
+            group64(b, i)
+        };
+        if h != 0 {
+            return None;
+        }
+        let valid = if n - i >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << (n - i)) - 1
+        };
+        let visible = valid & !s;
+        if visible != 0 {
+            if first == usize::MAX {
+                first = i + visible.trailing_zeros() as usize;
+            }
+            last = i + 63 - visible.leading_zeros() as usize;
+        }
+        let w_prev = (w << 1) | pw;
+        let j_prev = (j << 1) | pj;
+        let w_prev2 = (w << 2) | pw2;
+        let s_prev = (s << 1) | ps;
+        starts += (w & !w_prev).count_ones() as usize;
+        joins += (w & j_prev & w_prev2).count_ones() as usize;
+        double_joiner |= j & j_prev;
+        pairs += (s & s_prev).count_ones() as usize;
+        (pw, pj, pw2, ps) = (w >> 63, j >> 63, w >> 62, s >> 63);
+        i += 64;
+    }
+    if double_joiner != 0 {
+        return None;
+    }
+    let chars = if first == usize::MAX {
+        0
+    } else {
+        // Whitespace pairs within the leading and the trailing run are trimmed away.
+        let (lead, trail) = (first, n - 1 - last);
+        let inner = pairs - lead.saturating_sub(1) - trail.saturating_sub(1);
+        last + 1 - first - inner
+    };
+    Some((starts - joins, chars))
+}
+
+/// `words_and_chars` as it was before the 64-byte groups (the test oracle): an `is_ascii`
+/// pass, then 16-byte blocks, else the two functions.
+#[cfg(test)]
+fn words_and_chars_old(text: &str) -> (usize, f64) {
+    #[cfg(target_arch = "x86_64")]
+    if text.is_ascii()
+        && let Some((w, c)) = ascii_sse2(text.as_bytes())
+    {
+        return (w, c as f64);
+    }
+    (english_word_count(text), en_chars(text))
 }
 
 /// Masks of 16 bytes at `p`: (word characters, joiners, whitespace), bit k for byte k.
@@ -184,9 +407,8 @@ unsafe fn word_masks16(p: *const u8) -> (u64, u64, u64, u64, u64) {
 }
 
 /// Words and characters of ASCII text from the masks (see the module docs); None when two
-/// joiners are adjacent somewhere.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
+/// joiners are adjacent somewhere. The form before [`ascii64`], kept as a test oracle.
+#[cfg(all(test, target_arch = "x86_64"))]
 fn ascii_sse2(b: &[u8]) -> Option<(usize, usize)> {
     let n = b.len();
     let (mut starts, mut joins, mut pairs) = (0usize, 0usize, 0usize);
@@ -264,17 +486,34 @@ mod tests {
                 word_count_sse2(t.as_bytes())
             );
             if t.is_ascii() {
-                // Both builds of the block form, whichever the CPU would pick.
                 let plain = ascii_sse2(t.as_bytes());
                 if let Some((w, c)) = plain {
                     assert_eq!((w, c as f64), (words, en_chars(t)), "{t:?}");
                 }
-                if std::arch::is_x86_feature_detected!("popcnt") {
-                    // SAFETY: checked just above.
-                    assert_eq!(unsafe { ascii_popcnt(t.as_bytes()) }, plain, "{t:?}");
-                }
+            }
+            // Both builds of the 64-byte form, whichever the CPU would pick: they answer
+            // exactly for ASCII text without adjacent joiners.
+            let fast = ascii64(t.as_bytes());
+            let b = t.as_bytes();
+            let double = b.windows(2).any(|p| p.iter().all(|c| b"'-".contains(c)));
+            assert_eq!(fast.is_some(), t.is_ascii() && !double, "{t:?}");
+            if let Some((w, c)) = fast {
+                assert_eq!((w, c as f64), (words, en_chars(t)), "{t:?}");
+            }
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                // SAFETY: checked just above.
+                assert_eq!(unsafe { ascii64_popcnt(t.as_bytes()) }, fast, "{t:?}");
+            }
+            if t.len() >= 32
+                && std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("popcnt")
+            {
+                // SAFETY: checked just above.
+                assert_eq!(unsafe { ascii64_avx2(t.as_bytes()) }, fast, "{t:?}");
             }
         }
+        // The form before the 64-byte groups.
+        assert_eq!(words_and_chars_old(t), (words, en_chars(t)), "{t:?}");
         #[cfg(target_arch = "x86_64")]
         match word_count_sse2(t.as_bytes()) {
             Some(n) => assert_eq!(n, words, "{t:?}"),
@@ -299,13 +538,28 @@ mod tests {
             "ɐ", "\u{80}", "\u{99}", "\u{2019}", "\u{2018}", "\u{2028}", "😀",
         ];
         let mut rng = crate::test_support::XorShift::new(0x5eed_1234);
-        for round in 0..20_000 {
+        for round in 0..40_000 {
             let mut t = String::new();
-            let target = round % 71;
+            let target = round % 151;
             while t.len() < target {
                 t.push_str(pieces[rng.index(pieces.len())]);
             }
             check(&t);
+        }
+    }
+
+    /// Every character, alone and between words and spaces (the scalar form decodes it).
+    #[test]
+    fn every_char_counts_as_the_two_functions() {
+        for c in crate::test_support::every_char() {
+            for t in [
+                format!("{c}"),
+                format!(" a{c} {c}b{c}c "),
+                format!("{c}{c}-{c}'x"),
+            ] {
+                let words = english_word_count_up_to(&t, usize::MAX);
+                assert_eq!(words_and_chars(&t), (words, en_chars(&t)), "{t:?}");
+            }
         }
     }
 
@@ -335,7 +589,7 @@ mod tests {
         // Every ASCII byte at every position of a block and across a block boundary, alone
         // and next to words, joiners and spaces.
         for c in (0u8..0x80).map(char::from) {
-            for k in 0..34 {
+            for k in (0..34).chain(58..70) {
                 for ctx in ["a", "-", " ", "'", "1"] {
                     let pad = "x".repeat(k);
                     check(&format!("{pad}{c}"));

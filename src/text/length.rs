@@ -37,6 +37,15 @@ pub fn han_latin(text: &str) -> (usize, usize) {
         let b = text.as_bytes();
         if b.len() < 16 {
             han_latin_bytes(text)
+        } else if b.len() >= 34
+            && std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+            && let Some(counts) = unsafe {
+                // SAFETY: the CPU has AVX2 and POPCNT (checked just above, cached by std).
+                han_latin_avx2(b)
+            }
+        {
+            counts
         } else if std::arch::is_x86_feature_detected!("popcnt") {
             // SAFETY: the CPU has POPCNT (checked once, then cached by std).
             unsafe { han_latin_popcnt(b) }
@@ -48,6 +57,117 @@ pub fn han_latin(text: &str) -> (usize, usize) {
     {
         han_latin_bytes(text)
     }
+}
+
+/// `han_latin` of text of at least 34 bytes without four-byte characters (None for other
+/// text), 32 bytes at a time (AVX2, detected at run time), every character classed at its
+/// first byte from that byte and the next two (read as windows at +1 and +2, as
+/// `script::han_count` does), without decoding:
+///
+/// ```text
+/// Han    E5-E9; E3 b1 >= 90 (U+3400-U+3FFF), E3 80 87 (U+3007); E4 b1 != B7 (U+4000-U+4DBF,
+///        U+4E00-U+4FFF); EF A4-AB (U+F900-U+FAFF)
+/// Latin  ASCII letters and digits; C3-C8 (U+00C0-U+023F); C9 80-8F (U+0240-U+024F);
+///        EF BC 90-99 (U+FF10-U+FF19), EF BC A1-BA (U+FF21-U+FF3A), EF BD 81-9A (U+FF41-U+FF5A)
+/// ```
+///
+/// A continuation byte (80-BF) matches none of these leads. The windows step 32 bytes while
+/// 34 are readable, then one window of the text's last 34 bytes counts the leads not counted
+/// yet; the last two bytes, which no window tests as leads, are classed one by one (they can
+/// only be ASCII, continuation bytes or the lead of a two-byte character). Why: Chinese has
+/// many characters outside E5-E9 (一 and 们 are E4, 。 E3, ， EF), which the 16-byte form
+/// decodes one by one.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn han_latin_avx2(b: &[u8]) -> Option<(usize, usize)> {
+    use std::arch::x86_64::*;
+    /// (Han leads, Latin leads, four-byte leads) among the 32 bytes at p, bit k for byte k.
+    ///
+    /// # Safety
+    /// `p` must point at 34 readable bytes; the CPU must have AVX2.
+    #[inline(always)]
+    unsafe fn masks(p: *const u8) -> (u32, u32, u32) {
+        // SAFETY: AVX2 (the caller's target feature); unaligned loads of 32 bytes at p,
+        // p + 1, p + 2.
+        unsafe {
+            let v = _mm256_loadu_si256(p as *const __m256i);
+            let v1 = _mm256_loadu_si256(p.add(1) as *const __m256i);
+            let v2 = _mm256_loadu_si256(p.add(2) as *const __m256i);
+            let eq = |x: __m256i, c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
+            // x in lo..lo + n (unsigned): d = x - lo wraps, and d < n iff min(d, n - 1) == d.
+            let in_range = |x: __m256i, lo: u8, n: u8| {
+                let d = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+                _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8((n - 1) as i8)), d)
+            };
+            let ef = eq(v, 0xEF);
+            let e3 = _mm256_and_si256(
+                eq(v, 0xE3),
+                _mm256_or_si256(
+                    in_range(v1, 0x90, 0x30),
+                    _mm256_and_si256(eq(v1, 0x80), eq(v2, 0x87)),
+                ),
+            );
+            let e4 = _mm256_andnot_si256(eq(v1, 0xB7), eq(v, 0xE4));
+            let ef_han = _mm256_and_si256(ef, in_range(v1, 0xA4, 8));
+            let han = _mm256_or_si256(
+                _mm256_or_si256(in_range(v, 0xE5, 5), e3),
+                _mm256_or_si256(e4, ef_han),
+            );
+            let letter = in_range(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 26);
+            let ascii = _mm256_or_si256(letter, in_range(v, b'0', 10));
+            let two_byte = _mm256_or_si256(
+                in_range(v, 0xC3, 6),
+                _mm256_and_si256(eq(v, 0xC9), in_range(v1, 0x80, 16)),
+            );
+            let full_width = _mm256_and_si256(
+                ef,
+                _mm256_or_si256(
+                    _mm256_and_si256(
+                        eq(v1, 0xBC),
+                        _mm256_or_si256(in_range(v2, 0x90, 10), in_range(v2, 0xA1, 26)),
+                    ),
+                    _mm256_and_si256(eq(v1, 0xBD), in_range(v2, 0x81, 26)),
+                ),
+            );
+            let latin = _mm256_or_si256(ascii, _mm256_or_si256(two_byte, full_width));
+            (
+                _mm256_movemask_epi8(han) as u32,
+                _mm256_movemask_epi8(latin) as u32,
+                _mm256_movemask_epi8(in_range(v, 0xF0, 16)) as u32,
+            )
+        }
+    }
+    let n = b.len();
+    if n < 34 {
+        return None;
+    }
+    let (mut han, mut latin, mut four_byte) = (0usize, 0usize, 0u32);
+    let mut i = 0;
+    while i + 34 <= n {
+        // SAFETY: b[i..i + 34] is in bounds; AVX2 is enabled on this function.
+        let (h, l, f) = unsafe { masks(b.as_ptr().add(i)) };
+        han += h.count_ones() as usize;
+        latin += l.count_ones() as usize;
+        four_byte |= f;
+        i += 32;
+    }
+    if i < n - 2 {
+        // The window b[n - 34..n]: its bytes from i on (bit i - (n - 34) up) are new.
+        // SAFETY: n >= 34; AVX2 as above.
+        let (h, l, f) = unsafe { masks(b.as_ptr().add(n - 34)) };
+        let new = u32::MAX << (i + 34 - n);
+        han += (h & new).count_ones() as usize;
+        latin += (l & new).count_ones() as usize;
+        four_byte |= f & new;
+    }
+    if four_byte != 0 {
+        return None;
+    }
+    // The last two bytes: ASCII, continuation bytes, or (the second last) a two-byte lead.
+    let (x, y) = (b[n - 2], b[n - 1]);
+    latin += usize::from(x.is_ascii_alphanumeric()) + usize::from(y.is_ascii_alphanumeric());
+    latin += usize::from((0xC3..=0xC8).contains(&x) || (x == 0xC9 && y < 0x90));
+    Some((han, latin))
 }
 
 /// The counts of a character that is not ASCII, from its code point: (Han, Latin).
@@ -216,7 +336,93 @@ pub fn en_chars(text: &str) -> f64 {
         doubled += rest.windows(2).filter(|w| ws(w[0]) && ws(w[1])).count();
         return (t.len() - doubled) as f64;
     }
+    #[cfg(target_arch = "x86_64")]
+    if let Some(n) = en_chars_utf8(text.as_bytes()) {
+        return n as f64;
+    }
     en_chars_general(text)
+}
+
+/// `en_chars` of UTF-8 text whose whitespace is all ASCII (None for other text), 16 bytes
+/// at a time (SSE2): the characters are the bytes that are not continuation bytes
+/// (80..BF), so with S the ASCII whitespace bytes, `lead` and `trail` the whitespace runs at
+/// the ends and `pairs` the bytes i with S[i] and S[i-1],
+///
+/// ```text
+/// en_chars = #(non-continuation bytes) - lead - trail - (pairs - (lead-1)+ - (trail-1)+)
+/// ```
+///
+/// (the ASCII formula of `en_chars` with characters for bytes). Whitespace outside ASCII
+/// (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000) has a lead byte C2, E1, E2 or E3: each
+/// character with such a lead (E2 also starts the curly quotes and dashes) is decoded and
+/// the text left to the general loop when it is whitespace.
+#[cfg(target_arch = "x86_64")]
+fn en_chars_utf8(b: &[u8]) -> Option<usize> {
+    use crate::text::simd::in_range;
+    use std::arch::x86_64::*;
+    // (whitespace, continuation bytes, leads C2 E1 E2 E3) of 16 bytes, bit k for byte k.
+    // SAFETY: SSE2 is part of x86-64; `p` points at 16 readable bytes (an unaligned load).
+    let masks = |p: *const u8| unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let s = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            in_range(v, b'\t', 5),
+        );
+        let l = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC2u8 as i8)),
+            in_range(v, 0xE1, 3),
+        );
+        (
+            _mm_movemask_epi8(s) as u32 as u64,
+            _mm_movemask_epi8(in_range(v, 0x80, 64)) as u32 as u64,
+            _mm_movemask_epi8(l) as u32 as u64,
+        )
+    };
+    let n = b.len();
+    let (mut chars, mut pairs, mut ps) = (0usize, 0usize, 0u64);
+    let (mut first, mut last) = (usize::MAX, 0usize);
+    let mut i = 0;
+    while i < n {
+        let (s, c, mut l, valid) = if i + 16 <= n {
+            let (s, c, l) = masks(b[i..].as_ptr());
+            (s, c, l, 0xFFFF)
+        } else if n >= 16 {
+            // The text's last 16 bytes, their masks shifted past the bytes already read.
+            let shift = 16 - (n - i);
+            let (s, c, l) = masks(b[n - 16..].as_ptr());
+            (s >> shift, c >> shift, l >> shift, (1u64 << (n - i)) - 1)
+        } else {
+            // A zero-padded copy (NUL is in no mask; `valid` leaves the padding out).
+            let mut buf = [0u8; 16];
+            buf[..n].copy_from_slice(b);
+            let (s, c, l) = masks(buf.as_ptr());
+            (s, c, l, (1u64 << n) - 1)
+        };
+        while l != 0 {
+            let (cp, _) = crate::text::decode_multibyte(b, i + l.trailing_zeros() as usize);
+            if char::from_u32(cp).is_some_and(char::is_whitespace) {
+                return None;
+            }
+            l &= l - 1;
+        }
+        chars += (valid & !c).count_ones() as usize;
+        let visible = valid & !s;
+        if visible != 0 {
+            if first == usize::MAX {
+                first = i + visible.trailing_zeros() as usize;
+            }
+            last = i + 63 - visible.leading_zeros() as usize;
+        }
+        pairs += (s & ((s << 1) | ps) & 0xFFFF).count_ones() as usize;
+        ps = (s >> 15) & 1;
+        i += 16;
+    }
+    if first == usize::MAX {
+        return Some(0);
+    }
+    let (lead, trail) = (first, n - 1 - last);
+    let inner = pairs - lead.saturating_sub(1) - trail.saturating_sub(1);
+    Some(chars - lead - trail - inner)
 }
 
 /// `en_chars` for any text, character by character.
@@ -344,10 +550,33 @@ mod tests {
                     assert_eq!(p, han_latin_general(t), "{t:?}");
                 }
             }
+            // The AVX2 windows: exact on text of 34 bytes or more without four-byte
+            // characters, None on the rest.
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("popcnt")
+            {
+                // SAFETY: checked just above.
+                let w = unsafe { han_latin_avx2(t.as_bytes()) };
+                let four = t.bytes().any(|x| x >= 0xF0);
+                assert_eq!(w.is_some(), t.len() >= 34 && !four, "{t:?}");
+                if let Some(w) = w {
+                    assert_eq!(w, han_latin_general(t), "{t:?}");
+                }
+            }
         };
         for (k, c) in crate::test_support::every_char().enumerate() {
             let pad = "x".repeat(k % 19);
             check(&format!("{pad}{c}中{c}ab{c}"));
+            // Every character at every offset of a 32-byte window, at the end of the text
+            // (the last two bytes) and just before it.
+            let pad = "中".repeat(k % 13);
+            let ascii = "0123456789abcdefghijklmnopqrstuv";
+            if k % 2 == 0 {
+                check(&format!("{pad}{ascii}{c}a{c}"));
+            } else {
+                check(&format!("{pad}{ascii}{c}{c}z"));
+            }
         }
         let parts = [
             "中",
@@ -378,10 +607,34 @@ mod tests {
             "\u{7f}",
             "\u{80}",
             "ß",
+            "\u{FF19}",
+            "\u{FF3A}",
+            "\u{FF41}",
+            "\u{FF5A}",
+            "\u{FF20}",
+            "\u{FF40}",
+            "\u{FF5B}",
+            "\u{FF0F}",
+            "\u{24F}",
+            "\u{250}",
+            "\u{BF}",
+            "\u{4DC0}",
+            "\u{4DBF}",
+            "\u{3400}",
+            "\u{33FF}",
+            "\u{3006}",
+            "\u{3008}",
+            "\u{FAFF}",
+            "\u{FB00}",
+            "\u{F8FF}",
+            "，",
+            "：",
+            "一",
+            "们",
         ];
         let mut rng = crate::test_support::XorShift::new(0x4A11);
-        for _ in 0..50_000 {
-            let n = rng.index(60);
+        for _ in 0..100_000 {
+            let n = rng.index(80);
             let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
             check(&t);
         }
@@ -398,6 +651,47 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../shared/corpus/ai-interview.zh-en.md"),
         ) {
+            t.lines().for_each(check);
+        }
+    }
+
+    /// The UTF-8 block form: every character alone, at every offset of a block and between
+    /// whitespace runs; generated texts; every Debian cell and interview line (when
+    /// ../shared is present).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn utf8_blocks_agree_with_the_general_loop() {
+        let check = |t: &str| {
+            let general = en_chars_general(t);
+            match en_chars_utf8(t.as_bytes()) {
+                Some(n) => assert_eq!(n as f64, general, "{t:?}"),
+                // Only text with whitespace outside ASCII is left to the general loop.
+                None => assert!(
+                    t.chars().any(|c| !c.is_ascii() && c.is_whitespace()),
+                    "{t:?}"
+                ),
+            }
+            assert_eq!(en_chars(t), general, "{t:?}");
+        };
+        for (k, c) in crate::test_support::every_char().enumerate() {
+            let pad = "x".repeat(k % 23);
+            check(&format!("{c}"));
+            check(&format!("{pad}{c} {c}  a{c}"));
+            check(&format!(" \t{c}{pad}é {c}\n"));
+        }
+        let parts = [
+            " ", "  ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{1680}",
+            "\u{2000}", "\u{200a}", "\u{200b}", "\u{2028}", "\u{202f}", "\u{205f}", "\u{3000}",
+            "\u{3001}", "a", "Z", ".", "’", "“", "—", "é", "中", "😀", "\u{c2}", "\u{e1}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x8c4a);
+        for _ in 0..50_000 {
+            let n = rng.index(50);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            check(&t);
+        }
+        crate::test_support::each_debian_cell(check);
+        if let Some(t) = crate::test_support::shared_file("corpus/ai-interview.zh-en.md") {
             t.lines().for_each(check);
         }
     }
