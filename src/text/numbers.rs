@@ -206,6 +206,17 @@ impl NumberAt {
             // `same_fields` without the texts, which only codes compare.
             return close(self.value, other.value);
         }
+        if self.kind == Kind::Code && other.kind == Kind::Code {
+            // `same_fields` of two codes on their bytes: a code's span begins with a digit and
+            // ends with a letter or digit (`push_code`), so its text is the span untrimmed; and
+            // a text of ASCII digit bytes is one of ASCII digit characters.
+            let x = &text.as_bytes()[self.span.clone()];
+            let y = &other_text.as_bytes()[other.span.clone()];
+            return x == y
+                || (x.iter().all(u8::is_ascii_digit)
+                    && y.iter().all(u8::is_ascii_digit)
+                    && self.value == other.value);
+        }
         same_fields(
             (self.kind, self.text(text), self.value),
             (other.kind, other.text(other_text), other.value),
@@ -383,10 +394,28 @@ fn en_counting_word(w: &[u8]) -> bool {
     {
         return false;
     }
-    EN_COUNTING_WORDS
+    let (words, n) = &EN_COUNTING_BUCKETS[(first - b'a') as usize][w.len()];
+    words[..*n]
         .iter()
-        .any(|x| x.len() == w.len() && x.as_bytes().eq_ignore_ascii_case(w))
+        .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
 }
+
+/// The words of [`EN_COUNTING_WORDS`] by first letter and length (and how many there are):
+/// a word passing [`EN_COUNTING_SHAPES`] is compared with those few words, not the list.
+#[allow(clippy::type_complexity)]
+static EN_COUNTING_BUCKETS: [[([&str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26] = {
+    let mut t = [[([""; EN_BUCKET_MAX], 0usize); EN_WORD_MAX + 1]; 26];
+    let mut k = 0;
+    while k < EN_COUNTING_WORDS.len() {
+        let w = EN_COUNTING_WORDS[k];
+        let cell = &mut t[(w.as_bytes()[0] - b'a') as usize][w.len()];
+        assert!(cell.1 < EN_BUCKET_MAX, "EN_BUCKET_MAX is too small");
+        cell.0[cell.1] = w;
+        cell.1 += 1;
+        k += 1;
+    }
+    t
+};
 
 /// Whether position `i` of an English text makes [`may_count`] true: an ASCII digit, a
 /// full-width digit, or the start of a word of [`EN_COUNTING_WORDS`] (a letter after no ASCII
@@ -402,7 +431,8 @@ fn en_counts_at(b: &[u8], i: usize) -> bool {
             && b.get(i + 2).is_some_and(|y| (0x90..=0x99).contains(y));
     }
     if x.is_ascii_alphabetic() && !(i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_')) {
-        return en_counting_word(&b[i..letters_end(b, i)]);
+        return may_start(b, i, &EN_COUNTING_TRIGRAMS)
+            && en_counting_word(&b[i..letters_end(b, i)]);
     }
     false
 }
@@ -606,6 +636,48 @@ const EN_WORD_SHAPES: [[u32; EN_WORD_MAX + 1]; 26] = {
     }
     t
 };
+
+/// For each first and second letter of a word, a bit per third letter (bit 26: the word ends
+/// after two letters) of the words in `lists` that start so. Built for [`EN_WORD_LISTS`] and
+/// [`EN_COUNTING_WORDS`]; read by [`may_start`].
+const fn trigrams(lists: &[&[&str]]) -> [[u32; 26]; 26] {
+    let mut t = [[0u32; 26]; 26];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut k = 0;
+        while k < lists[l].len() {
+            let w = lists[l][k].as_bytes();
+            if w.len() >= 2 {
+                let third = if w.len() > 2 { w[2] - b'a' } else { 26 };
+                t[(w[0] - b'a') as usize][(w[1] - b'a') as usize] |= 1 << third;
+            }
+            k += 1;
+        }
+        l += 1;
+    }
+    t
+}
+
+const EN_WORD_TRIGRAMS: [[u32; 26]; 26] = trigrams(&EN_WORD_LISTS);
+const EN_COUNTING_TRIGRAMS: [[u32; 26]; 26] = trigrams(&[EN_COUNTING_WORDS]);
+
+/// Whether the word at `i` (an ASCII letter) may be a word of the lists `table` was built
+/// from, by its first three bytes: false only when its first two bytes are letters and no
+/// word of two or more letters starts with them and then its third byte (a letter, or the
+/// end of the word). Most words are rejected here without finding their end.
+#[inline]
+fn may_start(b: &[u8], i: usize, table: &[[u32; 26]; 26]) -> bool {
+    let s = match b.get(i + 1) {
+        Some(&s) if s.is_ascii_alphabetic() => s,
+        // One letter: decided by the caller.
+        _ => return true,
+    };
+    let third = match b.get(i + 2) {
+        Some(&t) if t.is_ascii_alphabetic() => (t | 0x20) - b'a',
+        _ => 26,
+    };
+    table[((b[i] | 0x20) - b'a') as usize][((s | 0x20) - b'a') as usize] & (1 << third) != 0
+}
 
 /// `w` (ASCII letters, any case) is a word of [`EN_WORD_LISTS`].
 fn en_number_word(w: &[u8]) -> bool {
@@ -1453,7 +1525,42 @@ impl Scanner<'_> {
 
     /// A printf conversion (`%2$s`, `%-10d`, `%5.2f`): its digits are not numbers of the text.
     /// Returns the end of the conversion.
+    #[inline]
     fn printf_spec(&self, i: usize) -> Option<usize> {
+        // The flags and the '%' before `i` read on the bytes while they are ASCII (most digits
+        // follow a letter, a space or a Chinese character): the same steps as
+        // `printf_spec_chars`, which takes over at the first non-ASCII byte that may fold to
+        // a flag or '%' (a full-width form, EF BC xx; no other character folds to one).
+        let b = self.b;
+        let mut k = i;
+        let mut flags = 0;
+        loop {
+            if k == 0 {
+                return None;
+            }
+            match b[k - 1] {
+                b'%' => break,
+                b'-' | b'+' | b' ' | b'#' | b'0' => {
+                    k -= 1;
+                    flags += 1;
+                    if flags > 3 {
+                        return None;
+                    }
+                }
+                x if x >= 0x80 => {
+                    if k >= 3 && b[k - 3] == 0xEF && b[k - 2] == 0xBC {
+                        return self.printf_spec_chars(i);
+                    }
+                    return None;
+                }
+                _ => return None,
+            }
+        }
+        self.printf_spec_chars(i)
+    }
+
+    /// [`Scanner::printf_spec`] on folded characters (its test oracle, and the slow path).
+    fn printf_spec_chars(&self, i: usize) -> Option<usize> {
         let mut k = i;
         let mut flags = 0;
         while k > 0
@@ -1926,8 +2033,14 @@ impl Scanner<'_> {
     }
 
     fn en_words(&mut self, i: usize) -> usize {
-        // A word outside EN_WORD_LISTS reads as nothing (every branch below needs one): return its
-        // end without building it.
+        // A word outside EN_WORD_LISTS reads as nothing (every branch below needs one). Most
+        // are known by their first three letters: return the next position, inside the word,
+        // where `scan_en` goes on as from the word's end (no letter after a letter starts
+        // anything).
+        if !may_start(self.b, i, &EN_WORD_TRIGRAMS) {
+            return i + 1;
+        }
+        // Otherwise return its end without building it.
         let e = letters_end(self.b, i);
         if !en_number_word(&self.b[i..e]) {
             return e;
@@ -2551,6 +2664,10 @@ mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let (new, old) = (extract(t, lang), reference::extract(t, lang));
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{lang:?} {t:?}");
+            // `NumberAt::same_as` reads a code's span untrimmed.
+            for n in new.iter().filter(|n| n.kind == Kind::Code) {
+                assert_eq!(&t[n.span.clone()], n.text, "{lang:?} {t:?}");
+            }
         }
     }
 
@@ -2998,6 +3115,82 @@ mod tests {
             }
         }
         quiet
+    }
+
+    #[test]
+    fn may_start_keeps_every_word_of_the_lists() {
+        let counting: &[&[&str]] = &[EN_COUNTING_WORDS];
+        for (lists, table) in [
+            (&EN_WORD_LISTS[..], &EN_WORD_TRIGRAMS),
+            (counting, &EN_COUNTING_TRIGRAMS),
+        ] {
+            for w in lists.iter().flat_map(|l| l.iter()) {
+                for t in [
+                    w.to_string(),
+                    w.to_uppercase(),
+                    w[..1].to_uppercase() + &w[1..],
+                ] {
+                    for after in ["", " ", "-", "1", "é", "中"] {
+                        let b = format!("{t}{after}");
+                        assert!(may_start(b.as_bytes(), 0, table), "{b:?}");
+                        let b = format!(" {t}{after}");
+                        assert!(may_start(b.as_bytes(), 1, table), "{b:?}");
+                    }
+                }
+            }
+        }
+        // It does reject: the most common English words.
+        for w in [
+            "the", "to", "of", "that", "and", "is", "file", "system", "debian",
+        ] {
+            let b = format!("{w} ");
+            let word = en_number_word(w.as_bytes());
+            assert!(
+                !word && !may_start(b.as_bytes(), 0, &EN_WORD_TRIGRAMS),
+                "{w}"
+            );
+        }
+        // Every word that may_start rejects is no word of the lists, at every position of
+        // generated texts (the scanner oracles check the rest).
+        let mut rng = crate::test_support::XorShift::new(7);
+        let letters = b"abcdefghijklmnopqrstuvwxyzTHEO -1";
+        for _ in 0..20_000 {
+            let n = 1 + rng.index(9);
+            let t: Vec<u8> = (0..n).map(|_| letters[rng.index(letters.len())]).collect();
+            for i in (0..t.len()).filter(|&i| t[i].is_ascii_alphabetic()) {
+                let w = &t[i..letters_end(&t, i)];
+                if en_number_word(w) {
+                    assert!(may_start(&t, i, &EN_WORD_TRIGRAMS), "{t:?} {i}");
+                }
+                if en_counting_word(w) {
+                    assert!(may_start(&t, i, &EN_COUNTING_TRIGRAMS), "{t:?} {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn printf_spec_is_printf_spec_chars() {
+        let pieces = [
+            "%", "%-", "%+", "% ", "%#", "%0", "-", " ", "0", "５", "％", "－", "０", "中", "a",
+            "1", "2$s", "d", ".5f", "lu", "é",
+        ];
+        let mut rng = crate::test_support::XorShift::new(11);
+        for _ in 0..30_000 {
+            let mut t = String::new();
+            for _ in 0..rng.index(7) {
+                t.push_str(pieces[rng.index(pieces.len())]);
+            }
+            let s = Scanner {
+                text: &t,
+                b: t.as_bytes(),
+                out: Vec::new(),
+                zh_block: std::cell::Cell::new((usize::MAX, 0)),
+            };
+            for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                assert_eq!(s.printf_spec(i), s.printf_spec_chars(i), "{t:?} at {i}");
+            }
+        }
     }
 
     #[test]
