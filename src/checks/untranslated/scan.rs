@@ -180,6 +180,25 @@ pub(super) fn concat(parts: &[&str]) -> String {
     s
 }
 
+/// Adds `s` to `seen` unless a term with the same lower case is there already (then false):
+/// `BTreeSet<String>::insert(lowercase(s))` without a string per term. ASCII terms (almost
+/// all: runs are ASCII but for `’`) are compared ignoring ASCII case, which is what their
+/// lower cases compare.
+pub(super) fn insert_lower<'a>(seen: &mut Vec<&'a str>, s: &'a str) -> bool {
+    let ascii = s.is_ascii();
+    let dup = seen.iter().any(|t| {
+        if ascii && t.is_ascii() {
+            t.eq_ignore_ascii_case(s)
+        } else {
+            lowercase(t) == lowercase(s)
+        }
+    });
+    if !dup {
+        seen.push(s);
+    }
+    !dup
+}
+
 /// `s.to_lowercase()`, by the ASCII mapping when `s` is ASCII (the same string).
 pub(super) fn lowercase(s: &str) -> String {
     if s.is_ascii() {
@@ -333,6 +352,31 @@ mod tests {
         let mut m = RunMatches::default();
         m.insert("a", Vec::new());
         assert!(m.contains_key("a") && !m.contains_key("b"));
+    }
+
+    #[test]
+    fn insert_lower_agrees_with_a_set_of_lowered_strings() {
+        let parts = [
+            "a", "A", "b", "B", "’", "É", "é", "İ", "i\u{307}", "ß", "SS", "-", " ", "Σ",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x5EE4);
+        let terms: Vec<String> = (0..40_000)
+            .map(|_| {
+                let n = 1 + rng.index(3);
+                (0..n).map(|_| parts[rng.index(parts.len())]).collect()
+            })
+            .collect();
+        for group in terms.chunks(8) {
+            let mut seen = Vec::new();
+            let mut set = std::collections::BTreeSet::new();
+            for t in group {
+                assert_eq!(
+                    insert_lower(&mut seen, t),
+                    set.insert(t.to_lowercase()),
+                    "{t:?}"
+                );
+            }
+        }
     }
 
     #[test]
