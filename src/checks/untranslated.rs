@@ -350,13 +350,6 @@ pub fn is_code_like(s: &str) -> bool {
                 if let Some(ws) = word.take() {
                     n += 1;
                     plain += usize::from(end_word(&t[ws..i], flags));
-                    // The L bytes after this space hold at most (L + 1) / 2 words (a byte
-                    // each, a space between): when the plain words already outnumber half of
-                    // every word there can be, the text is not code (most English prose is
-                    // known before its last quarter).
-                    if plain * 2 > n + (b.len() - i) / 2 {
-                        return false;
-                    }
                 }
             } else {
                 if word.is_none() {
@@ -1116,7 +1109,7 @@ impl Untranslated {
         g: &Glossary,
         house: &HouseStyle,
         quiet: &dyn Fn() -> bool,
-        known: &mut scan::RunMatches<'a>,
+        known: &mut scan::RunMatches,
         scratch: &mut Scratch<'a>,
         hits: &mut Vec<Hit>,
     ) {
@@ -1148,7 +1141,7 @@ impl Untranslated {
             covered.resize(run.len(), false);
             // The glossary's matches in the run, looked up once per distinct run of the
             // document (`find_en` depends on the text alone; Debian repeats `sudo`, `root`).
-            let matches = known.entry(run).or_insert_with(|| g.find_en(run));
+            let matches = known.get(g, run);
             for m in matches.iter() {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
@@ -1425,11 +1418,19 @@ impl Check for Untranslated {
             set: std::cell::OnceCell::new(),
             compute: &|| self.house_style(ctx),
         };
+        scan::with_run_cache(g, |known| self.run_pairs(ctx, &house, known))
+    }
+}
+
+impl Untranslated {
+    fn run_pairs(
+        &self,
+        ctx: &Context,
+        house: &HouseStyle,
+        known: &mut scan::RunMatches,
+    ) -> Vec<Hit> {
+        let g = &ctx.resources.glossary;
         let mut hits = Vec::new();
-        // Debian has about one distinct run per two pairs: sized for that, the map is not
-        // rehashed as it fills.
-        let mut known =
-            scan::RunMatches::with_capacity_and_hasher(ctx.doc.pairs.len() / 2, Default::default());
         let mut scratch = Scratch::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
@@ -1461,9 +1462,9 @@ impl Check for Untranslated {
                 pair,
                 &covered,
                 g,
-                &house,
+                house,
                 &quiet,
-                &mut known,
+                known,
                 &mut scratch,
                 &mut hits,
             );
