@@ -33,7 +33,7 @@ use crate::finding::{Hit, Severity};
 use crate::glossary::Glossary;
 use crate::model::Pair;
 use crate::text::script::{self, is_han};
-use scan::{concat, is_cjk_lead, lowercase, skip_cjk};
+use scan::{concat, is_cjk_lead, skip_cjk};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -126,7 +126,37 @@ fn same_normalised(a: &str, b: &str) -> bool {
     {
         return false;
     }
-    let (mut a, mut b) = (Normalised::new(a), Normalised::new(b));
+    // ASCII on both sides (the numbered headings of Debian, "1.1. 控制台基础" against "1.1.
+    // Console basics", agree on their first characters) is compared byte by byte; the rest,
+    // from the first non-ASCII character of either side, by `Normalised` (the normalised text
+    // of a suffix is the suffix of the normalised text: it is char by char).
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut any = false;
+    loop {
+        while i < ab.len() && ab[i] < 0x80 && !ab[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        while j < bb.len() && bb[j] < 0x80 && !bb[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        match (ab.get(i), bb.get(j)) {
+            (None, None) => return any,
+            (Some(&x), Some(&y)) if x < 0x80 && y < 0x80 => {
+                if !x.eq_ignore_ascii_case(&y) {
+                    return false;
+                }
+                any = true;
+                i += 1;
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    let (mut a, mut b) = (Normalised::new(&a[i..]), Normalised::new(&b[j..]));
+    if any {
+        return a.eq(b);
+    }
     let Some(first) = a.next() else {
         return false;
     };
@@ -254,6 +284,41 @@ static CODE_CLASS: [u8; 128] = {
     t
 };
 
+/// Whether the word `w` (no whitespace), whose characters gave the `CODE_*` bits `flags`, is
+/// a plain word of `is_code_like`: neither code nor an acronym.
+#[inline]
+fn plain_word(w: &str, flags: u8) -> bool {
+    let (special, digit, dot) = (
+        flags & CODE_SPECIAL != 0,
+        flags & CODE_DIGIT != 0,
+        flags & CODE_DOT != 0,
+    );
+    let (letters, all_upper) = (flags & CODE_LETTER != 0, flags & CODE_LOWER == 0);
+    // `contains("://")` implies a '/', so it is covered by `special`.
+    let codeish = special
+        || w.starts_with("www.")
+        || (w.starts_with('-') && w.len() > 1)
+        || digit
+        || (dot && !w.ends_with('.') && letters)
+        || !letters;
+    let acronym = letters && all_upper;
+    !(codeish || acronym)
+}
+
+/// `is_code_like(w)` for a word of a Latin run: ASCII without whitespace (then it is one word
+/// and its bits are those of its bytes), else `is_code_like` decides.
+fn is_code_like_word(w: &str) -> bool {
+    let mut flags = 0u8;
+    for &x in w.as_bytes() {
+        if x >= 0x80 || CODE_CLASS[usize::from(x)] & CODE_SPACE != 0 {
+            return is_code_like(w);
+        }
+        flags |= CODE_CLASS[usize::from(x)];
+    }
+    // `$ ` and `# ` need a space; a word opening with a backtick is code.
+    w.is_empty() || w.starts_with('`') || !plain_word(w, flags)
+}
+
 /// Text that needs no translation: code, paths, URLs, commands, numbers, acronyms.
 pub fn is_code_like(s: &str) -> bool {
     let t = s.trim();
@@ -273,23 +338,7 @@ pub fn is_code_like(s: &str) -> bool {
     let mut word: Option<usize> = None;
     // What the current word has seen, as `CODE_*` bits.
     let mut flags = 0u8;
-    let end_word = |w: &str, flags: u8| -> bool {
-        let (special, digit, dot) = (
-            flags & CODE_SPECIAL != 0,
-            flags & CODE_DIGIT != 0,
-            flags & CODE_DOT != 0,
-        );
-        let (letters, all_upper) = (flags & CODE_LETTER != 0, flags & CODE_LOWER == 0);
-        // `contains("://")` implies a '/', so it is covered by `special`.
-        let codeish = special
-            || w.starts_with("www.")
-            || (w.starts_with('-') && w.len() > 1)
-            || digit
-            || (dot && !w.ends_with('.') && letters)
-            || !letters;
-        let acronym = letters && all_upper;
-        !(codeish || acronym)
-    };
+    let end_word = plain_word;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
@@ -694,8 +743,16 @@ fn next_chunk_byte(b: &[u8], from: usize) -> usize {
 
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated
 /// by single spaces. Byte range in the text.
+#[cfg(test)]
 fn latin_runs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    latin_runs_into(text, &mut out);
+    out
+}
+
+/// `latin_runs` into `out` (cleared first): one buffer for every pair of a document.
+fn latin_runs_into(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     // Walks byte offsets rather than a vector of chars: every character the run logic looks
     // at is ASCII except `’` (3 bytes), and non-ASCII lead bytes never equal an ASCII byte,
     // so the char-by-char walk is reproduced by stepping whole characters.
@@ -742,7 +799,6 @@ fn latin_runs(text: &str) -> Vec<(usize, usize)> {
         }
         i = j.max(start + 1);
     }
-    out
 }
 
 /// Code in backticks, or a quoted string (UI labels, messages, quotations are cited as is).
@@ -864,6 +920,33 @@ fn is_name_or_acronym_by_vec(word: &str, en: &str) -> bool {
 
 /// Case-sensitive word-boundary search.
 fn contains_word(hay: &str, w: &str) -> bool {
+    let b = hay.as_bytes();
+    let mut from = 0;
+    let wb = w.as_bytes();
+    let Some(&first) = wb.first() else {
+        return contains_word_by_find(hay, w);
+    };
+    // Every occurrence in order, as repeated `find`s give them: the positions of the first
+    // byte (memchr), kept where the word follows (no searcher to set up: words are short).
+    while let Some(p) = memchr::memchr(first, &b[from..]) {
+        let s = from + p;
+        if !b[s..].starts_with(wb) {
+            from = s + 1;
+            continue;
+        }
+        let e = s + w.len();
+        let ok_s = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+        let ok_e = e >= b.len() || !b[e].is_ascii_alphanumeric();
+        if ok_s && ok_e {
+            return true;
+        }
+        from = s + 1;
+    }
+    false
+}
+
+/// `contains_word` by repeated `str::find`: the definition (and the form for an empty word).
+fn contains_word_by_find(hay: &str, w: &str) -> bool {
     let b = hay.as_bytes();
     let mut from = 0;
     while let Some(p) = hay[from..].find(w) {
@@ -1026,16 +1109,25 @@ impl Untranslated {
         g: &Glossary,
         house: &HouseStyle,
         quiet: &dyn Fn() -> bool,
-        known: &mut scan::RunMatches<'a>,
+        known: &mut scan::RunMatches,
+        scratch: &mut Scratch<'a>,
         hits: &mut Vec<Hit>,
     ) {
         let (zh, en) = (pair.zh_text(), pair.en_text());
         // The renderings in the Chinese matter only once a glossary term is found in a run:
         // looked up then, at most once.
         let mut found_zh: Option<BTreeSet<usize>> = None;
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut covered: Vec<bool> = Vec::new();
-        for (s, e) in latin_runs(zh) {
+        let Scratch {
+            runs,
+            seen,
+            covered,
+            rest,
+        } = scratch;
+        // The terms reported in the pair, compared by their lower case (a few per pair: a
+        // vector of slices, no lowered string per term).
+        seen.clear();
+        latin_runs_into(zh, runs);
+        for &(s, e) in runs.iter() {
             if skip.iter().any(|&(a, b)| s >= a && e <= b) {
                 continue;
             }
@@ -1049,7 +1141,7 @@ impl Untranslated {
             covered.resize(run.len(), false);
             // The glossary's matches in the run, looked up once per distinct run of the
             // document (`find_en` depends on the text alone; Debian repeats `sudo`, `root`).
-            let matches = known.entry(run).or_insert_with(|| g.find_en(run));
+            let matches = known.get(g, run);
             for m in matches.iter() {
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
@@ -1065,7 +1157,7 @@ impl Untranslated {
                 if is_shouting(written) && !is_shouting(&t.en) {
                     continue;
                 }
-                if !seen.insert(lowercase(written)) {
+                if !scan::insert_lower(seen, written) {
                     continue;
                 }
                 if quiet() {
@@ -1109,15 +1201,24 @@ impl Untranslated {
             // A term is a stretch of consecutive words of the run, which are separated by
             // single spaces: the words joined with " " are the run's own slice from the first
             // word's start to the last word's end, borrowed rather than joined into a String.
-            let mut rest: Vec<&str> = Vec::new();
+            rest.clear();
             let mut cur: Option<(usize, usize)> = None;
+            // The words of `run.split(' ')`, found by a byte search (runs are short).
+            let rb = run.as_bytes();
             let mut pos = 0;
-            for w in run.split(' ') {
-                let (ws, we) = (pos, pos + w.len());
+            while pos <= rb.len() {
+                let (ws, we) = (
+                    pos,
+                    rb[pos..]
+                        .iter()
+                        .position(|&x| x == b' ')
+                        .map_or(rb.len(), |k| pos + k),
+                );
                 pos = we + 1;
+                let w = &run[ws..we];
                 let free = !covered[ws..we].iter().any(|&c| c)
                     && !is_name_or_acronym(w, en)
-                    && !is_code_like(w)
+                    && !is_code_like_word(w)
                     && w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
                 if free {
                     cur = Some((cur.map_or(ws, |(s, _)| s), we));
@@ -1128,8 +1229,8 @@ impl Untranslated {
             if let Some((s, e)) = cur {
                 rest.push(&run[s..e]);
             }
-            for term in rest {
-                if !seen.insert(lowercase(term)) {
+            for &term in rest.iter() {
+                if !scan::insert_lower(seen, term) {
                     continue;
                 }
                 if quiet() {
@@ -1157,6 +1258,17 @@ impl Untranslated {
             }
         }
     }
+}
+
+/// Buffers of `Untranslated::terms`, allocated once per document and cleared per pair: the
+/// pair's Latin runs, the terms reported in it, the bytes of a run the glossary covers.
+#[derive(Default)]
+struct Scratch<'a> {
+    runs: Vec<(usize, usize)>,
+    seen: Vec<&'a str>,
+    covered: Vec<bool>,
+    /// The uncovered terms of a run.
+    rest: Vec<&'a str>,
 }
 
 /// [`Untranslated::house_style`] of the document, computed when first asked for.
@@ -1306,8 +1418,20 @@ impl Check for Untranslated {
             set: std::cell::OnceCell::new(),
             compute: &|| self.house_style(ctx),
         };
+        scan::with_run_cache(g, |known| self.run_pairs(ctx, &house, known))
+    }
+}
+
+impl Untranslated {
+    fn run_pairs(
+        &self,
+        ctx: &Context,
+        house: &HouseStyle,
+        known: &mut scan::RunMatches,
+    ) -> Vec<Hit> {
+        let g = &ctx.resources.glossary;
         let mut hits = Vec::new();
-        let mut known = scan::RunMatches::default();
+        let mut scratch = Scratch::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
             let (zh, en) = (pair.zh_text(), pair.en_text());
@@ -1334,7 +1458,16 @@ impl Check for Untranslated {
             let Some(covered) = self.english_in_chinese(pair, zh, &quiet, &mut hits) else {
                 continue;
             };
-            self.terms(pair, &covered, g, &house, &quiet, &mut known, &mut hits);
+            self.terms(
+                pair,
+                &covered,
+                g,
+                house,
+                &quiet,
+                known,
+                &mut scratch,
+                &mut hits,
+            );
         }
         hits
     }
@@ -1943,6 +2076,62 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn contains_word_by_memchr_agrees_with_find() {
+        let parts = ["ab", "a", "b", " ", "-", "1", "中", "é", "ab1", "x"];
+        let mut rng = crate::test_support::XorShift::new(0xF1D);
+        for _ in 0..30_000 {
+            let n = rng.index(10);
+            let hay: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            let m = 1 + rng.index(3);
+            let w: String = (0..m).map(|_| parts[rng.index(4)]).collect();
+            assert_eq!(
+                contains_word(&hay, &w),
+                contains_word_by_find(&hay, &w),
+                "{hay:?} {w:?}"
+            );
+        }
+        // Every capitalised word of the Debian Chinese, lowered, against its English.
+        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
+            for line in t.lines() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                let [.., zh, en] = cells[..] else { continue };
+                for (s, e) in latin_runs(zh) {
+                    for w in zh[s..e].split(' ') {
+                        let w = w.to_lowercase();
+                        assert_eq!(
+                            contains_word(en, &w),
+                            contains_word_by_find(en, &w),
+                            "{w:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn code_like_word_agrees_with_code_like() {
+        let parts = [
+            "a", "B", "1", ".", "-", "www.", "/", "_", "=", "$", "`", "#", "'", "’", " ", "é",
+            "中", "\t", "://", "~",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0xC0DE3);
+        let mut words: Vec<String> = (0u8..0x80).map(|c| format!("{}", c as char)).collect();
+        for _ in 0..50_000 {
+            let n = rng.index(6);
+            words.push((0..n).map(|_| parts[rng.index(parts.len())]).collect());
+        }
+        crate::test_support::each_debian_cell(|cell| {
+            for (s, e) in latin_runs(cell) {
+                words.extend(cell[s..e].split(' ').map(str::to_string));
+            }
+        });
+        for w in &words {
+            assert_eq!(is_code_like_word(w), is_code_like(w), "{w:?}");
         }
     }
 
