@@ -34,7 +34,7 @@ use crate::model::{Document, LineRange, Pair};
 use crate::reader::{self, InputError, InputFormat, ReadOptions, jsonl, tsv};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -146,7 +146,11 @@ enum Layout {
 /// same few buffers instead of allocating (and page-faulting in) fresh ones per chunk.
 #[derive(Default)]
 struct Chunk {
-    text: String,
+    /// The input is read straight into this buffer. Its bytes are all initialised (it only
+    /// grows, zeroed once, and is reused), so reads need no zeroing; `buf[..len]` is the
+    /// chunk's text, checked UTF-8.
+    buf: Vec<u8>,
+    len: usize,
     lines: Vec<(usize, std::ops::Range<usize>)>,
     /// Empty; its capacity is reused for the next document's pairs.
     pairs: Vec<Pair>,
@@ -155,14 +159,17 @@ struct Chunk {
     out: Vec<u8>,
     /// ...which go at these offsets in `out`, one per pair in order.
     marks: Vec<usize>,
-    /// The reader's list of the newlines in one input block (kept for its capacity).
-    newlines: Vec<usize>,
 }
 
 impl Chunk {
+    fn text(&self) -> &str {
+        // SAFETY: `next_chunk` sets `len` only after checking that `buf[..len]` is UTF-8,
+        // and nothing writes to `buf` until the chunk is read into again.
+        unsafe { std::str::from_utf8_unchecked(&self.buf[..self.len]) }
+    }
     fn line(&self, i: usize) -> (usize, &str) {
         let (n, r) = &self.lines[i];
-        (*n, &self.text[r.clone()])
+        (*n, &self.text()[r.clone()])
     }
     fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
         (0..self.lines.len()).map(|i| self.line(i))
@@ -179,30 +186,79 @@ struct ChunkReader<'p, R> {
     eof: bool,
     /// Chunks already written, to read into again.
     spare: Vec<Chunk>,
+    /// What the last read brought after the end of its chunk: the start of the next one.
+    carry: Vec<u8>,
 }
 
-impl<R: BufRead> ChunkReader<'_, R> {
-    /// The next `size` non-blank lines. The input's buffer is copied into the chunk a block
-    /// at a time (up to the newline that completes the chunk), and lines are found with
-    /// `memchr`: a `read_until` per line cost more than parsing the line. Blank lines stay in
-    /// the chunk's text but get no entry in `lines`; they are ASCII whitespace, so they can
-    /// hold neither a UTF-8 error nor a NUL byte, and the line lookup of those errors below
-    /// finds the same line as when blank lines were dropped.
+/// The smallest read asked of the input. Reads are sized to what the chunk still needs (at
+/// the mean line length so far), so that little is read past the chunk's end and copied
+/// over to the next chunk, but never smaller than this, to keep system calls few.
+const MIN_READ: usize = 16 << 10;
+
+impl<R: Read> ChunkReader<'_, R> {
+    /// The next `size` non-blank lines. The input is read straight into the chunk's buffer
+    /// (the bytes read past the newline that completes the chunk are carried over to the
+    /// next chunk), and lines are found with `memchr`: a `read_until` per line cost more
+    /// than parsing the line, and copying the input through a `BufReader` cost a copy of
+    /// every byte. Blank lines stay in the chunk's text but get no entry in `lines`; they
+    /// are ASCII whitespace, so they can hold neither a UTF-8 error nor a NUL byte, and the
+    /// line lookup of those errors below finds the same line as when blank lines were
+    /// dropped.
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
         let mut chunk = self.spare.pop().unwrap_or_default();
-        let mut raw = std::mem::take(&mut chunk.text).into_bytes();
-        raw.clear();
-        raw.reserve(self.size * 96);
+        chunk.len = 0;
+        let mut raw = std::mem::take(&mut chunk.buf);
+        let mut filled = self.carry.len();
+        if raw.len() < filled.max(MIN_READ) {
+            raw.resize(filled.max(MIN_READ), 0);
+        }
+        raw[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         let mut lines = std::mem::take(&mut chunk.lines);
         lines.clear();
         lines.reserve(self.size);
-        // Start in `raw` of the first line not yet split off.
+        // Start in `raw` of the first line not yet split off, and of the bytes not yet
+        // searched for a newline.
         let mut line_start = 0;
-        let mut newlines = std::mem::take(&mut chunk.newlines);
-        while lines.len() < self.size && !self.eof {
-            let buf = match self.input.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+        let mut scanned = 0;
+        let mut end = None;
+        loop {
+            for nl in memchr::memchr_iter(b'\n', &raw[scanned..filled]) {
+                let nl = scanned + nl;
+                self.push_line(&raw, line_start, nl, &mut lines);
+                line_start = nl + 1;
+                if lines.len() == self.size {
+                    end = Some(line_start);
+                    break;
+                }
+            }
+            if end.is_some() || self.eof {
+                break;
+            }
+            scanned = filled;
+            // Ask for what the rest of the chunk should take at the mean line length so far
+            // (plus a little), in the room the buffer has or is given.
+            let seen = self.bytes + filled as u64;
+            let mean = if self.line_no == 0 {
+                128
+            } else {
+                (seen / self.line_no as u64).clamp(16, 1 << 16) as usize
+            };
+            let want = ((self.size - lines.len()) * mean + mean / 2).max(MIN_READ);
+            if raw.len() - filled < want {
+                let room = (filled + want).max(raw.len() * 2);
+                raw.resize(room, 0);
+            }
+            match self.input.read(&mut raw[filled..filled + want]) {
+                Ok(0) => {
+                    self.eof = true;
+                    if line_start < filled {
+                        // A last line without a newline.
+                        self.push_line(&raw, line_start, filled, &mut lines);
+                    }
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     return Err(InputError::new(
                         self.path,
@@ -210,58 +266,32 @@ impl<R: BufRead> ChunkReader<'_, R> {
                         format!("cannot read: {e}"),
                     ));
                 }
-            };
-            if buf.is_empty() {
-                self.eof = true;
-                if line_start < raw.len() {
-                    // A last line without a newline.
-                    self.push_line(&raw, line_start, raw.len(), &mut lines);
-                }
-                break;
-            }
-            // Take the block up to the newline that completes the chunk if every line
-            // were non-blank (a blank line means another round), else all of it. The
-            // newlines found on the way are kept, so the block is searched once.
-            let want = self.size - lines.len();
-            newlines.clear();
-            let mut take = buf.len();
-            for nl in memchr::memchr_iter(b'\n', buf) {
-                newlines.push(nl);
-                if newlines.len() == want {
-                    take = nl + 1;
-                    break;
-                }
-            }
-            let from = raw.len();
-            raw.extend_from_slice(&buf[..take]);
-            self.input.consume(take);
-            self.bytes += take as u64;
-            for &nl in &newlines {
-                let end = from + nl;
-                self.push_line(&raw, line_start, end, &mut lines);
-                line_start = end + 1;
             }
         }
-        // simdutf8 validates about ten times faster than `String::from_utf8`, which was a
+        let len = match end {
+            Some(end) => {
+                self.carry.extend_from_slice(&raw[end..filled]);
+                end
+            }
+            None => filled,
+        };
+        self.bytes += len as u64;
+        let text = &raw[..len];
+        // simdutf8 validates about ten times faster than `std::str::from_utf8`, which was a
         // tenth of the CPU of a stream run with cheap rules; on an error the standard
         // library finds where.
-        let text = if simdutf8::basic::from_utf8(&raw).is_ok() {
-            // SAFETY: simdutf8 has just checked that these exact bytes are valid UTF-8.
-            unsafe { String::from_utf8_unchecked(raw) }
-        } else {
-            String::from_utf8(raw).map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
-                InputError::new(self.path, line, "not valid UTF-8")
-            })?
-        };
-        if let Some(at) = memchr::memchr(0, text.as_bytes()) {
+        if simdutf8::basic::from_utf8(text).is_err() {
+            let at = std::str::from_utf8(text).map_or_else(|e| e.valid_up_to(), |_| 0);
+            let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
+            return Err(InputError::new(self.path, line, "not valid UTF-8"));
+        }
+        if let Some(at) = memchr::memchr(0, text) {
             let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
             return Err(InputError::new(self.path, line, "binary data (NUL byte)"));
         }
-        chunk.text = text;
+        chunk.buf = raw;
+        chunk.len = len;
         chunk.lines = lines;
-        chunk.newlines = newlines;
         Ok(chunk)
     }
 
@@ -303,7 +333,7 @@ const IN_FLIGHT_PER_THREAD: usize = 2;
 
 /// Run the stream. `progress` is called after each chunk is written with the pairs done so
 /// far and the input bytes consumed.
-pub fn run<R: BufRead + Send, W: Write>(
+pub fn run<R: Read + Send, W: Write>(
     engine: &Engine,
     path: &str,
     input: R,
@@ -320,6 +350,7 @@ pub fn run<R: BufRead + Send, W: Write>(
         bytes: 0,
         eof: false,
         spare: Vec::new(),
+        carry: Vec::new(),
     };
     let mut first = rd.next_chunk()?;
     if first.lines.is_empty() {
@@ -549,25 +580,49 @@ fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Re
 
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {
     let mut doc = Document::new(path, "stream");
+    // The pairs of an earlier chunk: delimited lines are made into pairs in their strings.
     doc.pairs = std::mem::take(&mut chunk.pairs);
-    doc.pairs.reserve(chunk.lines.len());
+    doc.pairs
+        .reserve(chunk.lines.len().saturating_sub(doc.pairs.len()));
     // One cell vector for the whole chunk rather than one per line.
     let mut cells: Vec<&str> = Vec::new();
+    let mut index = 0;
     for (no, line) in chunk.iter() {
-        let index = doc.pairs.len();
         let pair: Option<Pair> = match layout {
             Layout::Jsonl(o) => jsonl::line_to_pair(path, no, line, index, o)?,
             Layout::Delimited(l, d) => {
                 split_cells(line, *d, &mut cells);
-                l.pair_of_line(index, no, &cells)
+                if index == doc.pairs.len() {
+                    doc.pairs.push(empty_pair());
+                }
+                if l.fill_pair_of_line(index, no, &cells, &mut doc.pairs[index]) {
+                    index += 1;
+                }
+                continue;
             }
         };
         if let Some(p) = pair {
-            doc.pairs.push(p);
+            if index < doc.pairs.len() {
+                doc.pairs[index] = p;
+            } else {
+                doc.pairs.push(p);
+            }
+            index += 1;
         }
     }
+    doc.pairs.truncate(index);
     doc.line_count = chunk.lines.last().map_or(0, |(n, _)| *n);
     Ok(doc)
+}
+
+fn empty_pair() -> Pair {
+    Pair {
+        index: 0,
+        id: None,
+        zh: None,
+        en: None,
+        meta: Vec::new(),
+    }
 }
 
 /// `line.split(delim)` into `cells`, with the memchr crate for an ASCII delimiter (the
@@ -668,7 +723,6 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
     drop(report.document);
     if let Ok(doc) = Arc::try_unwrap(doc) {
         chunk.pairs = doc.pairs;
-        chunk.pairs.clear();
     }
     result
 }
@@ -690,6 +744,177 @@ mod tests {
         id: Option<&'a str>,
         score: f64,
         findings: Vec<&'a Finding>,
+    }
+
+    /// Gives at most a few bytes per read, and sometimes `Interrupted`.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        rng: crate::test_support::XorShift,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.rng.below(5) == 0 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = (1 + self.rng.index(300))
+                .min(buf.len())
+                .min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn stream_bytes<R: Read + Send>(input: R, chunk: usize) -> Result<Vec<u8>, String> {
+        let engine = Engine::load(&crate::engine::LoadOptions::default()).unwrap();
+        let opts = StreamOptions {
+            format: None,
+            read: ReadOptions::default(),
+            chunk,
+        };
+        let mut out = Vec::new();
+        match run(&engine, "t", input, &mut out, &opts, &mut |_, _| {}) {
+            Ok(_) => Ok(out),
+            Err(StreamError::Input(e)) => Err(format!("{e} after {} bytes", out.len())),
+            Err(StreamError::Output(e)) => Err(e.to_string()),
+        }
+    }
+
+    /// The chunks as `ChunkReader` gives them (blank chunks dropped, as `run` does), or the
+    /// line and message of its error after the chunks before.
+    type Chunks = (Vec<Vec<(usize, String)>>, Option<(Option<usize>, String)>);
+
+    fn read_chunks<R: Read>(input: R, size: usize) -> Chunks {
+        let mut rd = ChunkReader {
+            input,
+            path: "t",
+            size,
+            line_no: 0,
+            bytes: 0,
+            eof: false,
+            spare: Vec::new(),
+            carry: Vec::new(),
+        };
+        let mut chunks = Vec::new();
+        while !rd.eof {
+            match rd.next_chunk() {
+                Ok(c) => {
+                    if !c.lines.is_empty() {
+                        chunks.push(c.iter().map(|(n, l)| (n, l.to_string())).collect());
+                    }
+                    rd.spare.push(c);
+                }
+                Err(e) => return (chunks, Some((e.line, e.message))),
+            }
+        }
+        (chunks, None)
+    }
+
+    /// The simple model of the chunks: every line numbered, CR and a first-line BOM cut,
+    /// blank lines dropped, `size` lines a chunk; an error at the line of the first bad
+    /// byte, after the chunks wholly before it.
+    fn model_chunks(input: &[u8], size: usize) -> Chunks {
+        let mut lines = Vec::new();
+        let mut bad = None;
+        let parts: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+        for (i, mut l) in parts.iter().copied().enumerate() {
+            if i + 1 == parts.len() && l.is_empty() {
+                break;
+            }
+            while let [rest @ .., b'\r'] = l {
+                l = rest;
+            }
+            if i == 0 {
+                l = l.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(l);
+            }
+            let message = match std::str::from_utf8(l) {
+                Err(_) => Some("not valid UTF-8"),
+                Ok(t) if t.contains('\0') => Some("binary data (NUL byte)"),
+                Ok(_) => None,
+            };
+            if let Some(m) = message.filter(|_| bad.is_none()) {
+                bad = Some((lines.len(), (Some(i + 1), m.to_string())));
+            }
+            if !l.iter().all(u8::is_ascii_whitespace) {
+                lines.push((i + 1, String::from_utf8_lossy(l).into_owned()));
+            }
+        }
+        let mut chunks: Vec<Vec<(usize, String)>> = lines.chunks(size).map(<[_]>::to_vec).collect();
+        match bad {
+            None => (chunks, None),
+            Some((at, e)) => {
+                chunks.truncate(at / size);
+                (chunks, Some(e))
+            }
+        }
+    }
+
+    /// Reading straight into the chunks (with the bytes past a chunk's end carried over)
+    /// gives the same chunks as one read of everything, however the input arrives: long
+    /// lines (longer than a read), blank and CRLF lines, a BOM, no final newline, chunk
+    /// edges everywhere, and the same errors at the same lines.
+    #[test]
+    fn chunks_do_not_depend_on_how_the_input_arrives() {
+        let mut rng = crate::test_support::XorShift::new(7);
+        let mut tsv = String::from("\u{feff}");
+        let mut jsonl = String::new();
+        for i in 0..200 {
+            // Some lines longer than a read (`MIN_READ`).
+            let long = "很长".repeat(if rng.index(8) == 0 { 3000 } else { 0 });
+            let en = "word ".repeat(rng.index(40));
+            match rng.index(6) {
+                0 => tsv.push('\n'),
+                1 => tsv.push_str(" \t \r\n"),
+                _ => tsv.push_str(&format!("中文{i}{long}\t{en}{i}\r\n")),
+            }
+            jsonl.push_str(&format!(
+                "{{\"zh\":\"中文{i}{long}\",\"en\":\"{en}{i}\"}}\n"
+            ));
+            if rng.index(5) == 0 {
+                jsonl.push_str("  \n");
+            }
+        }
+        tsv.push_str("最后\tlast line without newline");
+        let bad_utf8 = {
+            let mut b = tsv.clone().into_bytes();
+            let at = b.len() * 2 / 3;
+            b[at] = 0xff;
+            b
+        };
+        let nul = {
+            let mut b = jsonl.clone().into_bytes();
+            let at = b.len() / 2;
+            b[at] = 0;
+            b
+        };
+        for input in [tsv.as_bytes(), jsonl.as_bytes(), &bad_utf8[..], &nul[..]] {
+            for chunk in [1, 2, 7, 64, 1024] {
+                let model = model_chunks(input, chunk);
+                assert!(model.0.len() > 1 || chunk >= 64, "the model has chunks");
+                assert_eq!(read_chunks(input, chunk), model, "chunk {chunk}");
+                let trickle = Trickle {
+                    data: input,
+                    rng: crate::test_support::XorShift::new(chunk as u64),
+                };
+                assert_eq!(read_chunks(trickle, chunk), model, "chunk {chunk}");
+                // The whole stream's bytes too (the audits cost, so at one chunk size).
+                if chunk != 7 {
+                    continue;
+                }
+                let whole = stream_bytes(input, chunk);
+                for seed in 1..2 {
+                    let trickle = Trickle {
+                        data: input,
+                        rng: crate::test_support::XorShift::new(seed),
+                    };
+                    assert_eq!(stream_bytes(trickle, chunk), whole, "chunk {chunk}");
+                }
+                // The old reader, copying through a `BufReader` of a few bytes.
+                let small = std::io::BufReader::with_capacity(5, input);
+                assert_eq!(stream_bytes(small, chunk), whole, "chunk {chunk}");
+            }
+        }
     }
 
     #[test]
