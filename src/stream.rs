@@ -157,8 +157,11 @@ struct Chunk {
     /// This chunk's output lines, once audited, without the pairs' global indices (which
     /// depend on the chunks before it)...
     out: Vec<u8>,
-    /// ...which go at these offsets in `out`, one per pair in order.
+    /// ...which go at these offsets in `out`, one per pair in order...
     marks: Vec<usize>,
+    /// ...unless the pairs before the chunk were known when its lines were made: then `out`
+    /// has the indices, numbered from this (see `Bases`).
+    base: Option<usize>,
 }
 
 impl Chunk {
@@ -416,6 +419,8 @@ pub fn run<R: Read + Send, W: Write>(
     // or the output failed, so they will never be written. (The scope below returns only
     // once every job has, so it is set before returning from inside it.)
     let stop = AtomicUsize::new(usize::MAX);
+    let bases = Bases::default();
+    let bases = &bases;
     let layout = &layout;
     let stop = &stop;
     let (tx, rx) = mpsc::channel::<Done>();
@@ -452,7 +457,9 @@ pub fn run<R: Read + Send, W: Write>(
                 // audited in parallel inside so that no core idles at the end.
                 let one_thread = !inline && !rd.eof;
                 let job = move || {
-                    let _ = tx.send(process(engine, path, layout, stop, seq, chunk, one_thread));
+                    let _ = tx.send(process(
+                        engine, path, layout, stop, bases, seq, chunk, one_thread,
+                    ));
                 };
                 if inline {
                     job();
@@ -489,6 +496,7 @@ pub fn run<R: Read + Send, W: Write>(
                 stop.store(0, Ordering::Relaxed);
                 StreamError::Output(e)
             })?;
+            bases.written(first_seq, r.pairs);
             summary.pairs += r.pairs;
             summary.findings += r.findings;
             summary.penalty += r.penalty;
@@ -519,6 +527,50 @@ pub fn run<R: Read + Send, W: Write>(
     Ok(summary)
 }
 
+/// The pairs before each chunk, as far as known, so that a worker can number its chunk's
+/// pairs itself when every chunk before it has been parsed by then (nearly always: chunks
+/// are handed out in order, and parsing is a small part of a chunk's job). The writing
+/// thread then writes the chunk's lines in one piece, rather than copying them around the
+/// indices it would fill in; otherwise (a chunk before still being parsed) it does that.
+/// Only chunks in flight are kept, so this stays as small as the window.
+#[derive(Default)]
+struct Bases(std::sync::Mutex<BasesState>);
+
+#[derive(Default)]
+struct BasesState {
+    /// Chunks written so far, and their pairs.
+    written: usize,
+    written_pairs: usize,
+    /// Pairs of each chunk parsed and not yet written, by sequence number.
+    parsed: BTreeMap<usize, usize>,
+}
+
+impl Bases {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BasesState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn parsed(&self, seq: usize, pairs: usize) {
+        self.lock().parsed.insert(seq, pairs);
+    }
+    /// Chunk `seq` (the oldest unwritten) is written with `pairs` pairs.
+    fn written(&self, seq: usize, pairs: usize) {
+        let mut s = self.lock();
+        debug_assert_eq!(s.written, seq);
+        s.written = seq + 1;
+        s.written_pairs += pairs;
+        s.parsed.remove(&seq);
+    }
+    /// The pairs before chunk `seq`, if every chunk before it is written or parsed.
+    fn base(&self, seq: usize) -> Option<usize> {
+        let s = self.lock();
+        let mut base = s.written_pairs;
+        for j in s.written..seq {
+            base += s.parsed.get(&j)?;
+        }
+        Some(base)
+    }
+}
+
 /// A chunk back from its job, with its sequence number in the input.
 struct Done {
     seq: usize,
@@ -538,11 +590,13 @@ enum Outcome {
 
 /// Parse and audit one chunk (on a pool thread). Every job ends here, panics included, so
 /// the writing thread always gets its chunk back.
+#[allow(clippy::too_many_arguments)]
 fn process(
     engine: &Engine,
     path: &str,
     layout: &Layout,
     stop: &AtomicUsize,
+    bases: &Bases,
     seq: usize,
     mut chunk: Chunk,
     one_thread: bool,
@@ -551,7 +605,11 @@ fn process(
         Outcome::Skipped
     } else {
         let run = std::panic::AssertUnwindSafe(|| match parse_chunk(path, &mut chunk, layout) {
-            Ok(doc) => Outcome::Audited(audit_chunk(engine, doc, &mut chunk, one_thread)),
+            Ok(doc) => {
+                bases.parsed(seq, doc.pairs.len());
+                let base = || bases.base(seq);
+                Outcome::Audited(audit_chunk(engine, doc, &mut chunk, one_thread, base))
+            }
             Err(e) => {
                 stop.fetch_min(seq, Ordering::Relaxed);
                 Outcome::Failed(e)
@@ -568,6 +626,14 @@ fn process(
 
 /// Write an audited chunk's lines, numbering its pairs from `base` (the pairs before it).
 fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Result<()> {
+    if let Some(b) = chunk.base {
+        // Numbered by its worker: written as it is, in one piece.
+        assert_eq!(
+            b, base,
+            "a chunk's pairs are numbered after the pairs before it"
+        );
+        return out.write_all(&chunk.out);
+    }
     let mut n = itoa::Buffer::new();
     let mut at = 0;
     for (i, &mark) in chunk.marks.iter().enumerate() {
@@ -643,7 +709,14 @@ fn split_cells<'a>(line: &'a str, delim: char, cells: &mut Vec<&'a str>) {
 
 /// Audit one chunk as a document into `chunk.out` (see `write_chunk` for the pairs' indices),
 /// with its audit's inner parallelism off when `one_thread`.
-fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bool) -> ChunkResult {
+/// `base` gives the pairs before this chunk when they are known by then.
+fn audit_chunk(
+    engine: &Engine,
+    doc: Document,
+    chunk: &mut Chunk,
+    one_thread: bool,
+    base: impl FnOnce() -> Option<usize>,
+) -> ChunkResult {
     let first = doc.pairs.first().map_or(1, |p| p.first_line());
     let last = doc.line_count.max(first);
     let doc = Arc::new(doc);
@@ -681,10 +754,15 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
     out.clear();
     out.reserve(doc.pairs.len() * 72);
     chunk.marks.clear();
-    for (p, bounds) in doc.pairs.iter().zip(starts.windows(2)) {
+    chunk.base = base();
+    let mut n = itoa::Buffer::new();
+    for (i, (p, bounds)) in doc.pairs.iter().zip(starts.windows(2)).enumerate() {
         let findings = &by_pair[bounds[0]..bounds[1]];
         out.extend_from_slice(PAIR_HEAD);
-        chunk.marks.push(out.len());
+        match chunk.base {
+            Some(b) => out.extend_from_slice(n.format(b + i).as_bytes()),
+            None => chunk.marks.push(out.len()),
+        }
         write_pair_tail(
             &mut out,
             p.first_line(),
@@ -915,6 +993,67 @@ mod tests {
                 assert_eq!(stream_bytes(small, chunk), whole, "chunk {chunk}");
             }
         }
+    }
+
+    /// A chunk numbered by its worker writes the bytes of one numbered by the writing thread.
+    #[test]
+    fn chunks_numbered_by_either_thread_write_the_same_bytes() {
+        let engine = Engine::load(&crate::engine::LoadOptions::default()).unwrap();
+        let text =
+            "你好，世界。\tHello, world.\n\n这是2个测试。\tThis is a test.\n\t\n中文\t中文\n";
+        let layout = Layout::Delimited(
+            tsv::Layout {
+                zh: 0,
+                en: 1,
+                id: None,
+                extra: Vec::new(),
+                has_header: false,
+            },
+            '\t',
+        );
+        let mut rd = ChunkReader {
+            input: text.as_bytes(),
+            path: "t",
+            size: 1024,
+            line_no: 0,
+            bytes: 0,
+            eof: false,
+            spare: Vec::new(),
+            carry: Vec::new(),
+        };
+        let mut chunk = rd.next_chunk().unwrap();
+        for base in [0, 7, 99_999] {
+            let mut written = Vec::new();
+            for known in [Some(base), None] {
+                let doc = parse_chunk("t", &mut chunk, &layout).unwrap();
+                assert_eq!(doc.pairs.len(), 3);
+                audit_chunk(&engine, doc, &mut chunk, true, || known);
+                assert_eq!(chunk.base, known);
+                let mut out = Vec::new();
+                write_chunk(&mut out, &chunk, base).unwrap();
+                written.push(out);
+            }
+            assert_eq!(written[0], written[1]);
+            let first = String::from_utf8(written[0].clone()).unwrap();
+            assert!(first.starts_with(&format!("{{\"type\":\"pair\",\"index\":{base},")));
+        }
+    }
+
+    #[test]
+    fn bases_are_known_once_every_chunk_before_is_parsed() {
+        let b = Bases::default();
+        assert_eq!(b.base(0), Some(0));
+        assert_eq!(b.base(1), None);
+        b.parsed(1, 5);
+        assert_eq!(b.base(2), None);
+        b.parsed(0, 3);
+        assert_eq!(b.base(1), Some(3));
+        assert_eq!(b.base(2), Some(8));
+        b.written(0, 3);
+        assert_eq!(b.base(2), Some(8));
+        b.written(1, 5);
+        assert_eq!(b.base(2), Some(8));
+        assert_eq!(b.base(3), None);
     }
 
     #[test]

@@ -88,7 +88,10 @@ pub fn run(engine: &Engine, args: &RunArgs, read: &ReadOptions, gate: bool) -> i
         }
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    // A chunk's lines (tens of KiB and more at the default chunk) are larger than this
+    // buffer, so they go to stdout without being copied into it; small writes (the summary,
+    // tiny chunks) are still gathered.
+    let mut out = std::io::BufWriter::with_capacity(32 << 10, stdout.lock());
     let result = stream::run(engine, shown, input, &mut out, &opts, &mut progress);
     let _ = out.flush();
     if let Some(pb) = bar {
