@@ -225,52 +225,40 @@ impl Layout {
     /// looking for a newline in every cell, trimming with `trim_cell` (tested equal to
     /// `pair`).
     pub fn pair_of_line(&self, index: usize, no: usize, cells: &[&str]) -> Option<Pair> {
-        let mut pair = Pair {
-            index,
-            id: None,
-            zh: None,
-            en: None,
-            meta: Vec::new(),
-        };
-        self.fill_pair_of_line(index, no, cells, &mut pair)
-            .then_some(pair)
-    }
-
-    /// `pair_of_line` written over `pair` (a pair of an earlier chunk, whose contents are
-    /// dropped) in its strings, so that `--stream` allocates no string per pair once its
-    /// chunks' pair vectors are warm; false (and `pair` left as it was) for a blank line.
-    /// Tested equal to `pair_of_line`.
-    pub fn fill_pair_of_line(
-        &self,
-        index: usize,
-        no: usize,
-        cells: &[&str],
-        pair: &mut Pair,
-    ) -> bool {
         // Each text cell is trimmed once: when either is not blank the line is not blank
         // either, and only a line with both blank needs every cell looked at.
         let text = |c: usize| Some(trim_cell(cells.get(c)?)).filter(|t| !t.is_empty());
         let (zh, en) = (text(self.zh), text(self.en));
         if zh.is_none() && en.is_none() && cells.iter().all(|c| trim_cell(c).is_empty()) {
-            return false;
+            return None;
         }
-        pair.index = index;
-        match self.id.and_then(|c| cells.get(c)) {
-            Some(s) => match &mut pair.id {
-                Some(id) => set_string(id, trim_cell(s)),
-                None => pair.id = Some(trim_cell(s).to_string()),
-            },
-            None => pair.id = None,
-        }
-        fill_segment(&mut pair.zh, zh, Lang::Zh, no);
-        fill_segment(&mut pair.en, en, Lang::En, no);
-        pair.meta.clear();
-        pair.meta.extend(self.extra.iter().filter_map(|(c, name)| {
-            cells
-                .get(*c)
-                .map(|v| (name.clone(), trim_cell(v).to_string()))
-        }));
-        true
+        let cell = |t: Option<&str>, lang: Lang| {
+            t.map(|t| Segment {
+                lang,
+                speaker: None,
+                text: t.to_string(),
+                lines: LineRange::single(no),
+                paragraph_lines: Vec::new(),
+            })
+        };
+        Some(Pair {
+            index,
+            id: self
+                .id
+                .and_then(|c| cells.get(c))
+                .map(|s| trim_cell(s).to_string()),
+            zh: cell(zh, Lang::Zh),
+            en: cell(en, Lang::En),
+            meta: self
+                .extra
+                .iter()
+                .filter_map(|(c, name)| {
+                    cells
+                        .get(*c)
+                        .map(|v| (name.clone(), trim_cell(v).to_string()))
+                })
+                .collect(),
+        })
     }
 
     fn pair_with<S: AsRef<str>>(
@@ -348,43 +336,6 @@ fn unicode_space(b: &[u8]) -> bool {
             | [0xE2, 0x81, 0x9F]
             | [0xE3, 0x80, 0x80]
     )
-}
-
-/// `s` set to `t`, in `s`'s allocation when it is large enough, else in a new one with
-/// room to spare (so that a slot reused for many lines seldom grows again; growing in place
-/// would copy the old text for nothing).
-fn set_string(s: &mut String, t: &str) {
-    if s.capacity() < t.len() {
-        *s = String::with_capacity(t.len().next_power_of_two());
-    }
-    s.clear();
-    s.push_str(t);
-}
-
-/// A one-line cell's segment over `seg`, reusing its strings.
-fn fill_segment(seg: &mut Option<Segment>, t: Option<&str>, lang: Lang, no: usize) {
-    let Some(t) = t else {
-        *seg = None;
-        return;
-    };
-    match seg {
-        Some(s) => {
-            s.lang = lang;
-            s.speaker = None;
-            set_string(&mut s.text, t);
-            s.lines = LineRange::single(no);
-            s.paragraph_lines.clear();
-        }
-        None => {
-            *seg = Some(Segment {
-                lang,
-                speaker: None,
-                text: t.to_string(),
-                lines: LineRange::single(no),
-                paragraph_lines: Vec::new(),
-            })
-        }
-    }
 }
 
 /// `s.trim()`: ASCII whitespace (that of `char::is_whitespace`: space and U+0009-U+000D) is
@@ -535,49 +486,14 @@ mod tests {
         if let Ok(text) = std::fs::read_to_string(debian) {
             lines.extend(text.lines().map(str::to_string));
         }
-        let mut olds: Vec<Option<Pair>> = vec![None; 5];
-        olds[4] = Some(Pair {
-            index: 9,
-            id: Some("old id".into()),
-            zh: Some(Segment {
-                lang: Lang::En,
-                speaker: Some("S".into()),
-                text: "old text".into(),
-                lines: LineRange::new(1, 3),
-                paragraph_lines: vec![1, 2, 3],
-            }),
-            en: None,
-            meta: vec![("k".into(), "v".into())],
-        });
         for layout in &layouts {
             for (no, line) in lines.iter().enumerate() {
                 let cells: Vec<&str> = line.split('\t').collect();
-                let fresh = layout.pair_of_line(no, no + 1, &cells);
                 assert_eq!(
-                    fresh,
+                    layout.pair_of_line(no, no + 1, &cells),
                     layout.pair(no, no + 1, &cells, &Vec::new()),
                     "{line:?}"
                 );
-                // Built in the strings of an earlier pair (every kind: with and without
-                // each side, id and meta), it is the same pair.
-                for old in &olds {
-                    let mut reused = old.clone().unwrap_or_else(|| Pair {
-                        index: 3,
-                        id: None,
-                        zh: None,
-                        en: None,
-                        meta: Vec::new(),
-                    });
-                    let kept = reused.clone();
-                    let filled = layout.fill_pair_of_line(no, no + 1, &cells, &mut reused);
-                    assert_eq!(filled.then_some(reused.clone()), fresh, "{line:?}");
-                    if !filled {
-                        assert_eq!(reused, kept);
-                    }
-                }
-                if let Some(p) = fresh {
-                    olds[no % 4] = Some(p);
-                }
             }
         }
     }
