@@ -34,7 +34,7 @@ use crate::model::{Document, LineRange, Pair};
 use crate::reader::{self, InputError, InputFormat, ReadOptions, jsonl, tsv};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -146,23 +146,33 @@ enum Layout {
 /// same few buffers instead of allocating (and page-faulting in) fresh ones per chunk.
 #[derive(Default)]
 struct Chunk {
-    text: String,
+    /// The input is read straight into this buffer. Its bytes are all initialised (it only
+    /// grows, zeroed once, and is reused), so reads need no zeroing; `buf[..len]` is the
+    /// chunk's text, checked UTF-8.
+    buf: Vec<u8>,
+    len: usize,
     lines: Vec<(usize, std::ops::Range<usize>)>,
     /// Empty; its capacity is reused for the next document's pairs.
     pairs: Vec<Pair>,
     /// This chunk's output lines, once audited, without the pairs' global indices (which
     /// depend on the chunks before it)...
     out: Vec<u8>,
-    /// ...which go at these offsets in `out`, one per pair in order.
+    /// ...which go at these offsets in `out`, one per pair in order...
     marks: Vec<usize>,
-    /// The reader's list of the newlines in one input block (kept for its capacity).
-    newlines: Vec<usize>,
+    /// ...unless the pairs before the chunk were known when its lines were made: then `out`
+    /// has the indices, numbered from this (see `Bases`).
+    base: Option<usize>,
 }
 
 impl Chunk {
+    fn text(&self) -> &str {
+        // SAFETY: `next_chunk` sets `len` only after checking that `buf[..len]` is UTF-8,
+        // and nothing writes to `buf` until the chunk is read into again.
+        unsafe { std::str::from_utf8_unchecked(&self.buf[..self.len]) }
+    }
     fn line(&self, i: usize) -> (usize, &str) {
         let (n, r) = &self.lines[i];
-        (*n, &self.text[r.clone()])
+        (*n, &self.text()[r.clone()])
     }
     fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
         (0..self.lines.len()).map(|i| self.line(i))
@@ -179,30 +189,79 @@ struct ChunkReader<'p, R> {
     eof: bool,
     /// Chunks already written, to read into again.
     spare: Vec<Chunk>,
+    /// What the last read brought after the end of its chunk: the start of the next one.
+    carry: Vec<u8>,
 }
 
-impl<R: BufRead> ChunkReader<'_, R> {
-    /// The next `size` non-blank lines. The input's buffer is copied into the chunk a block
-    /// at a time (up to the newline that completes the chunk), and lines are found with
-    /// `memchr`: a `read_until` per line cost more than parsing the line. Blank lines stay in
-    /// the chunk's text but get no entry in `lines`; they are ASCII whitespace, so they can
-    /// hold neither a UTF-8 error nor a NUL byte, and the line lookup of those errors below
-    /// finds the same line as when blank lines were dropped.
+/// The smallest read asked of the input. Reads are sized to what the chunk still needs (at
+/// the mean line length so far), so that little is read past the chunk's end and copied
+/// over to the next chunk, but never smaller than this, to keep system calls few.
+const MIN_READ: usize = 16 << 10;
+
+impl<R: Read> ChunkReader<'_, R> {
+    /// The next `size` non-blank lines. The input is read straight into the chunk's buffer
+    /// (the bytes read past the newline that completes the chunk are carried over to the
+    /// next chunk), and lines are found with `memchr`: a `read_until` per line cost more
+    /// than parsing the line, and copying the input through a `BufReader` cost a copy of
+    /// every byte. Blank lines stay in the chunk's text but get no entry in `lines`; they
+    /// are ASCII whitespace, so they can hold neither a UTF-8 error nor a NUL byte, and the
+    /// line lookup of those errors below finds the same line as when blank lines were
+    /// dropped.
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
         let mut chunk = self.spare.pop().unwrap_or_default();
-        let mut raw = std::mem::take(&mut chunk.text).into_bytes();
-        raw.clear();
-        raw.reserve(self.size * 96);
+        chunk.len = 0;
+        let mut raw = std::mem::take(&mut chunk.buf);
+        let mut filled = self.carry.len();
+        if raw.len() < filled.max(MIN_READ) {
+            raw.resize(filled.max(MIN_READ), 0);
+        }
+        raw[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         let mut lines = std::mem::take(&mut chunk.lines);
         lines.clear();
         lines.reserve(self.size);
-        // Start in `raw` of the first line not yet split off.
+        // Start in `raw` of the first line not yet split off, and of the bytes not yet
+        // searched for a newline.
         let mut line_start = 0;
-        let mut newlines = std::mem::take(&mut chunk.newlines);
-        while lines.len() < self.size && !self.eof {
-            let buf = match self.input.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+        let mut scanned = 0;
+        let mut end = None;
+        loop {
+            for nl in memchr::memchr_iter(b'\n', &raw[scanned..filled]) {
+                let nl = scanned + nl;
+                self.push_line(&raw, line_start, nl, &mut lines);
+                line_start = nl + 1;
+                if lines.len() == self.size {
+                    end = Some(line_start);
+                    break;
+                }
+            }
+            if end.is_some() || self.eof {
+                break;
+            }
+            scanned = filled;
+            // Ask for what the rest of the chunk should take at the mean line length so far
+            // (plus a little), in the room the buffer has or is given.
+            let seen = self.bytes + filled as u64;
+            let mean = if self.line_no == 0 {
+                128
+            } else {
+                (seen / self.line_no as u64).clamp(16, 1 << 16) as usize
+            };
+            let want = ((self.size - lines.len()) * mean + mean / 2).max(MIN_READ);
+            if raw.len() - filled < want {
+                let room = (filled + want).max(raw.len() * 2);
+                raw.resize(room, 0);
+            }
+            match self.input.read(&mut raw[filled..filled + want]) {
+                Ok(0) => {
+                    self.eof = true;
+                    if line_start < filled {
+                        // A last line without a newline.
+                        self.push_line(&raw, line_start, filled, &mut lines);
+                    }
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     return Err(InputError::new(
                         self.path,
@@ -210,58 +269,32 @@ impl<R: BufRead> ChunkReader<'_, R> {
                         format!("cannot read: {e}"),
                     ));
                 }
-            };
-            if buf.is_empty() {
-                self.eof = true;
-                if line_start < raw.len() {
-                    // A last line without a newline.
-                    self.push_line(&raw, line_start, raw.len(), &mut lines);
-                }
-                break;
-            }
-            // Take the block up to the newline that completes the chunk if every line
-            // were non-blank (a blank line means another round), else all of it. The
-            // newlines found on the way are kept, so the block is searched once.
-            let want = self.size - lines.len();
-            newlines.clear();
-            let mut take = buf.len();
-            for nl in memchr::memchr_iter(b'\n', buf) {
-                newlines.push(nl);
-                if newlines.len() == want {
-                    take = nl + 1;
-                    break;
-                }
-            }
-            let from = raw.len();
-            raw.extend_from_slice(&buf[..take]);
-            self.input.consume(take);
-            self.bytes += take as u64;
-            for &nl in &newlines {
-                let end = from + nl;
-                self.push_line(&raw, line_start, end, &mut lines);
-                line_start = end + 1;
             }
         }
-        // simdutf8 validates about ten times faster than `String::from_utf8`, which was a
+        let len = match end {
+            Some(end) => {
+                self.carry.extend_from_slice(&raw[end..filled]);
+                end
+            }
+            None => filled,
+        };
+        self.bytes += len as u64;
+        let text = &raw[..len];
+        // simdutf8 validates about ten times faster than `std::str::from_utf8`, which was a
         // tenth of the CPU of a stream run with cheap rules; on an error the standard
         // library finds where.
-        let text = if simdutf8::basic::from_utf8(&raw).is_ok() {
-            // SAFETY: simdutf8 has just checked that these exact bytes are valid UTF-8.
-            unsafe { String::from_utf8_unchecked(raw) }
-        } else {
-            String::from_utf8(raw).map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
-                InputError::new(self.path, line, "not valid UTF-8")
-            })?
-        };
-        if let Some(at) = memchr::memchr(0, text.as_bytes()) {
+        if simdutf8::basic::from_utf8(text).is_err() {
+            let at = std::str::from_utf8(text).map_or_else(|e| e.valid_up_to(), |_| 0);
+            let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
+            return Err(InputError::new(self.path, line, "not valid UTF-8"));
+        }
+        if let Some(at) = memchr::memchr(0, text) {
             let line = lines.iter().find(|(_, r)| r.end >= at).map(|(n, _)| *n);
             return Err(InputError::new(self.path, line, "binary data (NUL byte)"));
         }
-        chunk.text = text;
+        chunk.buf = raw;
+        chunk.len = len;
         chunk.lines = lines;
-        chunk.newlines = newlines;
         Ok(chunk)
     }
 
@@ -303,7 +336,7 @@ const IN_FLIGHT_PER_THREAD: usize = 2;
 
 /// Run the stream. `progress` is called after each chunk is written with the pairs done so
 /// far and the input bytes consumed.
-pub fn run<R: BufRead + Send, W: Write>(
+pub fn run<R: Read + Send, W: Write>(
     engine: &Engine,
     path: &str,
     input: R,
@@ -320,6 +353,7 @@ pub fn run<R: BufRead + Send, W: Write>(
         bytes: 0,
         eof: false,
         spare: Vec::new(),
+        carry: Vec::new(),
     };
     let mut first = rd.next_chunk()?;
     if first.lines.is_empty() {
@@ -385,6 +419,8 @@ pub fn run<R: BufRead + Send, W: Write>(
     // or the output failed, so they will never be written. (The scope below returns only
     // once every job has, so it is set before returning from inside it.)
     let stop = AtomicUsize::new(usize::MAX);
+    let bases = Bases::default();
+    let bases = &bases;
     let layout = &layout;
     let stop = &stop;
     let (tx, rx) = mpsc::channel::<Done>();
@@ -421,7 +457,9 @@ pub fn run<R: BufRead + Send, W: Write>(
                 // audited in parallel inside so that no core idles at the end.
                 let one_thread = !inline && !rd.eof;
                 let job = move || {
-                    let _ = tx.send(process(engine, path, layout, stop, seq, chunk, one_thread));
+                    let _ = tx.send(process(
+                        engine, path, layout, stop, bases, seq, chunk, one_thread,
+                    ));
                 };
                 if inline {
                     job();
@@ -458,6 +496,7 @@ pub fn run<R: BufRead + Send, W: Write>(
                 stop.store(0, Ordering::Relaxed);
                 StreamError::Output(e)
             })?;
+            bases.written(first_seq, r.pairs);
             summary.pairs += r.pairs;
             summary.findings += r.findings;
             summary.penalty += r.penalty;
@@ -488,6 +527,50 @@ pub fn run<R: BufRead + Send, W: Write>(
     Ok(summary)
 }
 
+/// The pairs before each chunk, as far as known, so that a worker can number its chunk's
+/// pairs itself when every chunk before it has been parsed by then (nearly always: chunks
+/// are handed out in order, and parsing is a small part of a chunk's job). The writing
+/// thread then writes the chunk's lines in one piece, rather than copying them around the
+/// indices it would fill in; otherwise (a chunk before still being parsed) it does that.
+/// Only chunks in flight are kept, so this stays as small as the window.
+#[derive(Default)]
+struct Bases(std::sync::Mutex<BasesState>);
+
+#[derive(Default)]
+struct BasesState {
+    /// Chunks written so far, and their pairs.
+    written: usize,
+    written_pairs: usize,
+    /// Pairs of each chunk parsed and not yet written, by sequence number.
+    parsed: BTreeMap<usize, usize>,
+}
+
+impl Bases {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BasesState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn parsed(&self, seq: usize, pairs: usize) {
+        self.lock().parsed.insert(seq, pairs);
+    }
+    /// Chunk `seq` (the oldest unwritten) is written with `pairs` pairs.
+    fn written(&self, seq: usize, pairs: usize) {
+        let mut s = self.lock();
+        debug_assert_eq!(s.written, seq);
+        s.written = seq + 1;
+        s.written_pairs += pairs;
+        s.parsed.remove(&seq);
+    }
+    /// The pairs before chunk `seq`, if every chunk before it is written or parsed.
+    fn base(&self, seq: usize) -> Option<usize> {
+        let s = self.lock();
+        let mut base = s.written_pairs;
+        for j in s.written..seq {
+            base += s.parsed.get(&j)?;
+        }
+        Some(base)
+    }
+}
+
 /// A chunk back from its job, with its sequence number in the input.
 struct Done {
     seq: usize,
@@ -507,11 +590,13 @@ enum Outcome {
 
 /// Parse and audit one chunk (on a pool thread). Every job ends here, panics included, so
 /// the writing thread always gets its chunk back.
+#[allow(clippy::too_many_arguments)]
 fn process(
     engine: &Engine,
     path: &str,
     layout: &Layout,
     stop: &AtomicUsize,
+    bases: &Bases,
     seq: usize,
     mut chunk: Chunk,
     one_thread: bool,
@@ -520,7 +605,11 @@ fn process(
         Outcome::Skipped
     } else {
         let run = std::panic::AssertUnwindSafe(|| match parse_chunk(path, &mut chunk, layout) {
-            Ok(doc) => Outcome::Audited(audit_chunk(engine, doc, &mut chunk, one_thread)),
+            Ok(doc) => {
+                bases.parsed(seq, doc.pairs.len());
+                let base = || bases.base(seq);
+                Outcome::Audited(audit_chunk(engine, doc, &mut chunk, one_thread, base))
+            }
             Err(e) => {
                 stop.fetch_min(seq, Ordering::Relaxed);
                 Outcome::Failed(e)
@@ -537,6 +626,14 @@ fn process(
 
 /// Write an audited chunk's lines, numbering its pairs from `base` (the pairs before it).
 fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Result<()> {
+    if let Some(b) = chunk.base {
+        // Numbered by its worker: written as it is, in one piece.
+        assert_eq!(
+            b, base,
+            "a chunk's pairs are numbered after the pairs before it"
+        );
+        return out.write_all(&chunk.out);
+    }
     let mut n = itoa::Buffer::new();
     let mut at = 0;
     for (i, &mark) in chunk.marks.iter().enumerate() {
@@ -549,7 +646,12 @@ fn write_chunk<W: Write>(out: &mut W, chunk: &Chunk, base: usize) -> std::io::Re
 
 fn parse_chunk(path: &str, chunk: &mut Chunk, layout: &Layout) -> Result<Document, InputError> {
     let mut doc = Document::new(path, "stream");
+    // Fresh pairs (an earlier chunk's vector, for its capacity): building them in the
+    // strings of an earlier chunk's pairs saved allocations (6 % fewer instructions with
+    // cheap rules) but cost 5-8 % more CPU with all rules, whose sweeps over the pairs'
+    // texts lost the locality of strings allocated in input order.
     doc.pairs = std::mem::take(&mut chunk.pairs);
+    doc.pairs.clear();
     doc.pairs.reserve(chunk.lines.len());
     // One cell vector for the whole chunk rather than one per line.
     let mut cells: Vec<&str> = Vec::new();
@@ -588,7 +690,14 @@ fn split_cells<'a>(line: &'a str, delim: char, cells: &mut Vec<&'a str>) {
 
 /// Audit one chunk as a document into `chunk.out` (see `write_chunk` for the pairs' indices),
 /// with its audit's inner parallelism off when `one_thread`.
-fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bool) -> ChunkResult {
+/// `base` gives the pairs before this chunk when they are known by then.
+fn audit_chunk(
+    engine: &Engine,
+    doc: Document,
+    chunk: &mut Chunk,
+    one_thread: bool,
+    base: impl FnOnce() -> Option<usize>,
+) -> ChunkResult {
     let first = doc.pairs.first().map_or(1, |p| p.first_line());
     let last = doc.line_count.max(first);
     let doc = Arc::new(doc);
@@ -626,10 +735,15 @@ fn audit_chunk(engine: &Engine, doc: Document, chunk: &mut Chunk, one_thread: bo
     out.clear();
     out.reserve(doc.pairs.len() * 72);
     chunk.marks.clear();
-    for (p, bounds) in doc.pairs.iter().zip(starts.windows(2)) {
+    chunk.base = base();
+    let mut n = itoa::Buffer::new();
+    for (i, (p, bounds)) in doc.pairs.iter().zip(starts.windows(2)).enumerate() {
         let findings = &by_pair[bounds[0]..bounds[1]];
         out.extend_from_slice(PAIR_HEAD);
-        chunk.marks.push(out.len());
+        match chunk.base {
+            Some(b) => out.extend_from_slice(n.format(b + i).as_bytes()),
+            None => chunk.marks.push(out.len()),
+        }
         write_pair_tail(
             &mut out,
             p.first_line(),
@@ -690,6 +804,238 @@ mod tests {
         id: Option<&'a str>,
         score: f64,
         findings: Vec<&'a Finding>,
+    }
+
+    /// Gives at most a few bytes per read, and sometimes `Interrupted`.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        rng: crate::test_support::XorShift,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.rng.below(5) == 0 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = (1 + self.rng.index(300))
+                .min(buf.len())
+                .min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn stream_bytes<R: Read + Send>(input: R, chunk: usize) -> Result<Vec<u8>, String> {
+        let engine = Engine::load(&crate::engine::LoadOptions::default()).unwrap();
+        let opts = StreamOptions {
+            format: None,
+            read: ReadOptions::default(),
+            chunk,
+        };
+        let mut out = Vec::new();
+        match run(&engine, "t", input, &mut out, &opts, &mut |_, _| {}) {
+            Ok(_) => Ok(out),
+            Err(StreamError::Input(e)) => Err(format!("{e} after {} bytes", out.len())),
+            Err(StreamError::Output(e)) => Err(e.to_string()),
+        }
+    }
+
+    /// The chunks as `ChunkReader` gives them (blank chunks dropped, as `run` does), or the
+    /// line and message of its error after the chunks before.
+    type Chunks = (Vec<Vec<(usize, String)>>, Option<(Option<usize>, String)>);
+
+    fn read_chunks<R: Read>(input: R, size: usize) -> Chunks {
+        let mut rd = ChunkReader {
+            input,
+            path: "t",
+            size,
+            line_no: 0,
+            bytes: 0,
+            eof: false,
+            spare: Vec::new(),
+            carry: Vec::new(),
+        };
+        let mut chunks = Vec::new();
+        while !rd.eof {
+            match rd.next_chunk() {
+                Ok(c) => {
+                    if !c.lines.is_empty() {
+                        chunks.push(c.iter().map(|(n, l)| (n, l.to_string())).collect());
+                    }
+                    rd.spare.push(c);
+                }
+                Err(e) => return (chunks, Some((e.line, e.message))),
+            }
+        }
+        (chunks, None)
+    }
+
+    /// The simple model of the chunks: every line numbered, CR and a first-line BOM cut,
+    /// blank lines dropped, `size` lines a chunk; an error at the line of the first bad
+    /// byte, after the chunks wholly before it.
+    fn model_chunks(input: &[u8], size: usize) -> Chunks {
+        let mut lines = Vec::new();
+        let mut bad = None;
+        let parts: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+        for (i, mut l) in parts.iter().copied().enumerate() {
+            if i + 1 == parts.len() && l.is_empty() {
+                break;
+            }
+            while let [rest @ .., b'\r'] = l {
+                l = rest;
+            }
+            if i == 0 {
+                l = l.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(l);
+            }
+            let message = match std::str::from_utf8(l) {
+                Err(_) => Some("not valid UTF-8"),
+                Ok(t) if t.contains('\0') => Some("binary data (NUL byte)"),
+                Ok(_) => None,
+            };
+            if let Some(m) = message.filter(|_| bad.is_none()) {
+                bad = Some((lines.len(), (Some(i + 1), m.to_string())));
+            }
+            if !l.iter().all(u8::is_ascii_whitespace) {
+                lines.push((i + 1, String::from_utf8_lossy(l).into_owned()));
+            }
+        }
+        let mut chunks: Vec<Vec<(usize, String)>> = lines.chunks(size).map(<[_]>::to_vec).collect();
+        match bad {
+            None => (chunks, None),
+            Some((at, e)) => {
+                chunks.truncate(at / size);
+                (chunks, Some(e))
+            }
+        }
+    }
+
+    /// Reading straight into the chunks (with the bytes past a chunk's end carried over)
+    /// gives the same chunks as one read of everything, however the input arrives: long
+    /// lines (longer than a read), blank and CRLF lines, a BOM, no final newline, chunk
+    /// edges everywhere, and the same errors at the same lines.
+    #[test]
+    fn chunks_do_not_depend_on_how_the_input_arrives() {
+        let mut rng = crate::test_support::XorShift::new(7);
+        let mut tsv = String::from("\u{feff}");
+        let mut jsonl = String::new();
+        for i in 0..200 {
+            // Some lines longer than a read (`MIN_READ`).
+            let long = "很长".repeat(if rng.index(8) == 0 { 3000 } else { 0 });
+            let en = "word ".repeat(rng.index(40));
+            match rng.index(6) {
+                0 => tsv.push('\n'),
+                1 => tsv.push_str(" \t \r\n"),
+                _ => tsv.push_str(&format!("中文{i}{long}\t{en}{i}\r\n")),
+            }
+            jsonl.push_str(&format!(
+                "{{\"zh\":\"中文{i}{long}\",\"en\":\"{en}{i}\"}}\n"
+            ));
+            if rng.index(5) == 0 {
+                jsonl.push_str("  \n");
+            }
+        }
+        tsv.push_str("最后\tlast line without newline");
+        let bad_utf8 = {
+            let mut b = tsv.clone().into_bytes();
+            let at = b.len() * 2 / 3;
+            b[at] = 0xff;
+            b
+        };
+        let nul = {
+            let mut b = jsonl.clone().into_bytes();
+            let at = b.len() / 2;
+            b[at] = 0;
+            b
+        };
+        for input in [tsv.as_bytes(), jsonl.as_bytes(), &bad_utf8[..], &nul[..]] {
+            for chunk in [1, 2, 7, 64, 1024] {
+                let model = model_chunks(input, chunk);
+                assert!(model.0.len() > 1 || chunk >= 64, "the model has chunks");
+                assert_eq!(read_chunks(input, chunk), model, "chunk {chunk}");
+                let trickle = Trickle {
+                    data: input,
+                    rng: crate::test_support::XorShift::new(chunk as u64),
+                };
+                assert_eq!(read_chunks(trickle, chunk), model, "chunk {chunk}");
+                // The whole stream's bytes too (the audits cost, so at one chunk size).
+                if chunk != 7 {
+                    continue;
+                }
+                let whole = stream_bytes(input, chunk);
+                for seed in 1..2 {
+                    let trickle = Trickle {
+                        data: input,
+                        rng: crate::test_support::XorShift::new(seed),
+                    };
+                    assert_eq!(stream_bytes(trickle, chunk), whole, "chunk {chunk}");
+                }
+                // The old reader, copying through a `BufReader` of a few bytes.
+                let small = std::io::BufReader::with_capacity(5, input);
+                assert_eq!(stream_bytes(small, chunk), whole, "chunk {chunk}");
+            }
+        }
+    }
+
+    /// A chunk numbered by its worker writes the bytes of one numbered by the writing thread.
+    #[test]
+    fn chunks_numbered_by_either_thread_write_the_same_bytes() {
+        let engine = Engine::load(&crate::engine::LoadOptions::default()).unwrap();
+        let text =
+            "你好，世界。\tHello, world.\n\n这是2个测试。\tThis is a test.\n\t\n中文\t中文\n";
+        let layout = Layout::Delimited(
+            tsv::Layout {
+                zh: 0,
+                en: 1,
+                id: None,
+                extra: Vec::new(),
+                has_header: false,
+            },
+            '\t',
+        );
+        let mut rd = ChunkReader {
+            input: text.as_bytes(),
+            path: "t",
+            size: 1024,
+            line_no: 0,
+            bytes: 0,
+            eof: false,
+            spare: Vec::new(),
+            carry: Vec::new(),
+        };
+        let mut chunk = rd.next_chunk().unwrap();
+        for base in [0, 7, 99_999] {
+            let mut written = Vec::new();
+            for known in [Some(base), None] {
+                let doc = parse_chunk("t", &mut chunk, &layout).unwrap();
+                assert_eq!(doc.pairs.len(), 3);
+                audit_chunk(&engine, doc, &mut chunk, true, || known);
+                assert_eq!(chunk.base, known);
+                let mut out = Vec::new();
+                write_chunk(&mut out, &chunk, base).unwrap();
+                written.push(out);
+            }
+            assert_eq!(written[0], written[1]);
+            let first = String::from_utf8(written[0].clone()).unwrap();
+            assert!(first.starts_with(&format!("{{\"type\":\"pair\",\"index\":{base},")));
+        }
+    }
+
+    #[test]
+    fn bases_are_known_once_every_chunk_before_is_parsed() {
+        let b = Bases::default();
+        assert_eq!(b.base(0), Some(0));
+        assert_eq!(b.base(1), None);
+        b.parsed(1, 5);
+        assert_eq!(b.base(2), None);
+        b.parsed(0, 3);
+        assert_eq!(b.base(1), Some(3));
+        assert_eq!(b.base(2), Some(8));
+        b.written(0, 3);
+        assert_eq!(b.base(2), Some(8));
+        b.written(1, 5);
+        assert_eq!(b.base(2), Some(8));
+        assert_eq!(b.base(3), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::engine::Engine;
 use crate::reader::ReadOptions;
 use crate::stream::{self, StreamError, StreamOptions};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 /// Documents in one run above which a progress bar is worth showing.
@@ -49,16 +49,15 @@ pub fn run(engine: &Engine, args: &RunArgs, read: &ReadOptions, gate: bool) -> i
     } else {
         path.as_str()
     };
-    let (input, total): (Box<dyn std::io::BufRead + Send>, Option<u64>) = if path == "-" {
-        (
-            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
-            None,
-        )
+    // Unbuffered: the stream reads straight into its chunks' buffers, in reads of 16 KiB and
+    // more (standard input's own small buffer is bypassed by reads that large).
+    let (input, total): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
+        (Box::new(std::io::stdin()), None)
     } else {
         match std::fs::File::open(&path) {
             Ok(f) => {
                 let len = f.metadata().ok().map(|m| m.len());
-                (Box::new(BufReader::with_capacity(1 << 20, f)), len)
+                (Box::new(f), len)
             }
             Err(e) => {
                 let e = crate::reader::read_bytes(&path)
@@ -89,7 +88,10 @@ pub fn run(engine: &Engine, args: &RunArgs, read: &ReadOptions, gate: bool) -> i
         }
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    // A chunk's lines (tens of KiB and more at the default chunk) are larger than this
+    // buffer, so they go to stdout without being copied into it; small writes (the summary,
+    // tiny chunks) are still gathered.
+    let mut out = std::io::BufWriter::with_capacity(32 << 10, stdout.lock());
     let result = stream::run(engine, shown, input, &mut out, &opts, &mut progress);
     let _ = out.flush();
     if let Some(pb) = bar {
