@@ -774,12 +774,7 @@ mod tests {
     #[test]
     fn checks_declare_the_shared_analyses_they_read() {
         let engine = Engine::load(&LoadOptions::default()).unwrap();
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut docs = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
-        let shared_doc = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
-        if std::path::Path::new(&shared_doc).exists() {
-            docs.push(shared_doc);
-        }
+        let docs = sample_and_interview();
         let mut readers = std::collections::BTreeSet::new();
         let mut text_readers = std::collections::BTreeSet::new();
         for path in docs {
@@ -888,18 +883,24 @@ mod tests {
         }
     }
 
-    /// The engine's two ways of building findings (one thread: straight from each rule's
-    /// hits; otherwise in parallel from the flattened hits) give the same findings, on the
-    /// sample and on the real interview when `../shared` is there, every rule active.
-    #[test]
-    fn findings_are_the_same_on_one_thread_and_in_parallel() {
-        let engine = Engine::load(&LoadOptions::default()).unwrap();
+    /// The sample's path, and the real interview's when `../shared` is there.
+    fn sample_and_interview() -> Vec<String> {
         let root = env!("CARGO_MANIFEST_DIR");
         let mut docs = vec![format!("{root}/tests/fixtures/sample/interview.zh-en.md")];
         let shared_doc = format!("{root}/../shared/corpus/ai-interview.zh-en.md");
         if std::path::Path::new(&shared_doc).exists() {
             docs.push(shared_doc);
         }
+        docs
+    }
+
+    /// The engine's two ways of building findings (one thread: straight from each rule's
+    /// hits; otherwise in parallel from the flattened hits) give the same findings, on the
+    /// sample and on the real interview when `../shared` is there, every rule active.
+    #[test]
+    fn findings_are_the_same_on_one_thread_and_in_parallel() {
+        let engine = Engine::load(&LoadOptions::default()).unwrap();
+        let docs = sample_and_interview();
         for path in docs {
             let text = std::fs::read_to_string(&path).unwrap();
             let doc = Arc::new(crate::reader::parse(&path, &text, None).unwrap());

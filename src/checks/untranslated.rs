@@ -1959,19 +1959,26 @@ mod tests {
             }
         }
         // Every word of the Debian runs, against its own English.
-        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
-            for line in t.lines() {
-                let cells: Vec<&str> = line.split('\t').collect();
-                let [.., zh, en] = cells[..] else { continue };
-                for (s, e) in latin_runs(zh) {
-                    for w in zh[s..e].split(' ') {
-                        assert_eq!(
-                            is_name_or_acronym(w, en),
-                            is_name_or_acronym_by_vec(w, en),
-                            "{w:?} {en:?}"
-                        );
-                    }
-                }
+        each_debian_run_word(|w, en| {
+            assert_eq!(
+                is_name_or_acronym(w, en),
+                is_name_or_acronym_by_vec(w, en),
+                "{w:?} {en:?}"
+            );
+        });
+    }
+
+    /// Calls `f` with every word of the Latin runs of the Debian Chinese and the row's
+    /// English; does nothing when `../shared` is absent.
+    fn each_debian_run_word(mut f: impl FnMut(&str, &str)) {
+        let Some(t) = crate::test_support::shared_file(crate::test_support::DEBIAN) else {
+            return;
+        };
+        for line in t.lines() {
+            let cells: Vec<&str> = line.split('\t').collect();
+            let [.., zh, en] = cells[..] else { continue };
+            for (s, e) in latin_runs(zh) {
+                zh[s..e].split(' ').for_each(|w| f(w, en));
             }
         }
     }
@@ -2095,22 +2102,14 @@ mod tests {
             );
         }
         // Every capitalised word of the Debian Chinese, lowered, against its English.
-        if let Ok(t) = std::fs::read_to_string("../shared/data/debian-reference.zh-en.tsv") {
-            for line in t.lines() {
-                let cells: Vec<&str> = line.split('\t').collect();
-                let [.., zh, en] = cells[..] else { continue };
-                for (s, e) in latin_runs(zh) {
-                    for w in zh[s..e].split(' ') {
-                        let w = w.to_lowercase();
-                        assert_eq!(
-                            contains_word(en, &w),
-                            contains_word_by_find(en, &w),
-                            "{w:?}"
-                        );
-                    }
-                }
-            }
-        }
+        each_debian_run_word(|w, en| {
+            let w = w.to_lowercase();
+            assert_eq!(
+                contains_word(en, &w),
+                contains_word_by_find(en, &w),
+                "{w:?}"
+            );
+        });
     }
 
     #[test]

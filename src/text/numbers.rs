@@ -522,15 +522,36 @@ fn en_may_count(b: &[u8]) -> bool {
 }
 
 /// [`EN_COUNTING_FIRST`] as runs of consecutive letters (first, last).
-const EN_COUNTING_RANGES: [(u8, u8); EN_COUNTING_RANGE_COUNT] = {
-    let mut out = [(0u8, 0u8); EN_COUNTING_RANGE_COUNT];
-    let mut n = 0;
-    let mut k = 0u8;
+const EN_COUNTING_RANGES: [(u8, u8); EN_COUNTING_RANGE_COUNT] = letter_ranges(EN_COUNTING_FIRST);
+
+const EN_COUNTING_RANGE_COUNT: usize = letter_range_count(EN_COUNTING_FIRST);
+
+/// A run of `mask` (bit k for letter `a + k`) starts at letter `k`.
+const fn starts_letter_run(mask: u32, k: u8) -> bool {
+    mask & (1 << k) != 0 && (k == 0 || mask & (1 << (k - 1)) == 0)
+}
+
+/// How many runs of consecutive letters `mask` has.
+const fn letter_range_count(mask: u32) -> usize {
+    let (mut n, mut k) = (0, 0u8);
     while k < 26 {
-        if EN_COUNTING_FIRST & (1 << k) != 0 && (k == 0 || EN_COUNTING_FIRST & (1 << (k - 1)) == 0)
-        {
+        if starts_letter_run(mask, k) {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
+}
+
+/// The runs of consecutive letters of `mask` as (first, last) letters, for 16-byte range
+/// tests (`N` = `letter_range_count(mask)`).
+const fn letter_ranges<const N: usize>(mask: u32) -> [(u8, u8); N] {
+    let mut out = [(0u8, 0u8); N];
+    let (mut n, mut k) = (0, 0u8);
+    while k < 26 {
+        if starts_letter_run(mask, k) {
             let mut e = k;
-            while e + 1 < 26 && EN_COUNTING_FIRST & (1 << (e + 1)) != 0 {
+            while e + 1 < 26 && mask & (1 << (e + 1)) != 0 {
                 e += 1;
             }
             out[n] = (b'a' + k, b'a' + e);
@@ -539,20 +560,7 @@ const EN_COUNTING_RANGES: [(u8, u8); EN_COUNTING_RANGE_COUNT] = {
         k += 1;
     }
     out
-};
-
-const EN_COUNTING_RANGE_COUNT: usize = {
-    let mut n = 0;
-    let mut k = 0;
-    while k < 26 {
-        if EN_COUNTING_FIRST & (1 << k) != 0 && (k == 0 || EN_COUNTING_FIRST & (1 << (k - 1)) == 0)
-        {
-            n += 1;
-        }
-        k += 1;
-    }
-    n
-};
+}
 
 /// Every number in `text`, in order of position.
 pub fn extract(text: &str, lang: Lang) -> Vec<Number> {
@@ -912,35 +920,9 @@ const EN_FIRST_LETTERS: u32 = {
 };
 
 /// [`EN_FIRST_LETTERS`] as runs of consecutive letters (first, last), for 16-byte range tests.
-const EN_FIRST_RANGES: [(u8, u8); EN_FIRST_RANGE_COUNT] = {
-    let mut out = [(0u8, 0u8); EN_FIRST_RANGE_COUNT];
-    let mut n = 0;
-    let mut k = 0u8;
-    while k < 26 {
-        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
-            let mut e = k;
-            while e + 1 < 26 && EN_FIRST_LETTERS & (1 << (e + 1)) != 0 {
-                e += 1;
-            }
-            out[n] = (b'a' + k, b'a' + e);
-            n += 1;
-        }
-        k += 1;
-    }
-    out
-};
+const EN_FIRST_RANGES: [(u8, u8); EN_FIRST_RANGE_COUNT] = letter_ranges(EN_FIRST_LETTERS);
 
-const EN_FIRST_RANGE_COUNT: usize = {
-    let mut n = 0;
-    let mut k = 0;
-    while k < 26 {
-        if EN_FIRST_LETTERS & (1 << k) != 0 && (k == 0 || EN_FIRST_LETTERS & (1 << (k - 1)) == 0) {
-            n += 1;
-        }
-        k += 1;
-    }
-    n
-};
+const EN_FIRST_RANGE_COUNT: usize = letter_range_count(EN_FIRST_LETTERS);
 
 /// The first position from `i` where `scan_en`'s loop does something other than step over the
 /// byte, its letter run or its character, 16 bytes at a time: an ASCII digit, 0xEF (a
