@@ -685,6 +685,7 @@ fn quoted(s: &str, min_words: usize) -> bool {
 /// Offset of the first ASCII letter in `b[from..]`. ASCII bytes never occur inside a
 /// multi-byte character, so the offset is a character boundary: scanners of UTF-8 text jump
 /// there, past Han text, 16 bytes at a time (SSE2, part of every x86-64 CPU).
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i` moves only in the SSE2 block
 fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
@@ -712,6 +713,7 @@ fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
 /// acts on: `\n ! ? .` or a non-ASCII byte (`b.len()` if none), 16 bytes at a time (SSE2).
 /// ASCII bytes never occur inside a multi-byte character, so a non-ASCII byte found after
 /// ASCII ones is a lead byte.
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i` moves only in the SSE2 block
 fn next_chunk_byte(b: &[u8], from: usize) -> usize {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]

@@ -299,6 +299,7 @@ fn han_latin_general(text: &str) -> (usize, usize) {
 }
 
 /// Character length of an English text, whitespace runs counted once.
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i` moves only in the SSE2 block
 pub fn en_chars(text: &str) -> f64 {
     if text.is_ascii() {
         // ASCII: one byte per character, and the whitespace of `char::is_whitespace` is

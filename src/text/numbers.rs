@@ -20,6 +20,11 @@
 //! or at least `min_word_value` (so 一个 / "one of the" / 第一 / "first" do not count), never
 //! vague ones (几十, 数百, thousands of) nor Chinese month names (十二月).
 
+// The tables and helpers of the 16-byte scanners (`zh_skip_sse2`, `en_skip_sse2`, the
+// `may_count` blocks) are read only by their SSE2 forms; other targets take the byte-by-byte
+// forms and leave them unused.
+#![cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+
 use crate::model::Lang;
 use std::ops::Range;
 
