@@ -936,15 +936,18 @@ fn contains_word(hay: &str, w: &str) -> bool {
             from = s + 1;
             continue;
         }
-        let e = s + w.len();
-        let ok_s = s == 0 || !b[s - 1].is_ascii_alphanumeric();
-        let ok_e = e >= b.len() || !b[e].is_ascii_alphanumeric();
-        if ok_s && ok_e {
+        if whole_word_at(b, s, w.len()) {
             return true;
         }
         from = s + 1;
     }
     false
+}
+
+/// The `len` bytes at `s` of `b` are not preceded nor followed by an ASCII letter or digit.
+fn whole_word_at(b: &[u8], s: usize, len: usize) -> bool {
+    let e = s + len;
+    (s == 0 || !b[s - 1].is_ascii_alphanumeric()) && (e >= b.len() || !b[e].is_ascii_alphanumeric())
 }
 
 /// `contains_word` by repeated `str::find`: the definition (and the form for an empty word).
@@ -953,10 +956,7 @@ fn contains_word_by_find(hay: &str, w: &str) -> bool {
     let mut from = 0;
     while let Some(p) = hay[from..].find(w) {
         let s = from + p;
-        let e = s + w.len();
-        let ok_s = s == 0 || !b[s - 1].is_ascii_alphanumeric();
-        let ok_e = e >= b.len() || !b[e].is_ascii_alphanumeric();
-        if ok_s && ok_e {
+        if whole_word_at(b, s, w.len()) {
             return true;
         }
         from = s + 1;

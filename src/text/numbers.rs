@@ -407,20 +407,7 @@ fn en_counting_word(w: &[u8]) -> bool {
 
 /// The words of [`EN_COUNTING_WORDS`] by first letter and length (and how many there are):
 /// a word passing [`EN_COUNTING_SHAPES`] is compared with those few words, not the list.
-#[allow(clippy::type_complexity)]
-static EN_COUNTING_BUCKETS: [[([&str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26] = {
-    let mut t = [[([""; EN_BUCKET_MAX], 0usize); EN_WORD_MAX + 1]; 26];
-    let mut k = 0;
-    while k < EN_COUNTING_WORDS.len() {
-        let w = EN_COUNTING_WORDS[k];
-        let cell = &mut t[(w.as_bytes()[0] - b'a') as usize][w.len()];
-        assert!(cell.1 < EN_BUCKET_MAX, "EN_BUCKET_MAX is too small");
-        cell.0[cell.1] = w;
-        cell.1 += 1;
-        k += 1;
-    }
-    t
-};
+static EN_COUNTING_BUCKETS: WordBuckets = word_buckets(&[EN_COUNTING_WORDS]);
 
 /// Whether position `i` of an English text makes [`may_count`] true: an ASCII digit, a
 /// full-width digit, or the start of a word of [`EN_COUNTING_WORDS`] (a letter after no ASCII
@@ -721,12 +708,18 @@ const EN_BUCKET_MAX: usize = 8;
 
 /// The words of [`EN_WORD_LISTS`] by first letter and length (and how many there are), so
 /// that a word passing [`EN_WORD_SHAPES`] is compared with a few words rather than all.
-#[allow(clippy::type_complexity)]
-static EN_WORD_BUCKETS: [[([&str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26] = {
+static EN_WORD_BUCKETS: WordBuckets = word_buckets(&EN_WORD_LISTS);
+
+/// Words by first letter and length, with how many there are in each cell.
+type WordBuckets = [[([&'static str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26];
+
+/// The words of `lists` (lowercase ASCII, 1 to [`EN_WORD_MAX`] letters) by first letter and
+/// length; fails to build if a cell would hold more than [`EN_BUCKET_MAX`].
+const fn word_buckets(lists: &[&[&'static str]]) -> WordBuckets {
     let mut t = [[([""; EN_BUCKET_MAX], 0usize); EN_WORD_MAX + 1]; 26];
     let mut l = 0;
-    while l < EN_WORD_LISTS.len() {
-        let list = EN_WORD_LISTS[l];
+    while l < lists.len() {
+        let list = lists[l];
         let mut k = 0;
         while k < list.len() {
             let w = list[k];
@@ -739,7 +732,7 @@ static EN_WORD_BUCKETS: [[([&str; EN_BUCKET_MAX], usize); EN_WORD_MAX + 1]; 26] 
         l += 1;
     }
     t
-};
+}
 
 /// Full-width digits and number punctuation to ASCII (the NFKC mapping for these characters).
 fn fold(c: char) -> char {
