@@ -6,10 +6,12 @@
 #     long, short, acronyms, brackets), on the same pairs written as a PO catalogue;
 #   - `wc -l` on tqa's input file, as the floor (reading the bytes once).
 # Corpus: the translated rows of ../shared/data/debian-reference.zh-en.tsv, repeated to N pairs.
-# Peak RSS and wall time from /usr/bin/time -v. Not a test: run it by hand.
+# Peak RSS and wall time from /usr/bin/time -v; each tool runs REPEAT times, interleaved, and
+# the table gives the median (wall, CPU) and the highest peak RSS. Not a test: run it by hand.
 #
 #   tests/bench/peers.sh                 # N = 100000 and 1000000; peers at 100000 only
 #   SIZES="100000" PEER_MAX=100000 tests/bench/peers.sh
+#   REPEAT=5 tests/bench/peers.sh       # 5 rounds of every tool instead of 3
 #   BENCH_DIR=/tmp/b OUT=reports/bench-peers.txt tests/bench/peers.sh
 #
 # Peers are installed into a throwaway virtualenv (BENCH_DIR/venv) from PyPI on first run.
@@ -22,6 +24,7 @@ TRANSCRIPT=$SHARED/corpus/ai-interview.zh-en.md
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 SIZES=${SIZES:-"100000 1000000"}
 PEER_MAX=${PEER_MAX:-100000}      # run the (slow) peers, and tqa --jobs 1, only up to this size
+REPEAT=${REPEAT:-3}               # rounds of measurements per size (rows give the median round)
 # tqa's rules closest to the peers' filters: LengthRatioFilter ~ length_ratio,
 # CharacterScoreFilter ~ untranslated (script of each side), TerminalPunctuationFilter ~
 # truncated, NonZeroNumeralsFilter ~ number_mismatch.
@@ -66,7 +69,7 @@ echo "# tqa $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), ru
 echo "# OpusFilter 3.3.1, translate-toolkit $("$VENV/bin/python" -c 'import translate; from translate.__version__ import sver; print(sver)' 2>/dev/null || echo '?'), python $("$VENV/bin/python" -V | cut -d' ' -f2)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share the cores)"
 echo "# corpus: translated rows of debian-reference.zh-en.tsv repeated; inputs read once before timing (warm page cache); wall and peak RSS by /usr/bin/time -v"
-printf '%-9s %-22s %9s %12s %8s %12s %9s %s\n' pairs tool wall_s pairs/s cpu_s pairs/cpu_s rss_MB note
+printf '%-9s %-22s %9s %-15s %12s %8s %12s %9s %s\n' pairs tool wall_s min-max pairs/s cpu_s pairs/cpu_s rss_MB note
 } | tee "$OUT"
 
 for N in $SIZES; do
@@ -113,27 +116,74 @@ steps:
         - TerminalPunctuationFilter: {threshold: -2}
         - NonZeroNumeralsFilter: {threshold: 0.5}
 YAML
-  row() { # pairs tool wall rss cpu note
-    python3 -c "import sys; n,t,s,r,c,note=sys.argv[1:]; s=float(s); c=float(c); print(f'{int(n):<9d} {t:<22s} {s:9.3f} {int(n)/max(s,1e-3):12.0f} {c:8.2f} {int(n)/max(c,1e-2):12.0f} {int(r)/1024:9.1f} {note}')" "$@"
-  }
   # Every input is read once, untimed, before any measurement: otherwise whichever tool runs
   # first (the floor) pays for the disk and the others read from the page cache. All figures
   # below are warm-cache figures.
   cat "$D/corpus.tsv" "$D/zh.txt" "$D/en.txt" "$D/corpus.po" > /dev/null
-  read -r s r c < <(measure "wc.$N" wc -l "$D/corpus.tsv");              row "$N" "wc -l" "$s" "$r" "$c" floor | tee -a "$OUT"; WC=$s
-  read -r s r c < <(measure "tqa.$N" "$TQA" audit --stream "$D/corpus.tsv"); row "$N" "tqa audit --stream" "$s" "$r" "$c" "$(nproc) threads, all rules" | tee -a "$OUT"; TQ=$s; TQC=$c
-  read -r s r c < <(measure "tqasel.$N" "$TQA" audit --stream --select "$PEER_RULES" "$D/corpus.tsv"); row "$N" "tqa --stream (4 rules)" "$s" "$r" "$c" "--select $PEER_RULES" | tee -a "$OUT"; TS=$s; TSC=$c
-  if [ "$N" -le "$PEER_MAX" ]; then
-    read -r s r c < <(measure "tqa1.$N" "$TQA" audit --stream --jobs 1 "$D/corpus.tsv"); row "$N" "tqa --stream --jobs 1" "$s" "$r" "$c" "1 thread, all rules" | tee -a "$OUT"
-    read -r s r c < <(measure "opus.$N" "$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml"); row "$N" "OpusFilter 3.3.1" "$s" "$r" "$c" "4 filters" | tee -a "$OUT"; OP=$s; OPC=$c
-    read -r s r c < <(measure "pofilter.$N" "$VENV/bin/pofilter" --progress=none \
-      -t untranslated -t unchanged -t numbers -t endpunc -t sentencecount -t long -t short -t acronyms -t brackets \
-      "$D/corpus.po" "$D/pofilter.out.po"); row "$N" "pofilter" "$s" "$r" "$c" "9 tests" | tee -a "$OUT"; PF=$s; PFC=$c
-    python3 -c "import sys; n=sys.argv[1]; tq,ts,op,pf,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa pairs/s (all rules / 4 rules) = {op/tq:.1f}x / {op/ts:.1f}x OpusFilter (target >=30), {pf/tq:.1f}x / {pf/ts:.1f}x pofilter (target >=10); tqa time = {tq/max(wc,1e-3):.0f}x / {ts/max(wc,1e-3):.0f}x wc -l (target <=5)')" "$N" "$TQ" "$TS" "$OP" "$PF" "$WC" | tee -a "$OUT"
-    python3 -c "import sys; n=sys.argv[1]; tq,ts,op,pf=map(float,sys.argv[2:]); print(f'# N={n}, per CPU-second (fairer on a loaded machine): tqa (all rules / 4 rules) = {op/tq:.1f}x / {op/ts:.1f}x OpusFilter, {pf/tq:.1f}x / {pf/ts:.1f}x pofilter')" "$N" "$TQC" "$TSC" "$OPC" "$PFC" | tee -a "$OUT"
-  else
-    python3 -c "import sys; n=sys.argv[1]; tq,ts,wc=map(float,sys.argv[2:]); print(f'# N={n}: tqa time (all rules / 4 rules) = {tq/max(wc,1e-3):.0f}x / {ts/max(wc,1e-3):.0f}x wc -l (target <=5); peers not run above PEER_MAX')" "$N" "$TQ" "$TS" "$WC" | tee -a "$OUT"
-  fi
+  TOOLS="wc tqa tqasel"
+  [ "$N" -le "$PEER_MAX" ] && TOOLS="$TOOLS tqa1 opus pofilter"
+  # REPEAT rounds, each running every tool once in the same order, so a drift of the VM's speed
+  # touches every tool alike; each row below is the median round (min-max beside it), and the
+  # ratios are medians of the per-round ratios.
+  RES=$D/results.txt; : > "$RES"
+  for rep in $(seq 1 "$REPEAT"); do
+    for t in $TOOLS; do
+      case $t in
+        wc) CMD=(wc -l "$D/corpus.tsv") ;;
+        tqa) CMD=("$TQA" audit --stream "$D/corpus.tsv") ;;
+        tqasel) CMD=("$TQA" audit --stream --select "$PEER_RULES" "$D/corpus.tsv") ;;
+        tqa1) CMD=("$TQA" audit --stream --jobs 1 "$D/corpus.tsv") ;;
+        opus) CMD=("$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml") ;;
+        pofilter) CMD=("$VENV/bin/pofilter" --progress=none -t untranslated -t unchanged -t numbers \
+          -t endpunc -t sentencecount -t long -t short -t acronyms -t brackets \
+          "$D/corpus.po" "$D/pofilter.out.po") ;;
+      esac
+      read -r s r c < <(measure "$t.$N.$rep" "${CMD[@]}")
+      echo "$rep $t $s $r $c" >> "$RES"
+    done
+  done
+  python3 - "$N" "$RES" "$(nproc)" "$PEER_RULES" <<'PY' | tee -a "$OUT"
+import sys, statistics as st
+n, res, cores, rules = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+runs = {}  # tool -> {round: (wall, rss_kb, cpu)}
+for line in open(res):
+    rep, tool, wall, rss, cpu = line.split()
+    runs.setdefault(tool, {})[int(rep)] = (float(wall), int(rss), float(cpu))
+label = {"wc": ("wc -l", "floor"), "tqa": ("tqa audit --stream", f"{cores} threads, all rules"),
+         "tqasel": ("tqa --stream (4 rules)", f"--select {rules}"),
+         "tqa1": ("tqa --stream --jobs 1", "1 thread, all rules"),
+         "opus": ("OpusFilter 3.3.1", "4 filters"), "pofilter": ("pofilter", "9 tests")}
+med = {}
+for tool, (name, note) in label.items():
+    if tool not in runs:
+        continue
+    walls = [w for w, _, _ in runs[tool].values()]
+    cpus = [c for _, _, c in runs[tool].values()]
+    rss = max(r for _, r, _ in runs[tool].values())
+    w, c = st.median(walls), st.median(cpus)
+    med[tool] = (w, c)
+    print(f"{n:<9d} {name:<22s} {w:9.3f} {min(walls):7.3f}-{max(walls):<7.3f} {n/max(w,1e-3):12.0f} "
+          f"{c:8.2f} {n/max(c,1e-2):12.0f} {rss/1024:9.1f} {note}")
+def ratios(a, b, i):  # b's time over a's, per round (how many times faster a is than b)
+    return [runs[b][k][i] / max(runs[a][k][i], 1e-3) for k in sorted(runs[a]) if k in runs[b]]
+def span(a, b, i=0):
+    r = ratios(a, b, i)
+    return f"{st.median(r):.1f}x ({min(r):.1f}-{max(r):.1f})"
+rounds = len(runs["wc"])
+if "opus" in runs:
+    print(f"# N={n}, median of {rounds} rounds (min-max over rounds): tqa pairs/s, all rules = "
+          f"{span('tqa','opus')} OpusFilter, {span('tqa','pofilter')} pofilter; 4 rules = "
+          f"{span('tqasel','opus')} OpusFilter (target >=30), {span('tqasel','pofilter')} pofilter "
+          f"(target >=10)")
+    print(f"# N={n}, per CPU-second (fairer on a loaded machine): all rules = {span('tqa','opus',2)} "
+          f"OpusFilter, {span('tqa','pofilter',2)} pofilter; 4 rules = {span('tqasel','opus',2)} "
+          f"OpusFilter, {span('tqasel','pofilter',2)} pofilter")
+inv = lambda a: [1 / x for x in ratios(a, "wc", 0)]
+for tool, what in (("tqa", "all rules"), ("tqasel", "4 rules")):
+    r = inv(tool)
+    print(f"# N={n}: tqa time ({what}) = {st.median(r):.0f}x ({min(r):.0f}-{max(r):.0f}) wc -l (target <=5)"
+          + ("" if "opus" in runs else "; peers not run above PEER_MAX"))
+PY
 done
 
 if [ -f "$TRANSCRIPT" ]; then
