@@ -39,7 +39,11 @@ pub struct Truncated {
 }
 
 pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
-    let p: Params = super::params(p)?;
+    let mut p: Params = super::params(p)?;
+    // Lower-cased once here rather than for every candidate word.
+    for w in &mut p.lowercase_ok {
+        *w = w.to_lowercase();
+    }
     Ok(Box::new(Truncated { p }))
 }
 
@@ -236,6 +240,18 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Whether the text starts with a lower-case letter: `lowercase_fragment` is None
+/// otherwise (its word starts with this character when it is a letter), so most English
+/// (capitalised) is passed over before its first word is split off.
+#[inline(always)]
+fn starts_lowercase(t: &str) -> bool {
+    match t.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_lowercase(),
+        Some(_) => t.chars().next().is_some_and(char::is_lowercase),
+        None => false,
+    }
+}
+
 /// Whether the English opens with a quote or bracket (a quoted term may start lower-case).
 fn starts_quoted(seg: &Segment) -> bool {
     seg.text.trim_start().starts_with(OPENERS)
@@ -346,12 +362,7 @@ impl Truncated {
             return None;
         }
         let lower = word.to_lowercase();
-        if self
-            .p
-            .lowercase_ok
-            .iter()
-            .any(|w| w.to_lowercase() == lower)
-        {
+        if self.p.lowercase_ok.contains(&lower) {
             return None;
         }
         // A Latin term also written in the Chinese (a command, a product): whole words only,
@@ -383,6 +394,7 @@ impl Truncated {
                 fragment: excerpt_start(en_head),
             });
         } else if zh_complete
+            && starts_lowercase(en_head)
             && !is_ellipsis_start(zh_head)
             && !starts_quoted(es)
             && let Some(w) = self.lowercase_fragment(en_head, &zs.text)
@@ -511,6 +523,39 @@ mod tests {
 
     fn seg(text: &str) -> Segment {
         crate::test_support::seg(Lang::En, text)
+    }
+
+    /// `starts_lowercase` only passes over text whose lower-case fragment is None: every
+    /// character at the start of plain and quoted text, and every Debian English cell
+    /// when ../shared is present.
+    #[test]
+    fn lowercase_precheck_skips_only_text_without_a_fragment() {
+        let t = Truncated {
+            p: Params {
+                min_en_words: 0,
+                lowercase_ok: Vec::new(),
+            },
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for c in crate::test_support::every_char() {
+            texts.push(format!("{c}"));
+            texts.push(format!("{c}ord and more"));
+            texts.push(format!("{c}.x"));
+        }
+        let debian = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/debian-reference.zh-en.tsv");
+        if let Ok(text) = std::fs::read_to_string(debian) {
+            texts.extend(
+                text.lines()
+                    .filter_map(|l| l.split('\t').nth(1))
+                    .map(str::to_string),
+            );
+        }
+        for text in &texts {
+            if !starts_lowercase(text) {
+                assert_eq!(t.lowercase_fragment(text, ""), None, "{text:?}");
+            }
+        }
     }
 
     /// `head` and `tail` as they were: the first / last non-blank paragraph from `split`.
