@@ -126,17 +126,63 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
         unsafe {
             let p = out.as_mut_ptr().add(len);
             *p = b'"';
-            std::ptr::copy_nonoverlapping(b.as_ptr(), p.add(1), b.len());
+            copy_bytes(b, p.add(1));
             *p.add(b.len() + 1) = b'"';
             out.set_len(len + b.len() + 2);
         }
     }
 }
 
+/// Copy `b` to `dst`. Below 16 bytes (most strings of a finding, and every number) with
+/// two overlapping word moves instead of a call of `memcpy`, which costs more than such a
+/// copy.
+///
+/// # Safety
+/// `dst` must be valid for `b.len()` bytes of writes, not overlapping `b`.
+#[inline(always)]
+unsafe fn copy_bytes(b: &[u8], dst: *mut u8) {
+    let n = b.len();
+    let src = b.as_ptr();
+    // SAFETY: every read is inside `b` and every write inside `dst[..n]` (per the caller);
+    // unaligned accesses are allowed by `read_unaligned` / `write_unaligned`.
+    unsafe {
+        if n >= 16 {
+            std::ptr::copy_nonoverlapping(src, dst, n);
+        } else if n >= 8 {
+            let lo = src.cast::<u64>().read_unaligned();
+            let hi = src.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(lo);
+            dst.add(n - 8).cast::<u64>().write_unaligned(hi);
+        } else if n >= 4 {
+            let lo = src.cast::<u32>().read_unaligned();
+            let hi = src.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(lo);
+            dst.add(n - 4).cast::<u32>().write_unaligned(hi);
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *src.add(i);
+            }
+        }
+    }
+}
+
+/// `out.extend_from_slice(b)` through [`copy_bytes`].
+#[inline(always)]
+fn push_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    out.reserve(b.len());
+    let len = out.len();
+    // SAFETY: `reserve` made room for `b.len()` bytes after `len`, all written before
+    // `set_len`.
+    unsafe {
+        copy_bytes(b, out.as_mut_ptr().add(len));
+        out.set_len(len + b.len());
+    }
+}
+
 /// `n` in decimal (itoa's digits).
 #[inline(always)]
-fn push_uint(out: &mut Vec<u8>, n: usize, buf: &mut itoa::Buffer) {
-    out.extend_from_slice(buf.format(n).as_bytes());
+pub fn push_uint(out: &mut Vec<u8>, n: usize, buf: &mut itoa::Buffer) {
+    push_bytes(out, buf.format(n).as_bytes());
 }
 
 fn write_lines(out: &mut Vec<u8>, lines: Option<LineRange>, n: &mut itoa::Buffer) {
@@ -188,7 +234,7 @@ pub fn write_finding(out: &mut Vec<u8>, f: &Finding) {
     }
     out.extend_from_slice(b",\"pair\":");
     match f.pair {
-        Some(p) => out.extend_from_slice(n.format(p).as_bytes()),
+        Some(p) => push_uint(out, p, &mut n),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"fingerprint\":");
@@ -248,6 +294,24 @@ mod tests {
             }
         }
         assert!(!needs_escape(b""));
+    }
+
+    /// `push_bytes` appends exactly the bytes, at every length around the word sizes and
+    /// after every length of what is already there.
+    #[test]
+    fn push_bytes_is_extend_from_slice() {
+        let src: Vec<u8> = (0..40u8)
+            .map(|i| i.wrapping_mul(37).wrapping_add(1))
+            .collect();
+        for before in 0..20 {
+            for n in 0..=src.len() {
+                let mut want: Vec<u8> = (0..before as u8).collect();
+                let mut got = want.clone();
+                want.extend_from_slice(&src[..n]);
+                push_bytes(&mut got, &src[..n]);
+                assert_eq!(got, want);
+            }
+        }
     }
 
     #[test]
