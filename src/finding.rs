@@ -2,7 +2,7 @@
 
 use crate::model::LineRange;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// MQM severities. `Info` is shown but never counted in the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,8 +46,103 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// Named measurements backing a finding (`ratio`, `expected_low`, `unmatched_en`, ...).
-pub type Evidence = BTreeMap<String, serde_json::Value>;
+/// The name of one measurement: a check's literal (`"ratio"`) is kept as it is, not copied.
+pub type EvidenceKey = Cow<'static, str>;
+
+/// Named measurements backing a finding (`ratio`, `expected_low`, `unmatched_en`, ...), in
+/// key order (the order a `BTreeMap` keeps, and so the order of the JSON object's keys).
+///
+/// A sorted vector rather than a `BTreeMap<String, Value>`: a finding has two to six of
+/// them, and the map cost a node of eleven slots (~640 bytes) and a copy of every key per
+/// finding; here the keys of the checks are borrowed literals and the entries one small
+/// vector. Lookups by key, iteration, serialisation and `Debug` are the map's.
+#[derive(Clone, Default, PartialEq)]
+pub struct Evidence(Vec<(EvidenceKey, serde_json::Value)>);
+
+impl Evidence {
+    pub fn new() -> Evidence {
+        Evidence(Vec::new())
+    }
+    /// Set `key` to `value`; the earlier value of that key, if any, is replaced and returned.
+    pub fn insert(
+        &mut self,
+        key: EvidenceKey,
+        value: serde_json::Value,
+    ) -> Option<serde_json::Value> {
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key))
+    }
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The entries in key order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+}
+
+impl<'a> IntoIterator for &'a Evidence {
+    type Item = (&'a str, &'a serde_json::Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (EvidenceKey, serde_json::Value)>,
+        fn(&'a (EvidenceKey, serde_json::Value)) -> (&'a str, &'a serde_json::Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+}
+
+impl std::ops::Index<&str> for Evidence {
+    type Output = serde_json::Value;
+    fn index(&self, key: &str) -> &serde_json::Value {
+        self.get(key).expect("no evidence with this key")
+    }
+}
+
+impl<K: Into<EvidenceKey>> FromIterator<(K, serde_json::Value)> for Evidence {
+    fn from_iter<I: IntoIterator<Item = (K, serde_json::Value)>>(iter: I) -> Evidence {
+        let mut e = Evidence::new();
+        for (k, v) in iter {
+            e.insert(k.into(), v);
+        }
+        e
+    }
+}
+
+impl<K: Into<EvidenceKey>, const N: usize> From<[(K, serde_json::Value); N]> for Evidence {
+    fn from(entries: [(K, serde_json::Value); N]) -> Evidence {
+        entries.into_iter().collect()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 /// What a check returns: where, and what was measured. The engine turns a Hit into a
 /// Finding by adding the rule's name, code, severity and message template.
@@ -80,8 +175,8 @@ impl Hit {
         }
     }
     #[inline]
-    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Hit {
-        insert_evidence(&mut self.evidence, key, value.into());
+    pub fn with(mut self, key: impl Into<EvidenceKey>, value: impl Into<serde_json::Value>) -> Hit {
+        insert_evidence(&mut self.evidence, key.into(), value.into());
         self
     }
     #[inline]
@@ -103,8 +198,8 @@ impl Hit {
 
 /// `Hit::with`'s insert (a later value for the same key replaces the earlier one).
 #[inline(never)]
-fn insert_evidence(evidence: &mut Evidence, key: &str, value: serde_json::Value) {
-    evidence.insert(key.to_string(), value);
+fn insert_evidence(evidence: &mut Evidence, key: EvidenceKey, value: serde_json::Value) {
+    evidence.insert(key, value);
 }
 
 /// One problem, as reported.

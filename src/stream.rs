@@ -103,7 +103,7 @@ fn write_pair_tail(
 ) {
     let mut n = itoa::Buffer::new();
     out.extend_from_slice(b",\"line\":");
-    out.extend_from_slice(n.format(line).as_bytes());
+    crate::report::json_line::push_uint(out, line, &mut n);
     if let Some(id) = id {
         out.extend_from_slice(b",\"id\":");
         crate::report::json_line::write_str(out, id);
@@ -741,7 +741,7 @@ fn audit_chunk(
         let findings = &by_pair[bounds[0]..bounds[1]];
         out.extend_from_slice(PAIR_HEAD);
         match chunk.base {
-            Some(b) => out.extend_from_slice(n.format(b + i).as_bytes()),
+            Some(b) => crate::report::json_line::push_uint(&mut out, b + i, &mut n),
             None => chunk.marks.push(out.len()),
         }
         write_pair_tail(

@@ -46,7 +46,7 @@ impl Check for FormatNote {
                     ..Hit::default()
                 };
                 for (k, v) in &n.evidence {
-                    hit = hit.with(k, v.as_str());
+                    hit = hit.with(k.clone(), v.as_str());
                     if k == "state" && self.info_states.contains(v) {
                         hit = hit.severity(Severity::Info);
                     }

@@ -39,7 +39,11 @@ pub struct Truncated {
 }
 
 pub fn build(p: &toml::Table) -> Result<Box<dyn Check>, String> {
-    let p: Params = super::params(p)?;
+    let mut p: Params = super::params(p)?;
+    // Lower-cased once here rather than for every candidate word.
+    for w in &mut p.lowercase_ok {
+        *w = w.to_lowercase();
+    }
     Ok(Box::new(Truncated { p }))
 }
 
@@ -107,16 +111,22 @@ fn is_one_line(text: &str) -> bool {
         // last one is the final 16 bytes, overlapping the previous block).
         unsafe {
             let nl = _mm_set1_epi8(b'\n' as i8);
-            let has = |i: usize| {
+            let eq = |i: usize| {
                 let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) != 0
+                _mm_cmpeq_epi8(v, nl)
             };
+            let has = |i: usize| _mm_movemask_epi8(eq(i)) != 0;
+            // 32 bytes a test (two compares, one mask) while more than 32 are left...
             let mut i = 0;
-            while i + 16 < n {
-                if has(i) {
+            while i + 32 < n {
+                if _mm_movemask_epi8(_mm_or_si128(eq(i), eq(i + 16))) != 0 {
                     return false;
                 }
-                i += 16;
+                i += 32;
+            }
+            // ...then the 17 to 32 bytes left as two blocks, or up to 16 as the last one.
+            if i + 16 < n && has(i) {
+                return false;
             }
             !has(n - 16)
         }
@@ -236,6 +246,18 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Whether the text starts with a lower-case letter: `lowercase_fragment` is None
+/// otherwise (its word starts with this character when it is a letter), so most English
+/// (capitalised) is passed over before its first word is split off.
+#[inline(always)]
+fn starts_lowercase(t: &str) -> bool {
+    match t.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_lowercase(),
+        Some(_) => t.chars().next().is_some_and(char::is_lowercase),
+        None => false,
+    }
+}
+
 /// Whether the English opens with a quote or bracket (a quoted term may start lower-case).
 fn starts_quoted(seg: &Segment) -> bool {
     seg.text.trim_start().starts_with(OPENERS)
@@ -259,6 +281,8 @@ fn tail_of(t: &str) -> &str {
 
 /// `(head(seg, one), tail(seg, one))`, where `one` says whether the text has no newline:
 /// a one-line text is its own first and last paragraph, trimmed once for both.
+// Inlined into `cuts` (twice): as a call it saved and restored six registers per segment.
+#[inline(always)]
 fn head_tail(seg: &Segment) -> (&str, &str) {
     if is_one_line(&seg.text) {
         let t = trim_ws(&seg.text);
@@ -346,12 +370,7 @@ impl Truncated {
             return None;
         }
         let lower = word.to_lowercase();
-        if self
-            .p
-            .lowercase_ok
-            .iter()
-            .any(|w| w.to_lowercase() == lower)
-        {
+        if self.p.lowercase_ok.contains(&lower) {
             return None;
         }
         // A Latin term also written in the Chinese (a command, a product): whole words only,
@@ -383,6 +402,7 @@ impl Truncated {
                 fragment: excerpt_start(en_head),
             });
         } else if zh_complete
+            && starts_lowercase(en_head)
             && !is_ellipsis_start(zh_head)
             && !starts_quoted(es)
             && let Some(w) = self.lowercase_fragment(en_head, &zs.text)
@@ -513,6 +533,39 @@ mod tests {
         crate::test_support::seg(Lang::En, text)
     }
 
+    /// `starts_lowercase` only passes over text whose lower-case fragment is None: every
+    /// character at the start of plain and quoted text, and every Debian English cell
+    /// when ../shared is present.
+    #[test]
+    fn lowercase_precheck_skips_only_text_without_a_fragment() {
+        let t = Truncated {
+            p: Params {
+                min_en_words: 0,
+                lowercase_ok: Vec::new(),
+            },
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for c in crate::test_support::every_char() {
+            texts.push(format!("{c}"));
+            texts.push(format!("{c}ord and more"));
+            texts.push(format!("{c}.x"));
+        }
+        let debian = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/debian-reference.zh-en.tsv");
+        if let Ok(text) = std::fs::read_to_string(debian) {
+            texts.extend(
+                text.lines()
+                    .filter_map(|l| l.split('\t').nth(1))
+                    .map(str::to_string),
+            );
+        }
+        for text in &texts {
+            if !starts_lowercase(text) {
+                assert_eq!(t.lowercase_fragment(text, ""), None, "{text:?}");
+            }
+        }
+    }
+
     /// `head` and `tail` as they were: the first / last non-blank paragraph from `split`.
     #[test]
     fn paragraph_fast_path_agrees_with_the_split() {
@@ -592,11 +645,11 @@ mod tests {
         assert_eq!(head_tail(&s), (head_by_std(t), tail_by_std(t)), "{t:?}");
     }
 
-    /// A newline at every position of texts of every length up to 70 (the 16-byte blocks
-    /// and the overlapping last one), and none.
+    /// A newline at every position of texts of every length up to 110 (the 32-byte steps,
+    /// the 16-byte blocks and the overlapping last one), and none.
     #[test]
     fn one_line_test_finds_every_newline() {
-        for n in 0..70 {
+        for n in 0..110 {
             let t = "x".repeat(n);
             assert!(is_one_line(&t), "{n}");
             for k in 0..n {

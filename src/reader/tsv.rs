@@ -355,6 +355,11 @@ pub fn trim_cell(s: &str) -> &str {
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let t = &s[start..end];
     let b = t.as_bytes();
+    // A non-ASCII space starts with a byte >= 0xC2 and ends with one >= 0x80: ASCII at
+    // both ends (most English cells) needs no further look.
+    if b.first().is_none_or(|&c| c < 0x80) && b.last().is_none_or(|&c| c < 0x80) {
+        return t;
+    }
     let at_start = |k: usize| b.len() >= k && unicode_space(&b[..k]);
     let at_end = |k: usize| b.len() >= k && unicode_space(&b[b.len() - k..]);
     if at_start(2) || at_start(3) || at_end(2) || at_end(3) {

@@ -14,6 +14,12 @@ use crate::model::LineRange;
 /// Whether serde_json would escape any byte of `b`: a control byte (< 0x20), `"` or `\`.
 /// (serde_json leaves DEL and every non-ASCII byte as they are.)
 pub fn needs_escape(b: &[u8]) -> bool {
+    // Most strings here (keys, codes, fingerprints, terms) are shorter than 16 bytes: they
+    // are tested a word at a time (`needs_escape_short`), without the copy into a padded
+    // block that the 16-byte test needs for them.
+    if b.len() < 16 {
+        return needs_escape_short(b);
+    }
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: SSE2 is part of the x86_64 baseline.
@@ -25,7 +31,43 @@ pub fn needs_escape(b: &[u8]) -> bool {
     }
 }
 
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+/// The bytes of `x` that serde_json escapes, as their high bits: a byte below 0x20, `"` or
+/// `\`. (The classic SWAR tests: `v - 0x01.. & !v & 0x80..` is non-zero exactly when some
+/// byte of `v` is zero, and `x - 0x20.. & !x & 0x80..` when some byte is below 0x20; a
+/// borrow only runs on from a byte that already matched, so the answer "any" is exact.)
+#[inline(always)]
+fn escape_bits(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+        | zero(x ^ (ONES * u64::from(b'"')))
+        | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+/// `needs_escape` of fewer than 16 bytes: two overlapping 8-byte (or 4-byte) words that
+/// cover them, or the bytes themselves below 4.
+#[inline(always)]
+fn needs_escape_short(b: &[u8]) -> bool {
+    let n = b.len();
+    debug_assert!(n < 16);
+    let word = |at: usize, k: usize| {
+        let mut w = [0u8; 8];
+        // Fill the rest with a byte that needs no escape (a zero byte would match).
+        w[k..].fill(b'a');
+        w[..k].copy_from_slice(&b[at..at + k]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        escape_bits(word(0, 8)) | escape_bits(word(n - 8, 8)) != 0
+    } else if n >= 4 {
+        escape_bits(word(0, 4)) | escape_bits(word(n - 4, 4)) != 0
+    } else {
+        b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+    }
+}
+
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
 fn needs_escape_scalar(b: &[u8]) -> bool {
     b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
@@ -71,23 +113,86 @@ unsafe fn needs_escape_sse2(b: &[u8]) -> bool {
 
 /// `s` as a JSON string, byte-identical to `serde_json::to_writer(out, s)`.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    if needs_escape(s.as_bytes()) {
+    let b = s.as_bytes();
+    if needs_escape(b) {
         serde_json::to_writer(&mut *out, s).expect("a string serializes");
     } else {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+        // The quotes and the bytes in one reserved stretch (three pushes each checked the
+        // capacity and the copy went through a separate `extend`).
+        out.reserve(b.len() + 2);
+        let len = out.len();
+        // SAFETY: `reserve` made room for `b.len() + 2` bytes after `len`; every one of
+        // them is written before `set_len`.
+        unsafe {
+            let p = out.as_mut_ptr().add(len);
+            *p = b'"';
+            copy_bytes(b, p.add(1));
+            *p.add(b.len() + 1) = b'"';
+            out.set_len(len + b.len() + 2);
+        }
     }
+}
+
+/// Copy `b` to `dst`. Below 16 bytes (most strings of a finding, and every number) with
+/// two overlapping word moves instead of a call of `memcpy`, which costs more than such a
+/// copy.
+///
+/// # Safety
+/// `dst` must be valid for `b.len()` bytes of writes, not overlapping `b`.
+#[inline(always)]
+unsafe fn copy_bytes(b: &[u8], dst: *mut u8) {
+    let n = b.len();
+    let src = b.as_ptr();
+    // SAFETY: every read is inside `b` and every write inside `dst[..n]` (per the caller);
+    // unaligned accesses are allowed by `read_unaligned` / `write_unaligned`.
+    unsafe {
+        if n >= 16 {
+            std::ptr::copy_nonoverlapping(src, dst, n);
+        } else if n >= 8 {
+            let lo = src.cast::<u64>().read_unaligned();
+            let hi = src.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(lo);
+            dst.add(n - 8).cast::<u64>().write_unaligned(hi);
+        } else if n >= 4 {
+            let lo = src.cast::<u32>().read_unaligned();
+            let hi = src.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(lo);
+            dst.add(n - 4).cast::<u32>().write_unaligned(hi);
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *src.add(i);
+            }
+        }
+    }
+}
+
+/// `out.extend_from_slice(b)` through [`copy_bytes`].
+#[inline(always)]
+fn push_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    out.reserve(b.len());
+    let len = out.len();
+    // SAFETY: `reserve` made room for `b.len()` bytes after `len`, all written before
+    // `set_len`.
+    unsafe {
+        copy_bytes(b, out.as_mut_ptr().add(len));
+        out.set_len(len + b.len());
+    }
+}
+
+/// `n` in decimal (itoa's digits).
+#[inline(always)]
+pub fn push_uint(out: &mut Vec<u8>, n: usize, buf: &mut itoa::Buffer) {
+    push_bytes(out, buf.format(n).as_bytes());
 }
 
 fn write_lines(out: &mut Vec<u8>, lines: Option<LineRange>, n: &mut itoa::Buffer) {
     match lines {
         Some(r) => {
+            out.reserve(44);
             out.push(b'[');
-            out.extend_from_slice(n.format(r.start).as_bytes());
+            push_uint(out, r.start, n);
             out.push(b',');
-            out.extend_from_slice(n.format(r.end).as_bytes());
+            push_uint(out, r.end, n);
             out.push(b']');
         }
         None => out.extend_from_slice(b"null"),
@@ -129,7 +234,7 @@ pub fn write_finding(out: &mut Vec<u8>, f: &Finding) {
     }
     out.extend_from_slice(b",\"pair\":");
     match f.pair {
-        Some(p) => out.extend_from_slice(n.format(p).as_bytes()),
+        Some(p) => push_uint(out, p, &mut n),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"fingerprint\":");
@@ -167,6 +272,44 @@ mod tests {
                     needs_escape(s.as_bytes()),
                     needs_escape_scalar(s.as_bytes())
                 );
+            }
+        }
+    }
+
+    /// The word test of short strings: every ASCII byte (and a few non-ASCII ones) at every
+    /// position of every length below 16, in plain text and next to other bytes that
+    /// nearly match (0x1F..0x21, 0x5B..0x5D, 0x7F, 0x80).
+    #[test]
+    fn short_strings_are_tested_as_byte_by_byte() {
+        let fills: [u8; 6] = [b'a', 0x21, 0x5B, 0x5D, 0x7F, 0x23];
+        for n in 1..16 {
+            for at in 0..n {
+                for x in (0u8..=0x80).chain([0x9F, 0xA2, 0xDC, 0xFF]) {
+                    for fill in fills {
+                        let mut b = vec![fill; n];
+                        b[at] = x;
+                        assert_eq!(needs_escape(&b), needs_escape_scalar(&b), "{b:?}");
+                    }
+                }
+            }
+        }
+        assert!(!needs_escape(b""));
+    }
+
+    /// `push_bytes` appends exactly the bytes, at every length around the word sizes and
+    /// after every length of what is already there.
+    #[test]
+    fn push_bytes_is_extend_from_slice() {
+        let src: Vec<u8> = (0..40u8)
+            .map(|i| i.wrapping_mul(37).wrapping_add(1))
+            .collect();
+        for before in 0..20 {
+            for n in 0..=src.len() {
+                let mut want: Vec<u8> = (0..before as u8).collect();
+                let mut got = want.clone();
+                want.extend_from_slice(&src[..n]);
+                push_bytes(&mut got, &src[..n]);
+                assert_eq!(got, want);
             }
         }
     }

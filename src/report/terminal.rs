@@ -176,7 +176,7 @@ fn finding(out: &mut String, p: &Paint, d: &DocumentReport, f: &Finding) {
     let ev: Vec<String> = f
         .evidence
         .iter()
-        .filter(|(k, _)| k.as_str() != "excerpt")
+        .filter(|(k, _)| *k != "excerpt")
         .map(|(k, v)| match v {
             serde_json::Value::String(s) => format!("{k}={}", crate::text::excerpt(s, 80)),
             other => format!("{k}={}", crate::text::excerpt(&other.to_string(), 120)),

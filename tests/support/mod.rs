@@ -52,7 +52,7 @@ fn synthetic(
 ) -> Finding {
     let mut h = Hit::on_pair(&doc.pairs[pair]);
     for (k, v) in evidence {
-        h = h.with(k, v.clone());
+        h = h.with(k.to_string(), v.clone());
     }
     Finding {
         rule: rule.name.clone(),
