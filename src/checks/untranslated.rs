@@ -880,6 +880,37 @@ fn is_gloss_general(text: &str, s: usize, e: usize) -> bool {
 /// A name: CamelCase / internal capitals, or capitalised and not written in lowercase in the
 /// English (Ilya, Meta, Twitter); an acronym: all capitals.
 fn is_name_or_acronym(word: &str, en: &str) -> bool {
+    // Words of Latin runs are ASCII but for `’`: their letters are the ASCII letters, upper
+    // case is A-Z and the lower case of the word its ASCII lower case (lowered on the stack).
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        let mut letters = b.iter().filter(|x| x.is_ascii_alphabetic());
+        let Some(first) = letters.next() else {
+            return true;
+        };
+        let mut more = false;
+        for c in letters {
+            if c.is_ascii_uppercase() {
+                return true;
+            }
+            more = true;
+        }
+        if !first.is_ascii_uppercase() {
+            return false;
+        }
+        if !more {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        return match buf.get_mut(..b.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(b);
+                lower.make_ascii_lowercase();
+                !contains_word_bytes(en.as_bytes(), lower)
+            }
+            None => !contains_word(en, &word.to_ascii_lowercase()),
+        };
+    }
     // The letters are read once, without a vector: no letters, or an upper-case letter after
     // the first, settles it (all capitals has one unless the word is a single capital).
     let mut letters = word.chars().filter(|&c| is_alphabetic(c));
@@ -922,21 +953,49 @@ fn is_name_or_acronym_by_vec(word: &str, en: &str) -> bool {
 
 /// Case-sensitive word-boundary search.
 fn contains_word(hay: &str, w: &str) -> bool {
-    let b = hay.as_bytes();
-    let mut from = 0;
-    let wb = w.as_bytes();
-    let Some(&first) = wb.first() else {
+    if w.is_empty() {
         return contains_word_by_find(hay, w);
-    };
-    // Every occurrence in order, as repeated `find`s give them: the positions of the first
-    // byte (memchr), kept where the word follows (no searcher to set up: words are short).
+    }
+    contains_word_bytes(hay.as_bytes(), w.as_bytes())
+}
+
+/// `contains_word` on bytes, `wb` not empty (a whole UTF-8 string matches only at character
+/// boundaries of valid UTF-8, so the positions are those `find` gives).
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `from` moves only in the SSE2 block
+fn contains_word_bytes(b: &[u8], wb: &[u8]) -> bool {
+    let first = wb[0];
+    let mut from = 0;
+    // Every occurrence, in order: the positions where the word's first two bytes are, 16 at
+    // a time (SSE2: English texts are a few hundred bytes, too short for a searcher's set-up,
+    // and a word's first letter alone is common), kept where the rest of the word follows.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(&second) = wb.get(1) {
+        use std::arch::x86_64::*;
+        // `from + 17`: the lane of the first byte looks at the byte after it.
+        while from + 17 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[from..from + 17] is in bounds (unaligned loads).
+            let mut m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(from) as *const __m128i);
+                let next = _mm_loadu_si128(b.as_ptr().add(from + 1) as *const __m128i);
+                _mm_movemask_epi8(_mm_and_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(first as i8)),
+                    _mm_cmpeq_epi8(next, _mm_set1_epi8(second as i8)),
+                )) as u32
+            };
+            while m != 0 {
+                let s = from + m.trailing_zeros() as usize;
+                if b[s..].starts_with(wb) && whole_word_at(b, s, wb.len()) {
+                    return true;
+                }
+                m &= m - 1;
+            }
+            from += 16;
+        }
+    }
+    // The rest: the positions of the first byte (memchr), kept where the word follows.
     while let Some(p) = memchr::memchr(first, &b[from..]) {
         let s = from + p;
-        if !b[s..].starts_with(wb) {
-            from = s + 1;
-            continue;
-        }
-        if whole_word_at(b, s, w.len()) {
+        if b[s..].starts_with(wb) && whole_word_at(b, s, wb.len()) {
             return true;
         }
         from = s + 1;
@@ -1006,6 +1065,11 @@ impl Untranslated {
         // `is_sentence` needs `chunk.len() + 1 >= 2 * min_sentence_words`: shorter stretches
         // are not passed.
         let min_len = (2 * self.p.min_sentence_words).saturating_sub(1);
+        // A sentence has `min_sentence_words` words, so whitespace between them: most texts
+        // have no stretch free of Han characters with that much, and need no chunk walk.
+        if !scan::may_hold_words(zh.as_bytes(), self.p.min_sentence_words.saturating_sub(1)) {
+            return Some(covered);
+        }
         for_each_zh_chunk(zh, min_len, |chunk| {
             // Chunks never hold Han characters (`for_each_zh_chunk` splits at every one).
             if is_sentence(chunk, self.p.min_sentence_words)
@@ -1432,7 +1496,9 @@ impl Untranslated {
         known: &mut scan::RunMatches,
     ) -> Vec<Hit> {
         let g = &ctx.resources.glossary;
-        let mut hits = Vec::new();
+        // Room for a hit every other pair (Debian has one every third): the vector is not
+        // copied as it grows.
+        let mut hits = Vec::with_capacity(ctx.doc.pairs.len() / 2);
         let mut scratch = Scratch::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
@@ -1950,7 +2016,28 @@ mod tests {
             words.push(format!("{c}ab"));
             words.push(format!("A{c}"));
         }
-        let ens = ["", "ilya and émile", "the word a here", "ǆx b", "i̇stanbul"];
+        // Long words (past the 64-byte buffer) and English past 17 bytes (the SSE2 blocks).
+        let long = format!("A{}", "b".repeat(70));
+        words.extend([
+            long.clone(),
+            "Ab".into(),
+            "Ilya".into(),
+            "Here".into(),
+            "A-b".into(),
+        ]);
+        let long_en = format!(
+            "the word a here, ab-1 ab_ ab and {} ilya",
+            long.to_lowercase()
+        );
+        let ens = [
+            "",
+            "ilya and émile",
+            "the word a here",
+            "ǆx b",
+            "i̇stanbul",
+            long_en.as_str(),
+            "ab1 xab bab ab_c here, a-b: thereab",
+        ];
         for w in &words {
             for en in ens {
                 assert_eq!(
@@ -2019,6 +2106,52 @@ mod tests {
             }
             assert_eq!(function_words(t), function_words_by_strings(t), "{t:?}");
         }
+    }
+
+    /// `scan::may_hold_words` against its byte loop, and against what it stands for: when it
+    /// is false, no chunk of `for_each_zh_chunk` has `min_spaces + 1` words (whitespace
+    /// separated, so no chunk reaches `lowercase_words` of that many either).
+    fn check_may_hold_words(t: &str) {
+        let b = t.as_bytes();
+        let mut chunks = Vec::new();
+        for_each_zh_chunk(t, 0, |c| chunks.push(c));
+        let most = chunks
+            .iter()
+            .map(|c| c.split_whitespace().count())
+            .max()
+            .unwrap_or(0);
+        for k in 0..7 {
+            let got = scan::may_hold_words(b, k);
+            let want = k == 0 || scan::may_hold_words_from(b, 0, 0, k);
+            assert_eq!(got, want, "{t:?} {k}");
+            if !got {
+                assert!(most < k + 1, "{t:?} {k}: a chunk has {most} words");
+                assert!(
+                    chunks.iter().all(|c| lowercase_words(c) < k + 1),
+                    "{t:?} {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn may_hold_words_never_rules_out_a_sentence() {
+        let parts = [
+            "中", "文", "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "\u{A000}", " ", "  ", "\t", "\n",
+            "\r", "a", "word", "the", "Is", "!", "?", ".", ". ", "\u{3000}", "\u{00A0}",
+            "\u{0085}", "\u{2003}", "\u{1680}", "“", "”", "，", "。", "é", "𠀀", "\u{E000}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x3A11);
+        for _ in 0..30_000 {
+            let n = rng.index(60);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            check_may_hold_words(&t);
+        }
+        for c in crate::test_support::every_char().step_by(7) {
+            check_may_hold_words(&format!("中文中文中文 a b{c}c d e f 中"));
+            check_may_hold_words(&format!("a b c d{c}e f g h i j k l m n o p"));
+        }
+        crate::test_support::each_debian_cell(check_may_hold_words);
     }
 
     #[test]
@@ -2092,8 +2225,10 @@ mod tests {
     fn contains_word_by_memchr_agrees_with_find() {
         let parts = ["ab", "a", "b", " ", "-", "1", "中", "é", "ab1", "x"];
         let mut rng = crate::test_support::XorShift::new(0xF1D);
-        for _ in 0..30_000 {
-            let n = rng.index(10);
+        for _ in 0..60_000 {
+            // Past 17 bytes too (the SSE2 blocks).
+            let cap = if rng.index(2) == 0 { 10 } else { 40 };
+            let n = rng.index(cap);
             let hay: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
             let m = 1 + rng.index(3);
             let w: String = (0..m).map(|_| parts[rng.index(4)]).collect();
