@@ -58,12 +58,13 @@ pub(super) fn skip_cjk(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Whether the byte at `i` (a character boundary) ends a stretch for `may_hold_words`: the
-/// lead byte of a character in U+4E00..=U+9FFF (`is_cjk_lead`), or `\n ! ?`. Every such
-/// character splits the chunks of `for_each_zh_chunk` (a subset of its separators).
+/// Whether the byte `x` splits the stretches of `may_hold_words`: the lead byte E5..=E9 of a
+/// character in U+5000..=U+9FFF, all Han (`is_han`), so separators of `for_each_zh_chunk`.
+/// (Other separators, E4 ideographs and CJK or ASCII punctuation, are left out: a longer
+/// stretch only counts more.)
 #[inline(always)]
-fn splits_stretch(b: &[u8], i: usize) -> bool {
-    matches!(b[i], b'\n' | b'!' | b'?') || (b[i] >= 0xE4 && b[i] <= 0xE9 && is_cjk_lead(b, i))
+fn splits_stretch(x: u8) -> bool {
+    (0xE5..=0xE9).contains(&x)
 }
 
 /// Whether the byte `x` may be (the first byte of) a whitespace character: ASCII whitespace
@@ -77,13 +78,12 @@ fn may_open_space(x: u8) -> bool {
     )
 }
 
-/// False when no stretch of `b` between two `splits_stretch` characters holds `min_spaces`
-/// bytes that `may_open_space` (a count of the whitespace characters it may hold, never
-/// less). A chunk of `for_each_zh_chunk` lies inside one such stretch (its separators include
-/// every `splits_stretch` character), and a chunk of `n` words has at least `n - 1`
-/// whitespace characters: false means no chunk of `b` has `min_spaces + 1` words. Most
-/// Chinese texts are ruled out here, in one pass 16 bytes at a time (SSE2), instead of the
-/// chunk walk. `b` is valid UTF-8.
+/// False when no stretch of `b` between two `splits_stretch` bytes holds `min_spaces` bytes
+/// that `may_open_space` (a count of the whitespace characters it may hold, never less). A
+/// chunk of `for_each_zh_chunk` lies inside one such stretch (its separators include every
+/// `splits_stretch` character), and a chunk of `n` words has at least `n - 1` whitespace
+/// characters: false means no chunk of `b` has `min_spaces + 1` words. Most Chinese texts
+/// are ruled out here, in one pass 16 bytes at a time (SSE2), instead of the chunk walk.
 #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i`, `run` move only in the SSE2 block
 pub(super) fn may_hold_words(b: &[u8], min_spaces: usize) -> bool {
     if min_spaces == 0 {
@@ -96,63 +96,51 @@ pub(super) fn may_hold_words(b: &[u8], min_spaces: usize) -> bool {
     {
         use crate::text::simd::in_range;
         use std::arch::x86_64::*;
-        // `i + 17`: the lane of an E4 looks at the byte after it.
-        while i + 17 <= b.len() {
-            // SAFETY: SSE2 is part of x86-64; b[i..i + 17] is in bounds (unaligned loads).
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
             let (split, space) = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                let next = _mm_loadu_si128(b.as_ptr().add(i + 1) as *const __m128i);
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                let e4 = _mm_and_si128(eq(0xE4), in_range(next, 0xB8, 8));
-                let split = _mm_or_si128(
-                    _mm_or_si128(in_range(v, 0xE5, 5), e4),
-                    _mm_or_si128(eq(b'\n'), _mm_or_si128(eq(b'!'), eq(b'?'))),
-                );
-                // \t \n \x0B \x0C \r are 0x09..=0x0D; C2, E1..=E3.
+                // \t \n \x0B \x0C \r are 0x09..=0x0D; then ' ', C2 and E1..=E3.
                 let space = _mm_or_si128(
-                    _mm_or_si128(in_range(v, 0x09, 5), eq(b' ')),
-                    _mm_or_si128(eq(0xC2), in_range(v, 0xE1, 3)),
+                    _mm_or_si128(
+                        in_range(v, 0x09, 5),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+                    ),
+                    _mm_or_si128(
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC2u8 as i8)),
+                        in_range(v, 0xE1, 3),
+                    ),
                 );
                 (
-                    _mm_movemask_epi8(split) as u32,
-                    // '\n' splits rather than counts.
-                    (_mm_movemask_epi8(space) as u32) & !(_mm_movemask_epi8(split) as u32),
+                    _mm_movemask_epi8(in_range(v, 0xE5, 5)) as u32,
+                    _mm_movemask_epi8(space) as u32,
                 )
             };
             i += 16;
-            if run + space.count_ones() as usize >= min_spaces {
-                // Possibly enough in the block: stretch by stretch.
-                let mut s = split;
-                let mut w = space;
-                while s != 0 {
-                    let t = s.trailing_zeros();
-                    let below = (1u32 << t) - 1;
-                    if run + (w & below).count_ones() as usize >= min_spaces {
-                        return true;
-                    }
+            // Space by space, in order, the count starting again after each split (no
+            // popcount: not in the x86-64 baseline, and a block has few spaces).
+            let (mut w, mut passed) = (space, 0u32);
+            while w != 0 {
+                let bit = w & w.wrapping_neg();
+                if split & (bit - 1) & !passed != 0 {
                     run = 0;
-                    w &= !((below << 1) | 1);
-                    s &= s - 1;
                 }
-                run += w.count_ones() as usize;
+                run += 1;
                 if run >= min_spaces {
                     return true;
                 }
-            } else if split == 0 {
-                run += space.count_ones() as usize;
-            } else {
-                // The candidates after the block's last split.
-                let last = 31 - split.leading_zeros();
-                run = (space >> last >> 1).count_ones() as usize;
+                passed = (bit << 1).wrapping_sub(1);
+                w &= w - 1;
+            }
+            if split & !passed != 0 {
+                run = 0;
             }
         }
     }
     may_hold_words_from(b, i, run, min_spaces)
 }
 
-/// `may_hold_words` byte by byte from `i` (a character boundary or a continuation byte of the
-/// character before it: continuation bytes neither split nor count), `run` candidates already
-/// seen since the last split.
+/// `may_hold_words` byte by byte from `i`, `run` candidates already seen since the last split.
 pub(super) fn may_hold_words_from(
     b: &[u8],
     mut i: usize,
@@ -160,7 +148,7 @@ pub(super) fn may_hold_words_from(
     min_spaces: usize,
 ) -> bool {
     while i < b.len() {
-        if splits_stretch(b, i) {
+        if splits_stretch(b[i]) {
             run = 0;
         } else if may_open_space(b[i]) {
             run += 1;
