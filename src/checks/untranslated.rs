@@ -805,6 +805,26 @@ fn latin_runs_into(text: &str, out: &mut Vec<(usize, usize)>) {
 
 /// Code in backticks, or a quoted string (UI labels, messages, quotations are cited as is).
 fn in_backticks(text: &str, s: usize, e: usize) -> bool {
+    // The character before the run, from its last byte: ASCII as it is; the other quotes are
+    // three-byte characters, recognised by the three bytes before `s` (UTF-8 is
+    // self-synchronising: they are the last character when they encode one).
+    let b = text.as_bytes();
+    let before = &b[..s];
+    match before.last() {
+        Some(b'`') => b.get(e) == Some(&b'`'),
+        Some(b'"' | b'\'') => true,
+        // “ E2 80 9C, ‘ E2 80 98, 「 E3 80 8C, 『 E3 80 8E.
+        Some(0x80..) => matches!(
+            before.get(s.wrapping_sub(3)..),
+            Some([0xE2, 0x80, 0x9C | 0x98] | [0xE3, 0x80, 0x8C | 0x8E])
+        ),
+        _ => false,
+    }
+}
+
+/// `in_backticks` by chars: the reference.
+#[cfg(test)]
+fn in_backticks_by_chars(text: &str, s: usize, e: usize) -> bool {
     (text[..s].ends_with('`') && text[e..].starts_with('`'))
         || text[..s]
             .chars()
@@ -814,6 +834,18 @@ fn in_backticks(text: &str, s: usize, e: usize) -> bool {
 
 /// Part of a path, option or variable: `/run`, `--force`, `$HOME`, `~/.bashrc`.
 fn in_path(text: &str, s: usize, e: usize) -> bool {
+    // Every character looked at is ASCII: the bytes next to the run decide (a byte of a
+    // multi-byte character is never an ASCII one).
+    let b = text.as_bytes();
+    matches!(
+        s.checked_sub(1).map(|k| b[k]),
+        Some(b'/' | b'\\' | b'$' | b'~' | b'-' | b'_' | b'.' | b'@' | b'%' | b'=')
+    ) || matches!(b.get(e), Some(b'/' | b'\\' | b'=' | b'@' | b'(')) && !is_gloss(text, s, e)
+}
+
+/// `in_path` by chars: the reference.
+#[cfg(test)]
+fn in_path_by_chars(text: &str, s: usize, e: usize) -> bool {
     let path_char = |c: char| {
         matches!(
             c,
@@ -1423,10 +1455,12 @@ impl Untranslated {
     /// are the same.
     fn identical_neighbours(&self, ctx: &Context, hits: &mut Vec<Hit>) {
         for w in ctx.doc.pairs.windows(2) {
-            let one_side = |p: &Pair| match (&p.zh, &p.en) {
-                (Some(s), None) | (None, Some(s)) => Some(s.clone()),
-                _ => None,
-            };
+            fn one_side(p: &Pair) -> Option<&crate::model::Segment> {
+                match (&p.zh, &p.en) {
+                    (Some(s), None) | (None, Some(s)) => Some(s),
+                    _ => None,
+                }
+            }
             let (Some(a), Some(b)) = (one_side(&w[0]), one_side(&w[1])) else {
                 continue;
             };
@@ -1899,7 +1933,8 @@ mod tests {
         let mut rng = crate::test_support::XorShift::new(0x91055);
         let parts = [
             "(", ")", "（", "）", "中", "文", "𠀀", " ", "\u{3000}", "\u{a0}", "\u{2003}", "\t",
-            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1",
+            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1", "`", "\"", "'", "「",
+            "『", "‘", "’", "$", "~", "\\", "_", ".", "@", "%", "=",
         ];
         let mut texts: Vec<String> = vec![
             "慢速起飞(slow takeoff)感觉".into(),
@@ -1946,6 +1981,12 @@ mod tests {
                     is_gloss_general(t, s, e),
                     "{t:?} {s} {e}"
                 );
+                assert_eq!(
+                    in_backticks(t, s, e),
+                    in_backticks_by_chars(t, s, e),
+                    "{t:?} {s} {e}"
+                );
+                assert_eq!(in_path(t, s, e), in_path_by_chars(t, s, e), "{t:?} {s} {e}");
             }
         }
     }
@@ -2150,6 +2191,20 @@ mod tests {
         for c in crate::test_support::every_char().step_by(7) {
             check_may_hold_words(&format!("中文中文中文 a b{c}c d e f 中"));
             check_may_hold_words(&format!("a b c d{c}e f g h i j k l m n o p"));
+        }
+        // Every whitespace character, and every character sharing a lead byte (C2, E1, E2,
+        // E3) with one, in every position of a 16-byte block.
+        let near: Vec<char> = crate::test_support::every_non_ascii_char()
+            .filter(|c| {
+                let mut buf = [0u8; 4];
+                matches!(c.encode_utf8(&mut buf).as_bytes()[0], 0xC2 | 0xE1..=0xE3)
+            })
+            .collect();
+        for (k, c) in near.iter().enumerate() {
+            let pad = "x".repeat(k % 19);
+            check_may_hold_words(&format!("{pad}a{c}b c d e中"));
+            check_may_hold_words(&format!("{pad}a b{c}c d e f g h i j k l m n o p"));
+            check_may_hold_words(&format!("{pad}中{c}{c}{c}{c}{c}中文中文中文中文"));
         }
         crate::test_support::each_debian_cell(check_may_hold_words);
     }
