@@ -702,11 +702,43 @@ fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
             }
             i += 16;
         }
+        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
+        if i < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: as above, b[last..last + 16] is in bounds.
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(last) as *const __m128i);
+                _mm_movemask_epi8(crate::text::simd::ascii_letter(v)) as u32
+            } >> (i - last);
+            return (m != 0).then(|| i + m.trailing_zeros() as usize);
+        }
     }
     b.get(i..)?
         .iter()
         .position(u8::is_ascii_alphabetic)
         .map(|k| i + k)
+}
+
+/// The lanes of the 16 bytes at `p` that the chunk walk acts on (`\n ! ? .`, non-ASCII), as
+/// a bit mask.
+///
+/// # Safety
+/// `p` must point to 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn chunk_bytes(p: *const u8) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64; the caller passes 16 readable bytes.
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let sep = _mm_or_si128(
+            _mm_or_si128(eq(b'\n'), eq(b'!')),
+            _mm_or_si128(eq(b'?'), eq(b'.')),
+        );
+        // The high bit of a byte is set for non-ASCII bytes.
+        _mm_movemask_epi8(_mm_or_si128(sep, v)) as u32
+    }
 }
 
 /// Offset of the first byte at or after `from` that the chunk walk of `for_each_zh_chunk`
@@ -718,23 +750,24 @@ fn next_chunk_byte(b: &[u8], from: usize) -> usize {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::*;
         while i + 16 <= b.len() {
-            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
-            let m = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                let sep = _mm_or_si128(
-                    _mm_or_si128(eq(b'\n'), eq(b'!')),
-                    _mm_or_si128(eq(b'?'), eq(b'.')),
-                );
-                // The high bit of a byte is set for non-ASCII bytes.
-                _mm_movemask_epi8(_mm_or_si128(sep, v))
-            };
+            // SAFETY: b[i..i + 16] is in bounds.
+            let m = unsafe { chunk_bytes(b.as_ptr().add(i)) };
             if m != 0 {
                 return i + m.trailing_zeros() as usize;
             }
             i += 16;
+        }
+        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
+        if i < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: b[last..last + 16] is in bounds.
+            let m = unsafe { chunk_bytes(b.as_ptr().add(last)) } >> (i - last);
+            return if m != 0 {
+                i + m.trailing_zeros() as usize
+            } else {
+                b.len()
+            };
         }
     }
     b[i.min(b.len())..]
