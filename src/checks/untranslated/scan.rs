@@ -29,27 +29,23 @@ pub(super) fn skip_cjk(b: &[u8], mut i: usize) -> usize {
         // `i + 17`: the lane of an E4 looks at the byte after it.
         while i + 17 <= b.len() {
             // SAFETY: SSE2 is part of x86-64; b[i..i + 17] is in bounds (unaligned loads).
-            let m = unsafe {
+            let (m, cont) = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
                 let next = _mm_loadu_si128(b.as_ptr().add(i + 1) as *const __m128i);
                 let e4 = _mm_and_si128(
                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0xE4u8 as i8)),
                     in_range(next, 0xB8, 8),
                 );
-                let ok = _mm_or_si128(
-                    _mm_or_si128(in_range(v, 0xE5, 5), e4),
-                    in_range(v, 0x80, 0x40),
-                );
-                _mm_movemask_epi8(ok) as u32
+                let cont = in_range(v, 0x80, 0x40);
+                let ok = _mm_or_si128(_mm_or_si128(in_range(v, 0xE5, 5), e4), cont);
+                (_mm_movemask_epi8(ok) as u32, _mm_movemask_epi8(cont) as u32)
             };
             if m != 0xFFFF {
                 return i + (!m).trailing_zeros() as usize;
             }
-            i += 16;
-            // Past the continuation bytes of the block's last ideograph.
-            while i < b.len() && b[i] & 0xC0 == 0x80 {
-                i += 1;
-            }
+            // Past the block's last ideograph: its lead byte is the last lane that is not a
+            // continuation byte (lane 0 is a lead: `i` is a boundary), and it has three bytes.
+            i += (31 - (!cont & 0xFFFF).leading_zeros()) as usize + 3;
         }
     }
     while i < b.len() && is_cjk_lead(b, i) {
