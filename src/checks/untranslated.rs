@@ -702,11 +702,43 @@ fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
             }
             i += 16;
         }
+        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
+        if i < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: as above, b[last..last + 16] is in bounds.
+            let m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(last) as *const __m128i);
+                _mm_movemask_epi8(crate::text::simd::ascii_letter(v)) as u32
+            } >> (i - last);
+            return (m != 0).then(|| i + m.trailing_zeros() as usize);
+        }
     }
     b.get(i..)?
         .iter()
         .position(u8::is_ascii_alphabetic)
         .map(|k| i + k)
+}
+
+/// The lanes of the 16 bytes at `p` that the chunk walk acts on (`\n ! ? .`, non-ASCII), as
+/// a bit mask.
+///
+/// # Safety
+/// `p` must point to 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn chunk_bytes(p: *const u8) -> u32 {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64; the caller passes 16 readable bytes.
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let sep = _mm_or_si128(
+            _mm_or_si128(eq(b'\n'), eq(b'!')),
+            _mm_or_si128(eq(b'?'), eq(b'.')),
+        );
+        // The high bit of a byte is set for non-ASCII bytes.
+        _mm_movemask_epi8(_mm_or_si128(sep, v)) as u32
+    }
 }
 
 /// Offset of the first byte at or after `from` that the chunk walk of `for_each_zh_chunk`
@@ -718,23 +750,24 @@ fn next_chunk_byte(b: &[u8], from: usize) -> usize {
     let mut i = from;
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::*;
         while i + 16 <= b.len() {
-            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
-            let m = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                let sep = _mm_or_si128(
-                    _mm_or_si128(eq(b'\n'), eq(b'!')),
-                    _mm_or_si128(eq(b'?'), eq(b'.')),
-                );
-                // The high bit of a byte is set for non-ASCII bytes.
-                _mm_movemask_epi8(_mm_or_si128(sep, v))
-            };
+            // SAFETY: b[i..i + 16] is in bounds.
+            let m = unsafe { chunk_bytes(b.as_ptr().add(i)) };
             if m != 0 {
                 return i + m.trailing_zeros() as usize;
             }
             i += 16;
+        }
+        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
+        if i < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: b[last..last + 16] is in bounds.
+            let m = unsafe { chunk_bytes(b.as_ptr().add(last)) } >> (i - last);
+            return if m != 0 {
+                i + m.trailing_zeros() as usize
+            } else {
+                b.len()
+            };
         }
     }
     b[i.min(b.len())..]
@@ -805,6 +838,26 @@ fn latin_runs_into(text: &str, out: &mut Vec<(usize, usize)>) {
 
 /// Code in backticks, or a quoted string (UI labels, messages, quotations are cited as is).
 fn in_backticks(text: &str, s: usize, e: usize) -> bool {
+    // The character before the run, from its last byte: ASCII as it is; the other quotes are
+    // three-byte characters, recognised by the three bytes before `s` (UTF-8 is
+    // self-synchronising: they are the last character when they encode one).
+    let b = text.as_bytes();
+    let before = &b[..s];
+    match before.last() {
+        Some(b'`') => b.get(e) == Some(&b'`'),
+        Some(b'"' | b'\'') => true,
+        // “ E2 80 9C, ‘ E2 80 98, 「 E3 80 8C, 『 E3 80 8E.
+        Some(0x80..) => matches!(
+            before.get(s.wrapping_sub(3)..),
+            Some([0xE2, 0x80, 0x9C | 0x98] | [0xE3, 0x80, 0x8C | 0x8E])
+        ),
+        _ => false,
+    }
+}
+
+/// `in_backticks` by chars: the reference.
+#[cfg(test)]
+fn in_backticks_by_chars(text: &str, s: usize, e: usize) -> bool {
     (text[..s].ends_with('`') && text[e..].starts_with('`'))
         || text[..s]
             .chars()
@@ -814,6 +867,18 @@ fn in_backticks(text: &str, s: usize, e: usize) -> bool {
 
 /// Part of a path, option or variable: `/run`, `--force`, `$HOME`, `~/.bashrc`.
 fn in_path(text: &str, s: usize, e: usize) -> bool {
+    // Every character looked at is ASCII: the bytes next to the run decide (a byte of a
+    // multi-byte character is never an ASCII one).
+    let b = text.as_bytes();
+    matches!(
+        s.checked_sub(1).map(|k| b[k]),
+        Some(b'/' | b'\\' | b'$' | b'~' | b'-' | b'_' | b'.' | b'@' | b'%' | b'=')
+    ) || matches!(b.get(e), Some(b'/' | b'\\' | b'=' | b'@' | b'(')) && !is_gloss(text, s, e)
+}
+
+/// `in_path` by chars: the reference.
+#[cfg(test)]
+fn in_path_by_chars(text: &str, s: usize, e: usize) -> bool {
     let path_char = |c: char| {
         matches!(
             c,
@@ -880,6 +945,37 @@ fn is_gloss_general(text: &str, s: usize, e: usize) -> bool {
 /// A name: CamelCase / internal capitals, or capitalised and not written in lowercase in the
 /// English (Ilya, Meta, Twitter); an acronym: all capitals.
 fn is_name_or_acronym(word: &str, en: &str) -> bool {
+    // Words of Latin runs are ASCII but for `’`: their letters are the ASCII letters, upper
+    // case is A-Z and the lower case of the word its ASCII lower case (lowered on the stack).
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        let mut letters = b.iter().filter(|x| x.is_ascii_alphabetic());
+        let Some(first) = letters.next() else {
+            return true;
+        };
+        let mut more = false;
+        for c in letters {
+            if c.is_ascii_uppercase() {
+                return true;
+            }
+            more = true;
+        }
+        if !first.is_ascii_uppercase() {
+            return false;
+        }
+        if !more {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        return match buf.get_mut(..b.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(b);
+                lower.make_ascii_lowercase();
+                !contains_word_bytes(en.as_bytes(), lower)
+            }
+            None => !contains_word(en, &word.to_ascii_lowercase()),
+        };
+    }
     // The letters are read once, without a vector: no letters, or an upper-case letter after
     // the first, settles it (all capitals has one unless the word is a single capital).
     let mut letters = word.chars().filter(|&c| is_alphabetic(c));
@@ -922,21 +1018,49 @@ fn is_name_or_acronym_by_vec(word: &str, en: &str) -> bool {
 
 /// Case-sensitive word-boundary search.
 fn contains_word(hay: &str, w: &str) -> bool {
-    let b = hay.as_bytes();
-    let mut from = 0;
-    let wb = w.as_bytes();
-    let Some(&first) = wb.first() else {
+    if w.is_empty() {
         return contains_word_by_find(hay, w);
-    };
-    // Every occurrence in order, as repeated `find`s give them: the positions of the first
-    // byte (memchr), kept where the word follows (no searcher to set up: words are short).
+    }
+    contains_word_bytes(hay.as_bytes(), w.as_bytes())
+}
+
+/// `contains_word` on bytes, `wb` not empty (a whole UTF-8 string matches only at character
+/// boundaries of valid UTF-8, so the positions are those `find` gives).
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `from` moves only in the SSE2 block
+fn contains_word_bytes(b: &[u8], wb: &[u8]) -> bool {
+    let first = wb[0];
+    let mut from = 0;
+    // Every occurrence, in order: the positions where the word's first two bytes are, 16 at
+    // a time (SSE2: English texts are a few hundred bytes, too short for a searcher's set-up,
+    // and a word's first letter alone is common), kept where the rest of the word follows.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(&second) = wb.get(1) {
+        use std::arch::x86_64::*;
+        // `from + 17`: the lane of the first byte looks at the byte after it.
+        while from + 17 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64; b[from..from + 17] is in bounds (unaligned loads).
+            let mut m = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(from) as *const __m128i);
+                let next = _mm_loadu_si128(b.as_ptr().add(from + 1) as *const __m128i);
+                _mm_movemask_epi8(_mm_and_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(first as i8)),
+                    _mm_cmpeq_epi8(next, _mm_set1_epi8(second as i8)),
+                )) as u32
+            };
+            while m != 0 {
+                let s = from + m.trailing_zeros() as usize;
+                if b[s..].starts_with(wb) && whole_word_at(b, s, wb.len()) {
+                    return true;
+                }
+                m &= m - 1;
+            }
+            from += 16;
+        }
+    }
+    // The rest: the positions of the first byte (memchr), kept where the word follows.
     while let Some(p) = memchr::memchr(first, &b[from..]) {
         let s = from + p;
-        if !b[s..].starts_with(wb) {
-            from = s + 1;
-            continue;
-        }
-        if whole_word_at(b, s, w.len()) {
+        if b[s..].starts_with(wb) && whole_word_at(b, s, wb.len()) {
             return true;
         }
         from = s + 1;
@@ -1006,6 +1130,11 @@ impl Untranslated {
         // `is_sentence` needs `chunk.len() + 1 >= 2 * min_sentence_words`: shorter stretches
         // are not passed.
         let min_len = (2 * self.p.min_sentence_words).saturating_sub(1);
+        // A sentence has `min_sentence_words` words, so whitespace between them: most texts
+        // have no stretch free of Han characters with that much, and need no chunk walk.
+        if !scan::may_hold_words(zh.as_bytes(), self.p.min_sentence_words.saturating_sub(1)) {
+            return Some(covered);
+        }
         for_each_zh_chunk(zh, min_len, |chunk| {
             // Chunks never hold Han characters (`for_each_zh_chunk` splits at every one).
             if is_sentence(chunk, self.p.min_sentence_words)
@@ -1359,10 +1488,12 @@ impl Untranslated {
     /// are the same.
     fn identical_neighbours(&self, ctx: &Context, hits: &mut Vec<Hit>) {
         for w in ctx.doc.pairs.windows(2) {
-            let one_side = |p: &Pair| match (&p.zh, &p.en) {
-                (Some(s), None) | (None, Some(s)) => Some(s.clone()),
-                _ => None,
-            };
+            fn one_side(p: &Pair) -> Option<&crate::model::Segment> {
+                match (&p.zh, &p.en) {
+                    (Some(s), None) | (None, Some(s)) => Some(s),
+                    _ => None,
+                }
+            }
             let (Some(a), Some(b)) = (one_side(&w[0]), one_side(&w[1])) else {
                 continue;
             };
@@ -1432,7 +1563,9 @@ impl Untranslated {
         known: &mut scan::RunMatches,
     ) -> Vec<Hit> {
         let g = &ctx.resources.glossary;
-        let mut hits = Vec::new();
+        // Room for a hit every other pair (Debian has one every third): the vector is not
+        // copied as it grows.
+        let mut hits = Vec::with_capacity(ctx.doc.pairs.len() / 2);
         let mut scratch = Scratch::default();
         self.identical_neighbours(ctx, &mut hits);
         for pair in &ctx.doc.pairs {
@@ -1833,7 +1966,8 @@ mod tests {
         let mut rng = crate::test_support::XorShift::new(0x91055);
         let parts = [
             "(", ")", "（", "）", "中", "文", "𠀀", " ", "\u{3000}", "\u{a0}", "\u{2003}", "\t",
-            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1",
+            "\n", "a", "ab", "Z", "é", "“", "”", "、", "。", "-", "/", "1", "`", "\"", "'", "「",
+            "『", "‘", "’", "$", "~", "\\", "_", ".", "@", "%", "=",
         ];
         let mut texts: Vec<String> = vec![
             "慢速起飞(slow takeoff)感觉".into(),
@@ -1880,6 +2014,12 @@ mod tests {
                     is_gloss_general(t, s, e),
                     "{t:?} {s} {e}"
                 );
+                assert_eq!(
+                    in_backticks(t, s, e),
+                    in_backticks_by_chars(t, s, e),
+                    "{t:?} {s} {e}"
+                );
+                assert_eq!(in_path(t, s, e), in_path_by_chars(t, s, e), "{t:?} {s} {e}");
             }
         }
     }
@@ -1950,7 +2090,28 @@ mod tests {
             words.push(format!("{c}ab"));
             words.push(format!("A{c}"));
         }
-        let ens = ["", "ilya and émile", "the word a here", "ǆx b", "i̇stanbul"];
+        // Long words (past the 64-byte buffer) and English past 17 bytes (the SSE2 blocks).
+        let long = format!("A{}", "b".repeat(70));
+        words.extend([
+            long.clone(),
+            "Ab".into(),
+            "Ilya".into(),
+            "Here".into(),
+            "A-b".into(),
+        ]);
+        let long_en = format!(
+            "the word a here, ab-1 ab_ ab and {} ilya",
+            long.to_lowercase()
+        );
+        let ens = [
+            "",
+            "ilya and émile",
+            "the word a here",
+            "ǆx b",
+            "i̇stanbul",
+            long_en.as_str(),
+            "ab1 xab bab ab_c here, a-b: thereab",
+        ];
         for w in &words {
             for en in ens {
                 assert_eq!(
@@ -2019,6 +2180,66 @@ mod tests {
             }
             assert_eq!(function_words(t), function_words_by_strings(t), "{t:?}");
         }
+    }
+
+    /// `scan::may_hold_words` against its byte loop, and against what it stands for: when it
+    /// is false, no chunk of `for_each_zh_chunk` has `min_spaces + 1` words (whitespace
+    /// separated, so no chunk reaches `lowercase_words` of that many either).
+    fn check_may_hold_words(t: &str) {
+        let b = t.as_bytes();
+        let mut chunks = Vec::new();
+        for_each_zh_chunk(t, 0, |c| chunks.push(c));
+        let most = chunks
+            .iter()
+            .map(|c| c.split_whitespace().count())
+            .max()
+            .unwrap_or(0);
+        for k in 0..7 {
+            let got = scan::may_hold_words(b, k);
+            let want = k == 0 || scan::may_hold_words_from(b, 0, 0, k);
+            assert_eq!(got, want, "{t:?} {k}");
+            if !got {
+                assert!(most < k + 1, "{t:?} {k}: a chunk has {most} words");
+                assert!(
+                    chunks.iter().all(|c| lowercase_words(c) < k + 1),
+                    "{t:?} {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn may_hold_words_never_rules_out_a_sentence() {
+        let parts = [
+            "中", "文", "\u{4E00}", "\u{9FFF}", "\u{4DFF}", "\u{A000}", " ", "  ", "\t", "\n",
+            "\r", "a", "word", "the", "Is", "!", "?", ".", ". ", "\u{3000}", "\u{00A0}",
+            "\u{0085}", "\u{2003}", "\u{1680}", "“", "”", "，", "。", "é", "𠀀", "\u{E000}",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x3A11);
+        for _ in 0..30_000 {
+            let n = rng.index(60);
+            let t: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
+            check_may_hold_words(&t);
+        }
+        for c in crate::test_support::every_char().step_by(7) {
+            check_may_hold_words(&format!("中文中文中文 a b{c}c d e f 中"));
+            check_may_hold_words(&format!("a b c d{c}e f g h i j k l m n o p"));
+        }
+        // Every whitespace character, and every character sharing a lead byte (C2, E1, E2,
+        // E3) with one, in every position of a 16-byte block.
+        let near: Vec<char> = crate::test_support::every_non_ascii_char()
+            .filter(|c| {
+                let mut buf = [0u8; 4];
+                matches!(c.encode_utf8(&mut buf).as_bytes()[0], 0xC2 | 0xE1..=0xE3)
+            })
+            .collect();
+        for (k, c) in near.iter().enumerate() {
+            let pad = "x".repeat(k % 19);
+            check_may_hold_words(&format!("{pad}a{c}b c d e中"));
+            check_may_hold_words(&format!("{pad}a b{c}c d e f g h i j k l m n o p"));
+            check_may_hold_words(&format!("{pad}中{c}{c}{c}{c}{c}中文中文中文中文"));
+        }
+        crate::test_support::each_debian_cell(check_may_hold_words);
     }
 
     #[test]
@@ -2092,8 +2313,10 @@ mod tests {
     fn contains_word_by_memchr_agrees_with_find() {
         let parts = ["ab", "a", "b", " ", "-", "1", "中", "é", "ab1", "x"];
         let mut rng = crate::test_support::XorShift::new(0xF1D);
-        for _ in 0..30_000 {
-            let n = rng.index(10);
+        for _ in 0..60_000 {
+            // Past 17 bytes too (the SSE2 blocks).
+            let cap = if rng.index(2) == 0 { 10 } else { 40 };
+            let n = rng.index(cap);
             let hay: String = (0..n).map(|_| parts[rng.index(parts.len())]).collect();
             let m = 1 + rng.index(3);
             let w: String = (0..m).map(|_| parts[rng.index(4)]).collect();

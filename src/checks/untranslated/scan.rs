@@ -29,33 +29,139 @@ pub(super) fn skip_cjk(b: &[u8], mut i: usize) -> usize {
         // `i + 17`: the lane of an E4 looks at the byte after it.
         while i + 17 <= b.len() {
             // SAFETY: SSE2 is part of x86-64; b[i..i + 17] is in bounds (unaligned loads).
-            let m = unsafe {
+            let (m, cont) = unsafe {
                 let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
                 let next = _mm_loadu_si128(b.as_ptr().add(i + 1) as *const __m128i);
                 let e4 = _mm_and_si128(
                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0xE4u8 as i8)),
                     in_range(next, 0xB8, 8),
                 );
-                let ok = _mm_or_si128(
-                    _mm_or_si128(in_range(v, 0xE5, 5), e4),
-                    in_range(v, 0x80, 0x40),
-                );
-                _mm_movemask_epi8(ok) as u32
+                let cont = in_range(v, 0x80, 0x40);
+                let ok = _mm_or_si128(_mm_or_si128(in_range(v, 0xE5, 5), e4), cont);
+                (_mm_movemask_epi8(ok) as u32, _mm_movemask_epi8(cont) as u32)
             };
             if m != 0xFFFF {
                 return i + (!m).trailing_zeros() as usize;
             }
-            i += 16;
-            // Past the continuation bytes of the block's last ideograph.
-            while i < b.len() && b[i] & 0xC0 == 0x80 {
-                i += 1;
-            }
+            // Past the block's last ideograph: its lead byte is the last lane that is not a
+            // continuation byte (lane 0 is a lead: `i` is a boundary), and it has three bytes.
+            i += (31 - (!cont & 0xFFFF).leading_zeros()) as usize + 3;
         }
     }
     while i < b.len() && is_cjk_lead(b, i) {
         i += 3;
     }
     i
+}
+
+/// Whether the byte `x` splits the stretches of `may_hold_words`: the lead byte E5..=E9 of a
+/// character in U+5000..=U+9FFF, all Han (`is_han`), so separators of `for_each_zh_chunk`.
+/// (Other separators, E4 ideographs and CJK or ASCII punctuation, are left out: a longer
+/// stretch only counts more.)
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn splits_stretch(x: u8) -> bool {
+    (0xE5..=0xE9).contains(&x)
+}
+
+/// Whether the byte `x` may be (the first byte of) a whitespace character: ASCII whitespace
+/// (that of `char::is_whitespace`) is among the bytes up to 0x20, and the lead bytes of
+/// non-ASCII whitespace (C2, E1, E2, E3: see `may_be_space`) among C2..=E3. Every such byte
+/// counts (control characters, other characters with those leads): more than are
+/// whitespace, never fewer.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn may_open_space(x: u8) -> bool {
+    x <= 0x20 || (0xC2..=0xE3).contains(&x)
+}
+
+/// False when no stretch of `b` between two `splits_stretch` bytes holds `min_spaces` bytes
+/// that `may_open_space` (a count of the whitespace characters it may hold, never less). A
+/// chunk of `for_each_zh_chunk` lies inside one such stretch (its separators include every
+/// `splits_stretch` character), and a chunk of `n` words has at least `n - 1` whitespace
+/// characters: false means no chunk of `b` has `min_spaces + 1` words. Most Chinese texts
+/// are ruled out here, in one pass 16 bytes at a time (SSE2), instead of the chunk walk.
+pub(super) fn may_hold_words(b: &[u8], min_spaces: usize) -> bool {
+    if min_spaces == 0 {
+        return true;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        use crate::text::simd::in_range;
+        use std::arch::x86_64::*;
+        // Candidate whitespace since the last split.
+        let mut run = 0usize;
+        let mut i = 0;
+        // The masks of 16 bytes: split bytes, candidate spaces (the classes of the byte loop
+        // below: bytes up to 0x20 are those whose minimum with 0x20 is themselves).
+        let masks = |p: *const u8| {
+            // SAFETY: SSE2 is part of x86-64; the caller passes 16 readable bytes.
+            unsafe {
+                let v = _mm_loadu_si128(p as *const __m128i);
+                let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);
+                (
+                    _mm_movemask_epi8(in_range(v, 0xE5, 5)) as u32,
+                    _mm_movemask_epi8(_mm_or_si128(low, in_range(v, 0xC2, 0x22))) as u32,
+                )
+            }
+        };
+        loop {
+            let (split, space) = if i + 16 <= b.len() {
+                masks(b[i..].as_ptr())
+            } else if i < b.len() {
+                // The last bytes, padded with a byte of neither class.
+                let mut buf = [b'A'; 16];
+                buf[..b.len() - i].copy_from_slice(&b[i..]);
+                masks(buf.as_ptr())
+            } else {
+                return false;
+            };
+            i += 16;
+            // Space by space, in order, the count starting again after each split (no
+            // popcount: not in the x86-64 baseline, and a block has few spaces).
+            let (mut w, mut passed) = (space, 0u32);
+            while w != 0 {
+                let bit = w & w.wrapping_neg();
+                if split & (bit - 1) & !passed != 0 {
+                    run = 0;
+                }
+                run += 1;
+                if run >= min_spaces {
+                    return true;
+                }
+                passed = (bit << 1).wrapping_sub(1);
+                w &= w - 1;
+            }
+            if split & !passed != 0 {
+                run = 0;
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    may_hold_words_from(b, 0, 0, min_spaces)
+}
+
+/// `may_hold_words` byte by byte from `i`, `run` candidates already seen since the last split:
+/// the form for other targets, and the tests' reference.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+pub(super) fn may_hold_words_from(
+    b: &[u8],
+    mut i: usize,
+    mut run: usize,
+    min_spaces: usize,
+) -> bool {
+    while i < b.len() {
+        if splits_stretch(b[i]) {
+            run = 0;
+        } else if may_open_space(b[i]) {
+            run += 1;
+            if run >= min_spaces {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Whether `x` is a byte of a word of `latin_runs`: an ASCII letter or digit, or one of
@@ -65,30 +171,50 @@ pub(super) fn is_run_byte(x: u8) -> bool {
     x.is_ascii_alphanumeric() || matches!(x, b'-' | b'\'' | b'+' | b'#' | b'_' | b'.' | b'/')
 }
 
+/// The lanes of the 16 bytes at `p` holding an `is_run_byte`, as a bit mask.
+///
+/// # Safety
+/// `p` must point to 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn run_byte_lanes(p: *const u8) -> u32 {
+    use crate::text::simd::{ascii_alnum, in_range};
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64; the caller passes 16 readable bytes.
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        // `- . /` are 0x2D..=0x2F.
+        let punct = _mm_or_si128(
+            _mm_or_si128(in_range(v, b'-', 3), eq(b'\'')),
+            _mm_or_si128(_mm_or_si128(eq(b'+'), eq(b'#')), eq(b'_')),
+        );
+        _mm_movemask_epi8(_mm_or_si128(ascii_alnum(v), punct)) as u32
+    }
+}
+
 /// The first index at or after `j` whose byte is not `is_run_byte` (`b.len()` if none): the
 /// end of the ASCII part of a word of a Latin run, 16 bytes at a time (SSE2).
 #[inline]
 pub(super) fn run_bytes_end(b: &[u8], mut j: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        use crate::text::simd::{ascii_alnum, in_range};
-        use std::arch::x86_64::*;
         while j + 16 <= b.len() {
             // SAFETY: SSE2 is part of x86-64; b[j..j + 16] is in bounds (an unaligned load).
-            let m = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(j) as *const __m128i);
-                let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-                // `- . /` are 0x2D..=0x2F.
-                let punct = _mm_or_si128(
-                    _mm_or_si128(in_range(v, b'-', 3), eq(b'\'')),
-                    _mm_or_si128(_mm_or_si128(eq(b'+'), eq(b'#')), eq(b'_')),
-                );
-                _mm_movemask_epi8(_mm_or_si128(ascii_alnum(v), punct)) as u32
-            };
+            let m = unsafe { run_byte_lanes(b.as_ptr().add(j)) };
             if m != 0xFFFF {
                 return j + (!m).trailing_zeros() as usize;
             }
             j += 16;
+        }
+        // The last bytes, by the block that ends the text (its lanes before `j` dropped).
+        if j < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: b[last..last + 16] is in bounds.
+            let m = unsafe { run_byte_lanes(b.as_ptr().add(last)) } >> (j - last);
+            // Lanes past the text are zero bits after the shift: `!m` finds the first
+            // non-run byte, or the end.
+            return (j + (!m).trailing_zeros() as usize).min(b.len());
         }
     }
     while j < b.len() && is_run_byte(b[j]) {
