@@ -445,7 +445,7 @@ fn en_may_count(b: &[u8]) -> bool {
 /// candidates, the digits, the bytes 0xEF and the letters of [`EN_COUNTING_FIRST`] (either
 /// case) after a byte that is no ASCII letter nor '_'; [`en_counts_at`] holds nowhere else.
 #[cfg(target_arch = "x86_64")]
-fn en_may_count(b: &[u8]) -> bool {
+fn en_may_count_sse2(b: &[u8]) -> bool {
     use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
@@ -501,6 +501,73 @@ fn en_may_count(b: &[u8]) -> bool {
             _mm_movemask_epi8(m) as u32
         };
         let mut bits = bits;
+        while bits != 0 {
+            let k = i + bits.trailing_zeros() as usize;
+            if en_counts_at(b, k) {
+                return true;
+            }
+            bits &= bits - 1;
+        }
+        i += 16;
+    }
+    false
+}
+
+/// `may_count(text, Lang::En)`: [`en_may_count_ssse3`] when the CPU has SSSE3,
+/// [`en_may_count_sse2`] otherwise.
+#[cfg(target_arch = "x86_64")]
+fn en_may_count(b: &[u8]) -> bool {
+    if std::arch::is_x86_feature_detected!("ssse3") {
+        // SAFETY: the CPU has SSSE3.
+        unsafe { en_may_count_ssse3(b) }
+    } else {
+        en_may_count_sse2(b)
+    }
+}
+
+/// [`en_may_count_sse2`] with fewer candidates: a letter only when it and the byte after may
+/// start a word of [`EN_COUNTING_WORDS`] ([`EN_COUNTING_BIGRAMS`]; [`en_counts_at`] needs a
+/// word of two or more letters from that list, so it holds nowhere else).
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    let mut i = 0;
+    while i < b.len() {
+        // The byte before the block, the block and the byte after, zero-padded at the ends of
+        // the text (a zero byte is no candidate and no letter).
+        let mut pad = [0u8; 18];
+        let direct = i >= 1 && i + 17 <= b.len();
+        if !direct {
+            if i >= 1 {
+                pad[0] = b[i - 1];
+            }
+            let n = (b.len() - i).min(17);
+            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
+        }
+        let base = if direct {
+            // SAFETY: i >= 1, so i - 1 is in bounds.
+            unsafe { b.as_ptr().add(i - 1) }
+        } else {
+            pad.as_ptr()
+        };
+        // SAFETY: the loads read 18 bytes from `base`: b[i - 1..i + 17] (in bounds when
+        // `direct`) or `pad`.
+        let (before, v, after) = unsafe {
+            (
+                _mm_loadu_si128(base as *const __m128i),
+                _mm_loadu_si128(base.add(1) as *const __m128i),
+                _mm_loadu_si128(base.add(2) as *const __m128i),
+            )
+        };
+        let m = _mm_or_si128(
+            digit_lanes(v),
+            bigram_word_starts(v, before, after, &EN_COUNTING_BIGRAMS),
+        );
+        let mut bits = _mm_movemask_epi8(m) as u32;
         while bits != 0 {
             let k = i + bits.trailing_zeros() as usize;
             if en_counts_at(b, k) {
@@ -1004,15 +1071,30 @@ fn en_skip_sse2(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
 /// English words ("no", "be", "can", "of", "to") out.
 const EN_BIGRAM_CLASSES: [&str; 7] = ["t", "sz", "e", "fb", "mnh", "dc", "oap"];
 
-/// The class bits of a first letter (index `letter - 'a'`; 0 for a letter no word of
-/// [`EN_WORD_LISTS`] starts with) and, for each second byte, the classes of the first letters
-/// some word starts with followed by it (index `letter - 'a'` for a letter, 26 for a byte
-/// that is no letter: a one-letter word such as "a").
-const EN_BIGRAMS: ([u8; 26], [u8; 27]) = {
+/// Word starts by their first two letters, for the SSSE3 pre-scans: classes of first letters
+/// and, for each second byte, the classes of the first letters some word starts with
+/// followed by it.
+struct Bigrams {
+    /// Class bits of a first letter (index `letter - 'a'`; 0 for a letter no word starts with).
+    /// Read through `nibbles` by the SSSE3 scans; directly by the scalar definition (tests).
+    #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+    first: [u8; 26],
+    /// Class bits of a second byte: index `letter - 'a'` for a letter, 26 for a byte that is
+    /// no letter (a one-letter word such as "a").
+    second: [u8; 27],
+    /// `first` and `second` as PSHUFB tables of the lowercased letter's low nibble: `[_][0]`
+    /// for 0x60..=0x6F (a..o), `[_][1]` for 0x70..=0x7F (p..z).
+    nibbles: [[[u8; 16]; 2]; 2],
+}
+
+/// The [`Bigrams`] of the words of `lists` (lowercase ASCII) with first letters grouped in
+/// `classes` (at most 8; every first letter must be in one).
+const fn bigrams(classes: &[&str], lists: &[&[&str]]) -> Bigrams {
     let mut first = [0u8; 26];
     let mut c = 0;
-    while c < EN_BIGRAM_CLASSES.len() {
-        let letters = EN_BIGRAM_CLASSES[c].as_bytes();
+    assert!(classes.len() <= 8, "more than 8 classes");
+    while c < classes.len() {
+        let letters = classes[c].as_bytes();
         let mut k = 0;
         while k < letters.len() {
             first[(letters[k] - b'a') as usize] |= 1 << c;
@@ -1022,10 +1104,10 @@ const EN_BIGRAMS: ([u8; 26], [u8; 27]) = {
     }
     let mut second = [0u8; 27];
     let mut l = 0;
-    while l < EN_WORD_LISTS.len() {
+    while l < lists.len() {
         let mut k = 0;
-        while k < EN_WORD_LISTS[l].len() {
-            let w = EN_WORD_LISTS[l][k].as_bytes();
+        while k < lists[l].len() {
+            let w = lists[l][k].as_bytes();
             let class = first[(w[0] - b'a') as usize];
             assert!(class != 0, "a first letter has no class");
             let at = if w.len() > 1 {
@@ -1038,34 +1120,37 @@ const EN_BIGRAMS: ([u8; 26], [u8; 27]) = {
         }
         l += 1;
     }
-    (first, second)
-};
-
-/// [`EN_BIGRAMS`] as PSHUFB tables of the lowercased letter's low nibble: `[0]` for 0x60..=0x6F
-/// (a..o), `[1]` for 0x70..=0x7F (p..z); first letters, then second letters.
-const EN_BIGRAM_NIBBLES: [[[u8; 16]; 2]; 2] = {
-    let mut t = [[[0u8; 16]; 2]; 2];
+    let mut nibbles = [[[0u8; 16]; 2]; 2];
     let mut k = 0;
     while k < 26 {
         let lower = b'a' + k as u8;
         let (half, n) = ((lower >> 4) as usize - 6, (lower & 0x0F) as usize);
-        t[0][half][n] = EN_BIGRAMS.0[k];
-        t[1][half][n] = EN_BIGRAMS.1[k];
+        nibbles[0][half][n] = first[k];
+        nibbles[1][half][n] = second[k];
         k += 1;
     }
-    t
-};
+    Bigrams {
+        first,
+        second,
+        nibbles,
+    }
+}
 
-/// Whether `en_skip_ssse3` stops at `q`: an ASCII digit, 0xEF, or a letter not after an
-/// ASCII letter or '_' whose class ([`EN_BIGRAMS`]) meets that of the byte after (a byte past
-/// the end counts as no letter). The scalar definition its test compares with.
+/// The word starts of [`EN_WORD_LISTS`] (read by `en_skip_ssse3`).
+const EN_WORD_BIGRAMS: Bigrams = bigrams(&EN_BIGRAM_CLASSES, &EN_WORD_LISTS);
+
+/// The word starts of [`EN_COUNTING_WORDS`] (read by `en_may_count_ssse3`), a class per first
+/// letter but n, m and b (whose words all go on with i).
+const EN_COUNTING_BIGRAMS: Bigrams =
+    bigrams(&["t", "e", "f", "s", "nmb", "h", "d"], &[EN_COUNTING_WORDS]);
+
+/// Whether the letter at `q` (not after an ASCII letter or '_') and the byte after (a byte
+/// past the end counts as no letter) may start a word of `g`: the scalar definition of
+/// [`bigram_word_starts`].
 #[cfg(any(test, not(target_arch = "x86_64")))]
-fn en_bigram_candidate(b: &[u8], q: usize) -> bool {
+fn bigram_start(b: &[u8], q: usize, g: &Bigrams) -> bool {
     let x = b[q];
     let latin_before = q > 0 && (b[q - 1].is_ascii_alphabetic() || b[q - 1] == b'_');
-    if x.is_ascii_digit() || x == 0xEF {
-        return true;
-    }
     if !x.is_ascii_alphabetic() || latin_before {
         return false;
     }
@@ -1073,7 +1158,84 @@ fn en_bigram_candidate(b: &[u8], q: usize) -> bool {
         Some(y) if y.is_ascii_alphabetic() => (y.to_ascii_lowercase() - b'a') as usize,
         _ => 26,
     };
-    EN_BIGRAMS.0[(x.to_ascii_lowercase() - b'a') as usize] & EN_BIGRAMS.1[second] != 0
+    g.first[(x.to_ascii_lowercase() - b'a') as usize] & g.second[second] != 0
+}
+
+/// The lanes of `v` (with `before` and `after` the same bytes moved by one) that are a letter
+/// not after an ASCII letter or '_' and, with the byte after, may start a word of `g`
+/// ([`bigram_start`]), as a byte mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn bigram_word_starts(
+    v: std::arch::x86_64::__m128i,
+    before: std::arch::x86_64::__m128i,
+    after: std::arch::x86_64::__m128i,
+    g: &Bigrams,
+) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    let table = |n: &[u8; 16]| unsafe { _mm_loadu_si128(n.as_ptr() as *const __m128i) };
+    let t = &g.nibbles;
+    let in_range = |x: __m128i, lo: u8, hi: u8| {
+        _mm_cmplt_epi8(
+            _mm_add_epi8(x, _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8)),
+            _mm_set1_epi8((0x80u8 + (hi - lo + 1)) as i8),
+        )
+    };
+    let case = _mm_set1_epi8(0x20);
+    let nibble = _mm_set1_epi8(0x0F);
+    let upper_half = _mm_set1_epi8(0x10);
+    // The classes of the lowercased letters `lx` (garbage elsewhere): the table of its half.
+    let classes = |lx: __m128i, k: usize| {
+        let n = _mm_and_si128(lx, nibble);
+        let upper = _mm_cmpeq_epi8(_mm_and_si128(lx, upper_half), upper_half);
+        _mm_or_si128(
+            _mm_and_si128(upper, _mm_shuffle_epi8(table(&t[k][1]), n)),
+            _mm_andnot_si128(upper, _mm_shuffle_epi8(table(&t[k][0]), n)),
+        )
+    };
+    // |0x20 maps exactly the ASCII letters into a..=z.
+    let lv = _mm_or_si128(v, case);
+    let la = _mm_or_si128(after, case);
+    let letter = in_range(lv, b'a', b'z');
+    let letter_after = in_range(la, b'a', b'z');
+    let latin_before = _mm_or_si128(
+        in_range(_mm_or_si128(before, case), b'a', b'z'),
+        _mm_cmpeq_epi8(before, _mm_set1_epi8(b'_' as i8)),
+    );
+    let second = _mm_or_si128(
+        _mm_and_si128(letter_after, classes(la, 1)),
+        _mm_andnot_si128(letter_after, _mm_set1_epi8(g.second[26] as i8)),
+    );
+    let common = _mm_and_si128(classes(lv, 0), second);
+    _mm_andnot_si128(
+        _mm_or_si128(latin_before, _mm_cmpeq_epi8(common, _mm_setzero_si128())),
+        letter,
+    )
+}
+
+/// Digits (ASCII) and the bytes 0xEF (lead byte of the full-width digits) of `v`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn digit_lanes(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline.
+    unsafe {
+        _mm_or_si128(
+            _mm_cmplt_epi8(
+                _mm_add_epi8(v, _mm_set1_epi8((0x80u8 - b'0') as i8)),
+                _mm_set1_epi8((0x80u8 + 10) as i8),
+            ),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0xEFu8 as i8)),
+        )
+    }
+}
+
+/// Whether `en_skip_ssse3` stops at `q`: an ASCII digit, 0xEF, or a letter that may start a
+/// word of [`EN_WORD_LISTS`] by its first two bytes ([`bigram_start`]).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn en_bigram_candidate(b: &[u8], q: usize) -> bool {
+    b[q].is_ascii_digit() || b[q] == 0xEF || bigram_start(b, q, &EN_WORD_BIGRAMS)
 }
 
 /// The start of the block `en_skip_*` go on from, or the answer: `Err(i)` to scan from `i`,
@@ -1101,7 +1263,7 @@ fn en_cached(b: &[u8], i: usize, block: &(usize, u32)) -> Result<usize, usize> {
 }
 
 /// [`en_skip_sse2`] with fewer candidates: a letter only when the byte after may follow it in a
-/// word of [`EN_WORD_LISTS`] ([`en_bigram_candidate`], by PSHUFB lookups of [`EN_BIGRAM_NIBBLES`]).
+/// word of [`EN_WORD_LISTS`] ([`en_bigram_candidate`], by PSHUFB lookups of [`EN_WORD_BIGRAMS`]).
 /// A word whose first two letters begin no word of the lists (or a one-letter word that is
 /// none) is stepped over by `scan_en` without effect (`en_words` returns at once, `may_start`
 /// being false, or reads no number word), so jumping over it reaches the position that loop
@@ -1117,29 +1279,6 @@ unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
         Ok(j) => return j,
         Err(i) => i,
     };
-    let table = |n: &[u8; 16]| unsafe { _mm_loadu_si128(n.as_ptr() as *const __m128i) };
-    let t = EN_BIGRAM_NIBBLES;
-    let (first_lo, first_hi) = (table(&t[0][0]), table(&t[0][1]));
-    let (second_lo, second_hi) = (table(&t[1][0]), table(&t[1][1]));
-    let no_letter = _mm_set1_epi8(EN_BIGRAMS.1[26] as i8);
-    let in_range = |x: __m128i, lo: u8, hi: u8| {
-        _mm_cmplt_epi8(
-            _mm_add_epi8(x, _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8)),
-            _mm_set1_epi8((0x80u8 + (hi - lo + 1)) as i8),
-        )
-    };
-    let case = _mm_set1_epi8(0x20);
-    let nibble = _mm_set1_epi8(0x0F);
-    let upper_half = _mm_set1_epi8(0x10);
-    // The classes of the lowercased letters `lx` (garbage elsewhere): the table of its half.
-    let classes = |lx: __m128i, lo: __m128i, hi: __m128i| {
-        let n = _mm_and_si128(lx, nibble);
-        let upper = _mm_cmpeq_epi8(_mm_and_si128(lx, upper_half), upper_half);
-        _mm_or_si128(
-            _mm_and_si128(upper, _mm_shuffle_epi8(hi, n)),
-            _mm_andnot_si128(upper, _mm_shuffle_epi8(lo, n)),
-        )
-    };
     while i + 17 <= b.len() {
         // SAFETY: the loads read b[i - 1..i + 17], in bounds since i >= 1 and i + 17 <= b.len().
         let (v, before, after) = unsafe {
@@ -1150,30 +1289,9 @@ unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
                 _mm_loadu_si128(p.add(1) as *const __m128i),
             )
         };
-        // |0x20 maps exactly the ASCII letters into a..=z.
-        let lv = _mm_or_si128(v, case);
-        let la = _mm_or_si128(after, case);
-        let letter = in_range(lv, b'a', b'z');
-        let letter_after = in_range(la, b'a', b'z');
-        let latin_before = _mm_or_si128(
-            in_range(_mm_or_si128(before, case), b'a', b'z'),
-            _mm_cmpeq_epi8(before, _mm_set1_epi8(b'_' as i8)),
-        );
-        let second = _mm_or_si128(
-            _mm_and_si128(letter_after, classes(la, second_lo, second_hi)),
-            _mm_andnot_si128(letter_after, no_letter),
-        );
-        let common = _mm_and_si128(classes(lv, first_lo, first_hi), second);
-        let word = _mm_andnot_si128(
-            _mm_or_si128(latin_before, _mm_cmpeq_epi8(common, _mm_setzero_si128())),
-            letter,
-        );
         let m = _mm_or_si128(
-            _mm_or_si128(
-                in_range(v, b'0', b'9'),
-                _mm_cmpeq_epi8(v, _mm_set1_epi8(0xEFu8 as i8)),
-            ),
-            word,
+            digit_lanes(v),
+            bigram_word_starts(v, before, after, &EN_WORD_BIGRAMS),
         );
         let bits = _mm_movemask_epi8(m) as u32;
         if bits != 0 {
@@ -3249,6 +3367,13 @@ mod tests {
         }
         // The filter keeps a few word starts, not all.
         assert!(kept > 100 && kept < 2000, "{kept}");
+        // Every counting word starts with a candidate of `en_may_count_ssse3`.
+        for w in EN_COUNTING_WORDS {
+            for w in [w.to_string(), w.to_uppercase()] {
+                let t = format!(" {w} ");
+                assert!(bigram_start(t.as_bytes(), 1, &EN_COUNTING_BIGRAMS), "{w}");
+            }
+        }
         // Every word of the lists starts with a candidate.
         for list in EN_WORD_LISTS {
             for w in list {
@@ -3519,6 +3644,16 @@ mod tests {
                     en_may_count_bytewise(t.as_bytes()),
                     "{t:?}"
                 );
+                #[cfg(target_arch = "x86_64")]
+                {
+                    let b = t.as_bytes();
+                    assert_eq!(en_may_count_sse2(b), en_may_count_bytewise(b), "{t:?}");
+                    if std::arch::is_x86_feature_detected!("ssse3") {
+                        // SAFETY: the CPU has SSSE3.
+                        let fast = unsafe { en_may_count_ssse3(b) };
+                        assert_eq!(fast, en_may_count_bytewise(b), "{t:?}");
+                    }
+                }
             }
             if !may_count(t, lang) {
                 quiet += 1;
