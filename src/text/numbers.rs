@@ -951,6 +951,49 @@ const ZH_MEASURE: &[&str] = &[
     "岁", "人", "家", "所", "座", "只", "支", "套", "行", "列", "字节", "位数",
 ];
 
+/// A bit per code point of U+0000..=U+FFFF: the character at `nth` (0-based) of each of
+/// `words`, every one a three-byte character in UTF-8 (fails to build otherwise).
+const fn char_bits(words: &[&str], nth: usize) -> [u64; 1024] {
+    let mut t = [0u64; 1024];
+    let mut k = 0;
+    while k < words.len() {
+        let b = words[k].as_bytes();
+        let at = nth * 3;
+        assert!(
+            b.len() >= at + 3 && b[at] >= 0xE0 && b[at] < 0xF0,
+            "not a three-byte character"
+        );
+        let cp = ((b[at] as usize & 0x0F) << 12)
+            | ((b[at + 1] as usize & 0x3F) << 6)
+            | (b[at + 2] as usize & 0x3F);
+        t[cp / 64] |= 1 << (cp % 64);
+        k += 1;
+    }
+    t
+}
+
+/// Whether the character at `i` is three bytes long and has its bit in `bits`.
+#[inline]
+fn three_byte_char_in(b: &[u8], i: usize, bits: &[u64; 1024]) -> bool {
+    match b.get(i..i + 3) {
+        Some(&[x, y, z]) if (0xE0..0xF0).contains(&x) => {
+            let cp = (usize::from(x & 0x0F) << 12)
+                | (usize::from(y & 0x3F) << 6)
+                | usize::from(z & 0x3F);
+            bits[cp / 64] & (1 << (cp % 64)) != 0
+        }
+        _ => false,
+    }
+}
+
+/// First characters of [`ZH_MEASURE`]: a numeral followed by none of them is not counted,
+/// without comparing the list.
+static ZH_MEASURE_FIRST_BITS: [u64; 1024] = char_bits(ZH_MEASURE, 0);
+
+/// Second characters of [`ZH_IDIOMS`]: a numeral followed by none of them starts no idiom,
+/// without comparing the list.
+static ZH_IDIOM_SECOND_BITS: [u64; 1024] = char_bits(ZH_IDIOMS, 1);
+
 /// Connectors between the two ends of a range.
 const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
 const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
@@ -2078,13 +2121,7 @@ impl Scanner<'_> {
                 let e = i + "百分百".len();
                 self.push(i, e, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 e
-            } else if let Some(k) = (0..ZH_IDIOMS.len()).find(|&k| {
-                // First-character test first (from a decoded table): this runs at every
-                // numeral character of the text.
-                ZH_IDIOM_FIRST[k] == c
-                    && self.starts_with(i, ZH_IDIOMS[k])
-                    && !self.starts_with(i, "十分钟")
-            }) {
+            } else if let Some(k) = self.idiom_at(i, c) {
                 i + ZH_IDIOMS[k].len()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
@@ -2092,6 +2129,20 @@ impl Scanner<'_> {
                 self.next(i)
             };
         }
+    }
+
+    /// The first of [`ZH_IDIOMS`] at `i` (whose folded character is `c`), as its index.
+    fn idiom_at(&self, i: usize, c: char) -> Option<usize> {
+        // No idiom goes on with the character after `c`: nothing to compare (most numerals).
+        if !three_byte_char_in(self.b, self.next(i), &ZH_IDIOM_SECOND_BITS) {
+            return None;
+        }
+        (0..ZH_IDIOMS.len()).find(|&k| {
+            // First-character test first (from a decoded table).
+            ZH_IDIOM_FIRST[k] == c
+                && self.starts_with(i, ZH_IDIOMS[k])
+                && !self.starts_with(i, "十分钟")
+        })
     }
 
     /// A numeral run may start with a digit character, 十, or 百/千/万 directly followed by
@@ -2337,7 +2388,8 @@ impl Scanner<'_> {
         }
         let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
         self.push(i, end, value, kind, false, scale, precision);
-        let counted = ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
+        let counted = three_byte_char_in(self.b, end, &ZH_MEASURE_FIRST_BITS)
+            && ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
         if let Some(n) = self.out.last_mut() {
             n.counted = counted;
         }
@@ -3339,6 +3391,35 @@ mod tests {
     /// letter not after a letter or '_' that is no [`en_bigram_candidate`], `en_words` reads
     /// nothing and returns inside or at the end of the word (checked on every pair of letters
     /// and a third byte, and on every letter alone).
+    #[test]
+    fn measure_and_idiom_bits_are_those_of_the_lists() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let t = c.to_string();
+            let nth = |w: &&str, n: usize| w.chars().nth(n) == Some(c);
+            assert_eq!(
+                three_byte_char_in(t.as_bytes(), 0, &ZH_MEASURE_FIRST_BITS),
+                ZH_MEASURE.iter().any(|w| nth(w, 0)),
+                "{c:?}"
+            );
+            assert_eq!(
+                three_byte_char_in(t.as_bytes(), 0, &ZH_IDIOM_SECOND_BITS),
+                ZH_IDIOMS.iter().any(|w| nth(w, 1)),
+                "{c:?}"
+            );
+        }
+        // Not a three-byte character, or cut short: no bit.
+        assert!(!three_byte_char_in(
+            "a个".as_bytes(),
+            0,
+            &ZH_MEASURE_FIRST_BITS
+        ));
+        assert!(!three_byte_char_in(
+            &"个".as_bytes()[..2],
+            0,
+            &ZH_MEASURE_FIRST_BITS
+        ));
+    }
+
     #[test]
     fn en_bigrams_keep_every_word_start() {
         let letters: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').collect();
