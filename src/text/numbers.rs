@@ -1341,9 +1341,10 @@ unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
             *block = (i, bits);
             return i + bits.trailing_zeros() as usize;
         }
-        i = after_block(b, i);
+        // As in `zh_skip_ssse3`: a block may start inside a character.
+        i += 16;
     }
-    i
+    boundary_from(b, i)
 }
 
 /// Length in bytes of the UTF-8 character whose first byte is `x`.
@@ -1533,7 +1534,13 @@ fn zh_cached_stop(
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn after_block(b: &[u8], start: usize) -> usize {
-    let mut i = start + 16;
+    boundary_from(b, start + 16)
+}
+
+/// The first character boundary at or after `i` (the end of the text at most).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn boundary_from(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && b[i] & 0xC0 == 0x80 {
         i += 1;
     }
@@ -1699,9 +1706,11 @@ unsafe fn zh_skip_ssse3(
         if let Some(k) = zh_block_stop(b, i, bits, block) {
             return Ok(k);
         }
-        i = after_block(b, i);
+        // Blocks may start inside a character (its lead byte, in the block before, was no
+        // candidate, and no continuation byte is one): a boundary only for the caller.
+        i += 16;
     }
-    Err(i)
+    Err(boundary_from(b, i))
 }
 
 /// The first stop of [`Scanner::next_zh_trigger`] at or after `i` found 16 bytes at a time
