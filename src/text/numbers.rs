@@ -1226,15 +1226,14 @@ fn bigram_word_starts(
         )
     };
     let case = _mm_set1_epi8(0x20);
-    let nibble = _mm_set1_epi8(0x0F);
-    let upper_half = _mm_set1_epi8(0x10);
     // The classes of the lowercased letters `lx` (garbage elsewhere): the table of its half.
+    // PSHUFB reads the low nibble and gives 0 for an index with its high bit set: a..o
+    // (0x61..=0x6F) plus 0x10 are 0x71..=0x7F and p..z 0x80..=0x8A (zero); p..z less 0x70
+    // are 0x00..=0x0A and a..o 0xF1..=0xFF (zero). So each lookup answers for its own half.
     let classes = |lx: __m128i, k: usize| {
-        let n = _mm_and_si128(lx, nibble);
-        let upper = _mm_cmpeq_epi8(_mm_and_si128(lx, upper_half), upper_half);
         _mm_or_si128(
-            _mm_and_si128(upper, _mm_shuffle_epi8(table(&t[k][1]), n)),
-            _mm_andnot_si128(upper, _mm_shuffle_epi8(table(&t[k][0]), n)),
+            _mm_shuffle_epi8(table(&t[k][0]), _mm_adds_epu8(lx, _mm_set1_epi8(0x10))),
+            _mm_shuffle_epi8(table(&t[k][1]), _mm_sub_epi8(lx, _mm_set1_epi8(0x70))),
         )
     };
     // |0x20 maps exactly the ASCII letters into a..=z.
