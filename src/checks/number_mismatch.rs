@@ -155,16 +155,19 @@ pub fn mismatched(
     min_word_value: f64,
     buffers: &mut (Vec<NumberAt>, Vec<NumberAt>),
 ) -> bool {
-    // Neither side has a number that can count (the usual threshold is 10): no mismatch,
-    // without reading them.
+    let (zh, en) = buffers;
+    // The Chinese is read first, once: most pairs with a number that counts have one on
+    // both sides, and a pre-test on the Chinese (`may_count`) would walk it a second time.
+    numbers::extract_at(zh_text, Lang::Zh, zh);
+    // Neither side has a number that counts (the usual threshold is 10; the English decided
+    // by the quick `may_count`, without reading its numbers): `any_missing` needs a
+    // significant number on one side, so there is no mismatch.
     if min_word_value > 9.0
-        && !numbers::may_count(zh_text, Lang::Zh)
+        && !zh.iter().any(|n| n.significant(min_word_value))
         && !numbers::may_count(en_text, Lang::En)
     {
         return false;
     }
-    let (zh, en) = buffers;
-    numbers::extract_at(zh_text, Lang::Zh, zh);
     numbers::extract_at(en_text, Lang::En, en);
     let zh_side = (zh.as_slice(), zh_text);
     let en_side = (en.as_slice(), en_text);

@@ -445,7 +445,7 @@ fn en_may_count(b: &[u8]) -> bool {
 /// candidates, the digits, the bytes 0xEF and the letters of [`EN_COUNTING_FIRST`] (either
 /// case) after a byte that is no ASCII letter nor '_'; [`en_counts_at`] holds nowhere else.
 #[cfg(target_arch = "x86_64")]
-fn en_may_count(b: &[u8]) -> bool {
+fn en_may_count_sse2(b: &[u8]) -> bool {
     use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
@@ -501,6 +501,73 @@ fn en_may_count(b: &[u8]) -> bool {
             _mm_movemask_epi8(m) as u32
         };
         let mut bits = bits;
+        while bits != 0 {
+            let k = i + bits.trailing_zeros() as usize;
+            if en_counts_at(b, k) {
+                return true;
+            }
+            bits &= bits - 1;
+        }
+        i += 16;
+    }
+    false
+}
+
+/// `may_count(text, Lang::En)`: [`en_may_count_ssse3`] when the CPU has SSSE3,
+/// [`en_may_count_sse2`] otherwise.
+#[cfg(target_arch = "x86_64")]
+fn en_may_count(b: &[u8]) -> bool {
+    if std::arch::is_x86_feature_detected!("ssse3") {
+        // SAFETY: the CPU has SSSE3.
+        unsafe { en_may_count_ssse3(b) }
+    } else {
+        en_may_count_sse2(b)
+    }
+}
+
+/// [`en_may_count_sse2`] with fewer candidates: a letter only when it and the byte after may
+/// start a word of [`EN_COUNTING_WORDS`] ([`EN_COUNTING_BIGRAMS`]; [`en_counts_at`] needs a
+/// word of two or more letters from that list, so it holds nowhere else).
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    let mut i = 0;
+    while i < b.len() {
+        // The byte before the block, the block and the byte after, zero-padded at the ends of
+        // the text (a zero byte is no candidate and no letter).
+        let mut pad = [0u8; 18];
+        let direct = i >= 1 && i + 17 <= b.len();
+        if !direct {
+            if i >= 1 {
+                pad[0] = b[i - 1];
+            }
+            let n = (b.len() - i).min(17);
+            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
+        }
+        let base = if direct {
+            // SAFETY: i >= 1, so i - 1 is in bounds.
+            unsafe { b.as_ptr().add(i - 1) }
+        } else {
+            pad.as_ptr()
+        };
+        // SAFETY: the loads read 18 bytes from `base`: b[i - 1..i + 17] (in bounds when
+        // `direct`) or `pad`.
+        let (before, v, after) = unsafe {
+            (
+                _mm_loadu_si128(base as *const __m128i),
+                _mm_loadu_si128(base.add(1) as *const __m128i),
+                _mm_loadu_si128(base.add(2) as *const __m128i),
+            )
+        };
+        let m = _mm_or_si128(
+            digit_lanes(v),
+            bigram_word_starts(v, before, after, &EN_COUNTING_BIGRAMS),
+        );
+        let mut bits = _mm_movemask_epi8(m) as u32;
         while bits != 0 {
             let k = i + bits.trailing_zeros() as usize;
             if en_counts_at(b, k) {
@@ -884,6 +951,49 @@ const ZH_MEASURE: &[&str] = &[
     "岁", "人", "家", "所", "座", "只", "支", "套", "行", "列", "字节", "位数",
 ];
 
+/// A bit per code point of U+0000..=U+FFFF: the character at `nth` (0-based) of each of
+/// `words`, every one a three-byte character in UTF-8 (fails to build otherwise).
+const fn char_bits(words: &[&str], nth: usize) -> [u64; 1024] {
+    let mut t = [0u64; 1024];
+    let mut k = 0;
+    while k < words.len() {
+        let b = words[k].as_bytes();
+        let at = nth * 3;
+        assert!(
+            b.len() >= at + 3 && b[at] >= 0xE0 && b[at] < 0xF0,
+            "not a three-byte character"
+        );
+        let cp = ((b[at] as usize & 0x0F) << 12)
+            | ((b[at + 1] as usize & 0x3F) << 6)
+            | (b[at + 2] as usize & 0x3F);
+        t[cp / 64] |= 1 << (cp % 64);
+        k += 1;
+    }
+    t
+}
+
+/// Whether the character at `i` is three bytes long and has its bit in `bits`.
+#[inline]
+fn three_byte_char_in(b: &[u8], i: usize, bits: &[u64; 1024]) -> bool {
+    match b.get(i..i + 3) {
+        Some(&[x, y, z]) if (0xE0..0xF0).contains(&x) => {
+            let cp = (usize::from(x & 0x0F) << 12)
+                | (usize::from(y & 0x3F) << 6)
+                | usize::from(z & 0x3F);
+            bits[cp / 64] & (1 << (cp % 64)) != 0
+        }
+        _ => false,
+    }
+}
+
+/// First characters of [`ZH_MEASURE`]: a numeral followed by none of them is not counted,
+/// without comparing the list.
+static ZH_MEASURE_FIRST_BITS: [u64; 1024] = char_bits(ZH_MEASURE, 0);
+
+/// Second characters of [`ZH_IDIOMS`]: a numeral followed by none of them starts no idiom,
+/// without comparing the list.
+static ZH_IDIOM_SECOND_BITS: [u64; 1024] = char_bits(ZH_IDIOMS, 1);
+
 /// Connectors between the two ends of a range.
 const ZH_RANGE: &[&str] = &["到", "至", "~", "-", "–", "—", "〜"];
 const EN_RANGE: &[&str] = &["to", "-", "–", "—", "~"];
@@ -996,6 +1106,244 @@ fn en_skip_sse2(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
         }
     }
     i
+}
+
+/// The classes of first letters for [`en_skip_ssse3`] (bit `letter - 'a'` per class, at most
+/// 8): letters whose words of [`EN_WORD_LISTS`] have similar second letters share a class.
+/// Any grouping gives a superset of the positions `scan_en` acts on; this one keeps common
+/// English words ("no", "be", "can", "of", "to") out.
+const EN_BIGRAM_CLASSES: [&str; 7] = ["t", "sz", "e", "fb", "mnh", "dc", "oap"];
+
+/// Word starts by their first two letters, for the SSSE3 pre-scans: classes of first letters
+/// and, for each second byte, the classes of the first letters some word starts with
+/// followed by it.
+struct Bigrams {
+    /// Class bits of a first letter (index `letter - 'a'`; 0 for a letter no word starts with).
+    /// Read through `nibbles` by the SSSE3 scans; directly by the scalar definition (tests).
+    #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+    first: [u8; 26],
+    /// Class bits of a second byte: index `letter - 'a'` for a letter, 26 for a byte that is
+    /// no letter (a one-letter word such as "a").
+    second: [u8; 27],
+    /// `first` and `second` as PSHUFB tables of the lowercased letter's low nibble: `[_][0]`
+    /// for 0x60..=0x6F (a..o), `[_][1]` for 0x70..=0x7F (p..z).
+    nibbles: [[[u8; 16]; 2]; 2],
+}
+
+/// The [`Bigrams`] of the words of `lists` (lowercase ASCII) with first letters grouped in
+/// `classes` (at most 8; every first letter must be in one).
+const fn bigrams(classes: &[&str], lists: &[&[&str]]) -> Bigrams {
+    let mut first = [0u8; 26];
+    let mut c = 0;
+    assert!(classes.len() <= 8, "more than 8 classes");
+    while c < classes.len() {
+        let letters = classes[c].as_bytes();
+        let mut k = 0;
+        while k < letters.len() {
+            first[(letters[k] - b'a') as usize] |= 1 << c;
+            k += 1;
+        }
+        c += 1;
+    }
+    let mut second = [0u8; 27];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut k = 0;
+        while k < lists[l].len() {
+            let w = lists[l][k].as_bytes();
+            let class = first[(w[0] - b'a') as usize];
+            assert!(class != 0, "a first letter has no class");
+            let at = if w.len() > 1 {
+                (w[1] - b'a') as usize
+            } else {
+                26
+            };
+            second[at] |= class;
+            k += 1;
+        }
+        l += 1;
+    }
+    let mut nibbles = [[[0u8; 16]; 2]; 2];
+    let mut k = 0;
+    while k < 26 {
+        let lower = b'a' + k as u8;
+        let (half, n) = ((lower >> 4) as usize - 6, (lower & 0x0F) as usize);
+        nibbles[0][half][n] = first[k];
+        nibbles[1][half][n] = second[k];
+        k += 1;
+    }
+    Bigrams {
+        first,
+        second,
+        nibbles,
+    }
+}
+
+/// The word starts of [`EN_WORD_LISTS`] (read by `en_skip_ssse3`).
+const EN_WORD_BIGRAMS: Bigrams = bigrams(&EN_BIGRAM_CLASSES, &EN_WORD_LISTS);
+
+/// The word starts of [`EN_COUNTING_WORDS`] (read by `en_may_count_ssse3`), a class per first
+/// letter but n, m and b (whose words all go on with i).
+const EN_COUNTING_BIGRAMS: Bigrams =
+    bigrams(&["t", "e", "f", "s", "nmb", "h", "d"], &[EN_COUNTING_WORDS]);
+
+/// Whether the letter at `q` (not after an ASCII letter or '_') and the byte after (a byte
+/// past the end counts as no letter) may start a word of `g`: the scalar definition of
+/// [`bigram_word_starts`].
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn bigram_start(b: &[u8], q: usize, g: &Bigrams) -> bool {
+    let x = b[q];
+    let latin_before = q > 0 && (b[q - 1].is_ascii_alphabetic() || b[q - 1] == b'_');
+    if !x.is_ascii_alphabetic() || latin_before {
+        return false;
+    }
+    let second = match b.get(q + 1) {
+        Some(y) if y.is_ascii_alphabetic() => (y.to_ascii_lowercase() - b'a') as usize,
+        _ => 26,
+    };
+    g.first[(x.to_ascii_lowercase() - b'a') as usize] & g.second[second] != 0
+}
+
+/// The lanes of `v` (with `before` and `after` the same bytes moved by one) that are a letter
+/// not after an ASCII letter or '_' and, with the byte after, may start a word of `g`
+/// ([`bigram_start`]), as a byte mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn bigram_word_starts(
+    v: std::arch::x86_64::__m128i,
+    before: std::arch::x86_64::__m128i,
+    after: std::arch::x86_64::__m128i,
+    g: &Bigrams,
+) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    let table = |n: &[u8; 16]| unsafe { _mm_loadu_si128(n.as_ptr() as *const __m128i) };
+    let t = &g.nibbles;
+    let in_range = |x: __m128i, lo: u8, hi: u8| {
+        _mm_cmplt_epi8(
+            _mm_add_epi8(x, _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8)),
+            _mm_set1_epi8((0x80u8 + (hi - lo + 1)) as i8),
+        )
+    };
+    let case = _mm_set1_epi8(0x20);
+    // The classes of the lowercased letters `lx` (garbage elsewhere): the table of its half.
+    // PSHUFB reads the low nibble and gives 0 for an index with its high bit set: a..o
+    // (0x61..=0x6F) plus 0x10 are 0x71..=0x7F and p..z 0x80..=0x8A (zero); p..z less 0x70
+    // are 0x00..=0x0A and a..o 0xF1..=0xFF (zero). So each lookup answers for its own half.
+    let classes = |lx: __m128i, k: usize| {
+        _mm_or_si128(
+            _mm_shuffle_epi8(table(&t[k][0]), _mm_adds_epu8(lx, _mm_set1_epi8(0x10))),
+            _mm_shuffle_epi8(table(&t[k][1]), _mm_sub_epi8(lx, _mm_set1_epi8(0x70))),
+        )
+    };
+    // |0x20 maps exactly the ASCII letters into a..=z.
+    let lv = _mm_or_si128(v, case);
+    let la = _mm_or_si128(after, case);
+    let letter = in_range(lv, b'a', b'z');
+    let letter_after = in_range(la, b'a', b'z');
+    let latin_before = _mm_or_si128(
+        in_range(_mm_or_si128(before, case), b'a', b'z'),
+        _mm_cmpeq_epi8(before, _mm_set1_epi8(b'_' as i8)),
+    );
+    let second = _mm_or_si128(
+        _mm_and_si128(letter_after, classes(la, 1)),
+        _mm_andnot_si128(letter_after, _mm_set1_epi8(g.second[26] as i8)),
+    );
+    let common = _mm_and_si128(classes(lv, 0), second);
+    _mm_andnot_si128(
+        _mm_or_si128(latin_before, _mm_cmpeq_epi8(common, _mm_setzero_si128())),
+        letter,
+    )
+}
+
+/// Digits (ASCII) and the bytes 0xEF (lead byte of the full-width digits) of `v`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn digit_lanes(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86-64 baseline.
+    unsafe {
+        _mm_or_si128(
+            _mm_cmplt_epi8(
+                _mm_add_epi8(v, _mm_set1_epi8((0x80u8 - b'0') as i8)),
+                _mm_set1_epi8((0x80u8 + 10) as i8),
+            ),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0xEFu8 as i8)),
+        )
+    }
+}
+
+/// Whether `en_skip_ssse3` stops at `q`: an ASCII digit, 0xEF, or a letter that may start a
+/// word of [`EN_WORD_LISTS`] by its first two bytes ([`bigram_start`]).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn en_bigram_candidate(b: &[u8], q: usize) -> bool {
+    b[q].is_ascii_digit() || b[q] == 0xEF || bigram_start(b, q, &EN_WORD_BIGRAMS)
+}
+
+/// The start of the block `en_skip_*` go on from, or the answer: `Err(i)` to scan from `i`,
+/// `Ok(j)` to return `j` (`i` itself at 0, at or past the end or inside a character; a
+/// candidate of the last block tested, whose bits still hold since a candidate depends only on
+/// its byte, the one before and the one after; the end of the text).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn en_cached(b: &[u8], i: usize, block: &(usize, u32)) -> Result<usize, usize> {
+    if i == 0 || i >= b.len() || b[i] & 0xC0 == 0x80 {
+        return Ok(i);
+    }
+    let (start, bits) = *block;
+    if let Some(d) = i.checked_sub(start)
+        && d < 16
+    {
+        let rest = bits >> d;
+        if rest != 0 {
+            return Ok(i + rest.trailing_zeros() as usize);
+        }
+        let j = after_block(b, start);
+        return if j >= b.len() { Ok(j) } else { Err(j) };
+    }
+    Err(i)
+}
+
+/// [`en_skip_sse2`] with fewer candidates: a letter only when the byte after may follow it in a
+/// word of [`EN_WORD_LISTS`] ([`en_bigram_candidate`], by PSHUFB lookups of [`EN_WORD_BIGRAMS`]).
+/// A word whose first two letters begin no word of the lists (or a one-letter word that is
+/// none) is stepped over by `scan_en` without effect (`en_words` returns at once, `may_start`
+/// being false, or reads no number word), so jumping over it reaches the position that loop
+/// would. Returns `i` itself at 0, inside a character, or when fewer than 17 bytes are left.
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
+    use std::arch::x86_64::*;
+    let mut i = match en_cached(b, i, block) {
+        Ok(j) => return j,
+        Err(i) => i,
+    };
+    while i + 17 <= b.len() {
+        // SAFETY: the loads read b[i - 1..i + 17], in bounds since i >= 1 and i + 17 <= b.len().
+        let (v, before, after) = unsafe {
+            let p = b.as_ptr().add(i);
+            (
+                _mm_loadu_si128(p as *const __m128i),
+                _mm_loadu_si128(p.sub(1) as *const __m128i),
+                _mm_loadu_si128(p.add(1) as *const __m128i),
+            )
+        };
+        let m = _mm_or_si128(
+            digit_lanes(v),
+            bigram_word_starts(v, before, after, &EN_WORD_BIGRAMS),
+        );
+        let bits = _mm_movemask_epi8(m) as u32;
+        if bits != 0 {
+            *block = (i, bits);
+            return i + bits.trailing_zeros() as usize;
+        }
+        // As in `zh_skip_ssse3`: a block may start inside a character.
+        i += 16;
+    }
+    boundary_from(b, i)
 }
 
 /// Length in bytes of the UTF-8 character whose first byte is `x`.
@@ -1155,39 +1503,85 @@ const ZH_TRIGGER_PAIR_COUNT: usize = {
     n
 };
 
+/// The candidates of the last block tested (its start and bits, kept in `block`) at or after
+/// `i`: `Ok` of the first that is a stop, else `Err` of where to go on (after that block, at a
+/// character boundary; `i` itself when `i` is not in it). A candidate depends only on the
+/// block's bytes and the two after, so its bits still hold.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn zh_cached_stop(
+    b: &[u8],
+    i: usize,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Result<usize, usize> {
+    let (start, cached) = block.get();
+    let Some(d) = i.checked_sub(start).filter(|&d| d < 16) else {
+        return Err(i);
+    };
+    let mut bits = cached >> d;
+    while bits != 0 {
+        let k = i + bits.trailing_zeros() as usize;
+        if zh_trigger_at(b, k) {
+            return Ok(k);
+        }
+        bits &= bits - 1;
+    }
+    Err(after_block(b, start))
+}
+
+/// The first character boundary at or after `start + 16`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn after_block(b: &[u8], start: usize) -> usize {
+    boundary_from(b, start + 16)
+}
+
+/// The first character boundary at or after `i` (the end of the text at most).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn boundary_from(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] & 0xC0 == 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// The first of the candidates `bits` of the block at `i` that is a stop (each is a character
+/// boundary: a digit or a lead byte), remembering the block in `block` when it has any.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn zh_block_stop(
+    b: &[u8],
+    i: usize,
+    mut bits: u32,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Option<usize> {
+    if bits != 0 {
+        block.set((i, bits));
+    }
+    while bits != 0 {
+        let k = i + bits.trailing_zeros() as usize;
+        if zh_trigger_at(b, k) {
+            return Some(k);
+        }
+        bits &= bits - 1;
+    }
+    None
+}
+
 /// The first stop of [`Scanner::next_zh_trigger`] at or after `i` (a character boundary) found
 /// 16 bytes at a time: a block is skipped whole when none of its bytes is an ASCII digit or the
 /// lead byte of one of [`ZH_TRIGGER_PAIRS`] followed by that pair's second byte. A candidate
 /// (its first one: a character boundary, since digits and lead bytes are) is tested exactly.
 /// `Err(i)`: no stop before `i`, a character boundary with fewer than 17 bytes left, which
-/// the caller reads bytewise.
+/// the caller reads bytewise. (The form used when SSSE3 is missing, see [`zh_skip_ssse3`].)
 #[cfg(target_arch = "x86_64")]
-fn zh_skip_sse2(
-    b: &[u8],
-    mut i: usize,
-    block: &std::cell::Cell<(usize, u32)>,
-) -> Result<usize, usize> {
+fn zh_skip_sse2(b: &[u8], i: usize, block: &std::cell::Cell<(usize, u32)>) -> Result<usize, usize> {
     use std::arch::x86_64::*;
-    // The candidates of the last block tested (its start and bits) still hold: a candidate
-    // depends only on the block's bytes and the one after. Test those at or after `i`, then
-    // go on after the block.
-    let (start, cached) = block.get();
-    if let Some(d) = i.checked_sub(start)
-        && d < 16
-    {
-        let mut bits = cached >> d;
-        while bits != 0 {
-            let k = i + bits.trailing_zeros() as usize;
-            if zh_trigger_at(b, k) {
-                return Ok(k);
-            }
-            bits &= bits - 1;
-        }
-        i = start + 16;
-        while i < b.len() && b[i] & 0xC0 == 0x80 {
-            i += 1;
-        }
-    }
+    let mut i = match zh_cached_stop(b, i, block) {
+        Ok(k) => return Ok(k),
+        Err(i) => i,
+    };
     // SAFETY: SSE2 is part of the x86-64 baseline; every load reads b[i..i + 17], in bounds
     // by the loop condition.
     unsafe {
@@ -1204,26 +1598,131 @@ fn zh_skip_sse2(
                 let s = _mm_cmpeq_epi8(w, _mm_set1_epi8(second as i8));
                 m = _mm_or_si128(m, _mm_and_si128(l, s));
             }
-            // Every candidate is a character boundary (a digit or a lead byte): test each
-            // exactly, without testing the block again after one that is no stop.
-            let mut bits = _mm_movemask_epi8(m) as u32;
-            if bits != 0 {
-                block.set((i, bits));
+            if let Some(k) = zh_block_stop(b, i, _mm_movemask_epi8(m) as u32, block) {
+                return Ok(k);
             }
-            while bits != 0 {
-                let k = i + bits.trailing_zeros() as usize;
-                if zh_trigger_at(b, k) {
-                    return Ok(k);
-                }
-                bits &= bits - 1;
-            }
-            i += 16;
-            while i < b.len() && b[i] & 0xC0 == 0x80 {
-                i += 1;
-            }
+            i = after_block(b, i);
         }
     }
     Err(i)
+}
+
+/// Nibble tables of the three bytes of the three-byte stops (see [`zh_trigger_cp`]) for
+/// PSHUFB, a bit per lead byte (a class: E3, E4, E5, E7, E9, EF, at most 8): entry `n` of
+/// `[k][0]` has the class bit of every stop whose byte `k` has high nibble `n`, `[k][1]` the
+/// same for the low nibble. A position is a candidate when its byte and the two after have a
+/// class bit in common in all six lookups: every stop is one (its own class), and a few other
+/// characters (nibbles of different stops of one class combined); no byte that is not the
+/// lead byte of a three-byte character is one (its high nibble is not E).
+const ZH_TRIGGER_NIBBLES: [[[u8; 16]; 2]; 3] = {
+    let mut t = [[[0u8; 16]; 2]; 3];
+    let mut leads = [0u8; 8];
+    let mut classes = 0;
+    let mut cp = 0x800;
+    while cp < 0x10000 {
+        if zh_trigger_cp(cp) {
+            let bytes = [
+                (0xE0 | cp >> 12) as u8,
+                (0x80 | ((cp >> 6) & 0x3F)) as u8,
+                (0x80 | (cp & 0x3F)) as u8,
+            ];
+            let mut c = 0;
+            while c < classes && leads[c] != bytes[0] {
+                c += 1;
+            }
+            if c == classes {
+                assert!(classes < 8, "more than 8 lead bytes");
+                leads[c] = bytes[0];
+                classes += 1;
+            }
+            let mut k = 0;
+            while k < 3 {
+                t[k][0][(bytes[k] >> 4) as usize] |= 1 << c;
+                t[k][1][(bytes[k] & 0x0F) as usize] |= 1 << c;
+                k += 1;
+            }
+        }
+        cp += 1;
+    }
+    t
+};
+
+/// [`zh_skip_sse2`] with the candidates found by nibble lookups ([`ZH_TRIGGER_NIBBLES`], on the
+/// byte and the two after) rather than one compare per pair: fewer instructions per block and
+/// fewer candidates that are no stop (most characters sharing a stop's first two bytes, such
+/// as 中 or 了, differ in a nibble of the third). `Err(i)` leaves fewer than 18 bytes.
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+unsafe fn zh_skip_ssse3(
+    b: &[u8],
+    i: usize,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Result<usize, usize> {
+    use std::arch::x86_64::*;
+    let mut i = match zh_cached_stop(b, i, block) {
+        Ok(k) => return Ok(k),
+        Err(i) => i,
+    };
+    let table = |n: &[u8; 16]| unsafe { _mm_loadu_si128(n.as_ptr() as *const __m128i) };
+    let t = ZH_TRIGGER_NIBBLES;
+    let (lead_hi, lead_lo) = (table(&t[0][0]), table(&t[0][1]));
+    let (second_hi, second_lo) = (table(&t[1][0]), table(&t[1][1]));
+    let (third_hi, third_lo) = (table(&t[2][0]), table(&t[2][1]));
+    let low = _mm_set1_epi8(0x0F);
+    let digit_bias = _mm_set1_epi8((0x80u8 - b'0') as i8);
+    let digit_limit = _mm_set1_epi8((0x80u8 + 10) as i8);
+    // The class bits of the 16 bytes at `x` by `hi` and `lo` (both nibbles are below 0x10, so
+    // PSHUFB never zeroes a lane).
+    let classes = |x: __m128i, hi: __m128i, lo: __m128i| {
+        _mm_and_si128(
+            _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16::<4>(x), low)),
+            _mm_shuffle_epi8(lo, _mm_and_si128(x, low)),
+        )
+    };
+    while i + 18 <= b.len() {
+        // SAFETY: the loads read b[i..i + 18], in bounds by the loop condition.
+        let (v, w, x) = unsafe {
+            let p = b.as_ptr().add(i);
+            (
+                _mm_loadu_si128(p as *const __m128i),
+                _mm_loadu_si128(p.add(1) as *const __m128i),
+                _mm_loadu_si128(p.add(2) as *const __m128i),
+            )
+        };
+        let digits = _mm_cmplt_epi8(_mm_add_epi8(v, digit_bias), digit_limit);
+        let common = _mm_and_si128(
+            _mm_and_si128(
+                classes(v, lead_hi, lead_lo),
+                classes(w, second_hi, second_lo),
+            ),
+            classes(x, third_hi, third_lo),
+        );
+        let none = _mm_cmpeq_epi8(common, _mm_setzero_si128());
+        let bits = (_mm_movemask_epi8(digits) | (!_mm_movemask_epi8(none) & 0xFFFF)) as u32;
+        if let Some(k) = zh_block_stop(b, i, bits, block) {
+            return Ok(k);
+        }
+        // Blocks may start inside a character (its lead byte, in the block before, was no
+        // candidate, and no continuation byte is one): a boundary only for the caller.
+        i += 16;
+    }
+    Err(boundary_from(b, i))
+}
+
+/// The first stop of [`Scanner::next_zh_trigger`] at or after `i` found 16 bytes at a time
+/// ([`zh_skip_ssse3`] when the CPU has SSSE3, [`zh_skip_sse2`] otherwise).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn zh_skip(b: &[u8], i: usize, block: &std::cell::Cell<(usize, u32)>) -> Result<usize, usize> {
+    if std::arch::is_x86_feature_detected!("ssse3") {
+        // SAFETY: the CPU has SSSE3.
+        unsafe { zh_skip_ssse3(b, i, block) }
+    } else {
+        zh_skip_sse2(b, i, block)
+    }
 }
 
 /// Whether the character at `i` (a boundary) is a stop of [`Scanner::next_zh_trigger`].
@@ -1594,10 +2093,10 @@ impl Scanner<'_> {
 
     /// The first position from `i` whose folded character is a digit, a numeral, 双 or 不
     /// (every branch of `scan_zh` needs one; an idiom starts with a numeral or 不): 16 bytes at
-    /// a time ([`zh_skip_sse2`]), then [`next_zh_trigger_bytewise`] for the tail.
+    /// a time ([`zh_skip`]), then [`next_zh_trigger_bytewise`] for the tail.
     fn next_zh_trigger(&self, i: usize) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
-        let i = match zh_skip_sse2(self.b, i, &self.zh_block) {
+        let i = match zh_skip(self.b, i, &self.zh_block) {
             Ok(t) => return Some(t),
             Err(i) => i,
         };
@@ -1630,13 +2129,7 @@ impl Scanner<'_> {
                 let e = i + "百分百".len();
                 self.push(i, e, 100.0, Kind::Percent, false, 1.0, Precision::Exact);
                 e
-            } else if let Some(k) = (0..ZH_IDIOMS.len()).find(|&k| {
-                // First-character test first (from a decoded table): this runs at every
-                // numeral character of the text.
-                ZH_IDIOM_FIRST[k] == c
-                    && self.starts_with(i, ZH_IDIOMS[k])
-                    && !self.starts_with(i, "十分钟")
-            }) {
+            } else if let Some(k) = self.idiom_at(i, c) {
                 i + ZH_IDIOMS[k].len()
             } else if self.zh_run_starts(i) {
                 self.zh_numeral(i)
@@ -1644,6 +2137,20 @@ impl Scanner<'_> {
                 self.next(i)
             };
         }
+    }
+
+    /// The first of [`ZH_IDIOMS`] at `i` (whose folded character is `c`), as its index.
+    fn idiom_at(&self, i: usize, c: char) -> Option<usize> {
+        // No idiom goes on with the character after `c`: nothing to compare (most numerals).
+        if !three_byte_char_in(self.b, self.next(i), &ZH_IDIOM_SECOND_BITS) {
+            return None;
+        }
+        (0..ZH_IDIOMS.len()).find(|&k| {
+            // First-character test first (from a decoded table).
+            ZH_IDIOM_FIRST[k] == c
+                && self.starts_with(i, ZH_IDIOMS[k])
+                && !self.starts_with(i, "十分钟")
+        })
     }
 
     /// A numeral run may start with a digit character, 十, or 百/千/万 directly followed by
@@ -1889,7 +2396,8 @@ impl Scanner<'_> {
         }
         let scale = if max_unit >= 1e4 { max_unit } else { 1.0 };
         self.push(i, end, value, kind, false, scale, precision);
-        let counted = ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
+        let counted = three_byte_char_in(self.b, end, &ZH_MEASURE_FIRST_BITS)
+            && ZH_MEASURE.iter().any(|m| self.starts_with(end, m));
         if let Some(n) = self.out.last_mut() {
             n.counted = counted;
         }
@@ -1904,10 +2412,17 @@ impl Scanner<'_> {
         // The last block `en_skip_sse2` tested: its start and candidate bits.
         #[cfg(target_arch = "x86_64")]
         let mut block = (usize::MAX, 0u32);
+        #[cfg(target_arch = "x86_64")]
+        let ssse3 = std::arch::is_x86_feature_detected!("ssse3");
         while i < b.len() {
             #[cfg(target_arch = "x86_64")]
             {
-                i = en_skip_sse2(b, i, &mut block);
+                i = if ssse3 {
+                    // SAFETY: the CPU has SSSE3.
+                    unsafe { en_skip_ssse3(b, i, &mut block) }
+                } else {
+                    en_skip_sse2(b, i, &mut block)
+                };
                 if i >= b.len() {
                     break;
                 }
@@ -2700,6 +3215,40 @@ mod tests {
                 "{t:?} from {i}"
             );
         }
+        #[cfg(target_arch = "x86_64")]
+        zh_skip_forms_agree(t);
+    }
+
+    /// Each 16-byte form of `zh_skip` (the SSE2 one, which this CPU may not dispatch to, and
+    /// the SSSE3 one), with a fresh block cache and with one kept from position to position as
+    /// the scanner keeps it: `Ok` is the stop the bytewise scan finds, `Err(j)` a character
+    /// boundary from which it finds the same stop (none skipped).
+    #[cfg(target_arch = "x86_64")]
+    fn zh_skip_forms_agree(t: &str) {
+        use std::cell::Cell;
+        type Skip = fn(&[u8], usize, &Cell<(usize, u32)>) -> Result<usize, usize>;
+        let b = t.as_bytes();
+        let mut forms: Vec<Skip> = vec![zh_skip_sse2];
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            // SAFETY: the CPU has SSSE3.
+            forms.push(|b, i, c| unsafe { zh_skip_ssse3(b, i, c) });
+        }
+        for (n, f) in forms.into_iter().enumerate() {
+            let kept = Cell::new((usize::MAX, 0));
+            for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                let want = next_zh_trigger_bytewise(b, i);
+                for cell in [&Cell::new((usize::MAX, 0)), &kept] {
+                    let got = match f(b, i, cell) {
+                        Ok(k) => Some(k),
+                        Err(j) => {
+                            assert!(j >= i && t.is_char_boundary(j), "{t:?} form {n} from {i}");
+                            next_zh_trigger_bytewise(b, j)
+                        }
+                    };
+                    assert_eq!(got, want, "{t:?} form {n} from {i}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -2822,6 +3371,105 @@ mod tests {
                 if i > 0 && got < b.len() && !candidate(got) {
                     assert!(got + 16 > b.len(), "{t:?} from {i}: {got}");
                 }
+            }
+        }
+        // The SSSE3 form, on its candidates (which it gives up 17 bytes from the end).
+        if !std::arch::is_x86_feature_detected!("ssse3") {
+            return;
+        }
+        let mut walk = (usize::MAX, 0u32);
+        for i in (0..=b.len()).filter(|&i| t.is_char_boundary(i)) {
+            for block in [&mut (usize::MAX, 0u32), &mut walk] {
+                // SAFETY: the CPU has SSSE3.
+                let got = unsafe { en_skip_ssse3(b, i, block) };
+                assert!(got >= i && got <= b.len(), "{t:?} from {i}");
+                assert!(t.is_char_boundary(got), "{t:?} from {i}: {got}");
+                assert!(
+                    (i..got).all(|q| !en_bigram_candidate(b, q)),
+                    "{t:?} from {i}: {got}"
+                );
+                if i > 0 && got < b.len() && !en_bigram_candidate(b, got) {
+                    assert!(got + 17 > b.len(), "{t:?} from {i}: {got}");
+                }
+            }
+        }
+    }
+
+    /// Every position where `scan_en` does something is a candidate of `en_skip_ssse3`: at a
+    /// letter not after a letter or '_' that is no [`en_bigram_candidate`], `en_words` reads
+    /// nothing and returns inside or at the end of the word (checked on every pair of letters
+    /// and a third byte, and on every letter alone).
+    #[test]
+    fn measure_and_idiom_bits_are_those_of_the_lists() {
+        for c in crate::test_support::every_char().filter(|c| c.len_utf8() == 3) {
+            let t = c.to_string();
+            let nth = |w: &&str, n: usize| w.chars().nth(n) == Some(c);
+            assert_eq!(
+                three_byte_char_in(t.as_bytes(), 0, &ZH_MEASURE_FIRST_BITS),
+                ZH_MEASURE.iter().any(|w| nth(w, 0)),
+                "{c:?}"
+            );
+            assert_eq!(
+                three_byte_char_in(t.as_bytes(), 0, &ZH_IDIOM_SECOND_BITS),
+                ZH_IDIOMS.iter().any(|w| nth(w, 1)),
+                "{c:?}"
+            );
+        }
+        // Not a three-byte character, or cut short: no bit.
+        assert!(!three_byte_char_in(
+            "a个".as_bytes(),
+            0,
+            &ZH_MEASURE_FIRST_BITS
+        ));
+        assert!(!three_byte_char_in(
+            &"个".as_bytes()[..2],
+            0,
+            &ZH_MEASURE_FIRST_BITS
+        ));
+    }
+
+    #[test]
+    fn en_bigrams_keep_every_word_start() {
+        let letters: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').collect();
+        let mut kept = 0;
+        for &x in &letters {
+            for second in letters.iter().copied().chain([b' ', b'-', b'1']) {
+                for third in [b"" as &[u8], b" ", b"e", b"o", b"x"] {
+                    let mut t = vec![b' ', x, second];
+                    t.extend_from_slice(third);
+                    let t = String::from_utf8(t).unwrap();
+                    if en_bigram_candidate(t.as_bytes(), 1) {
+                        kept += 1;
+                        continue;
+                    }
+                    let mut sc = Scanner {
+                        text: &t,
+                        b: t.as_bytes(),
+                        out: Vec::new(),
+                        zh_block: std::cell::Cell::new((usize::MAX, 0)),
+                    };
+                    let end = sc.en_words(1);
+                    assert!(sc.out.is_empty(), "{t:?}");
+                    assert!(end <= letters_end(t.as_bytes(), 1), "{t:?}");
+                }
+            }
+        }
+        // The filter keeps a few word starts, not all.
+        assert!(kept > 100 && kept < 2000, "{kept}");
+        // Every counting word starts with a candidate of `en_may_count_ssse3`.
+        for w in EN_COUNTING_WORDS {
+            for w in [w.to_string(), w.to_uppercase()] {
+                let t = format!(" {w} ");
+                assert!(bigram_start(t.as_bytes(), 1, &EN_COUNTING_BIGRAMS), "{w}");
+            }
+        }
+        // Every word of the lists starts with a candidate.
+        for list in EN_WORD_LISTS {
+            for w in list {
+                let t = format!(" {w} ");
+                assert!(en_bigram_candidate(t.as_bytes(), 1), "{w}");
+                let t = format!(" {} ", w.to_uppercase());
+                assert!(en_bigram_candidate(t.as_bytes(), 1), "{w}");
             }
         }
     }
@@ -3085,6 +3733,16 @@ mod tests {
                     en_may_count_bytewise(t.as_bytes()),
                     "{t:?}"
                 );
+                #[cfg(target_arch = "x86_64")]
+                {
+                    let b = t.as_bytes();
+                    assert_eq!(en_may_count_sse2(b), en_may_count_bytewise(b), "{t:?}");
+                    if std::arch::is_x86_feature_detected!("ssse3") {
+                        // SAFETY: the CPU has SSSE3.
+                        let fast = unsafe { en_may_count_ssse3(b) };
+                        assert_eq!(fast, en_may_count_bytewise(b), "{t:?}");
+                    }
+                }
             }
             if !may_count(t, lang) {
                 quiet += 1;
