@@ -12,6 +12,7 @@
 #   tests/bench/peers.sh                 # N = 100000 and 1000000; peers at 100000 only
 #   SIZES="100000" PEER_MAX=100000 tests/bench/peers.sh
 #   REPEAT=5 tests/bench/peers.sh       # 5 rounds of every tool instead of 3
+#   COLD=1 tests/bench/peers.sh         # also wc -l and tqa from disk (drops the page cache)
 #   BENCH_DIR=/tmp/b OUT=reports/bench-peers.txt tests/bench/peers.sh
 #
 # Peers are installed into a throwaway virtualenv (BENCH_DIR/venv) from PyPI on first run.
@@ -25,6 +26,10 @@ BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 SIZES=${SIZES:-"100000 1000000"}
 PEER_MAX=${PEER_MAX:-100000}      # run the (slow) peers, and tqa --jobs 1, only up to this size
 REPEAT=${REPEAT:-3}               # rounds of measurements per size (rows give the median round)
+# COLD=1 adds, at the end of each round, `wc -l` and tqa (all rules, 4 rules) reading from disk:
+# the page cache is dropped before each of them (needs root: /proc/sys/vm/drop_caches), and the
+# inputs are read again before the next round's warm-cache measurements.
+COLD=${COLD:-0}
 # tqa's rules closest to the peers' filters: LengthRatioFilter ~ length_ratio,
 # CharacterScoreFilter ~ untranslated (script of each side), TerminalPunctuationFilter ~
 # truncated, NonZeroNumeralsFilter ~ number_mismatch.
@@ -122,13 +127,21 @@ YAML
   cat "$D/corpus.tsv" "$D/zh.txt" "$D/en.txt" "$D/corpus.po" > /dev/null
   TOOLS="wc tqa tqasel"
   [ "$N" -le "$PEER_MAX" ] && TOOLS="$TOOLS tqa1 opus pofilter"
+  if [ "$COLD" = 1 ]; then
+    [ -w /proc/sys/vm/drop_caches ] || { echo "COLD=1 needs a writable /proc/sys/vm/drop_caches (root)"; exit 2; }
+    TOOLS="$TOOLS wccold tqacold tqaselcold"
+  fi
   # REPEAT rounds, each running every tool once in the same order, so a drift of the VM's speed
   # touches every tool alike; each row below is the median round (min-max beside it), and the
   # ratios are medians of the per-round ratios.
   RES=$D/results.txt; : > "$RES"
   for rep in $(seq 1 "$REPEAT"); do
+    cat "$D/corpus.tsv" "$D/zh.txt" "$D/en.txt" "$D/corpus.po" > /dev/null
     for t in $TOOLS; do
       case $t in
+        *cold) sync; echo 3 > /proc/sys/vm/drop_caches ;;
+      esac
+      case ${t%cold} in
         wc) CMD=(wc -l "$D/corpus.tsv") ;;
         tqa) CMD=("$TQA" audit --stream "$D/corpus.tsv") ;;
         tqasel) CMD=("$TQA" audit --stream --select "$PEER_RULES" "$D/corpus.tsv") ;;
@@ -152,7 +165,10 @@ for line in open(res):
 label = {"wc": ("wc -l", "floor"), "tqa": ("tqa audit --stream", f"{cores} threads, all rules"),
          "tqasel": ("tqa --stream (4 rules)", f"--select {rules}"),
          "tqa1": ("tqa --stream --jobs 1", "1 thread, all rules"),
-         "opus": ("OpusFilter 3.3.1", "4 filters"), "pofilter": ("pofilter", "9 tests")}
+         "opus": ("OpusFilter 3.3.1", "4 filters"), "pofilter": ("pofilter", "9 tests"),
+         "wccold": ("wc -l, from disk", "floor, page cache dropped first"),
+         "tqacold": ("tqa --stream, from disk", "all rules, page cache dropped first"),
+         "tqaselcold": ("tqa 4 rules, from disk", "4 rules, page cache dropped first")}
 med = {}
 for tool, (name, note) in label.items():
     if tool not in runs:
@@ -183,6 +199,11 @@ for tool, what in (("tqa", "all rules"), ("tqasel", "4 rules")):
     r = inv(tool)
     print(f"# N={n}: tqa time ({what}) = {st.median(r):.0f}x ({min(r):.0f}-{max(r):.0f}) wc -l (target <=5)"
           + ("" if "opus" in runs else "; peers not run above PEER_MAX"))
+if "wccold" in runs:
+    for tool, what in (("tqacold", "all rules"), ("tqaselcold", "4 rules")):
+        r = [1 / x for x in ratios(tool, "wccold", 0)]
+        print(f"# N={n}, from disk (page cache dropped before each run): tqa time ({what}) = "
+              f"{st.median(r):.1f}x ({min(r):.1f}-{max(r):.1f}) wc -l")
 PY
 done
 
