@@ -357,14 +357,18 @@ pub fn is_code_like(s: &str) -> bool {
                     flags = 0;
                 }
                 flags |= class;
-                // The lowercase letters that follow add nothing more: skipped in a tight loop.
-                if class == CODE_LETTER | CODE_LOWER {
-                    i += 1;
-                    while i < b.len() && b[i].is_ascii_lowercase() {
-                        i += 1;
+                // The ASCII bytes that follow up to the word's end only add their class bits:
+                // gathered in a tight loop.
+                i += 1;
+                while i < b.len() && b[i] < 0x80 {
+                    let class = CODE_CLASS[usize::from(b[i])];
+                    if class & CODE_SPACE != 0 {
+                        break;
                     }
-                    continue;
+                    flags |= class;
+                    i += 1;
                 }
+                continue;
             }
             i += 1;
             continue;
