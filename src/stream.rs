@@ -780,6 +780,16 @@ fn audit_chunk(
     // The report held the only other reference to the document: keep its pair vector.
     drop(report.findings);
     drop(report.document);
+    // Each pair's score carries its metadata map, empty unless the input has extra columns.
+    // An empty `BTreeMap` owns no memory, so it is forgotten rather than dropped: its drop
+    // (an iterator over no entries) cost about 50 instructions per pair, ~2 % of a run of
+    // the cheapest rule.
+    for score in report.pair_scores {
+        let crate::report::PairScore { meta, .. } = score;
+        if meta.is_empty() {
+            std::mem::forget(meta);
+        }
+    }
     if let Ok(doc) = Arc::try_unwrap(doc) {
         chunk.pairs = doc.pairs;
         chunk.pairs.clear();
