@@ -513,11 +513,14 @@ fn en_may_count_sse2(b: &[u8]) -> bool {
     false
 }
 
-/// `may_count(text, Lang::En)`: [`en_may_count_ssse3`] when the CPU has SSSE3,
-/// [`en_may_count_sse2`] otherwise.
+/// `may_count(text, Lang::En)`: [`en_may_count_avx2`] when the CPU has AVX2,
+/// [`en_may_count_ssse3`] when it has SSSE3, [`en_may_count_sse2`] otherwise.
 #[cfg(target_arch = "x86_64")]
 fn en_may_count(b: &[u8]) -> bool {
-    if std::arch::is_x86_feature_detected!("ssse3") {
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        unsafe { en_may_count_avx2(b) }
+    } else if std::arch::is_x86_feature_detected!("ssse3") {
         // SAFETY: the CPU has SSSE3.
         unsafe { en_may_count_ssse3(b) }
     } else {
@@ -576,6 +579,60 @@ unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
             bits &= bits - 1;
         }
         i += 16;
+    }
+    false
+}
+
+/// [`en_may_count_ssse3`] 32 bytes at a time (the same candidates by the same lookups,
+/// [`bigram_word_starts_avx2`]).
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn en_may_count_avx2(b: &[u8]) -> bool {
+    use std::arch::x86_64::*;
+    let mut i = 0;
+    while i < b.len() {
+        // The byte before the block, the block and the byte after, zero-padded at the ends of
+        // the text (a zero byte is no candidate and no letter).
+        let mut pad = [0u8; 34];
+        let direct = i >= 1 && i + 33 <= b.len();
+        if !direct {
+            if i >= 1 {
+                pad[0] = b[i - 1];
+            }
+            let n = (b.len() - i).min(33);
+            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
+        }
+        let base = if direct {
+            // SAFETY: i >= 1, so i - 1 is in bounds.
+            unsafe { b.as_ptr().add(i - 1) }
+        } else {
+            pad.as_ptr()
+        };
+        // SAFETY: the loads read 34 bytes from `base`: b[i - 1..i + 33] (in bounds when
+        // `direct`) or `pad`.
+        let (before, v, after) = unsafe {
+            (
+                _mm256_loadu_si256(base as *const __m256i),
+                _mm256_loadu_si256(base.add(1) as *const __m256i),
+                _mm256_loadu_si256(base.add(2) as *const __m256i),
+            )
+        };
+        let m = _mm256_or_si256(
+            digit_lanes_avx2(v),
+            bigram_word_starts_avx2(v, before, after, &EN_COUNTING_BIGRAMS),
+        );
+        let mut bits = _mm256_movemask_epi8(m) as u32;
+        while bits != 0 {
+            let k = i + bits.trailing_zeros() as usize;
+            if en_counts_at(b, k) {
+                return true;
+            }
+            bits &= bits - 1;
+        }
+        i += 32;
     }
     false
 }
@@ -1273,6 +1330,76 @@ fn digit_lanes(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
     }
 }
 
+/// [`bigram_word_starts`] on 32 lanes (VPSHUFB looks up each 16-byte half in its own copy of
+/// the table, so the same tables serve).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn bigram_word_starts_avx2(
+    v: std::arch::x86_64::__m256i,
+    before: std::arch::x86_64::__m256i,
+    after: std::arch::x86_64::__m256i,
+    g: &Bigrams,
+) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::*;
+    let table = |n: &[u8; 16]| unsafe {
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(n.as_ptr() as *const __m128i))
+    };
+    let t = &g.nibbles;
+    let in_range = |x: __m256i, lo: u8, hi: u8| {
+        _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((0x80u8 + (hi - lo + 1)) as i8),
+            _mm256_add_epi8(x, _mm256_set1_epi8((0x80u8.wrapping_sub(lo)) as i8)),
+        )
+    };
+    let case = _mm256_set1_epi8(0x20);
+    // As in `bigram_word_starts`: each lookup answers for its own half of the alphabet.
+    let classes = |lx: __m256i, k: usize| {
+        _mm256_or_si256(
+            _mm256_shuffle_epi8(
+                table(&t[k][0]),
+                _mm256_adds_epu8(lx, _mm256_set1_epi8(0x10)),
+            ),
+            _mm256_shuffle_epi8(table(&t[k][1]), _mm256_sub_epi8(lx, _mm256_set1_epi8(0x70))),
+        )
+    };
+    let lv = _mm256_or_si256(v, case);
+    let la = _mm256_or_si256(after, case);
+    let letter = in_range(lv, b'a', b'z');
+    let letter_after = in_range(la, b'a', b'z');
+    let latin_before = _mm256_or_si256(
+        in_range(_mm256_or_si256(before, case), b'a', b'z'),
+        _mm256_cmpeq_epi8(before, _mm256_set1_epi8(b'_' as i8)),
+    );
+    let second = _mm256_or_si256(
+        _mm256_and_si256(letter_after, classes(la, 1)),
+        _mm256_andnot_si256(letter_after, _mm256_set1_epi8(g.second[26] as i8)),
+    );
+    let common = _mm256_and_si256(classes(lv, 0), second);
+    _mm256_andnot_si256(
+        _mm256_or_si256(
+            latin_before,
+            _mm256_cmpeq_epi8(common, _mm256_setzero_si256()),
+        ),
+        letter,
+    )
+}
+
+/// [`digit_lanes`] on 32 lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn digit_lanes_avx2(v: std::arch::x86_64::__m256i) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::*;
+    _mm256_or_si256(
+        _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((0x80u8 + 10) as i8),
+            _mm256_add_epi8(v, _mm256_set1_epi8((0x80u8 - b'0') as i8)),
+        ),
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0xEFu8 as i8)),
+    )
+}
+
 /// Whether `en_skip_ssse3` stops at `q`: an ASCII digit, 0xEF, or a letter that may start a
 /// word of [`EN_WORD_LISTS`] by its first two bytes ([`bigram_start`]).
 #[cfg(any(test, not(target_arch = "x86_64")))]
@@ -1316,11 +1443,22 @@ fn en_cached(b: &[u8], i: usize, block: &(usize, u32)) -> Result<usize, usize> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "ssse3")]
 unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
+    match en_cached(b, i, block) {
+        Ok(j) => j,
+        // SAFETY: the CPU has SSSE3.
+        Err(i) => unsafe { en_skip_blocks_ssse3(b, i, block) },
+    }
+}
+
+/// The block loop of [`en_skip_ssse3`] from `i` (>= 1, not checked against the cache).
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+unsafe fn en_skip_blocks_ssse3(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
     use std::arch::x86_64::*;
-    let mut i = match en_cached(b, i, block) {
-        Ok(j) => return j,
-        Err(i) => i,
-    };
     while i + 17 <= b.len() {
         // SAFETY: the loads read b[i - 1..i + 17], in bounds since i >= 1 and i + 17 <= b.len().
         let (v, before, after) = unsafe {
@@ -1344,6 +1482,50 @@ unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
         i += 16;
     }
     boundary_from(b, i)
+}
+
+/// [`en_skip_ssse3`] 32 bytes at a time: the same candidates ([`bigram_word_starts_avx2`]),
+/// and the same block cache (a block of 32 bytes is remembered as the 16-byte half holding its
+/// first candidate), so it returns what [`en_skip_ssse3`] returns and leaves `block` as it would.
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn en_skip_avx2(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
+    use std::arch::x86_64::*;
+    let mut i = match en_cached(b, i, block) {
+        Ok(j) => return j,
+        Err(i) => i,
+    };
+    while i + 33 <= b.len() {
+        // SAFETY: the loads read b[i - 1..i + 33], in bounds since i >= 1 and i + 33 <= b.len().
+        let (v, before, after) = unsafe {
+            let p = b.as_ptr().add(i);
+            (
+                _mm256_loadu_si256(p as *const __m256i),
+                _mm256_loadu_si256(p.sub(1) as *const __m256i),
+                _mm256_loadu_si256(p.add(1) as *const __m256i),
+            )
+        };
+        let m = _mm256_or_si256(
+            digit_lanes_avx2(v),
+            bigram_word_starts_avx2(v, before, after, &EN_WORD_BIGRAMS),
+        );
+        let bits = _mm256_movemask_epi8(m) as u32;
+        if bits != 0 {
+            *block = if bits & 0xFFFF != 0 {
+                (i, bits & 0xFFFF)
+            } else {
+                (i + 16, bits >> 16)
+            };
+            return i + bits.trailing_zeros() as usize;
+        }
+        i += 32;
+    }
+    // The last blocks 16 bytes at a time, as `en_skip_ssse3` would test them.
+    // SAFETY: AVX2 implies SSSE3; i >= 1.
+    unsafe { en_skip_blocks_ssse3(b, i, block) }
 }
 
 /// Length in bytes of the UTF-8 character whose first byte is `x`.
@@ -1661,11 +1843,26 @@ unsafe fn zh_skip_ssse3(
     i: usize,
     block: &std::cell::Cell<(usize, u32)>,
 ) -> Result<usize, usize> {
+    match zh_cached_stop(b, i, block) {
+        Ok(k) => Ok(k),
+        // SAFETY: the CPU has SSSE3.
+        Err(i) => unsafe { zh_skip_blocks_ssse3(b, i, block) },
+    }
+}
+
+/// The block loop of [`zh_skip_ssse3`] from `i` (not checked against the cache).
+///
+/// # Safety
+/// The CPU has SSSE3.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+unsafe fn zh_skip_blocks_ssse3(
+    b: &[u8],
+    mut i: usize,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Result<usize, usize> {
     use std::arch::x86_64::*;
-    let mut i = match zh_cached_stop(b, i, block) {
-        Ok(k) => return Ok(k),
-        Err(i) => i,
-    };
     let table = |n: &[u8; 16]| unsafe { _mm_loadu_si128(n.as_ptr() as *const __m128i) };
     let t = ZH_TRIGGER_NIBBLES;
     let (lead_hi, lead_lo) = (table(&t[0][0]), table(&t[0][1]));
@@ -1712,12 +1909,85 @@ unsafe fn zh_skip_ssse3(
     Err(boundary_from(b, i))
 }
 
+/// [`zh_skip_ssse3`] 32 bytes at a time: the same lookups on 32 lanes (VPSHUFB looks up each
+/// 16-byte half in its own copy of a table), the candidates of each 16-byte half tested and
+/// remembered as [`zh_skip_ssse3`] does, so it returns what that returns and leaves `block` as
+/// it would.
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn zh_skip_avx2(
+    b: &[u8],
+    i: usize,
+    block: &std::cell::Cell<(usize, u32)>,
+) -> Result<usize, usize> {
+    use std::arch::x86_64::*;
+    let mut i = match zh_cached_stop(b, i, block) {
+        Ok(k) => return Ok(k),
+        Err(i) => i,
+    };
+    let table = |n: &[u8; 16]| unsafe {
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(n.as_ptr() as *const __m128i))
+    };
+    let t = ZH_TRIGGER_NIBBLES;
+    let (lead_hi, lead_lo) = (table(&t[0][0]), table(&t[0][1]));
+    let (second_hi, second_lo) = (table(&t[1][0]), table(&t[1][1]));
+    let (third_hi, third_lo) = (table(&t[2][0]), table(&t[2][1]));
+    let low = _mm256_set1_epi8(0x0F);
+    let digit_bias = _mm256_set1_epi8((0x80u8 - b'0') as i8);
+    let digit_limit = _mm256_set1_epi8((0x80u8 + 10) as i8);
+    let classes = |x: __m256i, hi: __m256i, lo: __m256i| {
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16::<4>(x), low)),
+            _mm256_shuffle_epi8(lo, _mm256_and_si256(x, low)),
+        )
+    };
+    while i + 34 <= b.len() {
+        // SAFETY: the loads read b[i..i + 34], in bounds by the loop condition.
+        let (v, w, x) = unsafe {
+            let p = b.as_ptr().add(i);
+            (
+                _mm256_loadu_si256(p as *const __m256i),
+                _mm256_loadu_si256(p.add(1) as *const __m256i),
+                _mm256_loadu_si256(p.add(2) as *const __m256i),
+            )
+        };
+        let digits = _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(v, digit_bias));
+        let common = _mm256_and_si256(
+            _mm256_and_si256(
+                classes(v, lead_hi, lead_lo),
+                classes(w, second_hi, second_lo),
+            ),
+            classes(x, third_hi, third_lo),
+        );
+        let none = _mm256_cmpeq_epi8(common, _mm256_setzero_si256());
+        let bits = _mm256_movemask_epi8(digits) as u32 | !(_mm256_movemask_epi8(none) as u32);
+        if bits != 0 {
+            if let Some(k) = zh_block_stop(b, i, bits & 0xFFFF, block) {
+                return Ok(k);
+            }
+            if let Some(k) = zh_block_stop(b, i + 16, bits >> 16, block) {
+                return Ok(k);
+            }
+        }
+        i += 32;
+    }
+    // The last blocks 16 bytes at a time, as `zh_skip_ssse3` would test them.
+    // SAFETY: AVX2 implies SSSE3.
+    unsafe { zh_skip_blocks_ssse3(b, i, block) }
+}
+
 /// The first stop of [`Scanner::next_zh_trigger`] at or after `i` found 16 bytes at a time
 /// ([`zh_skip_ssse3`] when the CPU has SSSE3, [`zh_skip_sse2`] otherwise).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 fn zh_skip(b: &[u8], i: usize, block: &std::cell::Cell<(usize, u32)>) -> Result<usize, usize> {
-    if std::arch::is_x86_feature_detected!("ssse3") {
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        unsafe { zh_skip_avx2(b, i, block) }
+    } else if std::arch::is_x86_feature_detected!("ssse3") {
         // SAFETY: the CPU has SSSE3.
         unsafe { zh_skip_ssse3(b, i, block) }
     } else {
@@ -2414,10 +2684,15 @@ impl Scanner<'_> {
         let mut block = (usize::MAX, 0u32);
         #[cfg(target_arch = "x86_64")]
         let ssse3 = std::arch::is_x86_feature_detected!("ssse3");
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
         while i < b.len() {
             #[cfg(target_arch = "x86_64")]
             {
-                i = if ssse3 {
+                i = if avx2 {
+                    // SAFETY: the CPU has AVX2.
+                    unsafe { en_skip_avx2(b, i, &mut block) }
+                } else if ssse3 {
                     // SAFETY: the CPU has SSSE3.
                     unsafe { en_skip_ssse3(b, i, &mut block) }
                 } else {
@@ -3233,6 +3508,10 @@ mod tests {
             // SAFETY: the CPU has SSSE3.
             forms.push(|b, i, c| unsafe { zh_skip_ssse3(b, i, c) });
         }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2.
+            forms.push(|b, i, c| unsafe { zh_skip_avx2(b, i, c) });
+        }
         for (n, f) in forms.into_iter().enumerate() {
             let kept = Cell::new((usize::MAX, 0));
             for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
@@ -3391,6 +3670,23 @@ mod tests {
                 if i > 0 && got < b.len() && !en_bigram_candidate(b, got) {
                     assert!(got + 17 > b.len(), "{t:?} from {i}: {got}");
                 }
+            }
+        }
+        // The AVX2 form: what the SSSE3 form returns, leaving the same block cache.
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let (mut walk, mut walk_avx2) = ((usize::MAX, 0u32), (usize::MAX, 0u32));
+        for i in (0..=b.len()).filter(|&i| t.is_char_boundary(i)) {
+            for (block, block_avx2) in [
+                (&mut (usize::MAX, 0u32), &mut (usize::MAX, 0u32)),
+                (&mut walk, &mut walk_avx2),
+            ] {
+                // SAFETY: the CPU has AVX2 (and so SSSE3).
+                let (want, got) =
+                    unsafe { (en_skip_ssse3(b, i, block), en_skip_avx2(b, i, block_avx2)) };
+                assert_eq!(got, want, "{t:?} from {i}");
+                assert_eq!(block_avx2, block, "{t:?} from {i}");
             }
         }
     }
@@ -3740,6 +4036,11 @@ mod tests {
                     if std::arch::is_x86_feature_detected!("ssse3") {
                         // SAFETY: the CPU has SSSE3.
                         let fast = unsafe { en_may_count_ssse3(b) };
+                        assert_eq!(fast, en_may_count_bytewise(b), "{t:?}");
+                    }
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        // SAFETY: the CPU has AVX2.
+                        let fast = unsafe { en_may_count_avx2(b) };
                         assert_eq!(fast, en_may_count_bytewise(b), "{t:?}");
                     }
                 }
