@@ -441,6 +441,26 @@ fn en_may_count(b: &[u8]) -> bool {
     en_may_count_bytewise(b)
 }
 
+/// Where a pre-scan loads its block at `i` from: the `N` bytes `b[i - 1..i - 1 + N]` (the
+/// byte before the block, the block and any bytes after it) when they all lie in `b`, else
+/// `pad` (all zeros on entry) filled with those of them that do, zero-padded at the ends of
+/// the text (a zero byte is no candidate and no letter).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn window<const N: usize>(b: &[u8], i: usize, pad: &mut [u8; N]) -> *const u8 {
+    if i >= 1 && i - 1 + N <= b.len() {
+        // SAFETY: i >= 1, so i - 1 is in bounds.
+        unsafe { b.as_ptr().add(i - 1) }
+    } else {
+        if i >= 1 {
+            pad[0] = b[i - 1];
+        }
+        let n = (b.len() - i).min(N - 1);
+        pad[1..1 + n].copy_from_slice(&b[i..i + n]);
+        pad.as_ptr()
+    }
+}
+
 /// `may_count(text, Lang::En)` 16 bytes at a time: a block is tested exactly only at its
 /// candidates, the digits, the bytes 0xEF and the letters of [`EN_COUNTING_FIRST`] (either
 /// case) after a byte that is no ASCII letter nor '_'; [`en_counts_at`] holds nowhere else.
@@ -449,32 +469,15 @@ fn en_may_count_sse2(b: &[u8]) -> bool {
     use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
-        // The byte before the block and the block, zero-padded at the ends of the text (a
-        // zero byte is no candidate and no letter).
+        // The byte before the block and the block.
         let mut pad = [0u8; 17];
-        let direct = i >= 1 && i + 16 <= b.len();
-        if !direct {
-            if i >= 1 {
-                pad[0] = b[i - 1];
-            }
-            let n = (b.len() - i).min(16);
-            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
-        }
-        // SAFETY: SSE2 is part of the x86-64 baseline; the loads read b[i - 1..i + 16] (in
-        // bounds when `direct`) or `pad`.
+        let base = window(b, i, &mut pad);
+        // SAFETY: SSE2 is part of the x86-64 baseline; the loads read the 17 bytes at `base`.
         let bits = unsafe {
-            let (v, before) = if direct {
-                let p = b.as_ptr().add(i);
-                (
-                    _mm_loadu_si128(p as *const __m128i),
-                    _mm_loadu_si128(p.sub(1) as *const __m128i),
-                )
-            } else {
-                (
-                    _mm_loadu_si128(pad.as_ptr().add(1) as *const __m128i),
-                    _mm_loadu_si128(pad.as_ptr() as *const __m128i),
-                )
-            };
+            let (v, before) = (
+                _mm_loadu_si128(base.add(1) as *const __m128i),
+                _mm_loadu_si128(base as *const __m128i),
+            );
             let in_range = |x: __m128i, lo: u8, hi: u8| {
                 _mm_cmplt_epi8(
                     _mm_add_epi8(x, _mm_set1_epi8((0x80u8.wrapping_sub(lo)) as i8)),
@@ -540,25 +543,10 @@ unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
     use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
-        // The byte before the block, the block and the byte after, zero-padded at the ends of
-        // the text (a zero byte is no candidate and no letter).
+        // The byte before the block, the block and the byte after.
         let mut pad = [0u8; 18];
-        let direct = i >= 1 && i + 17 <= b.len();
-        if !direct {
-            if i >= 1 {
-                pad[0] = b[i - 1];
-            }
-            let n = (b.len() - i).min(17);
-            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
-        }
-        let base = if direct {
-            // SAFETY: i >= 1, so i - 1 is in bounds.
-            unsafe { b.as_ptr().add(i - 1) }
-        } else {
-            pad.as_ptr()
-        };
-        // SAFETY: the loads read 18 bytes from `base`: b[i - 1..i + 17] (in bounds when
-        // `direct`) or `pad`.
+        let base = window(b, i, &mut pad);
+        // SAFETY: the loads read the 18 bytes at `base`.
         let (before, v, after) = unsafe {
             (
                 _mm_loadu_si128(base as *const __m128i),
@@ -594,25 +582,10 @@ unsafe fn en_may_count_avx2(b: &[u8]) -> bool {
     use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
-        // The byte before the block, the block and the byte after, zero-padded at the ends of
-        // the text (a zero byte is no candidate and no letter).
+        // The byte before the block, the block and the byte after.
         let mut pad = [0u8; 34];
-        let direct = i >= 1 && i + 33 <= b.len();
-        if !direct {
-            if i >= 1 {
-                pad[0] = b[i - 1];
-            }
-            let n = (b.len() - i).min(33);
-            pad[1..1 + n].copy_from_slice(&b[i..i + n]);
-        }
-        let base = if direct {
-            // SAFETY: i >= 1, so i - 1 is in bounds.
-            unsafe { b.as_ptr().add(i - 1) }
-        } else {
-            pad.as_ptr()
-        };
-        // SAFETY: the loads read 34 bytes from `base`: b[i - 1..i + 33] (in bounds when
-        // `direct`) or `pad`.
+        let base = window(b, i, &mut pad);
+        // SAFETY: the loads read the 34 bytes at `base`.
         let (before, v, after) = unsafe {
             (
                 _mm256_loadu_si256(base as *const __m256i),
