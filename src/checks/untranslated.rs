@@ -382,17 +382,20 @@ pub fn is_code_like(s: &str) -> bool {
                 flags = 0;
             }
             flags |= CODE_LETTER | CODE_LOWER;
-            i = skip_cjk(b, i + 3);
+            // The word has both letter bits now: on to the next ASCII byte or possible
+            // whitespace (ideographs and CJK punctuation change nothing).
+            i = scan::next_word_stop(b, i + 3);
             continue;
         }
         // Other characters can only add the letter bits: inside a word that has both, only
-        // whitespace changes anything, and a character that cannot be whitespace (CJK
-        // punctuation, most of the rest of a Chinese text) is stepped over undecoded.
+        // ASCII and whitespace change anything, and a character that cannot be whitespace
+        // (CJK punctuation, most of the rest of a Chinese text) is stepped over undecoded,
+        // with the characters up to the next that may (`scan::next_word_stop`).
         if word.is_some()
             && flags & (CODE_LETTER | CODE_LOWER) == CODE_LETTER | CODE_LOWER
             && !scan::may_be_space(b, i)
         {
-            i += scan::utf8_len(x);
+            i = scan::next_word_stop(b, i + scan::utf8_len(x));
             continue;
         }
         let c = t[i..].chars().next().unwrap_or(' ');
@@ -949,27 +952,14 @@ fn is_gloss_general(text: &str, s: usize, e: usize) -> bool {
 /// A name: CamelCase / internal capitals, or capitalised and not written in lowercase in the
 /// English (Ilya, Meta, Twitter); an acronym: all capitals.
 fn is_name_or_acronym(word: &str, en: &str) -> bool {
-    // Words of Latin runs are ASCII but for `’`: their letters are the ASCII letters, upper
-    // case is A-Z and the lower case of the word its ASCII lower case (lowered on the stack).
+    if let Some(alone) = name_or_acronym_alone(word) {
+        return alone;
+    }
+    // Capitalised, several letters, no other capital: a name unless the English has its
+    // lower case as a word. Words of Latin runs are ASCII but for `’`: their lower case is
+    // then the ASCII lower case (lowered on the stack).
     if word.is_ascii() {
         let b = word.as_bytes();
-        let mut letters = b.iter().filter(|x| x.is_ascii_alphabetic());
-        let Some(first) = letters.next() else {
-            return true;
-        };
-        let mut more = false;
-        for c in letters {
-            if c.is_ascii_uppercase() {
-                return true;
-            }
-            more = true;
-        }
-        if !first.is_ascii_uppercase() {
-            return false;
-        }
-        if !more {
-            return true;
-        }
         let mut buf = [0u8; 64];
         return match buf.get_mut(..b.len()) {
             Some(lower) => {
@@ -980,24 +970,109 @@ fn is_name_or_acronym(word: &str, en: &str) -> bool {
             None => !contains_word(en, &word.to_ascii_lowercase()),
         };
     }
+    !contains_word(en, &word.to_lowercase())
+}
+
+/// `is_name_or_acronym(word, en)` when the English does not matter, None when it does (a
+/// capitalised word of several letters with no other capital).
+fn name_or_acronym_alone(word: &str) -> Option<bool> {
+    // Words of Latin runs are ASCII but for `’`: their letters are the ASCII letters and
+    // upper case is A-Z.
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        let mut letters = b.iter().filter(|x| x.is_ascii_alphabetic());
+        let Some(first) = letters.next() else {
+            return Some(true);
+        };
+        let mut more = false;
+        for c in letters {
+            if c.is_ascii_uppercase() {
+                return Some(true);
+            }
+            more = true;
+        }
+        if !first.is_ascii_uppercase() {
+            return Some(false);
+        }
+        return if more { None } else { Some(true) };
+    }
     // The letters are read once, without a vector: no letters, or an upper-case letter after
     // the first, settles it (all capitals has one unless the word is a single capital).
     let mut letters = word.chars().filter(|&c| is_alphabetic(c));
     let Some(first) = letters.next() else {
-        return true;
+        return Some(true);
     };
     let mut more = false;
     for c in letters {
         if c.is_uppercase() {
-            return true;
+            return Some(true);
         }
         more = true;
     }
     if first.is_uppercase() {
         // A single capital is all capitals.
-        return !more || !contains_word(en, &word.to_lowercase());
+        return if more { None } else { Some(true) };
     }
-    false
+    Some(false)
+}
+
+/// A word of a Latin run (a piece of `run.split(' ')`, as a byte range of the run) and how it
+/// takes part in the run's unknown terms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RunWord {
+    start: usize,
+    end: usize,
+    kind: WordKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum WordKind {
+    /// Covered by a glossary match, a name or acronym, code, or fewer than two letters.
+    Bound,
+    /// Part of an unknown term.
+    Free,
+    /// Part of an unknown term unless `is_name_or_acronym` says otherwise (it depends on the
+    /// English).
+    FreeUnlessName,
+}
+
+/// The words of `run` and their kinds, given the glossary's `matches` in it: what
+/// `Untranslated::terms` tests of each word, but the name test that reads the English. They
+/// depend on the run's text alone (its matches too), so the run cache keeps them.
+fn run_words(run: &str, matches: &[crate::glossary::TermMatch]) -> Vec<RunWord> {
+    let mut covered = vec![false; run.len()];
+    for m in matches {
+        covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+    }
+    let mut words = Vec::new();
+    // The words of `run.split(' ')`, found by a byte search (runs are short).
+    let rb = run.as_bytes();
+    let mut pos = 0;
+    while pos <= rb.len() {
+        let (ws, we) = (
+            pos,
+            rb[pos..]
+                .iter()
+                .position(|&x| x == b' ')
+                .map_or(rb.len(), |k| pos + k),
+        );
+        pos = we + 1;
+        let w = &run[ws..we];
+        let bound = covered[ws..we].iter().any(|&c| c)
+            || is_code_like_word(w)
+            || w.chars().filter(|c| c.is_alphabetic()).count() < 2;
+        let kind = match (bound, name_or_acronym_alone(w)) {
+            (true, _) | (false, Some(true)) => WordKind::Bound,
+            (false, Some(false)) => WordKind::Free,
+            (false, None) => WordKind::FreeUnlessName,
+        };
+        words.push(RunWord {
+            start: ws,
+            end: we,
+            kind,
+        });
+    }
+    words
 }
 
 /// `is_name_or_acronym` with a vector of the letters: the reference.
@@ -1252,12 +1327,7 @@ impl Untranslated {
         // The renderings in the Chinese matter only once a glossary term is found in a run:
         // looked up then, at most once.
         let mut found_zh: Option<BTreeSet<usize>> = None;
-        let Scratch {
-            runs,
-            seen,
-            covered,
-            rest,
-        } = scratch;
+        let Scratch { runs, seen, rest } = scratch;
         // The terms reported in the pair, compared by their lower case (a few per pair: a
         // vector of slices, no lowered string per term).
         seen.clear();
@@ -1271,14 +1341,10 @@ impl Untranslated {
                 continue;
             }
             // Known terms first (longest match), then what the glossary does not cover.
-            // One buffer for every run of the pair, cleared per run (no allocation per run).
-            covered.clear();
-            covered.resize(run.len(), false);
-            // The glossary's matches in the run, looked up once per distinct run of the
-            // document (`find_en` depends on the text alone; Debian repeats `sudo`, `root`).
-            let matches = known.get(g, run);
+            // The glossary's matches in the run and its words, found once per distinct run
+            // (they depend on the text alone; Debian repeats `sudo`, `root`).
+            let (matches, words) = known.get(g, run);
             for m in matches.iter() {
-                covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let t = &g.terms[m.term];
                 if t.keep
                     || found_zh
@@ -1338,25 +1404,14 @@ impl Untranslated {
             // word's start to the last word's end, borrowed rather than joined into a String.
             rest.clear();
             let mut cur: Option<(usize, usize)> = None;
-            // The words of `run.split(' ')`, found by a byte search (runs are short).
-            let rb = run.as_bytes();
-            let mut pos = 0;
-            while pos <= rb.len() {
-                let (ws, we) = (
-                    pos,
-                    rb[pos..]
-                        .iter()
-                        .position(|&x| x == b' ')
-                        .map_or(rb.len(), |k| pos + k),
-                );
-                pos = we + 1;
-                let w = &run[ws..we];
-                let free = !covered[ws..we].iter().any(|&c| c)
-                    && !is_name_or_acronym(w, en)
-                    && !is_code_like_word(w)
-                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+            for &RunWord { start, end, kind } in words {
+                let free = match kind {
+                    WordKind::Bound => false,
+                    WordKind::Free => true,
+                    WordKind::FreeUnlessName => !is_name_or_acronym(&run[start..end], en),
+                };
                 if free {
-                    cur = Some((cur.map_or(ws, |(s, _)| s), we));
+                    cur = Some((cur.map_or(start, |(s, _)| s), end));
                 } else if let Some((s, e)) = cur.take() {
                     rest.push(&run[s..e]);
                 }
@@ -1396,12 +1451,11 @@ impl Untranslated {
 }
 
 /// Buffers of `Untranslated::terms`, allocated once per document and cleared per pair: the
-/// pair's Latin runs, the terms reported in it, the bytes of a run the glossary covers.
+/// pair's Latin runs, the terms reported in it, the unknown terms of a run.
 #[derive(Default)]
 struct Scratch<'a> {
     runs: Vec<(usize, usize)>,
     seen: Vec<&'a str>,
-    covered: Vec<bool>,
     /// The uncovered terms of a run.
     rest: Vec<&'a str>,
 }
@@ -1623,6 +1677,92 @@ mod tests {
         assert!(is_code_like("$ apt-get install foo"));
         assert!(!is_code_like("Choose packages listed on the command line"));
         assert!(!is_code_like("value function"));
+    }
+
+    /// The unknown terms of a run as `Untranslated::terms` found them word by word: the
+    /// reference of `run_words`.
+    fn free_words_plain(run: &str, g: &Glossary, en: &str) -> Vec<bool> {
+        let mut covered = vec![false; run.len()];
+        for m in g.find_en(run) {
+            covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
+        }
+        let mut pos = 0;
+        run.split(' ')
+            .map(|w| {
+                let ws = pos;
+                pos += w.len() + 1;
+                !covered[ws..ws + w.len()].iter().any(|&c| c)
+                    && !is_name_or_acronym(w, en)
+                    && !is_code_like_word(w)
+                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            })
+            .collect()
+    }
+
+    #[test]
+    fn run_words_agree_with_the_word_tests() {
+        let g = Glossary::parse(
+            "g.toml",
+            "[terms.\"shell\"]\nzh = [\"外壳\"]\n[terms.\"root\"]\nkeep = true\n\
+             [terms.\"package manager\"]\nzh = [\"软件包管理器\"]\n",
+        )
+        .unwrap();
+        let words = [
+            "sudo",
+            "Debian",
+            "debian",
+            "root",
+            "shell",
+            "GPU",
+            "a",
+            "x1",
+            "foo_bar",
+            "Shell",
+            "don’t",
+            "Ilya",
+            "it's",
+            "apt-get",
+            "Midnight",
+            "package",
+            "manager",
+            "É",
+            "Éa",
+            "ab",
+            "",
+            "Root",
+            "McKay",
+            "v1.2",
+            "sh.",
+            "İstanbul",
+            "istanbul",
+        ];
+        let ens = [
+            "",
+            "the debian shell",
+            "Ilya and midnight",
+            "sudo istanbul",
+            "mckay's root",
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x2B0D5);
+        for _ in 0..20_000 {
+            let n = 1 + rng.index(4);
+            let run = (0..n)
+                .map(|_| words[rng.index(words.len())])
+                .collect::<Vec<_>>()
+                .join(" ");
+            let rw = run_words(&run, &g.find_en(&run));
+            for en in ens {
+                let cached: Vec<bool> = rw
+                    .iter()
+                    .map(|w| match w.kind {
+                        WordKind::Bound => false,
+                        WordKind::Free => true,
+                        WordKind::FreeUnlessName => !is_name_or_acronym(&run[w.start..w.end], en),
+                    })
+                    .collect();
+                assert_eq!(cached, free_words_plain(&run, &g, en), "{run:?} {en:?}");
+            }
+        }
     }
 
     #[test]

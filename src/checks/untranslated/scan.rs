@@ -223,6 +223,69 @@ pub(super) fn run_bytes_end(b: &[u8], mut j: usize) -> usize {
     j
 }
 
+/// Whether the byte `x` may start a character that changes a word of `is_code_like` once it
+/// has both letter bits: an ASCII byte (whitespace, or a special character, dot or digit), or
+/// the lead byte of a character that may be whitespace (C2, E1, E2, E3: see `may_be_space`).
+#[inline(always)]
+pub(super) fn is_word_stop(x: u8) -> bool {
+    x < 0x80 || matches!(x, 0xC2 | 0xE1..=0xE3)
+}
+
+/// The lanes of the 16 bytes at `p` holding an `is_word_stop` byte, as a bit mask.
+///
+/// # Safety
+/// `p` must point to 16 readable bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn word_stop_lanes(p: *const u8) -> u32 {
+    use crate::text::simd::in_range;
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64; the caller passes 16 readable bytes.
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let lead = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0xC2u8 as i8)),
+            in_range(v, 0xE1, 3),
+        );
+        // The high bit of a byte is clear for ASCII bytes.
+        (!_mm_movemask_epi8(v) | _mm_movemask_epi8(lead)) as u32 & 0xFFFF
+    }
+}
+
+/// The first index at or after `i` whose byte `is_word_stop` (`b.len()` if none), 16 bytes
+/// at a time (SSE2). A stop byte is ASCII or a lead byte, so a character boundary: inside a
+/// Chinese word of `is_code_like` (ideographs and CJK punctuation, most of a Chinese text)
+/// the characters before it add nothing, and are stepped over undecoded.
+#[inline]
+pub(super) fn next_word_stop(b: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        while i + 16 <= b.len() {
+            // SAFETY: b[i..i + 16] is in bounds (an unaligned load).
+            let m = unsafe { word_stop_lanes(b.as_ptr().add(i)) };
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
+        if i < b.len() && b.len() >= 16 {
+            let last = b.len() - 16;
+            // SAFETY: b[last..last + 16] is in bounds.
+            let m = unsafe { word_stop_lanes(b.as_ptr().add(last)) } >> (i - last);
+            return if m != 0 {
+                i + m.trailing_zeros() as usize
+            } else {
+                b.len()
+            };
+        }
+    }
+    while i < b.len() && !is_word_stop(b[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// Byte length of the UTF-8 character whose lead byte is `x` (a lead byte, not a
 /// continuation byte).
 #[inline(always)]
@@ -273,24 +336,30 @@ pub(super) fn is_alphanumeric(c: char) -> bool {
 pub(super) struct RunMatches {
     index: std::collections::HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>,
     found: Vec<Vec<crate::glossary::TermMatch>>,
+    /// The words of each run (`super::run_words`), which depend on its text and matches
+    /// alone: classed once per distinct run rather than at each of its occurrences.
+    words: Vec<Vec<super::RunWord>>,
 }
 
 impl RunMatches {
-    /// `g.find_en(run)`, computed once per distinct run.
+    /// `g.find_en(run)` and `super::run_words` of the run and its matches, computed once per
+    /// distinct run.
     pub(super) fn get(
         &mut self,
         g: &crate::glossary::Glossary,
         run: &str,
-    ) -> &[crate::glossary::TermMatch] {
+    ) -> (&[crate::glossary::TermMatch], &[super::RunWord]) {
         let i = match self.index.get(run) {
             Some(&i) => i,
             None => {
-                self.found.push(g.find_en(run));
+                let found = g.find_en(run);
+                self.words.push(super::run_words(run, &found));
+                self.found.push(found);
                 self.index.insert(run.to_string(), self.found.len() - 1);
                 self.found.len() - 1
             }
         };
-        &self.found[i]
+        (&self.found[i], &self.words[i])
     }
 
     fn len(&self) -> usize {
@@ -300,6 +369,7 @@ impl RunMatches {
     fn clear(&mut self) {
         self.index.clear();
         self.found.clear();
+        self.words.clear();
     }
 }
 
@@ -511,6 +581,57 @@ mod tests {
     }
 
     #[test]
+    fn next_word_stop_agrees_with_a_byte_search() {
+        // Every byte value at every offset of runs of non-stop bytes around 16 long.
+        let filler = "中，文）".as_bytes();
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for x in 0..=255u8 {
+            for k in 0..40 {
+                let mut t: Vec<u8> = filler.iter().cycle().take(k).copied().collect();
+                t.push(x);
+                t.extend(filler.iter().cycle().take(k % 23));
+                texts.push(t);
+            }
+        }
+        let parts: [&[u8]; 8] = [
+            b"a",
+            b" ",
+            "中".as_bytes(),
+            "。".as_bytes(),
+            "\u{3000}".as_bytes(),
+            "é".as_bytes(),
+            "（".as_bytes(),
+            "𠀀".as_bytes(),
+        ];
+        let mut rng = crate::test_support::XorShift::new(0x5709);
+        for _ in 0..5_000 {
+            let n = rng.index(40);
+            texts.push(
+                (0..n)
+                    .flat_map(|_| parts[rng.index(parts.len())].iter().copied())
+                    .collect(),
+            );
+        }
+        for t in &texts {
+            for i in 0..=t.len() {
+                let want = t[i..]
+                    .iter()
+                    .position(|&x| is_word_stop(x))
+                    .map_or(t.len(), |k| i + k);
+                assert_eq!(next_word_stop(t, i), want, "{t:?} {i}");
+            }
+        }
+        // A stop is at every byte that may open whitespace (`may_be_space`).
+        for c in crate::test_support::every_non_ascii_char() {
+            let mut buf = [0u8; 4];
+            let t = c.encode_utf8(&mut buf).as_bytes();
+            if may_be_space(t, 0) {
+                assert!(is_word_stop(t[0]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn may_be_space_and_utf8_len_hold_for_every_char() {
         for c in crate::test_support::every_non_ascii_char() {
             let mut buf = [0u8; 4];
@@ -551,17 +672,22 @@ mod tests {
         .unwrap();
         let mut m = RunMatches::default();
         for run in ["the shell", "root shell", "x", "the shell", "Root", "x"] {
-            assert_eq!(m.get(&g, run), g.find_en(run).as_slice(), "{run:?}");
+            let found = g.find_en(run);
+            let (matches, words) = m.get(&g, run);
+            assert_eq!(matches, found.as_slice(), "{run:?}");
+            assert_eq!(words, super::super::run_words(run, &found), "{run:?}");
         }
         assert_eq!(m.len(), 4);
         // The thread's cache gives the same matches, and is emptied for other terms.
         for _ in 0..2 {
             with_run_cache(&g, |m| {
-                assert_eq!(m.get(&g, "root shell"), g.find_en("root shell"))
+                assert_eq!(m.get(&g, "root shell").0, g.find_en("root shell"))
             });
         }
         let empty = crate::glossary::Glossary::default();
-        with_run_cache(&empty, |m| assert!(m.get(&empty, "root shell").is_empty()));
+        with_run_cache(&empty, |m| {
+            assert!(m.get(&empty, "root shell").0.is_empty())
+        });
     }
 
     #[test]
