@@ -165,11 +165,14 @@ struct Chunk {
 }
 
 impl Chunk {
+    #[inline]
     fn text(&self) -> &str {
         // SAFETY: `next_chunk` sets `len` only after checking that `buf[..len]` is UTF-8,
         // and nothing writes to `buf` until the chunk is read into again.
         unsafe { std::str::from_utf8_unchecked(&self.buf[..self.len]) }
     }
+    /// Inline: it runs once per line, and as a call it cost as much again as the lookup.
+    #[inline]
     fn line(&self, i: usize) -> (usize, &str) {
         let (n, r) = &self.lines[i];
         (*n, &self.text()[r.clone()])

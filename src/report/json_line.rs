@@ -190,9 +190,15 @@ fn write_lines(out: &mut Vec<u8>, lines: Option<LineRange>, n: &mut itoa::Buffer
         Some(r) => {
             out.reserve(44);
             out.push(b'[');
-            push_uint(out, r.start, n);
+            let start = n.format(r.start).as_bytes();
+            push_bytes(out, start);
             out.push(b',');
-            push_uint(out, r.end, n);
+            // A range of one line (most of them) repeats its digits, not formatted again.
+            if r.end == r.start {
+                push_bytes(out, start);
+            } else {
+                push_uint(out, r.end, &mut itoa::Buffer::new());
+            }
             out.push(b']');
         }
         None => out.extend_from_slice(b"null"),
