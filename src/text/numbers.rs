@@ -541,29 +541,9 @@ fn en_may_count(b: &[u8]) -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "ssse3")]
 unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
-    use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
-        // The byte before the block, the block and the two bytes after.
-        let mut pad = [0u8; 19];
-        let base = window(b, i, &mut pad);
-        // SAFETY: the loads read the 19 bytes at `base`.
-        let (before, v, after, after2) = unsafe {
-            (
-                _mm_loadu_si128(base as *const __m128i),
-                _mm_loadu_si128(base.add(1) as *const __m128i),
-                _mm_loadu_si128(base.add(2) as *const __m128i),
-                _mm_loadu_si128(base.add(3) as *const __m128i),
-            )
-        };
-        let m = _mm_or_si128(
-            digit_lanes(v),
-            _mm_andnot_si128(
-                pair_misfits(after, after2, &EN_COUNTING_PAIRS),
-                bigram_word_starts(v, before, after, &EN_COUNTING_BIGRAMS),
-            ),
-        );
-        let mut bits = _mm_movemask_epi8(m) as u32;
+        let mut bits = candidate_lanes(b, i, &EN_COUNTING_BIGRAMS, &EN_COUNTING_PAIRS);
         while bits != 0 {
             let k = i + bits.trailing_zeros() as usize;
             if en_counts_at(b, k) {
@@ -584,29 +564,9 @@ unsafe fn en_may_count_ssse3(b: &[u8]) -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn en_may_count_avx2(b: &[u8]) -> bool {
-    use std::arch::x86_64::*;
     let mut i = 0;
     while i < b.len() {
-        // The byte before the block, the block and the two bytes after.
-        let mut pad = [0u8; 35];
-        let base = window(b, i, &mut pad);
-        // SAFETY: the loads read the 35 bytes at `base`.
-        let (before, v, after, after2) = unsafe {
-            (
-                _mm256_loadu_si256(base as *const __m256i),
-                _mm256_loadu_si256(base.add(1) as *const __m256i),
-                _mm256_loadu_si256(base.add(2) as *const __m256i),
-                _mm256_loadu_si256(base.add(3) as *const __m256i),
-            )
-        };
-        let m = _mm256_or_si256(
-            digit_lanes_avx2(v),
-            _mm256_andnot_si256(
-                pair_misfits_avx2(after, after2, &EN_COUNTING_PAIRS),
-                bigram_word_starts_avx2(v, before, after, &EN_COUNTING_BIGRAMS),
-            ),
-        );
-        let mut bits = _mm256_movemask_epi8(m) as u32;
+        let mut bits = candidate_lanes_avx2(b, i, &EN_COUNTING_BIGRAMS, &EN_COUNTING_PAIRS);
         while bits != 0 {
             let k = i + bits.trailing_zeros() as usize;
             if en_counts_at(b, k) {
@@ -1449,6 +1409,64 @@ fn pair_misfits(
     _mm_and_si128(letter_after, none)
 }
 
+/// The candidate lanes of the 16 bytes of `b` at `i`, as bits: digits, and letters that may
+/// start a word of the lists `starts` and `pairs` were built from, by their first two letters
+/// ([`bigram_word_starts`]) and their second and third ([`pair_misfits`]). The block is read
+/// with the byte before it and the two after, zero-padded at the ends of the text (a zero
+/// byte is no candidate and no letter). Shared by `en_skip_ssse3` and `en_may_count_ssse3`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn candidate_lanes(b: &[u8], i: usize, starts: &Bigrams, pairs: &Bigrams) -> u32 {
+    use std::arch::x86_64::*;
+    let mut pad = [0u8; 19];
+    let base = window(b, i, &mut pad);
+    // SAFETY: the loads read the 19 bytes at `base`.
+    let (before, v, after, after2) = unsafe {
+        (
+            _mm_loadu_si128(base as *const __m128i),
+            _mm_loadu_si128(base.add(1) as *const __m128i),
+            _mm_loadu_si128(base.add(2) as *const __m128i),
+            _mm_loadu_si128(base.add(3) as *const __m128i),
+        )
+    };
+    let m = _mm_or_si128(
+        digit_lanes(v),
+        _mm_andnot_si128(
+            pair_misfits(after, after2, pairs),
+            bigram_word_starts(v, before, after, starts),
+        ),
+    );
+    _mm_movemask_epi8(m) as u32
+}
+
+/// [`candidate_lanes`] on the 32 bytes of `b` at `i`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn candidate_lanes_avx2(b: &[u8], i: usize, starts: &Bigrams, pairs: &Bigrams) -> u32 {
+    use std::arch::x86_64::*;
+    let mut pad = [0u8; 35];
+    let base = window(b, i, &mut pad);
+    // SAFETY: the loads read the 35 bytes at `base`.
+    let (before, v, after, after2) = unsafe {
+        (
+            _mm256_loadu_si256(base as *const __m256i),
+            _mm256_loadu_si256(base.add(1) as *const __m256i),
+            _mm256_loadu_si256(base.add(2) as *const __m256i),
+            _mm256_loadu_si256(base.add(3) as *const __m256i),
+        )
+    };
+    let m = _mm256_or_si256(
+        digit_lanes_avx2(v),
+        _mm256_andnot_si256(
+            pair_misfits_avx2(after, after2, pairs),
+            bigram_word_starts_avx2(v, before, after, starts),
+        ),
+    );
+    _mm256_movemask_epi8(m) as u32
+}
+
 /// [`pair_misfits`] on 32 lanes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
@@ -1571,29 +1589,8 @@ unsafe fn en_skip_ssse3(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
 #[target_feature(enable = "ssse3")]
 #[inline]
 unsafe fn en_skip_blocks_ssse3(b: &[u8], mut i: usize, block: &mut (usize, u32)) -> usize {
-    use std::arch::x86_64::*;
     while i < b.len() {
-        // The byte before the block, the block and the two bytes after (zero-padded at the
-        // end of the text: a zero byte is no candidate and no letter).
-        let mut pad = [0u8; 19];
-        let base = window(b, i, &mut pad);
-        // SAFETY: the loads read the 19 bytes at `base`.
-        let (before, v, after, after2) = unsafe {
-            (
-                _mm_loadu_si128(base as *const __m128i),
-                _mm_loadu_si128(base.add(1) as *const __m128i),
-                _mm_loadu_si128(base.add(2) as *const __m128i),
-                _mm_loadu_si128(base.add(3) as *const __m128i),
-            )
-        };
-        let m = _mm_or_si128(
-            digit_lanes(v),
-            _mm_andnot_si128(
-                pair_misfits(after, after2, &EN_WORD_PAIRS),
-                bigram_word_starts(v, before, after, &EN_WORD_BIGRAMS),
-            ),
-        );
-        let bits = _mm_movemask_epi8(m) as u32;
+        let bits = candidate_lanes(b, i, &EN_WORD_BIGRAMS, &EN_WORD_PAIRS);
         if bits != 0 {
             *block = (i, bits);
             return i + bits.trailing_zeros() as usize;
@@ -1613,32 +1610,12 @@ unsafe fn en_skip_blocks_ssse3(b: &[u8], mut i: usize, block: &mut (usize, u32))
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn en_skip_avx2(b: &[u8], i: usize, block: &mut (usize, u32)) -> usize {
-    use std::arch::x86_64::*;
     let mut i = match en_cached(b, i, block) {
         Ok(j) => return j,
         Err(i) => i,
     };
     while i < b.len() {
-        // As in `en_skip_blocks_ssse3`, 32 bytes.
-        let mut pad = [0u8; 35];
-        let base = window(b, i, &mut pad);
-        // SAFETY: the loads read the 35 bytes at `base`.
-        let (before, v, after, after2) = unsafe {
-            (
-                _mm256_loadu_si256(base as *const __m256i),
-                _mm256_loadu_si256(base.add(1) as *const __m256i),
-                _mm256_loadu_si256(base.add(2) as *const __m256i),
-                _mm256_loadu_si256(base.add(3) as *const __m256i),
-            )
-        };
-        let m = _mm256_or_si256(
-            digit_lanes_avx2(v),
-            _mm256_andnot_si256(
-                pair_misfits_avx2(after, after2, &EN_WORD_PAIRS),
-                bigram_word_starts_avx2(v, before, after, &EN_WORD_BIGRAMS),
-            ),
-        );
-        let bits = _mm256_movemask_epi8(m) as u32;
+        let bits = candidate_lanes_avx2(b, i, &EN_WORD_BIGRAMS, &EN_WORD_PAIRS);
         if bits != 0 {
             *block = if bits & 0xFFFF != 0 {
                 (i, bits & 0xFFFF)
