@@ -692,38 +692,25 @@ fn quoted(s: &str, min_words: usize) -> bool {
 /// Offset of the first ASCII letter in `b[from..]`. ASCII bytes never occur inside a
 /// multi-byte character, so the offset is a character boundary: scanners of UTF-8 text jump
 /// there, past Han text, 16 bytes at a time (SSE2, part of every x86-64 CPU).
-#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i` moves only in the SSE2 block
 fn next_ascii_letter(b: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
     #[cfg(target_arch = "x86_64")]
-    {
+    let from = {
         use std::arch::x86_64::*;
-        while i + 16 <= b.len() {
-            // SAFETY: SSE2 is part of x86-64; b[i..i + 16] is in bounds (an unaligned load).
-            let m = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-                _mm_movemask_epi8(crate::text::simd::ascii_letter(v))
-            };
-            if m != 0 {
-                return Some(i + m.trailing_zeros() as usize);
-            }
-            i += 16;
+        // SAFETY: SSE2 is part of x86-64; `first_marked` reads b[k..k + 16] only in bounds
+        // (an unaligned load).
+        let letters = |k: usize| unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(k) as *const __m128i);
+            _mm_movemask_epi8(crate::text::simd::ascii_letter(v)) as u32
+        };
+        match crate::text::simd::first_marked(b, from, letters) {
+            Ok(found) => return found,
+            Err(rest) => rest,
         }
-        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
-        if i < b.len() && b.len() >= 16 {
-            let last = b.len() - 16;
-            // SAFETY: as above, b[last..last + 16] is in bounds.
-            let m = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(last) as *const __m128i);
-                _mm_movemask_epi8(crate::text::simd::ascii_letter(v)) as u32
-            } >> (i - last);
-            return (m != 0).then(|| i + m.trailing_zeros() as usize);
-        }
-    }
-    b.get(i..)?
+    };
+    b.get(from..)?
         .iter()
         .position(u8::is_ascii_alphabetic)
-        .map(|k| i + k)
+        .map(|k| from + k)
 }
 
 /// The lanes of the 16 bytes at `p` that the chunk walk acts on (`\n ! ? .`, non-ASCII), as
@@ -752,35 +739,20 @@ unsafe fn chunk_bytes(p: *const u8) -> u32 {
 /// acts on: `\n ! ? .` or a non-ASCII byte (`b.len()` if none), 16 bytes at a time (SSE2).
 /// ASCII bytes never occur inside a multi-byte character, so a non-ASCII byte found after
 /// ASCII ones is a lead byte.
-#[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))] // `i` moves only in the SSE2 block
 fn next_chunk_byte(b: &[u8], from: usize) -> usize {
-    let mut i = from;
     #[cfg(target_arch = "x86_64")]
-    {
-        while i + 16 <= b.len() {
-            // SAFETY: b[i..i + 16] is in bounds.
-            let m = unsafe { chunk_bytes(b.as_ptr().add(i)) };
-            if m != 0 {
-                return i + m.trailing_zeros() as usize;
-            }
-            i += 16;
+    let from = {
+        // SAFETY: `first_marked` passes k with b[k..k + 16] in bounds.
+        let acts = |k: usize| unsafe { chunk_bytes(b.as_ptr().add(k)) };
+        match crate::text::simd::first_marked(b, from, acts) {
+            Ok(found) => return found.unwrap_or(b.len()),
+            Err(rest) => rest,
         }
-        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
-        if i < b.len() && b.len() >= 16 {
-            let last = b.len() - 16;
-            // SAFETY: b[last..last + 16] is in bounds.
-            let m = unsafe { chunk_bytes(b.as_ptr().add(last)) } >> (i - last);
-            return if m != 0 {
-                i + m.trailing_zeros() as usize
-            } else {
-                b.len()
-            };
-        }
-    }
-    b[i.min(b.len())..]
+    };
+    b[from.min(b.len())..]
         .iter()
         .position(|&x| x >= 0x80 || matches!(x, b'\n' | b'!' | b'?' | b'.'))
-        .map_or(b.len(), |k| i + k)
+        .map_or(b.len(), |k| from + k)
 }
 
 /// A Latin run inside Chinese: words of Latin letters (with inner - ' . + # digits), separated

@@ -199,22 +199,12 @@ unsafe fn run_byte_lanes(p: *const u8) -> u32 {
 pub(super) fn run_bytes_end(b: &[u8], mut j: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        while j + 16 <= b.len() {
-            // SAFETY: SSE2 is part of x86-64; b[j..j + 16] is in bounds (an unaligned load).
-            let m = unsafe { run_byte_lanes(b.as_ptr().add(j)) };
-            if m != 0xFFFF {
-                return j + (!m).trailing_zeros() as usize;
-            }
-            j += 16;
-        }
-        // The last bytes, by the block that ends the text (its lanes before `j` dropped).
-        if j < b.len() && b.len() >= 16 {
-            let last = b.len() - 16;
-            // SAFETY: b[last..last + 16] is in bounds.
-            let m = unsafe { run_byte_lanes(b.as_ptr().add(last)) } >> (j - last);
-            // Lanes past the text are zero bits after the shift: `!m` finds the first
-            // non-run byte, or the end.
-            return (j + (!m).trailing_zeros() as usize).min(b.len());
+        // The bytes that are not run bytes. SAFETY: SSE2 is part of x86-64; `first_marked`
+        // passes k with b[k..k + 16] in bounds (an unaligned load).
+        let others = |k: usize| !unsafe { run_byte_lanes(b.as_ptr().add(k)) } & 0xFFFF;
+        match crate::text::simd::first_marked(b, j, others) {
+            Ok(found) => return found.unwrap_or(b.len()),
+            Err(rest) => j = rest,
         }
     }
     while j < b.len() && is_run_byte(b[j]) {
@@ -260,24 +250,11 @@ unsafe fn word_stop_lanes(p: *const u8) -> u32 {
 pub(super) fn next_word_stop(b: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        while i + 16 <= b.len() {
-            // SAFETY: b[i..i + 16] is in bounds (an unaligned load).
-            let m = unsafe { word_stop_lanes(b.as_ptr().add(i)) };
-            if m != 0 {
-                return i + m.trailing_zeros() as usize;
-            }
-            i += 16;
-        }
-        // The last bytes, by the block that ends the text (its lanes before `i` dropped).
-        if i < b.len() && b.len() >= 16 {
-            let last = b.len() - 16;
-            // SAFETY: b[last..last + 16] is in bounds.
-            let m = unsafe { word_stop_lanes(b.as_ptr().add(last)) } >> (i - last);
-            return if m != 0 {
-                i + m.trailing_zeros() as usize
-            } else {
-                b.len()
-            };
+        // SAFETY: `first_marked` passes k with b[k..k + 16] in bounds (an unaligned load).
+        let stops = |k: usize| unsafe { word_stop_lanes(b.as_ptr().add(k)) };
+        match crate::text::simd::first_marked(b, i, stops) {
+            Ok(found) => return found.unwrap_or(b.len()),
+            Err(rest) => i = rest,
         }
     }
     while i < b.len() && !is_word_stop(b[i]) {
