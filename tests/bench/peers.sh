@@ -4,7 +4,9 @@
 #     NonZeroNumeralsFilter), on the same pairs as two line-aligned files;
 #   - translate-toolkit's pofilter (untranslated, unchanged, numbers, endpunc, sentencecount,
 #     long, short, acronyms, brackets), on the same pairs written as a PO catalogue;
-#   - `wc -l` on tqa's input file, as the floor (reading the bytes once).
+#   - `wc -l` on tqa's input file, as the floor (reading the bytes once);
+#   - tqa's own floor: the stream with no translation check (`--select skipped_text`), which
+#     still reads, pairs, counts words, scores and writes one JSON line per pair.
 # Corpus: the translated rows of ../shared/data/debian-reference.zh-en.tsv, repeated to N pairs.
 # Peak RSS and wall time from /usr/bin/time -v; each tool runs REPEAT times, interleaved, and
 # the table gives the median (wall, CPU) and the highest peak RSS. Not a test: run it by hand.
@@ -125,11 +127,11 @@ YAML
   # first (the floor) pays for the disk and the others read from the page cache. All figures
   # below are warm-cache figures.
   cat "$D/corpus.tsv" "$D/zh.txt" "$D/en.txt" "$D/corpus.po" > /dev/null
-  TOOLS="wc tqa tqasel"
+  TOOLS="wc tqafloor tqa tqasel"
   [ "$N" -le "$PEER_MAX" ] && TOOLS="$TOOLS tqa1 opus pofilter"
   if [ "$COLD" = 1 ]; then
     [ -w /proc/sys/vm/drop_caches ] || { echo "COLD=1 needs a writable /proc/sys/vm/drop_caches (root)"; exit 2; }
-    TOOLS="$TOOLS wccold tqacold tqaselcold"
+    TOOLS="$TOOLS wccold tqafloorcold tqacold tqaselcold"
   fi
   # REPEAT rounds, each running every tool once in the same order, so a drift of the VM's speed
   # touches every tool alike; each row below is the median round (min-max beside it), and the
@@ -144,6 +146,10 @@ YAML
       case ${t%cold} in
         wc) CMD=(wc -l "$D/corpus.tsv") ;;
         tqa) CMD=("$TQA" audit --stream "$D/corpus.tsv") ;;
+        # The stream with no translation check: reading, pairing, word counts, scoring and one
+        # JSON line per pair (skipped_text only reports lines outside any pair; a TSV has none).
+        # What any rule costs comes on top of this.
+        tqafloor) CMD=("$TQA" audit --stream --select skipped_text "$D/corpus.tsv") ;;
         tqasel) CMD=("$TQA" audit --stream --select "$PEER_RULES" "$D/corpus.tsv") ;;
         tqa1) CMD=("$TQA" audit --stream --jobs 1 "$D/corpus.tsv") ;;
         opus) CMD=("$VENV/bin/opusfilter" --overwrite "$D/opusfilter.yaml") ;;
@@ -162,11 +168,14 @@ runs = {}  # tool -> {round: (wall, rss_kb, cpu)}
 for line in open(res):
     rep, tool, wall, rss, cpu = line.split()
     runs.setdefault(tool, {})[int(rep)] = (float(wall), int(rss), float(cpu))
-label = {"wc": ("wc -l", "floor"), "tqa": ("tqa audit --stream", f"{cores} threads, all rules"),
+label = {"wc": ("wc -l", "floor"),
+         "tqafloor": ("tqa --stream, no check", "--select skipped_text: read, pair, score, JSON"),
+         "tqa": ("tqa audit --stream", f"{cores} threads, all rules"),
          "tqasel": ("tqa --stream (4 rules)", f"--select {rules}"),
          "tqa1": ("tqa --stream --jobs 1", "1 thread, all rules"),
          "opus": ("OpusFilter 3.3.1", "4 filters"), "pofilter": ("pofilter", "9 tests"),
          "wccold": ("wc -l, from disk", "floor, page cache dropped first"),
+         "tqafloorcold": ("tqa no check, disk", "skipped_text only, page cache dropped first"),
          "tqacold": ("tqa --stream, from disk", "all rules, page cache dropped first"),
          "tqaselcold": ("tqa 4 rules, from disk", "4 rules, page cache dropped first")}
 med = {}
@@ -195,12 +204,13 @@ if "opus" in runs:
           f"OpusFilter, {span('tqa','pofilter',2)} pofilter; 4 rules = {span('tqasel','opus',2)} "
           f"OpusFilter, {span('tqasel','pofilter',2)} pofilter")
 inv = lambda a: [1 / x for x in ratios(a, "wc", 0)]
-for tool, what in (("tqa", "all rules"), ("tqasel", "4 rules")):
+for tool, what in (("tqafloor", "no check"), ("tqa", "all rules"), ("tqasel", "4 rules")):
     r = inv(tool)
-    print(f"# N={n}: tqa time ({what}) = {st.median(r):.0f}x ({min(r):.0f}-{max(r):.0f}) wc -l (target <=5)"
+    print(f"# N={n}: tqa time ({what}) = {st.median(r):.1f}x ({min(r):.1f}-{max(r):.1f}) wc -l (target <=5)"
           + ("" if "opus" in runs else "; peers not run above PEER_MAX"))
 if "wccold" in runs:
-    for tool, what in (("tqacold", "all rules"), ("tqaselcold", "4 rules")):
+    for tool, what in (("tqafloorcold", "no check"), ("tqacold", "all rules"),
+                       ("tqaselcold", "4 rules")):
         r = [1 / x for x in ratios(tool, "wccold", 0)]
         print(f"# N={n}, from disk (page cache dropped before each run): tqa time ({what}) = "
               f"{st.median(r):.1f}x ({min(r):.1f}-{max(r):.1f}) wc -l")
